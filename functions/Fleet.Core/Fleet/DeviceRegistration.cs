@@ -1,0 +1,23 @@
+namespace Fleet.Core.Fleet;
+
+/// <summary>
+/// A vehicle's own settings. Null values fall back to the company's <see cref="Settings.RuleSettings"/>.
+/// </summary>
+public sealed record VehicleProfile(
+    string VehicleId,
+    string CompanyId,
+    string Name,
+    VehicleClass VehicleClass = VehicleClass.PassengerCar,
+    double? SpeedLimitKmh = null,
+    double? FuelCapacityLiters = null,
+    TimeSpan? ExpectedReportInterval = null,
+    double? ServiceIntervalKm = null,
+    double InitialOdometerKm = 0);
+
+/// <summary>Device -> vehicle -> company. The company always comes from here, never from the payload.</summary>
+public sealed record DeviceRegistration(string DeviceId, VehicleProfile Vehicle)
+{
+    public string VehicleId => Vehicle.VehicleId;
+
+    public string CompanyId => Vehicle.CompanyId;
+}

@@ -1,0 +1,9 @@
+namespace Fleet.Core.Fleet;
+
+/// <summary>Selects harsh-driving thresholds: heavier vehicles cannot brake or accelerate as hard.</summary>
+public enum VehicleClass
+{
+    PassengerCar,
+    LightTruck,
+    HeavyTruck,
+}

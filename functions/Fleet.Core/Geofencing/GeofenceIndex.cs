@@ -1,0 +1,149 @@
+using System.Collections.Frozen;
+using Fleet.Core.Geo;
+
+namespace Fleet.Core.Geofencing;
+
+/// <summary>
+/// A company's fences in a uniform grid, so a containment query looks at the fences near the point
+/// instead of scanning all of them. Immutable: build a new index when fences change.
+/// </summary>
+public sealed class GeofenceIndex
+{
+    public const double DefaultCellSizeDegrees = 0.02;
+
+    // A fence spanning more cells than this (a whole region) is kept in a short list checked by bounding box.
+    private const int MaxCellsPerFence = 1024;
+
+    // Longer segments than this many cells fall back to a bounding-box scan of all fences.
+    private const int MaxCellsPerSegmentQuery = 256;
+
+    private readonly double _cellSizeDegrees;
+    private readonly FrozenDictionary<long, Geofence[]> _cells;
+    private readonly Geofence[] _large;
+    private readonly FrozenDictionary<string, Geofence> _byId;
+
+    private GeofenceIndex(IEnumerable<Geofence> fences, double cellSizeDegrees)
+    {
+        _cellSizeDegrees = cellSizeDegrees;
+        All = [.. fences.OrderBy(fence => fence.Id, StringComparer.Ordinal)];
+        _byId = All.ToFrozenDictionary(fence => fence.Id, StringComparer.Ordinal);
+
+        var cells = new Dictionary<long, List<Geofence>>();
+        var large = new List<Geofence>();
+        foreach (var fence in All)
+        {
+            var (minRow, minColumn, maxRow, maxColumn) = CellRange(fence.Shape.Bounds);
+            if ((long)(maxRow - minRow + 1) * (maxColumn - minColumn + 1) > MaxCellsPerFence)
+            {
+                large.Add(fence);
+                continue;
+            }
+
+            for (var row = minRow; row <= maxRow; row++)
+            {
+                for (var column = minColumn; column <= maxColumn; column++)
+                {
+                    var key = CellKey(row, column);
+                    if (!cells.TryGetValue(key, out var list))
+                    {
+                        cells[key] = list = [];
+                    }
+
+                    list.Add(fence);
+                }
+            }
+        }
+
+        _cells = cells.ToFrozenDictionary(pair => pair.Key, pair => pair.Value.ToArray());
+        _large = [.. large];
+    }
+
+    public static GeofenceIndex Empty { get; } = new([], DefaultCellSizeDegrees);
+
+    public IReadOnlyList<Geofence> All { get; }
+
+    public static GeofenceIndex Build(IEnumerable<Geofence> fences, double cellSizeDegrees = DefaultCellSizeDegrees)
+    {
+        ArgumentNullException.ThrowIfNull(fences);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cellSizeDegrees);
+        return new GeofenceIndex(fences, cellSizeDegrees);
+    }
+
+    public Geofence? Find(string fenceId) => _byId.GetValueOrDefault(fenceId);
+
+    /// <summary>Adds to <paramref name="result"/> every fence containing the point.</summary>
+    public void FindContaining(GeoPoint point, List<Geofence> result)
+    {
+        if (_byId.Count == 0)
+        {
+            return;
+        }
+
+        if (_cells.TryGetValue(CellKey(Row(point.Latitude), Column(point.Longitude)), out var candidates))
+        {
+            foreach (var fence in candidates)
+            {
+                if (fence.Shape.Contains(point))
+                {
+                    result.Add(fence);
+                }
+            }
+        }
+
+        foreach (var fence in _large)
+        {
+            if (fence.Shape.Contains(point))
+            {
+                result.Add(fence);
+            }
+        }
+    }
+
+    /// <summary>Adds every fence whose bounds meet the segment's bounds (candidates for a crossing test).</summary>
+    public void FindNearSegment(GeoPoint from, GeoPoint to, List<Geofence> result)
+    {
+        if (_byId.Count == 0)
+        {
+            return;
+        }
+
+        var box = BoundingBox.Of(from, to);
+        var (minRow, minColumn, maxRow, maxColumn) = CellRange(box);
+        if ((long)(maxRow - minRow + 1) * (maxColumn - minColumn + 1) > MaxCellsPerSegmentQuery)
+        {
+            result.AddRange(All.Where(fence => fence.Shape.Bounds.Intersects(box)));
+            return;
+        }
+
+        var start = result.Count;
+        for (var row = minRow; row <= maxRow; row++)
+        {
+            for (var column = minColumn; column <= maxColumn; column++)
+            {
+                if (!_cells.TryGetValue(CellKey(row, column), out var candidates))
+                {
+                    continue;
+                }
+
+                foreach (var fence in candidates)
+                {
+                    if (fence.Shape.Bounds.Intersects(box) && result.IndexOf(fence, start) < 0)
+                    {
+                        result.Add(fence);
+                    }
+                }
+            }
+        }
+
+        result.AddRange(_large.Where(fence => fence.Shape.Bounds.Intersects(box)));
+    }
+
+    private (int MinRow, int MinColumn, int MaxRow, int MaxColumn) CellRange(BoundingBox box) =>
+        (Row(box.MinLatitude), Column(box.MinLongitude), Row(box.MaxLatitude), Column(box.MaxLongitude));
+
+    private int Row(double latitude) => (int)Math.Floor((latitude + 90) / _cellSizeDegrees);
+
+    private int Column(double longitude) => (int)Math.Floor((longitude + 180) / _cellSizeDegrees);
+
+    private static long CellKey(int row, int column) => ((long)row << 32) | (uint)column;
+}

@@ -1,0 +1,150 @@
+using System.Collections.Immutable;
+using Fleet.Core.Geo;
+
+namespace Fleet.Core.Geofencing;
+
+/// <summary>
+/// A fence geometry. Edges are straight in lat/lon, which is exact enough for city-scale fences.
+/// Shapes are classes, not records: derived data is computed once and a <c>with</c> copy would carry it over stale.
+/// </summary>
+public abstract class GeofenceShape
+{
+    private protected GeofenceShape()
+    {
+    }
+
+    public abstract BoundingBox Bounds { get; }
+
+    public abstract bool Contains(GeoPoint point);
+
+    /// <summary>Whether the shape is well formed: a caller rejects fences for which this returns an error.</summary>
+    public abstract string? Validate();
+}
+
+public sealed class CircleShape(GeoPoint center, double radiusMeters) : GeofenceShape
+{
+    public GeoPoint Center { get; } = center;
+
+    public double RadiusMeters { get; } = radiusMeters;
+
+    public override BoundingBox Bounds { get; } = new BoundingBox(
+        center.Latitude, center.Longitude, center.Latitude, center.Longitude).Expand(radiusMeters);
+
+    public override bool Contains(GeoPoint point) =>
+        Bounds.Contains(point) && GeoMath.DistanceMeters(Center, point) <= RadiusMeters;
+
+    public override string? Validate() =>
+        !Center.IsValid ? "circle centre is not a valid coordinate"
+        : !(RadiusMeters > 0 && double.IsFinite(RadiusMeters)) ? "circle radius must be a positive number of metres"
+        : null;
+}
+
+/// <summary>A polygon with optional holes; rings need not repeat their first vertex.</summary>
+public sealed class PolygonShape(ImmutableArray<GeoPoint> outer, ImmutableArray<ImmutableArray<GeoPoint>> holes) : GeofenceShape
+{
+    public PolygonShape(ImmutableArray<GeoPoint> outer)
+        : this(outer, [])
+    {
+    }
+
+    public ImmutableArray<GeoPoint> Outer { get; } = outer;
+
+    public ImmutableArray<ImmutableArray<GeoPoint>> Holes { get; } = holes;
+
+    public override BoundingBox Bounds { get; } = BoundingBox.Of(outer);
+
+    public override bool Contains(GeoPoint point)
+    {
+        if (!Bounds.Contains(point) || !RingContains(Outer.AsSpan(), point))
+        {
+            return false;
+        }
+
+        foreach (var hole in Holes)
+        {
+            if (RingContains(hole.AsSpan(), point))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public override string? Validate()
+    {
+        if (Outer.Length < 3 || Holes.Any(hole => hole.Length < 3))
+        {
+            return "every polygon ring needs at least 3 distinct vertices";
+        }
+
+        return Outer.Concat(Holes.SelectMany(hole => hole)).All(vertex => vertex.IsValid)
+            ? null
+            : "polygon has an invalid coordinate";
+    }
+
+    /// <summary>Even-odd ray casting with x = longitude, y = latitude.</summary>
+    private static bool RingContains(ReadOnlySpan<GeoPoint> ring, GeoPoint point)
+    {
+        var inside = false;
+        for (int i = 0, j = ring.Length - 1; i < ring.Length; j = i++)
+        {
+            var a = ring[i];
+            var b = ring[j];
+            if ((a.Latitude > point.Latitude) != (b.Latitude > point.Latitude) &&
+                point.Longitude < (b.Longitude - a.Longitude) * (point.Latitude - a.Latitude) / (b.Latitude - a.Latitude) + a.Longitude)
+            {
+                inside = !inside;
+            }
+        }
+
+        return inside;
+    }
+}
+
+/// <summary>A route with a tolerance: inside when within <see cref="HalfWidthMeters"/> of the polyline.</summary>
+public sealed class CorridorShape(ImmutableArray<GeoPoint> path, double halfWidthMeters) : GeofenceShape
+{
+    private readonly ImmutableArray<BoundingBox> _segmentBounds = [.. SegmentBounds(path, halfWidthMeters)];
+
+    public ImmutableArray<GeoPoint> Path { get; } = path;
+
+    public double HalfWidthMeters { get; } = halfWidthMeters;
+
+    public override BoundingBox Bounds { get; } = BoundingBox.Of(path).Expand(halfWidthMeters);
+
+    public override bool Contains(GeoPoint point)
+    {
+        if (!Bounds.Contains(point))
+        {
+            return false;
+        }
+
+        var frame = new LocalFrame(point);
+        var origin = (0.0, 0.0);
+        for (var i = 0; i < _segmentBounds.Length; i++)
+        {
+            if (_segmentBounds[i].Contains(point) &&
+                LocalFrame.DistanceToSegment(origin, frame.Project(Path[i]), frame.Project(Path[i + 1])) <= HalfWidthMeters)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public override string? Validate() =>
+        Path.Length < 2 ? "a corridor needs at least 2 points"
+        : !Path.All(vertex => vertex.IsValid) ? "corridor has an invalid coordinate"
+        : !(HalfWidthMeters > 0 && double.IsFinite(HalfWidthMeters)) ? "corridor half-width must be a positive number of metres"
+        : null;
+
+    private static IEnumerable<BoundingBox> SegmentBounds(ImmutableArray<GeoPoint> path, double halfWidthMeters)
+    {
+        for (var i = 0; i + 1 < path.Length; i++)
+        {
+            yield return BoundingBox.Of(path[i], path[i + 1]).Expand(halfWidthMeters);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using Fleet.Core.Geo;
+using Fleet.Core.Settings;
+using Fleet.Core.State;
+using Fleet.Core.Telemetry;
+
+namespace Fleet.Core.Pipeline;
+
+/// <summary>
+/// The position filters (DESIGN 5). Time limits are measured against the broker's enqueued time, not the wall clock,
+/// so a replay, or a batch processed late from a backlog, gets the same verdicts as the first delivery.
+/// </summary>
+public static class FixFilters
+{
+    /// <summary>The filters that need no history: they apply to late fixes too.</summary>
+    public static TelemetryRejection? CheckStateless(TelemetryFix fix, FilterSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(fix);
+        ArgumentNullException.ThrowIfNull(settings);
+        var position = fix.Position;
+        if (!position.IsValid)
+        {
+            return Reject(fix, RejectionReason.InvalidCoordinates, $"({position.Latitude}, {position.Longitude}) is not a valid WGS-84 coordinate");
+        }
+
+        if (settings.RejectZeroFix && position.Latitude == 0 && position.Longitude == 0)
+        {
+            return Reject(fix, RejectionReason.ZeroFix, $"(0, 0) is a missing fix, not a position");
+        }
+
+        var received = fix.Source.EnqueuedTime;
+        if (fix.FixTime > received + settings.MaxFutureSkew)
+        {
+            return Reject(fix, RejectionReason.FutureTimestamp, $"fix time {fix.FixTime:O} is more than {settings.MaxFutureSkew} after it was received ({received:O})");
+        }
+
+        if (fix.FixTime < received - settings.MaxFixAge)
+        {
+            return Reject(fix, RejectionReason.StaleTimestamp, $"fix time {fix.FixTime:O} is more than {settings.MaxFixAge.TotalDays} days before it was received ({received:O})");
+        }
+
+        if (fix.AccuracyMeters > settings.MaxAccuracyMeters)
+        {
+            return Reject(fix, RejectionReason.LowAccuracy, $"accuracy {fix.AccuracyMeters} m is worse than {settings.MaxAccuracyMeters} m");
+        }
+
+        return null;
+    }
+
+    public static double ImpliedSpeedKmh(FixSnapshot from, TelemetryFix to)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        var seconds = (to.FixTime - from.Time).TotalSeconds;
+        var meters = GeoMath.DistanceMeters(from.Position, to.Position);
+        return seconds > 0 ? meters / seconds * 3.6 : meters > 0 ? double.PositiveInfinity : 0;
+    }
+
+    public static TelemetryRejection Jump(TelemetryFix fix, double impliedSpeedKmh, FilterSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return Reject(fix, RejectionReason.ImplausibleJump, $"reaching this fix from the previous one takes {impliedSpeedKmh:0} km/h (limit {settings.MaxImpliedSpeedKmh} km/h)");
+    }
+
+    private static TelemetryRejection Reject(TelemetryFix fix, RejectionReason reason, FormattableString detail) =>
+        new(reason, detail.ToString(CultureInfo.InvariantCulture), fix.DeviceId);
+}

@@ -1,0 +1,43 @@
+using Fleet.Core.Settings;
+using Fleet.Core.State;
+
+namespace Fleet.Core.Pipeline;
+
+/// <summary>
+/// Fuel theft (DESIGN 5): while stopped, a drop of at least the threshold (percent of capacity) below the highest
+/// reading of the window raises one alert. Rising fuel (refuelling) and driving reset the window.
+/// </summary>
+public static class FuelTheftDetector
+{
+    public readonly record struct Theft(DateTimeOffset ReferenceTime, double DropPercent, double DropLiters);
+
+    public readonly record struct Result(FuelWindow State, Theft? Detected);
+
+    public static Result Apply(FuelWindow window, FixStep step, FuelSettings settings, double movingSpeedThresholdKmh, double fuelCapacityLiters)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (step.Fix.FuelLevelPercent is not { } level)
+        {
+            return new Result(window, null);
+        }
+
+        if (step.SpeedKmh > movingSpeedThresholdKmh)
+        {
+            return new Result(default, null);
+        }
+
+        if (window.ReferencePercent is not { } reference || window.ReferenceTime is not { } referenceTime ||
+            level >= reference || step.Time - referenceTime > settings.TheftWindow)
+        {
+            return new Result(new FuelWindow(step.Time, level, false), null);
+        }
+
+        var drop = reference - level;
+        if (window.Alerted || drop < settings.TheftDropPercentOfCapacity)
+        {
+            return new Result(window, null);
+        }
+
+        return new Result(window with { Alerted = true }, new Theft(referenceTime, drop, drop / 100 * fuelCapacityLiters));
+    }
+}

@@ -1,0 +1,210 @@
+using System.Collections.Immutable;
+using Fleet.Core.Geo;
+using Fleet.Core.Geofencing;
+using Fleet.Core.Settings;
+using Fleet.Core.State;
+
+namespace Fleet.Core.Pipeline;
+
+/// <summary>A confirmed boundary crossing, dated when it was first observed (or interpolated, for a pass-through).</summary>
+public sealed record GeofenceEvent(Geofence Fence, GeofenceTransition Transition, DateTimeOffset Time, GeoPoint Position, bool Crossing);
+
+/// <summary>
+/// Geofence enter/exit with dwell hysteresis: a change of side counts once it has lasted the fence's dwell time, so
+/// GPS jitter on a boundary does not flap. A segment between two sparse fixes that passes through a fence counts too.
+/// </summary>
+public static class GeofenceTracker
+{
+    private const int MaxCrossingSamples = 512;
+    private const int BisectionSteps = 16;
+
+    public readonly record struct Result(
+        ImmutableArray<GeofenceMembership> Memberships,
+        IReadOnlyList<Geofence> Containing,
+        IReadOnlyList<GeofenceEvent> Events);
+
+    /// <param name="scratch">A reusable list; the result never aliases it.</param>
+    public static Result Apply(
+        ImmutableArray<GeofenceMembership> memberships, FixStep step, GeofenceIndex index, GeofenceSettings settings, List<Geofence> scratch)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(scratch);
+        if (index.All.Count == 0 && memberships.IsEmpty)
+        {
+            return new Result(memberships, [], []);
+        }
+
+        scratch.Clear();
+        index.FindContaining(step.Position, scratch);
+        Geofence[] containing = [.. scratch];
+        List<GeofenceEvent>? events = null;
+        if (memberships.IsEmpty && containing.Length == 0)
+        {
+            DetectCrossings(memberships, containing, step, index, settings, scratch, ref events);
+            return new Result(memberships, containing, (IReadOnlyList<GeofenceEvent>?)events ?? []);
+        }
+
+        var builder = ImmutableArray.CreateBuilder<GeofenceMembership>(memberships.Length + containing.Length);
+        var changed = false;
+        foreach (var membership in memberships)
+        {
+            if (index.Find(membership.FenceId) is not { } fence)
+            {
+                // A deleted fence ends silently: nobody crossed anything.
+                changed = true;
+                continue;
+            }
+
+            var next = Advance(membership, fence, Array.IndexOf(containing, fence) >= 0, step, settings, ref events);
+            changed |= next != membership;
+            if (next.Inside || next.PendingSince is not null)
+            {
+                builder.Add(next);
+            }
+        }
+
+        foreach (var fence in containing)
+        {
+            if (!Tracks(memberships, fence.Id))
+            {
+                var next = Advance(new GeofenceMembership(fence.Id, false, null), fence, true, step, settings, ref events);
+                builder.Add(next);
+                changed = true;
+            }
+        }
+
+        DetectCrossings(memberships, containing, step, index, settings, scratch, ref events);
+
+        if (changed)
+        {
+            builder.Sort((a, b) => string.CompareOrdinal(a.FenceId, b.FenceId));
+        }
+
+        return new Result(changed ? builder.ToImmutable() : memberships, containing, (IReadOnlyList<GeofenceEvent>?)events ?? []);
+    }
+
+    private static GeofenceMembership Advance(
+        GeofenceMembership membership, Geofence fence, bool inside, FixStep step, GeofenceSettings settings, ref List<GeofenceEvent>? events)
+    {
+        if (inside == membership.Inside)
+        {
+            return membership with { PendingSince = null };
+        }
+
+        var since = membership.PendingSince ?? step.Time;
+        if (step.Time - since < (fence.Dwell ?? settings.DefaultDwell))
+        {
+            return membership with { PendingSince = since };
+        }
+
+        (events ??= []).Add(new GeofenceEvent(
+            fence, inside ? GeofenceTransition.Enter : GeofenceTransition.Exit, since, step.Position, Crossing: false));
+        return new GeofenceMembership(fence.Id, inside, null);
+    }
+
+    private static void DetectCrossings(
+        ImmutableArray<GeofenceMembership> memberships,
+        Geofence[] containing,
+        FixStep step,
+        GeofenceIndex index,
+        GeofenceSettings settings,
+        List<Geofence> scratch,
+        ref List<GeofenceEvent>? events)
+    {
+        if (step.Previous is not { } previous || step.SincePrevious <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        scratch.Clear();
+        index.FindNearSegment(previous.Position, step.Position, scratch);
+        foreach (var fence in scratch)
+        {
+            // Dense fixes already show how long the vehicle was inside; only a gap longer than the dwell can hide a visit.
+            if (step.SincePrevious <= (fence.Dwell ?? settings.DefaultDwell) ||
+                Tracks(memberships, fence.Id) || Array.IndexOf(containing, fence) >= 0 || fence.Shape.Contains(previous.Position))
+            {
+                continue;
+            }
+
+            if (InsideInterval(fence.Shape, previous.Position, step.Position, settings.MinCrossingInsideMeters) is not { } interval)
+            {
+                continue;
+            }
+
+            var (enter, exit) = interval;
+            var seconds = step.SincePrevious.TotalSeconds;
+            events ??= [];
+            events.Add(new GeofenceEvent(
+                fence, GeofenceTransition.Enter, previous.Time.AddSeconds(seconds * enter), GeoMath.Interpolate(previous.Position, step.Position, enter), true));
+            events.Add(new GeofenceEvent(
+                fence, GeofenceTransition.Exit, previous.Time.AddSeconds(seconds * exit), GeoMath.Interpolate(previous.Position, step.Position, exit), true));
+        }
+    }
+
+    /// <summary>
+    /// The fractions along a->b where the segment enters and leaves the shape, if at least
+    /// <paramref name="minInsideMeters"/> of it is inside. Sampling at half that length cannot miss such a stretch.
+    /// </summary>
+    internal static (double Enter, double Exit)? InsideInterval(GeofenceShape shape, GeoPoint a, GeoPoint b, double minInsideMeters)
+    {
+        var lengthMeters = GeoMath.DistanceMeters(a, b);
+        if (lengthMeters < minInsideMeters)
+        {
+            return null;
+        }
+
+        var samples = (int)Math.Clamp(Math.Ceiling(lengthMeters / (minInsideMeters / 2)), 4, MaxCrossingSamples);
+        int first = -1, last = -1;
+        for (var i = 1; i < samples; i++)
+        {
+            if (shape.Contains(GeoMath.Interpolate(a, b, (double)i / samples)))
+            {
+                first = first < 0 ? i : first;
+                last = i;
+            }
+        }
+
+        if (first < 0)
+        {
+            return null;
+        }
+
+        var enter = Boundary(shape, a, b, (double)(first - 1) / samples, (double)first / samples);
+        var exit = Boundary(shape, a, b, (double)(last + 1) / samples, (double)last / samples);
+        return (exit - enter) * lengthMeters >= minInsideMeters ? (enter, exit) : null;
+    }
+
+    /// <summary>Bisects between an outside and an inside fraction to find where the boundary lies.</summary>
+    private static double Boundary(GeofenceShape shape, GeoPoint a, GeoPoint b, double outside, double inside)
+    {
+        for (var i = 0; i < BisectionSteps; i++)
+        {
+            var middle = (outside + inside) / 2;
+            if (shape.Contains(GeoMath.Interpolate(a, b, middle)))
+            {
+                inside = middle;
+            }
+            else
+            {
+                outside = middle;
+            }
+        }
+
+        return (outside + inside) / 2;
+    }
+
+    private static bool Tracks(ImmutableArray<GeofenceMembership> memberships, string fenceId)
+    {
+        foreach (var membership in memberships)
+        {
+            if (string.Equals(membership.FenceId, fenceId, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

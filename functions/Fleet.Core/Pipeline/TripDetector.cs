@@ -1,0 +1,123 @@
+using Fleet.Core.Alerts;
+using Fleet.Core.Fleet;
+using Fleet.Core.Geo;
+using Fleet.Core.State;
+using Fleet.Core.Trips;
+
+namespace Fleet.Core.Pipeline;
+
+/// <summary>
+/// Motion and trips (DESIGN 5): a trip starts once the vehicle is far enough from where it parked, or has moved long
+/// enough; it ends after a long enough stop (dated from when it stopped), at ignition off, or at a data gap (closed at
+/// the last fix before the gap).
+/// </summary>
+public static class TripDetector
+{
+    public readonly record struct Result(MotionState State, TripRecord? Ended, TripRecord? Started);
+
+    public static Result Apply(MotionState motion, FixStep step, VehicleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var settings = context.Rules.Trips;
+        TripRecord? ended = null;
+
+        if (step.Previous is { } previous && step.SincePrevious > settings.MaxDataGap)
+        {
+            if (motion.Trip is { } interrupted)
+            {
+                ended = Close(interrupted, previous.Time, previous.Position, previous.OdometerKm, previous.FuelLevelPercent, context);
+            }
+
+            // Nothing is known about the gap: start afresh from this fix rather than from where the data stopped.
+            motion = new MotionState(step.Position, null, null, null);
+        }
+
+        var moving = step.SpeedKmh > settings.MovingSpeedThresholdKmh;
+        if (motion.Trip is not { } trip)
+        {
+            return StartIfMoving(motion, step, moving, ended, context);
+        }
+
+        trip = trip with { MaxSpeedKmh = Math.Max(trip.MaxSpeedKmh, step.SpeedKmh) };
+        if (step.Fix.Ignition == false)
+        {
+            var closed = Close(trip, step.Time, step.Position, step.OdometerKm, step.Current.FuelLevelPercent, context);
+            return new Result(Parked(step.Position, step), closed, null);
+        }
+
+        if (moving)
+        {
+            return new Result(motion with { Trip = trip with { Stop = null } }, ended, null);
+        }
+
+        var stop = trip.Stop ?? new StopMark(step.Time, step.Position, step.OdometerKm, step.Current.FuelLevelPercent);
+        if (step.Time - stop.Since >= settings.MinStopDuration)
+        {
+            var closed = Close(trip, stop.Since, stop.Position, stop.OdometerKm, stop.FuelLevelPercent, context);
+            return new Result(Parked(stop.Position, step), closed, null);
+        }
+
+        return new Result(motion with { Trip = trip with { Stop = stop } }, ended, null);
+    }
+
+    private static Result StartIfMoving(MotionState motion, FixStep step, bool moving, TripRecord? ended, VehicleContext context)
+    {
+        var settings = context.Rules.Trips;
+        var parkedAt = motion.ParkedAt ?? step.Position;
+        var movingSince = moving ? motion.MovingSince ?? step.Time : (DateTimeOffset?)null;
+        var farEnough = GeoMath.DistanceMeters(parkedAt, step.Position) >= settings.MinTripStartDistanceMeters;
+        var longEnough = movingSince is { } since && step.Time - since >= settings.MinTripStartMovingDuration;
+        if (!farEnough && !longEnough)
+        {
+            var lastStationary = moving ? motion.LastStationary : step.Current;
+            return new Result(new MotionState(parkedAt, lastStationary, movingSince, null), ended, null);
+        }
+
+        // Date the trip from the last fix at rest: that is when the vehicle left.
+        var start = motion.LastStationary ?? step.Previous ?? step.Current;
+        var trip = new OpenTrip(
+            DeterministicId.ForTrip(context.Vehicle.VehicleId, start.Time),
+            start.Time,
+            start.Position,
+            start.OdometerKm,
+            start.FuelLevelPercent,
+            step.Current.DriverId,
+            Math.Max(start.SpeedKmh, step.SpeedKmh));
+        var started = Record(trip, TripStatus.InProgress, null, null, 0, null, context);
+        return new Result(new MotionState(null, null, movingSince, trip), ended, started);
+    }
+
+    private static MotionState Parked(GeoPoint parkedAt, FixStep step) => new(parkedAt, step.Current, null, null);
+
+    private static TripRecord Close(
+        OpenTrip trip, DateTimeOffset endTime, GeoPoint endPosition, double endOdometerKm, double? endFuelLevelPercent, VehicleContext context)
+    {
+        var distanceKm = Math.Max(0, endOdometerKm - trip.StartOdometerKm);
+        var status = distanceKm * 1000 < context.Rules.Trips.MinTripStartDistanceMeters ? TripStatus.Cancelled : TripStatus.Completed;
+        double? fuelUsedLiters = trip.StartFuelLevelPercent is { } startFuel && endFuelLevelPercent is { } endFuel
+            ? Math.Max(0, startFuel - endFuel) / 100 * context.Settings.FuelCapacityLiters
+            : null;
+        return Record(trip, status, endTime, endPosition, distanceKm, fuelUsedLiters, context);
+    }
+
+    private static TripRecord Record(
+        OpenTrip trip,
+        TripStatus status,
+        DateTimeOffset? endTime,
+        GeoPoint? endPosition,
+        double distanceKm,
+        double? fuelUsedLiters,
+        VehicleContext context) => new(
+            trip.TripId,
+            context.Vehicle.VehicleId,
+            context.Vehicle.CompanyId,
+            trip.DriverId,
+            status,
+            trip.StartTime,
+            trip.StartPosition,
+            endTime,
+            endPosition,
+            distanceKm,
+            trip.MaxSpeedKmh,
+            fuelUsedLiters);
+}

@@ -1,0 +1,142 @@
+using Fleet.Core.Alerts;
+using Fleet.Core.Geofencing;
+using Fleet.Core.State;
+using Fleet.Core.Trips;
+
+namespace Fleet.Core.Realtime;
+
+public static class StatusCodes
+{
+    public static string ToCode(this VehicleStatus status) => status switch
+    {
+        VehicleStatus.Offline => "offline",
+        VehicleStatus.Online => "online",
+        VehicleStatus.Moving => "moving",
+        VehicleStatus.Stopped => "stopped",
+        VehicleStatus.Idle => "idle",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    public static string ToCode(this TripStatus status) => status switch
+    {
+        TripStatus.InProgress => "started",
+        TripStatus.Completed => "completed",
+        TripStatus.Cancelled => "cancelled",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    public static string ToCode(this GeofenceTransition transition) => transition == GeofenceTransition.Enter ? "enter" : "exit";
+}
+
+public sealed record LocationPayload(
+    string VehicleId,
+    string? DriverId,
+    double Latitude,
+    double Longitude,
+    double? SpeedKmh,
+    double? HeadingDegrees,
+    double? AccuracyMeters,
+    DateTimeOffset FixTime,
+    string Status,
+    double OdometerKm,
+    double? FuelLevelPercent,
+    bool? Ignition);
+
+public sealed record StatusPayload(string VehicleId, string Status, string PreviousStatus, DateTimeOffset Time);
+
+public sealed record TripPayload(
+    string TripId,
+    string VehicleId,
+    string? DriverId,
+    string Status,
+    DateTimeOffset StartTime,
+    DateTimeOffset? EndTime,
+    double StartLatitude,
+    double StartLongitude,
+    double? EndLatitude,
+    double? EndLongitude,
+    double DistanceKm,
+    double? DurationSeconds,
+    double MaxSpeedKmh,
+    double? AverageSpeedKmh,
+    double? FuelUsedLiters)
+{
+    public static TripPayload From(TripRecord trip)
+    {
+        ArgumentNullException.ThrowIfNull(trip);
+        return new TripPayload(
+            trip.TripId,
+            trip.VehicleId,
+            trip.DriverId,
+            trip.Status.ToCode(),
+            trip.StartTime,
+            trip.EndTime,
+            trip.StartPosition.Latitude,
+            trip.StartPosition.Longitude,
+            trip.EndPosition?.Latitude,
+            trip.EndPosition?.Longitude,
+            Math.Round(trip.DistanceKm, 3),
+            trip.Duration?.TotalSeconds,
+            Math.Round(trip.MaxSpeedKmh, 1),
+            trip.AverageSpeedKmh is { } average ? Math.Round(average, 1) : null,
+            trip.FuelUsedLiters is { } fuel ? Math.Round(fuel, 2) : null);
+    }
+}
+
+public sealed record GeofencePayload(
+    string VehicleId,
+    string GeofenceId,
+    string GeofenceName,
+    string Transition,
+    DateTimeOffset Time,
+    double Latitude,
+    double Longitude,
+    bool Crossing,
+    string? AlertId);
+
+public sealed record DriverEventPayload(
+    string VehicleId,
+    string? DriverId,
+    string Event,
+    DateTimeOffset Time,
+    double Latitude,
+    double Longitude,
+    string? AlertId,
+    double? Value = null);
+
+public sealed record MaintenancePayload(string VehicleId, double OdometerKm, double ServiceDueKm, string AlertId);
+
+public sealed record AlertPayload(
+    string Id,
+    string Type,
+    string Severity,
+    string Title,
+    string Message,
+    string? VehicleId,
+    string? DriverId,
+    string? UserId,
+    DateTimeOffset EventTime,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    bool Read,
+    AlertDetails? Data)
+{
+    public static AlertPayload From(Alert alert, bool read)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return new AlertPayload(
+            alert.Id,
+            alert.Type.ToCode(),
+            alert.Severity.ToCode(),
+            alert.Title,
+            alert.Message,
+            alert.VehicleId,
+            alert.DriverId,
+            alert.UserId,
+            alert.EventTime,
+            alert.CreatedAt,
+            alert.ExpiresAt,
+            read,
+            alert.Details);
+    }
+}

@@ -1,0 +1,62 @@
+namespace Fleet.Core.Realtime;
+
+/// <summary>SignalR targets (DESIGN 3.2): the message <c>type</c> is also the client method name.</summary>
+public static class RealtimeMessageTypes
+{
+    public const string FleetDashboardUpdate = "fleet_dashboard_update";
+    public const string VehicleLocationUpdate = "vehicle_location_update";
+    public const string VehicleStatusUpdate = "vehicle_status_update";
+    public const string TripUpdate = "trip_update";
+    public const string DriverEventUpdate = "driver_event_update";
+    public const string GeofenceViolationUpdate = "geofence_violation_update";
+    public const string MaintenanceAlertUpdate = "maintenance_alert_update";
+    public const string Alert = "alert";
+}
+
+/// <summary>Group names (DESIGN 3.3). Only the server computes them, from validated claims and its own data.</summary>
+public static class RealtimeGroups
+{
+    public static string Company(string companyId) => "company:" + companyId;
+
+    public static string Vehicle(string vehicleId) => "vehicle:" + vehicleId;
+}
+
+public enum RealtimeTargetKind
+{
+    Group,
+    User,
+}
+
+public readonly record struct RealtimeTarget(RealtimeTargetKind Kind, string Name)
+{
+    public static RealtimeTarget Group(string name) => new(RealtimeTargetKind.Group, name);
+
+    public static RealtimeTarget User(string userId) => new(RealtimeTargetKind.User, userId);
+}
+
+/// <summary>The one argument every realtime message carries.</summary>
+/// <param name="Seq">Contiguous per company on the company group; elsewhere the company's newest value at send time.</param>
+public sealed record RealtimeEnvelope(string Type, string CompanyId, long Seq, DateTimeOffset Timestamp, object Data);
+
+public sealed record RealtimeMessage(RealtimeTarget Target, RealtimeEnvelope Envelope);
+
+public enum NoticeAudience
+{
+    /// <summary>The company group only: trips, alerts and driver events are for dispatchers.</summary>
+    Company,
+
+    /// <summary>The company group and the vehicle's followers (riders and customers see status, not alerts).</summary>
+    CompanyAndVehicle,
+
+    /// <summary>One user (alerts carrying a user id).</summary>
+    User,
+}
+
+/// <summary>Something to tell browsers, before a sequence number is allocated for it.</summary>
+public sealed record RealtimeNotice(
+    string Type,
+    string CompanyId,
+    object Data,
+    NoticeAudience Audience = NoticeAudience.Company,
+    string? VehicleId = null,
+    string? UserId = null);

@@ -1,0 +1,509 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Unicode;
+using Fleet.Core.Geo;
+
+namespace Fleet.Core.Telemetry;
+
+/// <summary>The outcome of parsing one event: a fix or a reason-coded rejection, never an exception.</summary>
+public readonly record struct ParsedTelemetry(TelemetryFix? Fix, TelemetryRejection? Rejection)
+{
+    public static ParsedTelemetry Accepted(TelemetryFix fix) => new(fix, null);
+
+    public static ParsedTelemetry Rejected(RejectionReason reason, string detail, string? deviceId = null) =>
+        new(null, new TelemetryRejection(reason, detail, deviceId));
+}
+
+/// <summary>
+/// Parses DESIGN 3.1 telemetry with <see cref="Utf8JsonReader"/>, accepting snake_case and camelCase names.
+/// It validates syntax, types and field ranges; whether a fix is plausible (zero, future, jump...) is the pipeline's call.
+/// </summary>
+public static class TelemetryParser
+{
+    public const int MaxEventBytes = 64 * 1024;
+    public const int MaxIdentifierLength = 128;
+    public const int MaxNestingDepth = 16;
+    public const int MaxDeviceEvents = 32;
+
+    // Above this a numeric timestamp is read as Unix milliseconds, below as Unix seconds (1e11 s is the year 5138).
+    private const double UnixMillisecondsThreshold = 1e11;
+    private const double MaxUnixMilliseconds = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+    private const double MaxSpeedKmh = 2_000;
+    private const double MaxAltitudeMeters = 100_000;
+
+    private static readonly JsonReaderOptions ReaderOptions = new()
+    {
+        MaxDepth = MaxNestingDepth,
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+    };
+
+    public static ParsedTelemetry Parse(in TelemetryEvent telemetryEvent)
+    {
+        var body = telemetryEvent.Body.Span;
+        if (body.Length > MaxEventBytes)
+        {
+            return ParsedTelemetry.Rejected(
+                RejectionReason.TooLarge,
+                string.Create(CultureInfo.InvariantCulture, $"event is {body.Length} bytes; the limit is {MaxEventBytes}"));
+        }
+
+        if (body.StartsWith("\xEF\xBB\xBF"u8))
+        {
+            body = body[3..];
+        }
+
+        if (body.IsEmpty || body.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return ParsedTelemetry.Rejected(RejectionReason.MalformedJson, "empty body");
+        }
+
+        if (!Utf8.IsValid(body))
+        {
+            return ParsedTelemetry.Rejected(RejectionReason.InvalidEncoding, "body is not valid UTF-8");
+        }
+
+        var reader = new Utf8JsonReader(body, ReaderOptions);
+        try
+        {
+            return ReadObject(ref reader, telemetryEvent.Metadata);
+        }
+        catch (JsonException exception)
+        {
+            return ParsedTelemetry.Rejected(RejectionReason.MalformedJson, exception.Message);
+        }
+    }
+
+    private static ParsedTelemetry ReadObject(ref Utf8JsonReader reader, EventMetadata metadata)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return ParsedTelemetry.Rejected(RejectionReason.NotAnObject, $"expected a JSON object, found {reader.TokenType}");
+        }
+
+        var fields = new FieldValues();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = MatchField(ref reader);
+            reader.Read();
+            if (field == TelemetryField.Unknown)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            var bit = 1 << (int)field;
+            if ((fields.Seen & bit) != 0)
+            {
+                // Consume the rest so a syntax error later in the body still wins: it is the more basic fault.
+                while (reader.Read())
+                {
+                }
+
+                return ParsedTelemetry.Rejected(
+                    RejectionReason.DuplicateField, $"field '{FieldName(field)}' appears more than once", fields.DeviceId);
+            }
+
+            fields.Seen |= bit;
+            if (ReadField(ref reader, field, ref fields) is { } error)
+            {
+                while (reader.Read())
+                {
+                }
+
+                return ParsedTelemetry.Rejected(error.Reason, error.Detail, fields.DeviceId);
+            }
+        }
+
+        // Reading past the object makes the reader reject trailing content such as a second object.
+        if (reader.Read())
+        {
+            return ParsedTelemetry.Rejected(RejectionReason.MalformedJson, "unexpected content after the JSON object");
+        }
+
+        return Build(ref fields, metadata);
+    }
+
+    private static ParsedTelemetry Build(ref FieldValues fields, EventMetadata metadata)
+    {
+        if (fields.DeviceId is null)
+        {
+            return ParsedTelemetry.Rejected(RejectionReason.MissingField, "device_id is required");
+        }
+
+        if (fields.FixTime is not { } fixTime)
+        {
+            return ParsedTelemetry.Rejected(RejectionReason.MissingField, "timestamp is required", fields.DeviceId);
+        }
+
+        if (fields.Latitude is not { } latitude || fields.Longitude is not { } longitude)
+        {
+            var missing = fields.Latitude is null ? "latitude" : "longitude";
+            return ParsedTelemetry.Rejected(RejectionReason.MissingField, $"{missing} is required", fields.DeviceId);
+        }
+
+        return ParsedTelemetry.Accepted(new TelemetryFix(
+            fields.DeviceId,
+            fixTime,
+            new GeoPoint(latitude, longitude),
+            metadata,
+            fields.SpeedKmh,
+            fields.HeadingDegrees,
+            fields.AccuracyMeters,
+            fields.AltitudeMeters,
+            fields.DeviceSequence,
+            fields.DriverId,
+            fields.DeviceOdometerKm,
+            fields.FuelLevelPercent,
+            fields.Ignition,
+            fields.Events));
+    }
+
+    private static FieldError? ReadField(ref Utf8JsonReader reader, TelemetryField field, ref FieldValues fields)
+    {
+        var isNull = reader.TokenType == JsonTokenType.Null;
+        switch (field)
+        {
+            case TelemetryField.DeviceId:
+                return isNull ? FieldError.Missing("device_id is null") : ReadIdentifier(ref reader, "device_id", out fields.DeviceId);
+            case TelemetryField.Timestamp:
+                return isNull ? FieldError.Missing("timestamp is null") : ReadTimestamp(ref reader, out fields.FixTime);
+            case TelemetryField.Latitude:
+                return isNull ? FieldError.Missing("latitude is null") : ReadCoordinate(ref reader, "latitude", out fields.Latitude);
+            case TelemetryField.Longitude:
+                return isNull ? FieldError.Missing("longitude is null") : ReadCoordinate(ref reader, "longitude", out fields.Longitude);
+            case TelemetryField.DriverId:
+                return isNull ? null : ReadIdentifier(ref reader, "driver_id", out fields.DriverId);
+            case TelemetryField.Speed:
+                return isNull ? null : ReadBounded(ref reader, "speed", 0, MaxSpeedKmh, out fields.SpeedKmh);
+            case TelemetryField.Heading:
+                return isNull ? null : ReadBounded(ref reader, "heading", 0, 360, out fields.HeadingDegrees);
+            case TelemetryField.Accuracy:
+                return isNull ? null : ReadBounded(ref reader, "accuracy", 0, double.MaxValue, out fields.AccuracyMeters);
+            case TelemetryField.Altitude:
+                return isNull ? null : ReadBounded(ref reader, "altitude", -MaxAltitudeMeters, MaxAltitudeMeters, out fields.AltitudeMeters);
+            case TelemetryField.Odometer:
+                return isNull ? null : ReadBounded(ref reader, "odometer", 0, double.MaxValue, out fields.DeviceOdometerKm);
+            case TelemetryField.FuelLevel:
+                return isNull ? null : ReadBounded(ref reader, "fuel_level", 0, 100, out fields.FuelLevelPercent);
+            case TelemetryField.Ignition:
+                return isNull ? null : ReadBoolean(ref reader, "ignition", out fields.Ignition);
+            case TelemetryField.Seq:
+                return isNull ? null : ReadSequence(ref reader, out fields.DeviceSequence);
+            case TelemetryField.Events:
+                return isNull ? null : ReadEvents(ref reader, out fields.Events);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(field), field, null);
+        }
+    }
+
+    private static FieldError? ReadIdentifier(ref Utf8JsonReader reader, string name, out string? value)
+    {
+        value = null;
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return FieldError.Invalid($"{name} must be a string, found {reader.TokenType}");
+        }
+
+        var encodedLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (encodedLength > MaxIdentifierLength * 6)
+        {
+            return FieldError.Invalid($"{name} is longer than {MaxIdentifierLength} characters");
+        }
+
+        var text = reader.GetString()!;
+        if (text.Length == 0 || text.Length > MaxIdentifierLength)
+        {
+            return FieldError.Invalid($"{name} must be 1 to {MaxIdentifierLength} characters");
+        }
+
+        if (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]) || text.AsSpan().ContainsAnyInRange('\0', '\x1F'))
+        {
+            return FieldError.Invalid($"{name} has leading or trailing white space or control characters");
+        }
+
+        value = text;
+        return null;
+    }
+
+    private static FieldError? ReadTimestamp(ref Utf8JsonReader reader, out DateTimeOffset? value)
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            if (!reader.TryGetDouble(out var number) || !double.IsFinite(number) || number < 0)
+            {
+                return FieldError.Timestamp("numeric timestamp must be a non-negative Unix time");
+            }
+
+            var milliseconds = number >= UnixMillisecondsThreshold ? number : number * 1000;
+            if (milliseconds > MaxUnixMilliseconds)
+            {
+                return FieldError.Timestamp("numeric timestamp is out of range");
+            }
+
+            value = DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(milliseconds * TimeSpan.TicksPerMillisecond));
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return FieldError.Timestamp($"timestamp must be an ISO 8601 string or Unix time, found {reader.TokenType}");
+        }
+
+        if (reader.HasValueSequence || reader.ValueIsEscaped || reader.ValueSpan.Length > 40)
+        {
+            return FieldError.Timestamp("timestamp is not an ISO 8601 date-time");
+        }
+
+        var text = reader.ValueSpan;
+        if (!reader.TryGetDateTimeOffset(out var parsed))
+        {
+            return FieldError.Timestamp("timestamp is not an ISO 8601 date-time");
+        }
+
+        // Without a designator the reader assumes the machine's local zone; GPS time is UTC, so say so explicitly.
+        value = HasOffsetDesignator(text) ? parsed.ToUniversalTime() : new DateTimeOffset(parsed.DateTime.Ticks, TimeSpan.Zero);
+        return null;
+    }
+
+    private static bool HasOffsetDesignator(ReadOnlySpan<byte> text)
+    {
+        var timeStart = text.IndexOfAny((byte)'T', (byte)'t');
+        if (timeStart < 0)
+        {
+            return false;
+        }
+
+        var time = text[(timeStart + 1)..];
+        return time.EndsWith("Z"u8) || time.EndsWith("z"u8) || time.IndexOfAny((byte)'+', (byte)'-') >= 0;
+    }
+
+    private static FieldError? ReadCoordinate(ref Utf8JsonReader reader, string name, out double? value)
+    {
+        value = null;
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var number) || !double.IsFinite(number))
+        {
+            return FieldError.Invalid($"{name} must be a finite number");
+        }
+
+        value = number;
+        return null;
+    }
+
+    private static FieldError? ReadBounded(ref Utf8JsonReader reader, string name, double minimum, double maximum, out double? value)
+    {
+        value = null;
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var number) || !double.IsFinite(number))
+        {
+            return FieldError.Invalid($"{name} must be a finite number");
+        }
+
+        if (number < minimum || number > maximum)
+        {
+            return FieldError.Invalid(string.Create(
+                CultureInfo.InvariantCulture, $"{name} {number} is outside [{minimum}, {maximum}]"));
+        }
+
+        value = number;
+        return null;
+    }
+
+    private static FieldError? ReadBoolean(ref Utf8JsonReader reader, string name, out bool? value)
+    {
+        value = reader.TokenType switch
+        {
+            JsonTokenType.True => true,
+            JsonTokenType.False => false,
+            _ => null,
+        };
+        return value is null ? FieldError.Invalid($"{name} must be true or false") : null;
+    }
+
+    private static FieldError? ReadSequence(ref Utf8JsonReader reader, out long? value)
+    {
+        value = null;
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var number) || number < 0)
+        {
+            return FieldError.Invalid("seq must be a non-negative integer");
+        }
+
+        value = number;
+        return null;
+    }
+
+    private static FieldError? ReadEvents(ref Utf8JsonReader reader, out DeviceEvents value)
+    {
+        value = DeviceEvents.None;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return FieldError.Invalid("events must be an array of strings");
+        }
+
+        var count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                return FieldError.Invalid("events must be an array of strings");
+            }
+
+            if (++count > MaxDeviceEvents)
+            {
+                return FieldError.Invalid(string.Create(CultureInfo.InvariantCulture, $"events has more than {MaxDeviceEvents} entries"));
+            }
+
+            // Event names outside the known set are device-specific extensions: kept in the raw history, not acted on.
+            value |= MatchDeviceEvent(ref reader);
+        }
+
+        return null;
+    }
+
+    private static DeviceEvents MatchDeviceEvent(ref Utf8JsonReader reader)
+    {
+        Span<byte> buffer = stackalloc byte[32];
+        if (!TryGetUnescapedName(in reader, buffer, out var name))
+        {
+            return DeviceEvents.None;
+        }
+
+        return name switch
+        {
+            _ when name.SequenceEqual("harsh_braking"u8) || name.SequenceEqual("harshBraking"u8) => DeviceEvents.HarshBraking,
+            _ when name.SequenceEqual("harsh_acceleration"u8) || name.SequenceEqual("harshAcceleration"u8) => DeviceEvents.HarshAcceleration,
+            _ when name.SequenceEqual("harsh_cornering"u8) || name.SequenceEqual("harshCornering"u8) => DeviceEvents.HarshCornering,
+            _ when name.SequenceEqual("crash"u8) => DeviceEvents.Crash,
+            _ when name.SequenceEqual("sos"u8) => DeviceEvents.Sos,
+            _ => DeviceEvents.None,
+        };
+    }
+
+    private static TelemetryField MatchField(ref Utf8JsonReader reader)
+    {
+        Span<byte> buffer = stackalloc byte[16];
+        if (!TryGetUnescapedName(in reader, buffer, out var name))
+        {
+            return TelemetryField.Unknown;
+        }
+
+        return name.Length switch
+        {
+            3 when name.SequenceEqual("seq"u8) => TelemetryField.Seq,
+            5 when name.SequenceEqual("speed"u8) => TelemetryField.Speed,
+            6 when name.SequenceEqual("events"u8) => TelemetryField.Events,
+            7 when name.SequenceEqual("heading"u8) => TelemetryField.Heading,
+            8 => MatchEightByteField(name),
+            9 => MatchNineByteField(name),
+            10 when name.SequenceEqual("fuel_level"u8) => TelemetryField.FuelLevel,
+            _ => TelemetryField.Unknown,
+        };
+    }
+
+    private static TelemetryField MatchEightByteField(ReadOnlySpan<byte> name) => name switch
+    {
+        _ when name.SequenceEqual("latitude"u8) => TelemetryField.Latitude,
+        _ when name.SequenceEqual("deviceId"u8) => TelemetryField.DeviceId,
+        _ when name.SequenceEqual("accuracy"u8) => TelemetryField.Accuracy,
+        _ when name.SequenceEqual("altitude"u8) => TelemetryField.Altitude,
+        _ when name.SequenceEqual("odometer"u8) => TelemetryField.Odometer,
+        _ when name.SequenceEqual("ignition"u8) => TelemetryField.Ignition,
+        _ when name.SequenceEqual("driverId"u8) => TelemetryField.DriverId,
+        _ => TelemetryField.Unknown,
+    };
+
+    private static TelemetryField MatchNineByteField(ReadOnlySpan<byte> name) => name switch
+    {
+        _ when name.SequenceEqual("longitude"u8) => TelemetryField.Longitude,
+        _ when name.SequenceEqual("timestamp"u8) => TelemetryField.Timestamp,
+        _ when name.SequenceEqual("device_id"u8) => TelemetryField.DeviceId,
+        _ when name.SequenceEqual("driver_id"u8) => TelemetryField.DriverId,
+        _ when name.SequenceEqual("fuelLevel"u8) => TelemetryField.FuelLevel,
+        _ => TelemetryField.Unknown,
+    };
+
+    /// <summary>The current token's text, unescaped; false when it does not fit the buffer (then it matches nothing).</summary>
+    private static bool TryGetUnescapedName(in Utf8JsonReader reader, Span<byte> buffer, out ReadOnlySpan<byte> name)
+    {
+        if (!reader.HasValueSequence && !reader.ValueIsEscaped)
+        {
+            name = reader.ValueSpan;
+            return true;
+        }
+
+        var encodedLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (encodedLength > buffer.Length * 6)
+        {
+            name = default;
+            return false;
+        }
+
+        Span<byte> scratch = stackalloc byte[(int)encodedLength];
+        var written = reader.CopyString(scratch);
+        if (written > buffer.Length)
+        {
+            name = default;
+            return false;
+        }
+
+        scratch[..written].CopyTo(buffer);
+        name = buffer[..written];
+        return true;
+    }
+
+    private static string FieldName(TelemetryField field) => field switch
+    {
+        TelemetryField.DeviceId => "device_id",
+        TelemetryField.DriverId => "driver_id",
+        TelemetryField.FuelLevel => "fuel_level",
+        _ => field.ToString().ToLowerInvariant(),
+    };
+
+    private enum TelemetryField
+    {
+        Unknown,
+        DeviceId,
+        Timestamp,
+        Latitude,
+        Longitude,
+        Speed,
+        Heading,
+        Accuracy,
+        Altitude,
+        Seq,
+        DriverId,
+        Odometer,
+        FuelLevel,
+        Ignition,
+        Events,
+    }
+
+    private readonly record struct FieldError(RejectionReason Reason, string Detail)
+    {
+        public static FieldError Missing(string detail) => new(RejectionReason.MissingField, detail);
+
+        public static FieldError Invalid(string detail) => new(RejectionReason.InvalidField, detail);
+
+        public static FieldError Timestamp(string detail) => new(RejectionReason.InvalidTimestamp, detail);
+    }
+
+    private struct FieldValues
+    {
+        public int Seen;
+        public string? DeviceId;
+        public DateTimeOffset? FixTime;
+        public double? Latitude;
+        public double? Longitude;
+        public double? SpeedKmh;
+        public double? HeadingDegrees;
+        public double? AccuracyMeters;
+        public double? AltitudeMeters;
+        public long? DeviceSequence;
+        public string? DriverId;
+        public double? DeviceOdometerKm;
+        public double? FuelLevelPercent;
+        public bool? Ignition;
+        public DeviceEvents Events;
+    }
+}

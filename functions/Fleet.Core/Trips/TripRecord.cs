@@ -1,0 +1,33 @@
+using Fleet.Core.Geo;
+
+namespace Fleet.Core.Trips;
+
+public enum TripStatus
+{
+    InProgress,
+    Completed,
+
+    /// <summary>Ended shorter than the minimum trip distance: speed noise, not a journey.</summary>
+    Cancelled,
+}
+
+/// <summary>A trip as stored; <see cref="TripId"/> is derived from the vehicle and the start time.</summary>
+public sealed record TripRecord(
+    string TripId,
+    string VehicleId,
+    string CompanyId,
+    string? DriverId,
+    TripStatus Status,
+    DateTimeOffset StartTime,
+    GeoPoint StartPosition,
+    DateTimeOffset? EndTime,
+    GeoPoint? EndPosition,
+    double DistanceKm,
+    double MaxSpeedKmh,
+    double? FuelUsedLiters)
+{
+    public TimeSpan? Duration => EndTime - StartTime;
+
+    public double? AverageSpeedKmh =>
+        Duration is { TotalHours: > 0 } duration ? DistanceKm / duration.TotalHours : null;
+}
