@@ -21,12 +21,16 @@ public sealed class GeofenceIndex
     private readonly FrozenDictionary<long, Geofence[]> _cells;
     private readonly Geofence[] _large;
     private readonly FrozenDictionary<string, Geofence> _byId;
+    private readonly TimeSpan? _shortestExplicitDwell;
+    private readonly bool _anyDefaultDwell;
 
     private GeofenceIndex(IEnumerable<Geofence> fences, double cellSizeDegrees)
     {
         _cellSizeDegrees = cellSizeDegrees;
         All = [.. fences.OrderBy(fence => fence.Id, StringComparer.Ordinal)];
         _byId = All.ToFrozenDictionary(fence => fence.Id, StringComparer.Ordinal);
+        _shortestExplicitDwell = All.Where(fence => fence.Dwell is not null).Min(fence => fence.Dwell);
+        _anyDefaultDwell = All.Any(fence => fence.Dwell is null);
 
         var cells = new Dictionary<long, List<Geofence>>();
         var large = new List<Geofence>();
@@ -71,32 +75,43 @@ public sealed class GeofenceIndex
 
     public Geofence? Find(string fenceId) => _byId.GetValueOrDefault(fenceId);
 
-    /// <summary>Adds to <paramref name="result"/> every fence containing the point.</summary>
-    public void FindContaining(GeoPoint point, List<Geofence> result)
+    /// <summary>The shortest dwell of any fence here, given the dwell of fences that set none.</summary>
+    public TimeSpan ShortestDwell(TimeSpan defaultDwell) =>
+        _shortestExplicitDwell is { } explicitDwell && (!_anyDefaultDwell || explicitDwell < defaultDwell) ? explicitDwell : defaultDwell;
+
+    /// <summary>Every fence containing the point; an empty array (allocating nothing) when there is none.</summary>
+    public Geofence[] FindContaining(GeoPoint point)
     {
         if (_byId.Count == 0)
         {
-            return;
+            return [];
         }
 
-        if (_cells.TryGetValue(CellKey(Row(point.Latitude), Column(point.Longitude)), out var candidates))
+        // Points are rarely in more than one fence: the first hit needs no list.
+        Geofence? first = null;
+        List<Geofence>? more = null;
+        var candidates = _cells.TryGetValue(CellKey(Row(point.Latitude), Column(point.Longitude)), out var cell) ? cell : [];
+        foreach (var fences in (ReadOnlySpan<Geofence[]>)[candidates, _large])
         {
-            foreach (var fence in candidates)
+            foreach (var fence in fences)
             {
-                if (fence.Shape.Contains(point))
+                if (!fence.Shape.Contains(point))
                 {
-                    result.Add(fence);
+                    continue;
+                }
+
+                if (first is null)
+                {
+                    first = fence;
+                }
+                else
+                {
+                    (more ??= [first]).Add(fence);
                 }
             }
         }
 
-        foreach (var fence in _large)
-        {
-            if (fence.Shape.Contains(point))
-            {
-                result.Add(fence);
-            }
-        }
+        return more is not null ? [.. more] : first is not null ? [first] : [];
     }
 
     /// <summary>Adds every fence whose bounds meet the segment's bounds (candidates for a crossing test).</summary>
@@ -111,7 +126,7 @@ public sealed class GeofenceIndex
         var (minRow, minColumn, maxRow, maxColumn) = CellRange(box);
         if ((long)(maxRow - minRow + 1) * (maxColumn - minColumn + 1) > MaxCellsPerSegmentQuery)
         {
-            result.AddRange(All.Where(fence => fence.Shape.Bounds.Intersects(box)));
+            AddIntersecting(All, box, result);
             return;
         }
 
@@ -135,7 +150,18 @@ public sealed class GeofenceIndex
             }
         }
 
-        result.AddRange(_large.Where(fence => fence.Shape.Bounds.Intersects(box)));
+        AddIntersecting(_large, box, result);
+    }
+
+    private static void AddIntersecting(IReadOnlyList<Geofence> fences, BoundingBox box, List<Geofence> result)
+    {
+        for (var i = 0; i < fences.Count; i++)
+        {
+            if (fences[i].Shape.Bounds.Intersects(box))
+            {
+                result.Add(fences[i]);
+            }
+        }
     }
 
     private (int MinRow, int MinColumn, int MaxRow, int MaxColumn) CellRange(BoundingBox box) =>

@@ -1,18 +1,18 @@
+using System.Collections.Concurrent;
 using Fleet.Core.Fleet;
 using Fleet.Core.Trips;
 
 namespace Fleet.Core.Kpis;
 
-/// <summary>Sums one vehicle's activity per local day during a pipeline run.</summary>
-internal sealed class DailyStatsAccumulator(VehicleContext context)
+/// <summary>
+/// Sums one vehicle's activity per local day during a pipeline run. A mutable struct, held in a field of the run's
+/// builder, so a run costs no extra object until there is something to count.
+/// </summary>
+internal struct DailyStatsAccumulator(VehicleContext context)
 {
-    private readonly Dictionary<DateOnly, DailyStats> _days = [];
-    private readonly TimeZoneInfo _timeZone = context.Company.TimeZone;
-
-    // Converting every fix to local time is the costliest part of this; consecutive fixes share a day.
-    private DateTimeOffset _dayStart = DateTimeOffset.MaxValue;
-    private DateTimeOffset _dayEnd = DateTimeOffset.MinValue;
-    private DateOnly _day;
+    // A run rarely spans midnight, so the first day needs no dictionary.
+    private Totals? _first;
+    private Dictionary<DateOnly, Totals>? _others;
 
     public void AddMovement(DateTimeOffset time, double distanceKm, TimeSpan moving, TimeSpan idle)
     {
@@ -21,46 +21,109 @@ internal sealed class DailyStatsAccumulator(VehicleContext context)
             return;
         }
 
-        Add(time, new DailyStats(context.Vehicle.CompanyId, context.Vehicle.VehicleId, default, distanceKm, 0, 0, 0, moving.TotalSeconds, idle.TotalSeconds));
+        var totals = For(time);
+        totals.DistanceKm += distanceKm;
+        totals.MovingSeconds += moving.TotalSeconds;
+        totals.IdleSeconds += idle.TotalSeconds;
     }
 
     public void AddTrip(TripRecord trip)
     {
         if (trip.EndTime is { } end)
         {
-            Add(end, new DailyStats(context.Vehicle.CompanyId, context.Vehicle.VehicleId, default, TripsCompleted: 1, FuelUsedLiters: trip.FuelUsedLiters ?? 0));
+            var totals = For(end);
+            totals.TripsCompleted++;
+            totals.FuelUsedLiters += trip.FuelUsedLiters ?? 0;
         }
         else
         {
-            Add(trip.StartTime, new DailyStats(context.Vehicle.CompanyId, context.Vehicle.VehicleId, default, TripsStarted: 1));
+            For(trip.StartTime).TripsStarted++;
         }
     }
 
-    public List<DailyStats> ToList() => [.. _days.Values.OrderBy(stats => stats.Day)];
-
-    private void Add(DateTimeOffset time, DailyStats delta)
+    public readonly IReadOnlyList<DailyStats> ToList()
     {
-        var day = DayOf(time);
-        _days[day] = _days.TryGetValue(day, out var existing) ? existing.Add(delta) : delta with { Day = day };
-    }
-
-    private DateOnly DayOf(DateTimeOffset time)
-    {
-        if (time < _dayStart || time >= _dayEnd)
+        if (_first is null)
         {
-            _day = CompanyDay.Of(time, _timeZone);
-            (_dayStart, _dayEnd) = CompanyDay.Bounds(_day, _timeZone);
+            return [];
         }
 
-        return _day;
+        if (_others is null)
+        {
+            return [ToStats(_first)];
+        }
+
+        return [.. _others.Values.Prepend(_first).OrderBy(totals => totals.Day).Select(ToStats)];
+    }
+
+    private readonly DailyStats ToStats(Totals totals) => new(
+        context.Vehicle.CompanyId, context.Vehicle.VehicleId, totals.Day, totals.DistanceKm, totals.TripsStarted,
+        totals.TripsCompleted, totals.FuelUsedLiters, totals.MovingSeconds, totals.IdleSeconds);
+
+    private Totals For(DateTimeOffset time)
+    {
+        var day = CompanyDay.Of(time, context.Company.TimeZone);
+        if (_first is null)
+        {
+            return _first = new Totals(day);
+        }
+
+        if (_first.Day == day)
+        {
+            return _first;
+        }
+
+        _others ??= [];
+        if (!_others.TryGetValue(day, out var totals))
+        {
+            _others[day] = totals = new Totals(day);
+        }
+
+        return totals;
+    }
+
+    private sealed class Totals(DateOnly day)
+    {
+        public DateOnly Day { get; } = day;
+
+        public double DistanceKm { get; set; }
+
+        public int TripsStarted { get; set; }
+
+        public int TripsCompleted { get; set; }
+
+        public double FuelUsedLiters { get; set; }
+
+        public double MovingSeconds { get; set; }
+
+        public double IdleSeconds { get; set; }
     }
 }
 
 /// <summary>Days as the company lives them: "today" is counted in its own time zone.</summary>
 public static class CompanyDay
 {
-    public static DateOnly Of(DateTimeOffset time, TimeZoneInfo timeZone) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time, timeZone).DateTime);
+    // Converting to local time is costly next to the rest of a fix's processing, and consecutive fixes share a day.
+    private static readonly ConcurrentDictionary<string, DayWindow> LastWindows = new(StringComparer.Ordinal);
+
+    public static DateOnly Of(DateTimeOffset time, TimeZoneInfo timeZone)
+    {
+        ArgumentNullException.ThrowIfNull(timeZone);
+        if (timeZone.BaseUtcOffset == TimeSpan.Zero && !timeZone.SupportsDaylightSavingTime)
+        {
+            return DateOnly.FromDateTime(time.UtcDateTime);
+        }
+
+        if (LastWindows.TryGetValue(timeZone.Id, out var window) && time >= window.Start && time < window.End)
+        {
+            return window.Day;
+        }
+
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time, timeZone).DateTime);
+        var (start, end) = Bounds(day, timeZone);
+        LastWindows[timeZone.Id] = new DayWindow(day, start, end);
+        return day;
+    }
 
     /// <summary>The UTC instants where the local day starts and ends.</summary>
     public static (DateTimeOffset Start, DateTimeOffset End) Bounds(DateOnly day, TimeZoneInfo timeZone)
@@ -81,4 +144,6 @@ public static class CompanyDay
 
         return new DateTimeOffset(local, timeZone.GetUtcOffset(local));
     }
+
+    private sealed record DayWindow(DateOnly Day, DateTimeOffset Start, DateTimeOffset End);
 }

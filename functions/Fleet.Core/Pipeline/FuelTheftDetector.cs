@@ -11,9 +11,9 @@ public static class FuelTheftDetector
 {
     public readonly record struct Theft(DateTimeOffset ReferenceTime, double DropPercent, double DropLiters);
 
-    public readonly record struct Result(FuelWindow State, Theft? Detected);
+    public readonly record struct Result(FuelWindow? State, Theft? Detected);
 
-    public static Result Apply(FuelWindow window, FixStep step, FuelSettings settings, double movingSpeedThresholdKmh, double fuelCapacityLiters)
+    public static Result Apply(FuelWindow? window, FixStep step, FuelSettings settings, double movingSpeedThresholdKmh, double fuelCapacityLiters)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (step.Fix.FuelLevelPercent is not { } level)
@@ -23,21 +23,20 @@ public static class FuelTheftDetector
 
         if (step.SpeedKmh > movingSpeedThresholdKmh)
         {
-            return new Result(default, null);
+            return new Result(null, null);
         }
 
-        if (window.ReferencePercent is not { } reference || window.ReferenceTime is not { } referenceTime ||
-            level >= reference || step.Time - referenceTime > settings.TheftWindow)
+        if (window is null || level >= window.ReferencePercent || step.Time - window.ReferenceTime > settings.TheftWindow)
         {
             return new Result(new FuelWindow(step.Time, level, false), null);
         }
 
-        var drop = reference - level;
+        var drop = window.ReferencePercent - level;
         if (window.Alerted || drop < settings.TheftDropPercentOfCapacity)
         {
             return new Result(window, null);
         }
 
-        return new Result(window with { Alerted = true }, new Theft(referenceTime, drop, drop / 100 * fuelCapacityLiters));
+        return new Result(window with { Alerted = true }, new Theft(window.ReferenceTime, drop, drop / 100 * fuelCapacityLiters));
     }
 }

@@ -23,25 +23,20 @@ public static class GeofenceTracker
         IReadOnlyList<Geofence> Containing,
         IReadOnlyList<GeofenceEvent> Events);
 
-    /// <param name="scratch">A reusable list; the result never aliases it.</param>
-    public static Result Apply(
-        ImmutableArray<GeofenceMembership> memberships, FixStep step, GeofenceIndex index, GeofenceSettings settings, List<Geofence> scratch)
+    public static Result Apply(ImmutableArray<GeofenceMembership> memberships, FixStep step, GeofenceIndex index, GeofenceSettings settings)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(scratch);
         if (index.All.Count == 0 && memberships.IsEmpty)
         {
             return new Result(memberships, [], []);
         }
 
-        scratch.Clear();
-        index.FindContaining(step.Position, scratch);
-        Geofence[] containing = [.. scratch];
+        var containing = index.FindContaining(step.Position);
         List<GeofenceEvent>? events = null;
-        if (memberships.IsEmpty && containing.Length == 0)
+        if (Settled(memberships, containing, index))
         {
-            DetectCrossings(memberships, containing, step, index, settings, scratch, ref events);
+            DetectCrossings(memberships, containing, step, index, settings, ref events);
             return new Result(memberships, containing, (IReadOnlyList<GeofenceEvent>?)events ?? []);
         }
 
@@ -74,7 +69,7 @@ public static class GeofenceTracker
             }
         }
 
-        DetectCrossings(memberships, containing, step, index, settings, scratch, ref events);
+        DetectCrossings(memberships, containing, step, index, settings, ref events);
 
         if (changed)
         {
@@ -82,6 +77,21 @@ public static class GeofenceTracker
         }
 
         return new Result(changed ? builder.ToImmutable() : memberships, containing, (IReadOnlyList<GeofenceEvent>?)events ?? []);
+    }
+
+    /// <summary>True when every tracked fence agrees with where the fix is and no untracked fence contains it.</summary>
+    private static bool Settled(ImmutableArray<GeofenceMembership> memberships, Geofence[] containing, GeofenceIndex index)
+    {
+        foreach (var membership in memberships)
+        {
+            if (membership.PendingSince is not null || !membership.Inside || index.Find(membership.FenceId) is not { } fence ||
+                Array.IndexOf(containing, fence) < 0)
+            {
+                return false;
+            }
+        }
+
+        return containing.Length == memberships.Length;
     }
 
     private static GeofenceMembership Advance(
@@ -109,19 +119,18 @@ public static class GeofenceTracker
         FixStep step,
         GeofenceIndex index,
         GeofenceSettings settings,
-        List<Geofence> scratch,
         ref List<GeofenceEvent>? events)
     {
-        if (step.Previous is not { } previous || step.SincePrevious <= TimeSpan.Zero)
+        // Dense fixes already show how long the vehicle was inside; only a gap longer than the dwell can hide a visit.
+        if (step.Previous is not { } previous || step.SincePrevious <= index.ShortestDwell(settings.DefaultDwell))
         {
             return;
         }
 
-        scratch.Clear();
-        index.FindNearSegment(previous.Position, step.Position, scratch);
-        foreach (var fence in scratch)
+        var candidates = new List<Geofence>();
+        index.FindNearSegment(previous.Position, step.Position, candidates);
+        foreach (var fence in candidates)
         {
-            // Dense fixes already show how long the vehicle was inside; only a gap longer than the dwell can hide a visit.
             if (step.SincePrevious <= (fence.Dwell ?? settings.DefaultDwell) ||
                 Tracks(memberships, fence.Id) || Array.IndexOf(containing, fence) >= 0 || fence.Shape.Contains(previous.Position))
             {

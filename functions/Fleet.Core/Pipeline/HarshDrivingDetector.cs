@@ -24,9 +24,9 @@ public static class HarshDrivingDetector
         (DeviceEvents.Sos, DriverEventCodes.Sos),
     ];
 
-    public readonly record struct Result(HarshState State, IReadOnlyList<HarshEvent> Events);
+    public readonly record struct Result(HarshState? State, IReadOnlyList<HarshEvent> Events);
 
-    public static Result Apply(HarshState state, FixStep step, HarshThresholds thresholds, HarshDrivingSettings settings)
+    public static Result Apply(HarshState? state, FixStep step, HarshThresholds thresholds, HarshDrivingSettings settings)
     {
         ArgumentNullException.ThrowIfNull(thresholds);
         ArgumentNullException.ThrowIfNull(settings);
@@ -44,7 +44,7 @@ public static class HarshDrivingDetector
             }
         }
 
-        var next = default(HarshState);
+        HarshState? next = null;
         var interval = step.SincePrevious;
         if (step.Previous is { ReportedSpeedKmh: { } before } previous && step.Fix.SpeedKmh is { } after &&
             interval > TimeSpan.Zero && interval <= settings.MaxDerivationInterval)
@@ -56,7 +56,7 @@ public static class HarshDrivingDetector
             if (kind != DeviceEvents.None)
             {
                 next = new HarshState(kind, step.Time);
-                var continuing = state.Kind == kind && state.At == previous.Time;
+                var continuing = state is not null && state.Kind == kind && state.At == previous.Time;
                 if (!continuing && (reported & kind) == 0 && (alreadyReported & kind) == 0)
                 {
                     var code = kind == DeviceEvents.HarshBraking ? DriverEventCodes.HarshBraking : DriverEventCodes.HarshAcceleration;

@@ -8,7 +8,7 @@ public static class IdlingDetector
 {
     /// <param name="IdleTime">Idle time this fix adds to the day's statistics.</param>
     /// <param name="AlertAfter">Set on the fix where the episode becomes long enough to alert.</param>
-    public readonly record struct Result(IdleState State, TimeSpan IdleTime, TimeSpan? AlertAfter);
+    public readonly record struct Result(IdleState? State, TimeSpan IdleTime, TimeSpan? AlertAfter);
 
     public static bool IsIdle(FixStep step, IdlingSettings settings)
     {
@@ -16,25 +16,22 @@ public static class IdlingDetector
         return step.Current.Ignition == true && step.SpeedKmh <= settings.MaxIdleSpeedKmh;
     }
 
-    public static Result Apply(IdleState state, FixStep step, IdlingSettings settings, TimeSpan maxDataGap)
+    public static Result Apply(IdleState? state, FixStep step, IdlingSettings settings, TimeSpan maxDataGap)
     {
         if (!IsIdle(step, settings))
         {
-            return new Result(default, TimeSpan.Zero, null);
+            return new Result(null, TimeSpan.Zero, null);
         }
 
-        var gap = step.SincePrevious;
-        var continuing = state.Since is not null && gap <= maxDataGap;
-        var since = continuing ? state.Since!.Value : step.Time;
-        var idleTime = continuing ? gap : TimeSpan.Zero;
-        var duration = step.Time - since;
-        if (continuing && state.Alerted)
+        if (state is null || step.SincePrevious > maxDataGap)
         {
-            return new Result(state, idleTime, null);
+            var episode = new IdleState(step.Time, Alerted: settings.MinIdleDuration <= TimeSpan.Zero);
+            return new Result(episode, TimeSpan.Zero, episode.Alerted ? TimeSpan.Zero : null);
         }
 
-        return duration >= settings.MinIdleDuration
-            ? new Result(new IdleState(since, true), idleTime, duration)
-            : new Result(new IdleState(since, false), idleTime, null);
+        var duration = step.Time - state.Since;
+        return state.Alerted || duration < settings.MinIdleDuration
+            ? new Result(state, step.SincePrevious, null)
+            : new Result(state with { Alerted = true }, step.SincePrevious, duration);
     }
 }

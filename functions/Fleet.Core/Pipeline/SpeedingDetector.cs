@@ -13,7 +13,7 @@ public static class SpeedingDetector
 {
     public readonly record struct Closed(SpeedingEpisode Episode, TimeSpan Duration);
 
-    public readonly record struct Result(SpeedingState State, SpeedingEpisode? Opened, double LimitKmh, Closed? Ended);
+    public readonly record struct Result(SpeedingState? State, SpeedingEpisode? Opened, double LimitKmh, Closed? Ended);
 
     public static (double LimitKmh, string? GeofenceId) Limit(double vehicleLimitKmh, IReadOnlyList<Geofence> containing)
     {
@@ -33,36 +33,44 @@ public static class SpeedingDetector
     }
 
     public static Result Apply(
-        SpeedingState state, FixStep step, string vehicleId, (double LimitKmh, string? GeofenceId) limit, SpeedingSettings settings)
+        SpeedingState? state, FixStep step, string vehicleId, (double LimitKmh, string? GeofenceId) limit, SpeedingSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         Closed? ended = null;
-        if (state.Episode is { } interrupted && step.SincePrevious > settings.MaxGapWithinEpisode && step.Previous is { } previous)
+        if (state is not null && step.SincePrevious > settings.MaxGapWithinEpisode)
         {
-            // Without data in between the episode cannot be said to have lasted: it ends at the last fix that saw it.
-            ended = new Closed(interrupted, previous.Time - interrupted.Start);
-            state = default;
-        }
-        else if (state.AboveSince is not null && step.SincePrevious > settings.MaxGapWithinEpisode)
-        {
-            state = default;
+            // Without data in between, the run cannot be said to have lasted; an open episode ends at the last fix that saw it.
+            if (state.Episode is { } interrupted && step.Previous is { } previous)
+            {
+                ended = new Closed(interrupted, previous.Time - interrupted.Start);
+            }
+
+            state = null;
         }
 
         var speed = step.SpeedKmh;
         if (speed <= limit.LimitKmh)
         {
-            if (state.Episode is { } episode && speed < limit.LimitKmh)
+            if (state?.Episode is { } episode)
             {
-                return new Result(default, null, limit.LimitKmh, new Closed(episode, step.Time - episode.Start));
+                // Exactly at the limit is not below it: the episode goes on.
+                return speed < limit.LimitKmh
+                    ? new Result(null, null, limit.LimitKmh, new Closed(episode, step.Time - episode.Start))
+                    : new Result(state, null, limit.LimitKmh, ended);
             }
 
-            return new Result(state with { AboveSince = null }, null, limit.LimitKmh, ended);
+            return new Result(null, null, limit.LimitKmh, ended);
         }
 
         var excess = speed / limit.LimitKmh - 1;
-        if (state.Episode is { } open)
+        if (state?.Episode is { } open)
         {
             var worse = excess > open.MaxExcessRatio;
+            if (!worse && speed <= open.MaxSpeedKmh)
+            {
+                return new Result(state, null, limit.LimitKmh, ended);
+            }
+
             var updated = open with
             {
                 MaxSpeedKmh = Math.Max(open.MaxSpeedKmh, speed),
@@ -72,22 +80,21 @@ public static class SpeedingDetector
             return new Result(state with { Episode = updated }, null, limit.LimitKmh, ended);
         }
 
-        var aboveSince = state.AboveSince ?? step.Time;
-        var abovePosition = state.AboveSince is null ? step.Position : state.AbovePosition;
-        if (step.Time - aboveSince < settings.MinEpisodeDuration)
+        state ??= new SpeedingState(step.Time, step.Position, null);
+        if (step.Time - state.AboveSince < settings.MinEpisodeDuration)
         {
-            return new Result(new SpeedingState(aboveSince, abovePosition, null), null, limit.LimitKmh, ended);
+            return new Result(state, null, limit.LimitKmh, ended);
         }
 
         var opened = new SpeedingEpisode(
-            DeterministicId.ForAlert(vehicleId, AlertType.SpeedViolation, aboveSince),
-            aboveSince,
+            DeterministicId.ForAlert(vehicleId, AlertType.SpeedViolation, state.AboveSince),
+            state.AboveSince,
             step.Fix.Source.EnqueuedTime,
-            abovePosition,
+            state.AbovePosition,
             speed,
             limit.LimitKmh,
             excess,
             limit.GeofenceId);
-        return new Result(new SpeedingState(aboveSince, abovePosition, opened), opened, limit.LimitKmh, ended);
+        return new Result(state with { Episode = opened }, opened, limit.LimitKmh, ended);
     }
 }

@@ -25,7 +25,7 @@ public static class TripDetector
         {
             if (motion.Trip is { } interrupted)
             {
-                ended = Close(interrupted, previous.Time, previous.Position, previous.OdometerKm, previous.FuelLevelPercent, context);
+                ended = CloseAtLastFix(interrupted, previous, context);
             }
 
             // Nothing is known about the gap: start afresh from this fix rather than from where the data stopped.
@@ -38,26 +38,27 @@ public static class TripDetector
             return StartIfMoving(motion, step, moving, ended, context);
         }
 
-        trip = trip with { MaxSpeedKmh = Math.Max(trip.MaxSpeedKmh, step.SpeedKmh) };
+        var maxSpeedKmh = Math.Max(trip.MaxSpeedKmh, step.SpeedKmh);
         if (step.Fix.Ignition == false)
         {
-            var closed = Close(trip, step.Time, step.Position, step.OdometerKm, step.Current.FuelLevelPercent, context);
+            var closed = Close(trip with { MaxSpeedKmh = maxSpeedKmh }, step.Time, step.Position, step.OdometerKm, step.Current.FuelLevelPercent, context);
             return new Result(Parked(step.Position, step), closed, null);
         }
 
-        if (moving)
+        StopMark? stop = moving ? null : trip.Stop ?? new StopMark(step.Time, step.Position, step.OdometerKm, step.Current.FuelLevelPercent);
+        if (stop is { } stopped && step.Time - stopped.Since >= settings.MinStopDuration)
         {
-            return new Result(motion with { Trip = trip with { Stop = null } }, ended, null);
+            var closed = Close(trip with { MaxSpeedKmh = maxSpeedKmh }, stopped.Since, stopped.Position, stopped.OdometerKm, stopped.FuelLevelPercent, context);
+            return new Result(Parked(stopped.Position, step), closed, null);
         }
 
-        var stop = trip.Stop ?? new StopMark(step.Time, step.Position, step.OdometerKm, step.Current.FuelLevelPercent);
-        if (step.Time - stop.Since >= settings.MinStopDuration)
+        // Cruising changes nothing most of the time: keep the same trip object then.
+        if (maxSpeedKmh == trip.MaxSpeedKmh && stop == trip.Stop)
         {
-            var closed = Close(trip, stop.Since, stop.Position, stop.OdometerKm, stop.FuelLevelPercent, context);
-            return new Result(Parked(stop.Position, step), closed, null);
+            return new Result(motion, ended, null);
         }
 
-        return new Result(motion with { Trip = trip with { Stop = stop } }, ended, null);
+        return new Result(motion with { Trip = trip with { MaxSpeedKmh = maxSpeedKmh, Stop = stop } }, ended, null);
     }
 
     private static Result StartIfMoving(MotionState motion, FixStep step, bool moving, TripRecord? ended, VehicleContext context)
@@ -85,6 +86,14 @@ public static class TripDetector
             Math.Max(start.SpeedKmh, step.SpeedKmh));
         var started = Record(trip, TripStatus.InProgress, null, null, 0, null, context);
         return new Result(new MotionState(null, null, movingSince, trip), ended, started);
+    }
+
+    /// <summary>Ends a trip whose data stopped: it ended, as far as anyone knows, at the last fix.</summary>
+    public static TripRecord CloseAtLastFix(OpenTrip trip, FixSnapshot lastFix, VehicleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(trip);
+        ArgumentNullException.ThrowIfNull(context);
+        return Close(trip, lastFix.Time, lastFix.Position, lastFix.OdometerKm, lastFix.FuelLevelPercent, context);
     }
 
     private static MotionState Parked(GeoPoint parkedAt, FixStep step) => new(parkedAt, step.Current, null, null);

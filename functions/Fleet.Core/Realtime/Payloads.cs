@@ -1,6 +1,7 @@
 using Fleet.Core.Alerts;
 using Fleet.Core.Geofencing;
 using Fleet.Core.State;
+using Fleet.Core.Telemetry;
 using Fleet.Core.Trips;
 
 namespace Fleet.Core.Realtime;
@@ -38,9 +39,29 @@ public sealed record LocationPayload(
     double? AccuracyMeters,
     DateTimeOffset FixTime,
     string Status,
-    double OdometerKm,
+    double? OdometerKm,
     double? FuelLevelPercent,
-    bool? Ignition);
+    bool? Ignition)
+{
+    /// <param name="status">The vehicle's status after the batch: a map shows where it is and what it is doing now.</param>
+    public static LocationPayload From(PositionRecord position, VehicleStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(position);
+        return new LocationPayload(
+            position.VehicleId,
+            position.DriverId,
+            position.Position.Latitude,
+            position.Position.Longitude,
+            position.SpeedKmh,
+            position.HeadingDegrees,
+            position.AccuracyMeters,
+            position.FixTime,
+            status.ToCode(),
+            position.OdometerKm is { } odometer ? Math.Round(odometer, 3) : null,
+            position.FuelLevelPercent,
+            position.Ignition);
+    }
+}
 
 public sealed record StatusPayload(string VehicleId, string Status, string PreviousStatus, DateTimeOffset Time);
 

@@ -14,8 +14,8 @@ public enum VehicleStatus
     Idle,
 }
 
-/// <summary>What the pipeline remembers of an accepted fix.</summary>
-public readonly record struct FixSnapshot(
+/// <summary>What the pipeline remembers of an accepted fix. A class, so states share it instead of copying it.</summary>
+public sealed record FixSnapshot(
     DateTimeOffset Time,
     GeoPoint Position,
     double SpeedKmh,
@@ -47,7 +47,10 @@ public sealed record OpenTrip(
 /// <param name="ParkedAt">Where the vehicle stopped; moving far enough from it starts a trip.</param>
 /// <param name="LastStationary">The newest fix at rest: a trip that starts is dated from it.</param>
 /// <param name="MovingSince">Start of the current uninterrupted run above the moving threshold.</param>
-public readonly record struct MotionState(GeoPoint? ParkedAt, FixSnapshot? LastStationary, DateTimeOffset? MovingSince, OpenTrip? Trip);
+public sealed record MotionState(GeoPoint? ParkedAt, FixSnapshot? LastStationary, DateTimeOffset? MovingSince, OpenTrip? Trip)
+{
+    public static MotionState Unknown { get; } = new(null, null, null, null);
+}
 
 /// <summary>A fence the vehicle is inside, or whose boundary it crossed less than the dwell time ago.</summary>
 public readonly record struct GeofenceMembership(string FenceId, bool Inside, DateTimeOffset? PendingSince);
@@ -63,17 +66,17 @@ public sealed record SpeedingEpisode(
     double MaxExcessRatio,
     string? GeofenceId);
 
-/// <param name="AboveSince">Start of the current run above the limit (the episode starts when it is long enough).</param>
-/// <param name="AbovePosition">Where that run started.</param>
-public readonly record struct SpeedingState(DateTimeOffset? AboveSince, GeoPoint AbovePosition, SpeedingEpisode? Episode);
+/// <summary>Above the limit since <see cref="AboveSince"/>; an <see cref="Episode"/> once that lasted long enough.</summary>
+/// <param name="AbovePosition">Where the run above the limit started.</param>
+public sealed record SpeedingState(DateTimeOffset AboveSince, GeoPoint AbovePosition, SpeedingEpisode? Episode);
 
 /// <summary>The kind of the harsh event derived at <see cref="At"/>, so one long braking yields one event.</summary>
-public readonly record struct HarshState(DeviceEvents Kind, DateTimeOffset? At);
+public sealed record HarshState(DeviceEvents Kind, DateTimeOffset At);
 
 /// <summary>The highest fuel reading while stopped within the theft window.</summary>
-public readonly record struct FuelWindow(DateTimeOffset? ReferenceTime, double? ReferencePercent, bool Alerted);
+public sealed record FuelWindow(DateTimeOffset ReferenceTime, double ReferencePercent, bool Alerted);
 
-public readonly record struct IdleState(DateTimeOffset? Since, bool Alerted);
+public sealed record IdleState(DateTimeOffset Since, bool Alerted);
 
 /// <summary>
 /// Everything the pipeline knows about one vehicle, as an immutable value. The store persists it whole and guards
@@ -105,17 +108,18 @@ public sealed record VehicleState
     /// <summary>A fix rejected as a jump; if the next fix agrees with it, the previous fix was the outlier.</summary>
     public FixSnapshot? JumpCandidate { get; init; }
 
-    public MotionState Motion { get; init; }
+    public MotionState Motion { get; init; } = MotionState.Unknown;
 
     public ImmutableArray<GeofenceMembership> Geofences { get; init; } = [];
 
-    public SpeedingState Speeding { get; init; }
+    // Rule sub-states are null while nothing is going on, which is most of the time, so copying a state stays cheap.
+    public SpeedingState? Speeding { get; init; }
 
-    public HarshState Harsh { get; init; }
+    public HarshState? Harsh { get; init; }
 
-    public FuelWindow Fuel { get; init; }
+    public FuelWindow? Fuel { get; init; }
 
-    public IdleState Idle { get; init; }
+    public IdleState? Idle { get; init; }
 
     /// <summary>When the broker last received an event from the vehicle (drives the offline sweep).</summary>
     public DateTimeOffset? LastSeen { get; init; }
@@ -150,6 +154,13 @@ public sealed record VehicleState
     }
 
     public VehicleState RecordDelivery(EventMetadata source)
+    {
+        var (lastSeen, streams) = AfterDelivery(source);
+        return this with { LastSeen = lastSeen, Streams = streams };
+    }
+
+    /// <summary>The <see cref="LastSeen"/> and <see cref="Streams"/> the state has once the event is processed.</summary>
+    public (DateTimeOffset LastSeen, ImmutableArray<StreamPosition> Streams) AfterDelivery(EventMetadata source)
     {
         var lastSeen = LastSeen is { } seen && seen >= source.EnqueuedTime ? seen : source.EnqueuedTime;
         var streams = Streams;
@@ -190,6 +201,6 @@ public sealed record VehicleState
             }
         }
 
-        return this with { LastSeen = lastSeen, Streams = streams };
+        return (lastSeen, streams);
     }
 }

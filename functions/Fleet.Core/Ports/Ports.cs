@@ -1,0 +1,79 @@
+using Fleet.Core.Alerts;
+using Fleet.Core.Fleet;
+using Fleet.Core.Kpis;
+using Fleet.Core.Realtime;
+using Fleet.Core.State;
+using Fleet.Core.Telemetry;
+using Fleet.Core.Trips;
+
+namespace Fleet.Core.Ports;
+
+/// <summary>Device -> vehicle -> company. Unknown devices are simply absent from the result.</summary>
+public interface IDeviceRegistry
+{
+    Task<IReadOnlyDictionary<string, DeviceRegistration>> ResolveAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken);
+}
+
+/// <summary>Company rules, time zone and fences; a profile for every company a registration names.</summary>
+public interface ICompanyDirectory
+{
+    Task<IReadOnlyDictionary<string, CompanyProfile>> GetAsync(IReadOnlyCollection<string> companyIds, CancellationToken cancellationToken);
+}
+
+public interface IVehicleStateStore
+{
+    /// <summary>The states of those vehicles that have one; a vehicle never seen has none.</summary>
+    Task<IReadOnlyDictionary<string, VehicleState>> LoadAsync(IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Everything a batch makes durable except alerts, applied atomically. States are guarded by their version: if another
+/// writer moved one on, nothing is written and the conflicting vehicles are reported.
+/// </summary>
+public interface ITelemetryStore
+{
+    Task<CommitResult> CommitAsync(TelemetryCommit commit, CancellationToken cancellationToken);
+}
+
+/// <param name="SequenceCounts">How many company-group messages each company will publish: their <c>seq</c> values.</param>
+public sealed record TelemetryCommit(
+    IReadOnlyList<VehicleState> States,
+    IReadOnlyList<PositionRecord> Positions,
+    IReadOnlyList<TripRecord> Trips,
+    IReadOnlyList<DailyStats> Stats,
+    IReadOnlyList<DeadLetter> DeadLetters,
+    IReadOnlyDictionary<string, int> SequenceCounts);
+
+/// <summary>Committed (with each company's newest <c>seq</c> after allocation) or refused for version conflicts.</summary>
+public sealed record CommitResult(IReadOnlyDictionary<string, long> LastSequences, IReadOnlyCollection<string> ConflictingVehicles)
+{
+    public bool Committed => ConflictingVehicles.Count == 0;
+
+    public static CommitResult Success(IReadOnlyDictionary<string, long> lastSequences) => new(lastSequences, []);
+
+    public static CommitResult Conflict(IReadOnlyCollection<string> vehicleIds) => new(new Dictionary<string, long>(), vehicleIds);
+}
+
+/// <summary>
+/// Alerts by deterministic id. An upsert never resets whether a user has read the alert, so a replay cannot
+/// resurrect it as unread.
+/// </summary>
+public interface IAlertStore
+{
+    Task UpsertAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken);
+}
+
+/// <summary>Best effort by nature (SignalR guarantees nothing); failures surface as exceptions for the caller to report.</summary>
+public interface IRealtimePublisher
+{
+    Task PublishAsync(IReadOnlyList<RealtimeMessage> messages, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Vehicles someone follows right now (their vehicle groups have members). The server decides group membership, so
+/// it knows; vehicles nobody follows get no per-vehicle messages.
+/// </summary>
+public interface IVehicleFollowers
+{
+    Task<IReadOnlySet<string>> FollowedAsync(IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken);
+}

@@ -1,0 +1,259 @@
+using Fleet.Core.Fleet;
+using Fleet.Core.Pipeline;
+using Fleet.Core.Ports;
+using Fleet.Core.Realtime;
+using Fleet.Core.State;
+using Fleet.Core.Telemetry;
+
+namespace Fleet.Core.Processing;
+
+/// <summary>What one batch did, for logs and metrics.</summary>
+/// <param name="RealtimeFailure">Publishing failed after the batch was committed; the data is safe, the push was lost.</param>
+public sealed record BatchResult(
+    int Events,
+    int Positions,
+    int LatePositions,
+    int Duplicates,
+    int Replays,
+    int DeadLetters,
+    int Alerts,
+    int TripChanges,
+    int RealtimeMessages,
+    int CommitAttempts,
+    Exception? RealtimeFailure);
+
+/// <summary>
+/// Processes one batch of telemetry in the order of DESIGN 2: parse and validate, resolve devices, run each vehicle's
+/// pipeline, write alerts (idempotent), commit history and state in one transaction (state last), then publish.
+/// Every effect before the commit is idempotent and everything after it is derived from committed data, so a batch
+/// may be replayed any number of times.
+/// </summary>
+public sealed class TelemetryBatchHandler(
+    IDeviceRegistry deviceRegistry,
+    ICompanyDirectory companyDirectory,
+    IVehicleStateStore vehicleStates,
+    IAlertStore alertStore,
+    ITelemetryStore telemetryStore,
+    IRealtimePublisher realtimePublisher,
+    IVehicleFollowers vehicleFollowers,
+    TimeProvider timeProvider)
+{
+    /// <summary>Concurrent writers to one vehicle are rare (a partition changing owner); a few rounds settle them.</summary>
+    public const int MaxCommitAttempts = 5;
+
+    public async Task<BatchResult> HandleAsync(IReadOnlyList<TelemetryEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var parsed = Parse(events);
+        var registrations = await deviceRegistry.ResolveAsync(parsed.DeviceIds, cancellationToken);
+        var routed = Route(parsed, registrations);
+        var companies = await companyDirectory.GetAsync(routed.CompanyIds, cancellationToken);
+        var contexts = routed.Vehicles.ToDictionary(
+            pair => pair.Key,
+            pair => new VehicleContext(pair.Value.Vehicle, companies.TryGetValue(pair.Value.Vehicle.CompanyId, out var company)
+                ? company
+                : throw new InvalidOperationException($"Company {pair.Value.Vehicle.CompanyId} of vehicle {pair.Key} has no profile.")),
+            StringComparer.Ordinal);
+
+        var followed = await vehicleFollowers.FollowedAsync(routed.Vehicles.Keys, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var loaded = await vehicleStates.LoadAsync(routed.Vehicles.Keys, cancellationToken);
+            var outcomes = routed.Vehicles
+                .Select(pair => VehiclePipeline.Run(
+                    contexts[pair.Key],
+                    loaded.TryGetValue(pair.Key, out var state) ? state : VehicleState.Initial(pair.Value.Vehicle),
+                    pair.Value.Fixes))
+                .ToList();
+
+            var alerts = LatestById(outcomes.SelectMany(outcome => outcome.Alerts), alert => alert.Id);
+            if (alerts.Count > 0)
+            {
+                await alertStore.UpsertAsync(alerts, cancellationToken);
+            }
+
+            var deadLetters = routed.DeadLetters
+                .Concat(outcomes.SelectMany(outcome => outcome.Rejections.Select(rejected => DeadLetter.From(
+                    parsed.EventOf(rejected.Fix), rejected.Rejection, outcome.State.VehicleId, outcome.State.CompanyId))))
+                .ToList();
+            var plan = RealtimePlan.Compose(outcomes, outcomes.SelectMany(outcome => outcome.Notices), followed);
+            var trips = LatestById(outcomes.SelectMany(outcome => outcome.Trips), trip => trip.TripId);
+            var commit = new TelemetryCommit(
+                [.. outcomes.Select(outcome => outcome.State)],
+                [.. outcomes.SelectMany(outcome => outcome.Positions)],
+                trips,
+                [.. outcomes.SelectMany(outcome => outcome.Stats)],
+                deadLetters,
+                plan.SequenceCounts);
+
+            var result = await telemetryStore.CommitAsync(commit, cancellationToken);
+            if (!result.Committed)
+            {
+                if (attempt >= MaxCommitAttempts)
+                {
+                    throw new InvalidOperationException(
+                        $"Vehicle states kept changing under this batch after {attempt} attempts: {string.Join(", ", result.ConflictingVehicles)}.");
+                }
+
+                continue;
+            }
+
+            var messages = plan.Stamp(result.LastSequences, timeProvider.GetUtcNow());
+            Exception? realtimeFailure = null;
+            if (messages.Count > 0)
+            {
+                try
+                {
+                    await realtimePublisher.PublishAsync(messages, cancellationToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // The batch is committed: retrying it would publish nothing new, so report the loss instead.
+                    realtimeFailure = exception;
+                }
+            }
+
+            return new BatchResult(
+                events.Count,
+                commit.Positions.Count(position => !position.IsLate),
+                commit.Positions.Count(position => position.IsLate),
+                outcomes.Sum(outcome => outcome.Duplicates),
+                outcomes.Sum(outcome => outcome.Replays),
+                deadLetters.Count,
+                alerts.Count,
+                trips.Count,
+                messages.Count,
+                attempt,
+                realtimeFailure);
+        }
+    }
+
+    private static ParsedBatch Parse(IReadOnlyList<TelemetryEvent> events)
+    {
+        var batch = new ParsedBatch(events);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var result = TelemetryParser.Parse(events[i]);
+            if (result.Fix is { } fix)
+            {
+                batch.Fixes.Add(fix);
+                batch.Origins.Add(fix, i);
+                batch.DeviceIds.Add(fix.DeviceId);
+            }
+            else
+            {
+                batch.Rejections.Add((i, result.Rejection!));
+                if (result.Rejection!.DeviceId is { } deviceId)
+                {
+                    batch.DeviceIds.Add(deviceId);
+                }
+            }
+        }
+
+        return batch;
+    }
+
+    private static RoutedBatch Route(ParsedBatch parsed, IReadOnlyDictionary<string, DeviceRegistration> registrations)
+    {
+        var routed = new RoutedBatch();
+        foreach (var (index, rejection) in parsed.Rejections)
+        {
+            // A rejected event still belongs to its company when its device is known, so the company can see it.
+            var registration = rejection.DeviceId is { } deviceId ? registrations.GetValueOrDefault(deviceId) : null;
+            routed.DeadLetters.Add(DeadLetter.From(parsed.Events[index], rejection, registration?.VehicleId, registration?.CompanyId));
+        }
+
+        foreach (var fix in parsed.Fixes)
+        {
+            if (!registrations.TryGetValue(fix.DeviceId, out var registration))
+            {
+                routed.DeadLetters.Add(DeadLetter.From(
+                    parsed.EventOf(fix), new TelemetryRejection(RejectionReason.UnknownDevice, $"device '{fix.DeviceId}' is not registered", fix.DeviceId)));
+                continue;
+            }
+
+            if (fix.Source.Publisher is { } publisher && !string.Equals(publisher, fix.DeviceId, StringComparison.Ordinal))
+            {
+                routed.DeadLetters.Add(DeadLetter.From(
+                    parsed.EventOf(fix),
+                    new TelemetryRejection(RejectionReason.PublisherMismatch, $"publisher '{publisher}' may not send for device '{fix.DeviceId}'", fix.DeviceId),
+                    registration.VehicleId,
+                    registration.CompanyId));
+                continue;
+            }
+
+            if (!routed.Vehicles.TryGetValue(registration.VehicleId, out var vehicle))
+            {
+                routed.Vehicles[registration.VehicleId] = vehicle = new VehicleFixes(registration.Vehicle, []);
+                routed.CompanyIds.Add(registration.CompanyId);
+            }
+
+            vehicle.Fixes.Add(fix);
+        }
+
+        foreach (var vehicle in routed.Vehicles.Values)
+        {
+            // Fix time first; the stream position breaks ties, so delivery order never changes the outcome.
+            vehicle.Fixes.Sort(static (a, b) =>
+            {
+                var byTime = a.FixTime.CompareTo(b.FixTime);
+                if (byTime != 0)
+                {
+                    return byTime;
+                }
+
+                var byPartition = string.CompareOrdinal(a.Source.PartitionId, b.Source.PartitionId);
+                return byPartition != 0 ? byPartition : a.Source.SequenceNumber.CompareTo(b.Source.SequenceNumber);
+            });
+        }
+
+        return routed;
+    }
+
+    private static List<T> LatestById<T>(IEnumerable<T> items, Func<T, string> id)
+    {
+        var byId = new Dictionary<string, int>(StringComparer.Ordinal);
+        var result = new List<T>();
+        foreach (var item in items)
+        {
+            if (byId.TryGetValue(id(item), out var index))
+            {
+                result[index] = item;
+            }
+            else
+            {
+                byId[id(item)] = result.Count;
+                result.Add(item);
+            }
+        }
+
+        return result;
+    }
+
+    private sealed class ParsedBatch(IReadOnlyList<TelemetryEvent> events)
+    {
+        public IReadOnlyList<TelemetryEvent> Events { get; } = events;
+
+        public List<TelemetryFix> Fixes { get; } = [];
+
+        public List<(int Index, TelemetryRejection Rejection)> Rejections { get; } = [];
+
+        public HashSet<string> DeviceIds { get; } = new(StringComparer.Ordinal);
+
+        // Fixes are records; two identical events must still map back to their own stream positions.
+        public Dictionary<TelemetryFix, int> Origins { get; } = new(ReferenceEqualityComparer.Instance);
+
+        public TelemetryEvent EventOf(TelemetryFix fix) => Events[Origins[fix]];
+    }
+
+    private sealed record VehicleFixes(VehicleProfile Vehicle, List<TelemetryFix> Fixes);
+
+    private sealed class RoutedBatch
+    {
+        public Dictionary<string, VehicleFixes> Vehicles { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> CompanyIds { get; } = new(StringComparer.Ordinal);
+
+        public List<DeadLetter> DeadLetters { get; } = [];
+    }
+}

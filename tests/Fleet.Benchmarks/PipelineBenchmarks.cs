@@ -1,0 +1,123 @@
+using BenchmarkDotNet.Attributes;
+using Fleet.Adapters.InMemory;
+using Fleet.Core.Fleet;
+using Fleet.Core.Pipeline;
+using Fleet.Core.Processing;
+using Fleet.Core.Realtime;
+using Fleet.Core.State;
+using Fleet.Core.Telemetry;
+
+namespace Fleet.Benchmarks;
+
+/// <summary>
+/// The core pipeline on one core (DESIGN 8, budget >= 500,000 events/s): 1,000 vehicles over 5 companies with 200
+/// fences each, 100 batches of 1,000 events. One operation is one event.
+/// </summary>
+[MemoryDiagnoser]
+public class PipelineBenchmarks
+{
+    public const int EventsPerInvocation = 100_000;
+
+    private static readonly IReadOnlySet<string> NobodyFollows = new HashSet<string>();
+
+    private FleetWorkload _workload = null!;
+    private Dictionary<string, VehicleContext> _contextsByDevice = null!;
+    private TelemetryBatchHandlerHarness _harness = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _workload = Workloads.Standard();
+        _contextsByDevice = _workload.Contexts().ToDictionary(pair => "dev-" + pair.Key, pair => pair.Value, StringComparer.Ordinal);
+        _harness = new TelemetryBatchHandlerHarness(_workload);
+    }
+
+    /// <summary>Parse, route, run every vehicle's pipeline and compose the realtime messages: the pure core alone.</summary>
+    [Benchmark(OperationsPerInvoke = EventsPerInvocation)]
+    public int CorePipeline()
+    {
+        var states = new Dictionary<string, VehicleState>(StringComparer.Ordinal);
+        var produced = 0;
+        foreach (var batch in _workload.Batches)
+        {
+            var byVehicle = new Dictionary<string, List<TelemetryFix>>(StringComparer.Ordinal);
+            foreach (var telemetryEvent in batch)
+            {
+                if (TelemetryParser.Parse(telemetryEvent).Fix is { } fix && _contextsByDevice.TryGetValue(fix.DeviceId, out var context))
+                {
+                    if (!byVehicle.TryGetValue(context.Vehicle.VehicleId, out var fixes))
+                    {
+                        byVehicle[context.Vehicle.VehicleId] = fixes = [];
+                    }
+
+                    fixes.Add(fix);
+                }
+            }
+
+            var outcomes = new List<VehicleBatchOutcome>(byVehicle.Count);
+            foreach (var (vehicleId, fixes) in byVehicle)
+            {
+                fixes.Sort((a, b) => a.FixTime.CompareTo(b.FixTime));
+                var context = _contextsByDevice["dev-" + vehicleId];
+                var outcome = VehiclePipeline.Run(context, states.GetValueOrDefault(vehicleId) ?? VehicleState.Initial(context.Vehicle), fixes);
+                states[vehicleId] = outcome.State;
+                outcomes.Add(outcome);
+            }
+
+            var plan = RealtimePlan.Compose(outcomes, outcomes.SelectMany(outcome => outcome.Notices), NobodyFollows);
+            produced += plan.Stamp(plan.SequenceCounts.ToDictionary(pair => pair.Key, pair => (long)pair.Value), DateTimeOffset.UnixEpoch).Count;
+        }
+
+        return produced;
+    }
+
+    /// <summary>The same stream through <see cref="TelemetryBatchHandler"/> with the in-memory stores.</summary>
+    [Benchmark(OperationsPerInvoke = EventsPerInvocation)]
+    public Task<int> BatchHandlerInMemory() => _harness.RunAsync();
+}
+
+public static class Workloads
+{
+    public static FleetWorkload Standard() =>
+        FleetWorkload.Create(companyCount: 5, vehiclesPerCompany: 200, fencesPerCompany: 200, fixesPerVehicle: 100, batchSize: 1_000);
+}
+
+/// <summary>Fresh in-memory stores for every run, so each run processes the stream from scratch.</summary>
+public sealed class TelemetryBatchHandlerHarness(FleetWorkload workload)
+{
+    public async Task<int> RunAsync()
+    {
+        var directory = new InMemoryFleetDirectory();
+        foreach (var company in workload.Companies)
+        {
+            directory.AddCompany(company.CompanyId, company.Name);
+            foreach (var fence in company.Geofences.All)
+            {
+                directory.AddGeofence(fence);
+            }
+        }
+
+        foreach (var vehicle in workload.Vehicles)
+        {
+            directory.AddVehicle(vehicle, "dev-" + vehicle.VehicleId);
+        }
+
+        var store = new InMemoryTelemetryStore();
+        var handler = new TelemetryBatchHandler(
+            directory, directory, store, new InMemoryAlertStore(), store, DiscardingPublisher.Instance, new InMemoryVehicleFollowers(), TimeProvider.System);
+        var messages = 0;
+        foreach (var batch in workload.Batches)
+        {
+            messages += (await handler.HandleAsync(batch, CancellationToken.None)).RealtimeMessages;
+        }
+
+        return messages;
+    }
+
+    private sealed class DiscardingPublisher : Fleet.Core.Ports.IRealtimePublisher
+    {
+        public static DiscardingPublisher Instance { get; } = new();
+
+        public Task PublishAsync(IReadOnlyList<RealtimeMessage> messages, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
