@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using Fleet.Core.Alerts;
-using Fleet.Core.Fleet;
+using Fleet.Core.Registry;
 using Fleet.Core.Geo;
 using Fleet.Core.Geofencing;
 using Fleet.Core.Telemetry;
@@ -74,12 +74,12 @@ public sealed class FleetWorkload
 
     private static Geofence RandomFence(Random random, string companyId, int index)
     {
-        var centre = Offset(CityCentre, random.NextDouble() * 12_000, random.NextDouble() * 360);
+        var centre = GeoMath.Offset(CityCentre, random.NextDouble() * 12_000, random.NextDouble() * 360);
         GeofenceShape shape = (index % 3) switch
         {
             0 => new CircleShape(centre, 100 + random.NextDouble() * 400),
-            1 => new PolygonShape([.. Enumerable.Range(0, 6).Select(k => Offset(centre, 150 + random.NextDouble() * 350, k * 60))]),
-            _ => new CorridorShape([centre, Offset(centre, 1_500, random.NextDouble() * 360), Offset(centre, 2_500, random.NextDouble() * 360)], 30),
+            1 => new PolygonShape([.. Enumerable.Range(0, 6).Select(k => GeoMath.Offset(centre, 150 + random.NextDouble() * 350, k * 60))]),
+            _ => new CorridorShape([centre, GeoMath.Offset(centre, 1_500, random.NextDouble() * 360), GeoMath.Offset(centre, 2_500, random.NextDouble() * 360)], 30),
         };
         double? limit = index % 4 == 0 ? 50 : null;
         return new Geofence($"{companyId}-g{index}", companyId, $"Zone {index}", shape, GeofenceAlertRule.Both, limit, null, AlertSeverity.Medium);
@@ -87,7 +87,7 @@ public sealed class FleetWorkload
 
     private static IEnumerable<(ReadOnlyMemory<byte> Body, DateTimeOffset FixTime)> Drive(Random random, VehicleProfile vehicle, DateTimeOffset start, int fixes)
     {
-        var position = Offset(CityCentre, random.NextDouble() * 10_000, random.NextDouble() * 360);
+        var position = GeoMath.Offset(CityCentre, random.NextDouble() * 10_000, random.NextDouble() * 360);
         var heading = random.NextDouble() * 360;
         var speed = 20 + random.NextDouble() * 90;
         var fuel = 40 + random.NextDouble() * 50;
@@ -109,18 +109,10 @@ public sealed class FleetWorkload
             yield return (Encoding.UTF8.GetBytes(builder.ToString()), time);
 
             var meters = speed / 3.6 * 5;
-            position = Offset(position, meters, heading);
+            position = GeoMath.Offset(position, meters, heading);
             odometer += meters / 1000;
             fuel -= 0.01;
             time = time.AddSeconds(5);
         }
-    }
-
-    private static GeoPoint Offset(GeoPoint from, double meters, double bearingDegrees)
-    {
-        var bearing = GeoMath.DegreesToRadians(bearingDegrees);
-        return new GeoPoint(
-            from.Latitude + meters * Math.Cos(bearing) / GeoMath.MetersPerDegreeLatitude,
-            from.Longitude + meters * Math.Sin(bearing) / GeoMath.MetersPerDegreeLongitude(from.Latitude));
     }
 }

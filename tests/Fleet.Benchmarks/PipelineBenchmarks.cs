@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Fleet.Adapters.InMemory;
-using Fleet.Core.Fleet;
+using Fleet.Core.Registry;
 using Fleet.Core.Pipeline;
 using Fleet.Core.Processing;
 using Fleet.Core.Realtime;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Fleet.Core.Fleet;
+using Fleet.Core.Registry;
 using Fleet.Core.Geofencing;
 using Fleet.Core.Ports;
 using Fleet.Core.Settings;

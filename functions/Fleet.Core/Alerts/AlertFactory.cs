@@ -1,5 +1,5 @@
 using System.Globalization;
-using Fleet.Core.Fleet;
+using Fleet.Core.Registry;
 using Fleet.Core.Geo;
 using Fleet.Core.Geofencing;
 using Fleet.Core.Realtime;

@@ -25,6 +25,15 @@ public static class GeoMath
     public static double MetersPerDegreeLongitude(double latitude) =>
         MetersPerDegreeLatitude * Math.Cos(DegreesToRadians(latitude));
 
+    /// <summary>The point a distance away on a bearing (degrees clockwise from north), in the local planar frame.</summary>
+    public static GeoPoint Offset(GeoPoint from, double meters, double bearingDegrees)
+    {
+        var bearing = DegreesToRadians(bearingDegrees);
+        return new GeoPoint(
+            from.Latitude + meters * Math.Cos(bearing) / MetersPerDegreeLatitude,
+            from.Longitude + meters * Math.Sin(bearing) / MetersPerDegreeLongitude(from.Latitude));
+    }
+
     /// <summary>Point along the segment a->b at fraction t (linear in lat/lon: fences are city-scale).</summary>
     public static GeoPoint Interpolate(GeoPoint a, GeoPoint b, double t) =>
         new(a.Latitude + (b.Latitude - a.Latitude) * t, a.Longitude + (b.Longitude - a.Longitude) * t);

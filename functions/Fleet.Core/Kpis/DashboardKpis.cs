@@ -1,5 +1,5 @@
 using Fleet.Core.Alerts;
-using Fleet.Core.Fleet;
+using Fleet.Core.Registry;
 using Fleet.Core.Realtime;
 using Fleet.Core.State;
 

@@ -1,5 +1,5 @@
 using Fleet.Core.Alerts;
-using Fleet.Core.Fleet;
+using Fleet.Core.Registry;
 using Fleet.Core.Geo;
 using Fleet.Core.Kpis;
 using Fleet.Core.Realtime;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Fleet.Core.Alerts;
-using Fleet.Core.Fleet;
+using Fleet.Core.Registry;
 using Fleet.Core.Geo;
 using Fleet.Core.Geofencing;
 using Fleet.Core.Realtime;

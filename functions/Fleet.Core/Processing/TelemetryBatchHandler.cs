@@ -1,4 +1,4 @@
-using Fleet.Core.Fleet;
+using Fleet.Core.Registry;
 using Fleet.Core.Pipeline;
 using Fleet.Core.Ports;
 using Fleet.Core.Realtime;

@@ -1,4 +1,4 @@
-using Fleet.Core.Fleet;
+using Fleet.Core.Registry;
 
 namespace Fleet.Core.Settings;
 

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Fleet.Core.Fleet;
+using Fleet.Core.Registry;
 using Fleet.Core.Geo;
 using Fleet.Core.Telemetry;
 

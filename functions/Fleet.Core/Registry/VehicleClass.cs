@@ -1,4 +1,4 @@
-namespace Fleet.Core.Fleet;
+namespace Fleet.Core.Registry;
 
 /// <summary>Selects harsh-driving thresholds: heavier vehicles cannot brake or accelerate as hard.</summary>
 public enum VehicleClass

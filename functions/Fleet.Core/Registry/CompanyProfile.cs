@@ -1,7 +1,7 @@
 using Fleet.Core.Geofencing;
 using Fleet.Core.Settings;
 
-namespace Fleet.Core.Fleet;
+namespace Fleet.Core.Registry;
 
 /// <summary>A company's rules, the time zone its days are counted in, and its fences.</summary>
 public sealed record CompanyProfile(string CompanyId, string Name, RuleSettings Rules, TimeZoneInfo TimeZone, GeofenceIndex Geofences)

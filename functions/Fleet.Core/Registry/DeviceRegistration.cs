@@ -1,4 +1,4 @@
-namespace Fleet.Core.Fleet;
+namespace Fleet.Core.Registry;
 
 /// <summary>
 /// A vehicle's own settings. Null values fall back to the company's <see cref="Settings.RuleSettings"/>.
