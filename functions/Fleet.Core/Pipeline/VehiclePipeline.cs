@@ -21,45 +21,54 @@ public static class VehiclePipeline
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(fixes);
-        var run = new Accumulator(context);
+        var run = new Accumulator(context, state);
         foreach (var fix in fixes)
         {
             state = run.Process(state, fix);
         }
 
-        return run.Build(state);
+        return run.Build(run.Delivered(state));
     }
 
     /// <summary>One run over one vehicle's fixes. Mutable, but private to a single call of <see cref="VehiclePipeline.Run"/>.</summary>
-    private sealed class Accumulator(VehicleContext context) : OutcomeBuilder(context)
+    private sealed class Accumulator(VehicleContext context, VehicleState initial) : OutcomeBuilder(context)
     {
+        private DateTimeOffset? _lastSeen = initial.LastSeen;
+        private ImmutableArray<StreamPosition> _streams = initial.Streams;
+        private bool _delivered;
+
         private DateTimeOffset? _lastLateTime;
 
         private VehicleProfile Vehicle => Context.Vehicle;
 
         public VehicleState Process(VehicleState state, TelemetryFix fix)
         {
-            if (state.IsReplay(fix.Source))
+            if (initial.IsReplay(fix.Source))
             {
                 Replays++;
                 return state;
             }
 
-            var (lastSeen, streams) = state.AfterDelivery(fix.Source);
+            (_lastSeen, _streams) = VehicleState.AfterDelivery(_lastSeen, _streams, fix.Source);
+            _delivered = true;
             if (FixFilters.CheckStateless(fix, Context.Rules.Filters) is { } rejection)
             {
                 Reject(fix, rejection);
-                return state with { LastSeen = lastSeen, Streams = streams };
+                return state;
             }
 
             if (state.LastFix is { } last && fix.FixTime <= last.Time)
             {
                 Late(fix, last);
-                return state with { LastSeen = lastSeen, Streams = streams };
+                return state;
             }
 
-            return Live(state, fix, lastSeen, streams);
+            return Live(state, fix);
         }
+
+        /// <summary>The final state with the batch's stream positions recorded, so a redelivery is known as one.</summary>
+        public VehicleState Delivered(VehicleState state) =>
+            !_delivered || (state.LastSeen == _lastSeen && state.Streams == _streams) ? state : state with { LastSeen = _lastSeen, Streams = _streams };
 
         private void Late(TelemetryFix fix, FixSnapshot last)
         {
@@ -74,8 +83,7 @@ public static class VehiclePipeline
             AddPosition(PositionRecord.From(fix, Vehicle.VehicleId, Vehicle.CompanyId, odometerKm: null, isLate: true));
         }
 
-        /// <param name="lastSeen">The state's new <see cref="VehicleState.LastSeen"/>, applied with everything else in one copy.</param>
-        private VehicleState Live(VehicleState state, TelemetryFix fix, DateTimeOffset lastSeen, ImmutableArray<StreamPosition> streams)
+        private VehicleState Live(VehicleState state, TelemetryFix fix)
         {
             var filters = Context.Rules.Filters;
             var previous = state.LastFix;
@@ -87,10 +95,7 @@ public static class VehiclePipeline
                     if (state.JumpCandidate is not { } candidate || FixFilters.ImpliedSpeedKmh(candidate, fix) > filters.MaxImpliedSpeedKmh)
                     {
                         Reject(fix, FixFilters.Jump(fix, impliedSpeed, filters));
-                        return state with
-                        {
-                            JumpCandidate = Snapshot(fix, fix.SpeedKmh ?? 0, state.OdometerKm, null), LastSeen = lastSeen, Streams = streams,
-                        };
+                        return state with { JumpCandidate = Snapshot(fix, fix.SpeedKmh ?? 0, state.OdometerKm, null) };
                     }
 
                     // The rejected fix and this one agree, so the previous fix was the outlier: take back its distance.
@@ -183,8 +188,10 @@ public static class VehiclePipeline
                 Fuel = fuel.State,
                 Idle = idling.State,
                 Status = status,
-                LastSeen = lastSeen,
-                Streams = streams,
+
+                // Recorded here too, so the usual batch, ending with a live fix, copies its state once.
+                LastSeen = _lastSeen,
+                Streams = _streams,
             };
         }
 

@@ -78,8 +78,10 @@ public sealed class TelemetryBatchHandler(
                 .ToList();
             var plan = RealtimePlan.Compose(outcomes, outcomes.SelectMany(outcome => outcome.Notices), followed);
             var trips = LatestById(outcomes.SelectMany(outcome => outcome.Trips), trip => trip.TripId);
+            // A vehicle whose every event was a replay has nothing new to write.
             var commit = new TelemetryCommit(
-                [.. outcomes.Select(outcome => outcome.State)],
+                [.. outcomes.Where(outcome => !loaded.TryGetValue(outcome.State.VehicleId, out var before) || !ReferenceEquals(before, outcome.State))
+                    .Select(outcome => outcome.State)],
                 [.. outcomes.SelectMany(outcome => outcome.Positions)],
                 trips,
                 [.. outcomes.SelectMany(outcome => outcome.Stats)],

@@ -138,7 +138,8 @@ public sealed record VehicleState
 
     /// <summary>
     /// A replay is an event at or before the newest one already processed from its partition. Both sequence number and
-    /// enqueued time must be old: a recreated event hub restarts sequence numbers but not the clock.
+    /// enqueued time must be old: a recreated event hub restarts sequence numbers but not the clock. Ask the state as
+    /// it was before a batch: events of one batch are processed in fix-time order, not stream order.
     /// </summary>
     public bool IsReplay(EventMetadata source)
     {
@@ -153,17 +154,11 @@ public sealed record VehicleState
         return false;
     }
 
-    public VehicleState RecordDelivery(EventMetadata source)
+    /// <summary>The <see cref="LastSeen"/> and <see cref="Streams"/> to record once another event is processed.</summary>
+    public static (DateTimeOffset LastSeen, ImmutableArray<StreamPosition> Streams) AfterDelivery(
+        DateTimeOffset? lastSeen, ImmutableArray<StreamPosition> streams, EventMetadata source)
     {
-        var (lastSeen, streams) = AfterDelivery(source);
-        return this with { LastSeen = lastSeen, Streams = streams };
-    }
-
-    /// <summary>The <see cref="LastSeen"/> and <see cref="Streams"/> the state has once the event is processed.</summary>
-    public (DateTimeOffset LastSeen, ImmutableArray<StreamPosition> Streams) AfterDelivery(EventMetadata source)
-    {
-        var lastSeen = LastSeen is { } seen && seen >= source.EnqueuedTime ? seen : source.EnqueuedTime;
-        var streams = Streams;
+        var seen = lastSeen is { } previous && previous >= source.EnqueuedTime ? previous : source.EnqueuedTime;
         var index = -1;
         for (var i = 0; i < streams.Length; i++)
         {
@@ -201,6 +196,6 @@ public sealed record VehicleState
             }
         }
 
-        return (lastSeen, streams);
+        return (seen, streams);
     }
 }

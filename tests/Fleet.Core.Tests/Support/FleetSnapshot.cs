@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Fleet.Adapters.InMemory;
+using Fleet.Core.Kpis;
+using Fleet.Core.Telemetry;
+using Fleet.Core.Trips;
+
+namespace Fleet.Core.Tests.Support;
+
+/// <summary>Everything durable a company has after some batches, comparable with <c>Assert.Equal</c>.</summary>
+internal sealed record FleetSnapshot(
+    string States,
+    IReadOnlyList<PositionRecord> Positions,
+    IReadOnlyList<TripRecord> Trips,
+    IReadOnlyList<StoredAlert> Alerts,
+    IReadOnlyList<DailyStats> Stats,
+    IReadOnlyList<string> DeadLetters)
+{
+    public static FleetSnapshot Of(FleetHarness harness, string companyId)
+    {
+        var vehicles = harness.Directory.VehiclesOf(companyId).Select(vehicle => vehicle.VehicleId).ToList();
+
+        // States hold immutable arrays, which compare by reference: their serialised form compares by value. The version
+        // counts commits, which differ when the same events arrive in different batches.
+        return new FleetSnapshot(
+            JsonSerializer.Serialize(harness.Store.StatesOf(companyId).Select(state => state with { Version = 0 })),
+            [.. vehicles.SelectMany(vehicle => harness.Store.PositionsOf(companyId, vehicle))],
+            [.. vehicles.SelectMany(vehicle => harness.Store.TripsOf(companyId, vehicle))],
+            harness.Alerts.ListOf(companyId),
+            harness.Store.StatsOf(companyId),
+            [.. harness.Store.DeadLetters().Select(letter =>
+                $"{letter.Source.PartitionId}/{letter.Source.SequenceNumber} {letter.Reason.ToCode()} {Convert.ToHexString(letter.Body.Span)}")]);
+    }
+
+    private static DailyStats Rounded(DailyStats stats) => stats with
+    {
+        DistanceKm = Math.Round(stats.DistanceKm, 9),
+        FuelUsedLiters = Math.Round(stats.FuelUsedLiters, 9),
+        MovingSeconds = Math.Round(stats.MovingSeconds, 6),
+        IdleSeconds = Math.Round(stats.IdleSeconds, 6),
+    };
+
+    public void AssertEqual(FleetSnapshot other)
+    {
+        Assert.Equal(States, other.States);
+        Assert.Equal(Positions, other.Positions);
+        Assert.Equal(Trips, other.Trips);
+        Assert.Equal(Alerts, other.Alerts);
+        // Sums over differently split batches may differ in the last bits of a double.
+        Assert.Equal(Stats.Select(Rounded), other.Stats.Select(Rounded));
+        Assert.Equal(DeadLetters, other.DeadLetters);
+    }
+}
