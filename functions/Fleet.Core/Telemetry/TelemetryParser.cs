@@ -48,7 +48,7 @@ public static class TelemetryParser
                 string.Create(CultureInfo.InvariantCulture, $"event is {body.Length} bytes; the limit is {MaxEventBytes}"));
         }
 
-        if (body.StartsWith("\xEF\xBB\xBF"u8))
+        if (body.StartsWith("\uFEFF"u8))
         {
             body = body[3..];
         }
@@ -71,6 +71,11 @@ public static class TelemetryParser
         catch (JsonException exception)
         {
             return ParsedTelemetry.Rejected(RejectionReason.MalformedJson, exception.Message);
+        }
+        catch (InvalidOperationException)
+        {
+            // Valid JSON can still escape text that is not: "\uD800" alone is no character, and transcoding it throws.
+            return ParsedTelemetry.Rejected(RejectionReason.InvalidEncoding, "a string escapes an unpaired UTF-16 surrogate");
         }
     }
 
@@ -218,7 +223,7 @@ public static class TelemetryParser
             return FieldError.Invalid($"{name} must be 1 to {MaxIdentifierLength} characters");
         }
 
-        if (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]) || text.AsSpan().ContainsAnyInRange('\0', '\x1F'))
+        if (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]) || HasControlCharacter(text))
         {
             return FieldError.Invalid($"{name} has leading or trailing white space or control characters");
         }
@@ -226,6 +231,10 @@ public static class TelemetryParser
         value = text;
         return null;
     }
+
+    /// <summary>C0 and C1 controls and DEL, as <see cref="char.IsControl(char)"/> defines them, without enumerating.</summary>
+    private static bool HasControlCharacter(string text) =>
+        text.AsSpan().ContainsAnyInRange('\0', '\x1F') || text.AsSpan().ContainsAnyInRange('\x7F', '\x9F');
 
     private static FieldError? ReadTimestamp(ref Utf8JsonReader reader, out DateTimeOffset? value)
     {
@@ -257,14 +266,25 @@ public static class TelemetryParser
             return FieldError.Timestamp("timestamp is not an ISO 8601 date-time");
         }
 
-        var text = reader.ValueSpan;
-        if (!reader.TryGetDateTimeOffset(out var parsed))
+        // GPS time is UTC. Without a designator the reader's DateTimeOffset would assume the machine's zone, so a
+        // designator-less time is read as an unspecified DateTime and declared UTC here.
+        if (HasOffsetDesignator(reader.ValueSpan))
+        {
+            if (!reader.TryGetDateTimeOffset(out var withOffset))
+            {
+                return FieldError.Timestamp("timestamp is not an ISO 8601 date-time");
+            }
+
+            value = withOffset.ToUniversalTime();
+            return null;
+        }
+
+        if (!reader.TryGetDateTime(out var unspecified))
         {
             return FieldError.Timestamp("timestamp is not an ISO 8601 date-time");
         }
 
-        // Without a designator the reader assumes the machine's local zone; GPS time is UTC, so say so explicitly.
-        value = HasOffsetDesignator(text) ? parsed.ToUniversalTime() : new DateTimeOffset(parsed.DateTime.Ticks, TimeSpan.Zero);
+        value = new DateTimeOffset(DateTime.SpecifyKind(unspecified, DateTimeKind.Unspecified), TimeSpan.Zero);
         return null;
     }
 

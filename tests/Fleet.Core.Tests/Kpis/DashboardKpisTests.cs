@@ -1,0 +1,84 @@
+using Fleet.Core.Alerts;
+using Fleet.Core.Kpis;
+using Fleet.Core.Registry;
+using Fleet.Core.Settings;
+using Fleet.Core.State;
+using Fleet.Core.Tests.Support;
+
+namespace Fleet.Core.Tests.Kpis;
+
+public sealed class DashboardKpisTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 21);
+
+    [Fact]
+    public void Kpis_sum_todays_statistics_of_the_company()
+    {
+        var company = CompanyProfile.WithDefaults("c-1") with
+        {
+            Rules = new RuleSettings { Costs = new CostSettings { FuelPricePerLiter = 2, FixedCostPerKm = 0.5 } },
+        };
+        DailyStats[] stats =
+        [
+            new("c-1", "v-1", Today, DistanceKm: 100, TripsStarted: 3, TripsCompleted: 2, FuelUsedLiters: 10, MovingSeconds: 7_200, IdleSeconds: 600),
+            new("c-1", "v-2", Today, DistanceKm: 50, TripsStarted: 1, FuelUsedLiters: 5, IdleSeconds: 60),
+            new("c-1", "v-3", Today, IdleSeconds: 30),
+            new("c-1", "v-1", Today.AddDays(-1), DistanceKm: 999, TripsStarted: 9),
+            new("c-2", "v-9", Today, DistanceKm: 999, TripsStarted: 9),
+        ];
+        VehicleState[] states = [State("v-1", VehicleStatus.Moving), State("v-2", VehicleStatus.Idle), State("v-3", VehicleStatus.Offline)];
+        var alerts = OpenAlertCounts.From([AlertSeverity.High, AlertSeverity.Low, AlertSeverity.High]);
+
+        var kpis = DashboardKpis.Compute(company, totalVehicles: 4, states, stats, alerts, new DateTimeOffset(2026, 11, 21, 15, 0, 0, TimeSpan.Zero));
+
+        Assert.Equal(Today, kpis.Day);
+        Assert.Equal((4, 2, 1, 2), (kpis.TotalVehicles, kpis.ActiveVehicles, kpis.MovingVehicles, kpis.VehiclesUsedToday));
+        Assert.Equal(4, kpis.TripsToday);
+        Assert.Equal(150, kpis.DistanceKmToday);
+        Assert.Equal(15, kpis.FuelLitersToday);
+        Assert.Equal(50, kpis.UtilisationPercent);
+        Assert.Equal((15 * 2 + 150 * 0.5) / 150, kpis.CostPerKm);
+        Assert.Equal(690, kpis.IdleSecondsToday);
+        Assert.Equal(new OpenAlertCounts(1, 0, 2, 0), kpis.OpenAlerts);
+    }
+
+    [Fact]
+    public void Today_is_the_companys_local_day()
+    {
+        var tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
+        var company = CompanyProfile.WithDefaults("c-1") with { TimeZone = tokyo };
+        DailyStats[] stats = [new("c-1", "v-1", new DateOnly(2026, 11, 22), DistanceKm: 12)];
+
+        // 16:00 UTC on the 21st is 01:00 on the 22nd in Tokyo.
+        var kpis = DashboardKpis.Compute(company, 1, [], stats, OpenAlertCounts.None, new DateTimeOffset(2026, 11, 21, 16, 0, 0, TimeSpan.Zero));
+
+        Assert.Equal(new DateOnly(2026, 11, 22), kpis.Day);
+        Assert.Equal(12, kpis.DistanceKmToday);
+    }
+
+    [Fact]
+    public void A_day_without_distance_has_no_cost_per_km_and_no_utilisation()
+    {
+        var kpis = DashboardKpis.Compute(CompanyProfile.WithDefaults("c-1"), 0, [], [], OpenAlertCounts.None, FixStream.Start);
+
+        Assert.Null(kpis.CostPerKm);
+        Assert.Equal(0, kpis.UtilisationPercent);
+    }
+
+    [Fact]
+    public void Statistics_are_counted_on_the_local_day_they_happened()
+    {
+        var context = TestFleet.Context(timeZone: TimeZoneInfo.FindSystemTimeZoneById("America/New_York"));
+
+        // 04:55 to 05:05 UTC is 23:55 to 00:05 in New York (UTC-5 in November): the drive spans two local days.
+        var start = new DateTimeOffset(2026, 11, 21, 4, 55, 0, TimeSpan.Zero);
+        var run = new PipelineRun(context).OneByOne(new FixStream("dev-1").Drive((start - FixStream.Start).TotalSeconds, 600, FixStream.Origin, 0, 60));
+
+        var days = run.Stats.GroupBy(stats => stats.Day).Select(group => (group.Key, group.Sum(stats => stats.DistanceKm))).ToList();
+        Assert.Equal([new DateOnly(2026, 11, 20), new DateOnly(2026, 11, 21)], days.Select(day => day.Key));
+        Assert.All(days, day => Assert.InRange(day.Item2, 4.9, 5.1));
+    }
+
+    private static VehicleState State(string vehicleId, VehicleStatus status) =>
+        new() { VehicleId = vehicleId, CompanyId = "c-1", Status = status };
+}

@@ -1,0 +1,153 @@
+using Fleet.Core.Alerts;
+using Fleet.Core.Ports;
+using Fleet.Core.Processing;
+using Fleet.Core.Realtime;
+using Fleet.Core.Telemetry;
+using Fleet.Core.Tests.Support;
+
+namespace Fleet.Core.Tests.Processing;
+
+/// <summary>
+/// The handler's effects happen in the order of DESIGN 2 (idempotent alert writes, then one commit with the state,
+/// then publishing), so a failure at any point followed by a replay leaves exactly one of everything.
+/// </summary>
+public sealed class HandlerEffectOrderTests
+{
+    [Fact]
+    public async Task Effects_run_alerts_then_commit_then_publish()
+    {
+        var rig = new Rig();
+        await rig.Handler.HandleAsync(Batch(), CancellationToken.None);
+
+        Assert.Equal(["alerts", "commit", "publish"], rig.Log);
+    }
+
+    [Fact]
+    public async Task A_failure_between_the_alert_write_and_the_commit_is_healed_by_replaying_the_batch()
+    {
+        var clean = await CleanRun();
+        var rig = new Rig { FailBeforeCommit = true };
+
+        await Assert.ThrowsAsync<IOException>(() => rig.Handler.HandleAsync(Batch(), CancellationToken.None));
+        Assert.NotEmpty(rig.Harness.Alerts.ListOf("c-1"));
+        Assert.Empty(rig.Harness.Store.PositionsOf("c-1", "v-1"));
+        Assert.DoesNotContain("publish", rig.Log);
+
+        rig.FailBeforeCommit = false;
+        await rig.Handler.HandleAsync(Batch(), CancellationToken.None);
+        FleetSnapshot.Of(rig.Harness, "c-1").AssertEqual(clean);
+    }
+
+    [Fact]
+    public async Task A_failure_after_the_commit_is_healed_by_replaying_the_batch()
+    {
+        var clean = await CleanRun();
+        var rig = new Rig { FailAfterCommit = true };
+
+        await Assert.ThrowsAsync<IOException>(() => rig.Handler.HandleAsync(Batch(), CancellationToken.None));
+        rig.FailAfterCommit = false;
+        var replay = await rig.Handler.HandleAsync(Batch(), CancellationToken.None);
+
+        Assert.Equal(0, replay.Positions + replay.Alerts + replay.TripChanges);
+        FleetSnapshot.Of(rig.Harness, "c-1").AssertEqual(clean);
+    }
+
+    [Fact]
+    public async Task A_publishing_failure_is_reported_without_undoing_the_committed_batch()
+    {
+        var clean = await CleanRun();
+        var rig = new Rig { FailPublish = true };
+
+        var result = await rig.Handler.HandleAsync(Batch(), CancellationToken.None);
+
+        Assert.IsType<HttpRequestException>(result.RealtimeFailure);
+        FleetSnapshot.Of(rig.Harness, "c-1").AssertEqual(clean);
+    }
+
+    [Fact]
+    public async Task A_concurrent_writer_makes_the_batch_reload_and_recompute_without_losing_or_doubling_anything()
+    {
+        var clean = await CleanRun();
+        var rig = new Rig();
+        var batch = Batch();
+
+        // Another instance (a partition changing owner) commits the first half while this one is computing.
+        rig.BeforeFirstCommit = () => rig.Harness.SendAsync([.. batch.Take(batch.Count / 2)]);
+        var result = await rig.Handler.HandleAsync(batch, CancellationToken.None);
+
+        Assert.Equal(2, result.CommitAttempts);
+        FleetSnapshot.Of(rig.Harness, "c-1").AssertEqual(clean);
+    }
+
+    private static async Task<FleetSnapshot> CleanRun()
+    {
+        var harness = new FleetHarness().WithCompany("c-1", "dev-1");
+        await harness.SendAsync(Batch());
+        return FleetSnapshot.Of(harness, "c-1");
+    }
+
+    /// <summary>A speeding drive that starts a trip: alerts, positions, a trip and statistics.</summary>
+    private static List<TelemetryEvent> Batch()
+    {
+        var device = new FixStream("dev-1");
+        var fixes = device.Park(0, 60, FixStream.Origin, fuelLevelPercent: 40, ignition: true);
+        fixes.AddRange(device.Drive(65, 120, FixStream.Origin, 180, 130, fuelLevelPercent: 39));
+        return TelemetryJson.Events("dev-1", fixes);
+    }
+
+    private sealed class Rig : IAlertStore, ITelemetryStore, IRealtimePublisher
+    {
+        private bool _firstCommit = true;
+
+        public Rig()
+        {
+            Harness.WithCompany("c-1", "dev-1");
+            Handler = new TelemetryBatchHandler(
+                Harness.Directory, Harness.Directory, Harness.Store, this, this, this, Harness.Followers, Harness.Clock);
+        }
+
+        public FleetHarness Harness { get; } = new();
+
+        public TelemetryBatchHandler Handler { get; }
+
+        public List<string> Log { get; } = [];
+
+        public bool FailBeforeCommit { get; set; }
+
+        public bool FailAfterCommit { get; set; }
+
+        public bool FailPublish { get; set; }
+
+        public Func<Task>? BeforeFirstCommit { get; set; }
+
+        public Task UpsertAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
+        {
+            Log.Add("alerts");
+            return Harness.Alerts.UpsertAsync(alerts, cancellationToken);
+        }
+
+        public async Task<CommitResult> CommitAsync(TelemetryCommit commit, CancellationToken cancellationToken)
+        {
+            Log.Add("commit");
+            if (_firstCommit && BeforeFirstCommit is { } concurrentWriter)
+            {
+                _firstCommit = false;
+                await concurrentWriter();
+            }
+
+            if (FailBeforeCommit)
+            {
+                throw new IOException("connection lost before the commit");
+            }
+
+            var result = await Harness.Store.CommitAsync(commit, cancellationToken);
+            return FailAfterCommit ? throw new IOException("connection lost after the commit") : result;
+        }
+
+        public Task PublishAsync(IReadOnlyList<RealtimeMessage> messages, CancellationToken cancellationToken)
+        {
+            Log.Add("publish");
+            return FailPublish ? throw new HttpRequestException("realtime service unavailable") : Task.CompletedTask;
+        }
+    }
+}
