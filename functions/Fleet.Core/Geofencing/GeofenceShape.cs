@@ -73,7 +73,7 @@ public sealed class PolygonShape(ImmutableArray<GeoPoint> outer, ImmutableArray<
 
     public override string? Validate()
     {
-        if (Outer.Length < 3 || Holes.Any(hole => hole.Length < 3))
+        if (Outer.Distinct().Count() < 3 || Holes.Any(hole => hole.Distinct().Count() < 3))
         {
             return "every polygon ring needs at least 3 distinct vertices";
         }

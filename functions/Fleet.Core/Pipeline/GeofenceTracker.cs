@@ -15,7 +15,8 @@ public sealed record GeofenceEvent(Geofence Fence, GeofenceTransition Transition
 /// </summary>
 public static class GeofenceTracker
 {
-    private const int MaxCrossingSamples = 512;
+    // Bounds a pathological fence (a continent-sized polygon crossed by a long gap); a city-scale fence needs far fewer.
+    private const int MaxCrossingSamples = 100_000;
     private const int BisectionSteps = 16;
 
     public readonly record struct Result(
@@ -37,7 +38,7 @@ public static class GeofenceTracker
         if (Settled(memberships, containing, index))
         {
             DetectCrossings(memberships, containing, step, index, settings, ref events);
-            return new Result(memberships, containing, (IReadOnlyList<GeofenceEvent>?)events ?? []);
+            return new Result(memberships, containing, InTimeOrder(events));
         }
 
         var builder = ImmutableArray.CreateBuilder<GeofenceMembership>(memberships.Length + containing.Length);
@@ -76,7 +77,7 @@ public static class GeofenceTracker
             builder.Sort((a, b) => string.CompareOrdinal(a.FenceId, b.FenceId));
         }
 
-        return new Result(changed ? builder.ToImmutable() : memberships, containing, (IReadOnlyList<GeofenceEvent>?)events ?? []);
+        return new Result(changed ? builder.ToImmutable() : memberships, containing, InTimeOrder(events));
     }
 
     /// <summary>True when every tracked fence agrees with where the fix is and no untracked fence contains it.</summary>
@@ -154,21 +155,23 @@ public static class GeofenceTracker
 
     /// <summary>
     /// The fractions along a->b where the segment enters and leaves the shape, if at least
-    /// <paramref name="minInsideMeters"/> of it is inside. Sampling at half that length cannot miss such a stretch.
+    /// <paramref name="minInsideMeters"/> of it is inside. Only the part of the segment within the shape's bounds is
+    /// sampled, every half of that length, so no such stretch can fall between two samples.
     /// </summary>
     internal static (double Enter, double Exit)? InsideInterval(GeofenceShape shape, GeoPoint a, GeoPoint b, double minInsideMeters)
     {
         var lengthMeters = GeoMath.DistanceMeters(a, b);
-        if (lengthMeters < minInsideMeters)
+        if (lengthMeters < minInsideMeters || ClipToBounds(shape.Bounds, a, b) is not var (from, to) || (to - from) * lengthMeters < minInsideMeters)
         {
             return null;
         }
 
-        var samples = (int)Math.Clamp(Math.Ceiling(lengthMeters / (minInsideMeters / 2)), 4, MaxCrossingSamples);
+        var samples = (int)Math.Min(MaxCrossingSamples, Math.Max(4, Math.Ceiling((to - from) * lengthMeters / (minInsideMeters / 2))));
+        var step = (to - from) / samples;
         int first = -1, last = -1;
-        for (var i = 1; i < samples; i++)
+        for (var i = 0; i <= samples; i++)
         {
-            if (shape.Contains(GeoMath.Interpolate(a, b, (double)i / samples)))
+            if (shape.Contains(GeoMath.Interpolate(a, b, from + i * step)))
             {
                 first = first < 0 ? i : first;
                 last = i;
@@ -180,9 +183,48 @@ public static class GeofenceTracker
             return null;
         }
 
-        var enter = Boundary(shape, a, b, (double)(first - 1) / samples, (double)first / samples);
-        var exit = Boundary(shape, a, b, (double)(last + 1) / samples, (double)last / samples);
+        var enter = first == 0 ? from : Boundary(shape, a, b, from + (first - 1) * step, from + first * step);
+        var exit = last == samples ? to : Boundary(shape, a, b, from + (last + 1) * step, from + last * step);
         return (exit - enter) * lengthMeters >= minInsideMeters ? (enter, exit) : null;
+    }
+
+    /// <summary>The fractions of a->b inside a bounding box (Liang-Barsky clipping), or null if it misses the box.</summary>
+    private static (double From, double To)? ClipToBounds(BoundingBox box, GeoPoint a, GeoPoint b)
+    {
+        double from = 0, to = 1;
+        var dLatitude = b.Latitude - a.Latitude;
+        var dLongitude = b.Longitude - a.Longitude;
+        ReadOnlySpan<(double Direction, double Distance)> edges =
+        [
+            (-dLatitude, a.Latitude - box.MinLatitude),
+            (dLatitude, box.MaxLatitude - a.Latitude),
+            (-dLongitude, a.Longitude - box.MinLongitude),
+            (dLongitude, box.MaxLongitude - a.Longitude),
+        ];
+        foreach (var (direction, distance) in edges)
+        {
+            if (direction == 0)
+            {
+                if (distance < 0)
+                {
+                    return null;
+                }
+
+                continue;
+            }
+
+            var t = distance / direction;
+            if (direction < 0)
+            {
+                from = Math.Max(from, t);
+            }
+            else
+            {
+                to = Math.Min(to, t);
+            }
+        }
+
+        return from <= to ? (from, to) : null;
     }
 
     /// <summary>Bisects between an outside and an inside fraction to find where the boundary lies.</summary>
@@ -202,6 +244,22 @@ public static class GeofenceTracker
         }
 
         return (outside + inside) / 2;
+    }
+
+    /// <summary>Crossings of several fences in one gap come out in the order they happened, not the index's order.</summary>
+    private static IReadOnlyList<GeofenceEvent> InTimeOrder(List<GeofenceEvent>? events)
+    {
+        if (events is null)
+        {
+            return [];
+        }
+
+        if (events.Count > 1)
+        {
+            return [.. events.OrderBy(geofenceEvent => geofenceEvent.Time)];
+        }
+
+        return events;
     }
 
     private static bool Tracks(ImmutableArray<GeofenceMembership> memberships, string fenceId)
