@@ -23,52 +23,55 @@ public static class AlertFactory
             : AlertSeverity.Low;
     }
 
-    public static Alert SpeedingStarted(AlertOrigin origin, State.SpeedingEpisode episode, double speedKmh, double limitKmh, AlertSeverity severity)
+    /// <summary>The alert as the episode opens: the speed now, and the worst of the run so far.</summary>
+    public static Alert SpeedingStarted(AlertOrigin origin, State.SpeedingState run, double speedKmh, double limitKmh, Settings.SpeedingSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(episode);
+        ArgumentNullException.ThrowIfNull(run);
         var name = origin.Vehicle.Name;
         return Create(
             origin,
-            episode.AlertId,
+            Episode(run).AlertId,
             AlertType.SpeedViolation,
-            severity,
-            episode.Start,
+            SpeedingSeverity(run.MaxExcessRatio, settings),
+            run.AboveSince,
             $"Speeding: {name}",
             string.Create(Invariant, $"{name} is driving {speedKmh:0} km/h where the limit is {limitKmh:0} km/h."),
             new AlertDetails
             {
-                Latitude = episode.StartPosition.Latitude,
-                Longitude = episode.StartPosition.Longitude,
+                Latitude = run.AbovePosition.Latitude,
+                Longitude = run.AbovePosition.Longitude,
                 SpeedKmh = Math.Round(speedKmh, 1),
-                SpeedLimitKmh = limitKmh,
-                MaxSpeedKmh = Math.Round(episode.MaxSpeedKmh, 1),
-                GeofenceId = episode.GeofenceId,
+                SpeedLimitKmh = run.LimitAtMaxKmh,
+                MaxSpeedKmh = Math.Round(run.MaxSpeedKmh, 1),
+                GeofenceId = run.GeofenceId,
                 EpisodeOpen = true,
             });
     }
 
-    public static Alert SpeedingEnded(AlertOrigin origin, State.SpeedingEpisode episode, TimeSpan duration, AlertSeverity severity)
+    /// <summary>The same alert rewritten as the episode closes, keeping when it was created.</summary>
+    public static Alert SpeedingEnded(AlertOrigin origin, State.SpeedingState run, TimeSpan duration, Settings.SpeedingSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(episode);
+        ArgumentNullException.ThrowIfNull(run);
+        var episode = Episode(run);
         var name = origin.Vehicle.Name;
         return Create(
-            origin,
+            origin with { CreatedAt = episode.CreatedAt },
             episode.AlertId,
             AlertType.SpeedViolation,
-            severity,
-            episode.Start,
+            SpeedingSeverity(run.MaxExcessRatio, settings),
+            run.AboveSince,
             $"Speeding: {name}",
             string.Create(
                 Invariant,
-                $"{name} drove up to {episode.MaxSpeedKmh:0} km/h where the limit is {episode.LimitAtMaxKmh:0} km/h, for {Describe(duration)}."),
+                $"{name} drove up to {run.MaxSpeedKmh:0} km/h where the limit is {run.LimitAtMaxKmh:0} km/h, for {Describe(duration)}."),
             new AlertDetails
             {
-                Latitude = episode.StartPosition.Latitude,
-                Longitude = episode.StartPosition.Longitude,
-                SpeedLimitKmh = episode.LimitAtMaxKmh,
-                MaxSpeedKmh = Math.Round(episode.MaxSpeedKmh, 1),
+                Latitude = run.AbovePosition.Latitude,
+                Longitude = run.AbovePosition.Longitude,
+                SpeedLimitKmh = run.LimitAtMaxKmh,
+                MaxSpeedKmh = Math.Round(run.MaxSpeedKmh, 1),
                 DurationSeconds = duration.TotalSeconds,
-                GeofenceId = episode.GeofenceId,
+                GeofenceId = run.GeofenceId,
                 EpisodeOpen = false,
             });
     }
@@ -205,6 +208,9 @@ public static class AlertFactory
             string.Create(Invariant, $"No data from {name} since {lastSeen:yyyy-MM-dd HH:mm:ss} UTC (offline after {Describe(offlineAfter)} of silence)."),
             new AlertDetails { LastSeen = lastSeen, Latitude = lastPosition?.Latitude, Longitude = lastPosition?.Longitude });
     }
+
+    private static State.SpeedingEpisode Episode(State.SpeedingState run) =>
+        run.Episode ?? throw new ArgumentException("A speeding run has an alert only once it is an episode.", nameof(run));
 
     public static string Describe(TimeSpan duration) => duration.TotalSeconds switch
     {

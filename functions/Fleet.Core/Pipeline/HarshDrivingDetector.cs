@@ -31,7 +31,14 @@ public static class HarshDrivingDetector
         ArgumentNullException.ThrowIfNull(thresholds);
         ArgumentNullException.ThrowIfNull(settings);
         var reported = step.Fix.Events;
+
+        // What the previous fix reported, or what was derived at it, is the same manoeuvre if it shows up again now.
         var alreadyReported = step.Previous?.Events ?? DeviceEvents.None;
+        if (state is not null && step.Previous is { } last && state.At == last.Time)
+        {
+            alreadyReported |= state.Kind;
+        }
+
         List<HarshEvent>? events = null;
         if (reported != DeviceEvents.None)
         {

@@ -30,9 +30,9 @@ public static class OfflineSweep
                 state = state with { Motion = new MotionState(last.Position, last, null, null) };
             }
 
-            if (state.Speeding?.Episode is { } episode && now - last.Time > rules.Speeding.MaxGapWithinEpisode)
+            if (state.Speeding is { Episode: not null } run && now - last.Time > rules.Speeding.MaxGapWithinEpisode)
             {
-                builder.SpeedingEnded(origin, episode, last.Time - episode.Start, last.Time, last.Position, rules.Speeding);
+                builder.SpeedingEnded(origin, new SpeedingDetector.Closed(run, last.Time - run.AboveSince, last.Time, last.Position), rules.Speeding);
                 state = state with { Speeding = null };
             }
         }

@@ -97,14 +97,13 @@ internal class OutcomeBuilder(VehicleContext context)
     /// Closing a speeding episode rewrites the alert raised when it opened (same id, now with its maximum and
     /// duration) and tells dispatchers it ended, without a second <c>alert</c> message.
     /// </summary>
-    public void SpeedingEnded(AlertOrigin origin, SpeedingEpisode episode, TimeSpan duration, DateTimeOffset time, GeoPoint position, SpeedingSettings settings)
+    public void SpeedingEnded(AlertOrigin origin, SpeedingDetector.Closed closed, SpeedingSettings settings)
     {
-        var severity = AlertFactory.SpeedingSeverity(episode.MaxExcessRatio, settings);
-        var alert = AlertFactory.SpeedingEnded(origin with { CreatedAt = episode.CreatedAt }, episode, duration, severity);
+        var alert = AlertFactory.SpeedingEnded(origin, closed.Run, closed.Duration, settings);
         (_alerts ??= []).Add(alert);
         Notify(RealtimeMessageTypes.DriverEventUpdate, new DriverEventPayload(
-            VehicleId, origin.DriverId, DriverEventCodes.SpeedingEnded, time, position.Latitude, position.Longitude, alert.Id,
-            Math.Round(episode.MaxSpeedKmh, 1)));
+            VehicleId, origin.DriverId, DriverEventCodes.SpeedingEnded, closed.End, closed.EndPosition.Latitude, closed.EndPosition.Longitude,
+            alert.Id, Math.Round(closed.Run.MaxSpeedKmh, 1)));
     }
 
     public void StatusChanged(VehicleStatus previous, VehicleStatus current, DateTimeOffset time) =>

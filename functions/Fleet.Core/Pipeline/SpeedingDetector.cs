@@ -1,4 +1,5 @@
 using Fleet.Core.Alerts;
+using Fleet.Core.Geo;
 using Fleet.Core.Geofencing;
 using Fleet.Core.Settings;
 using Fleet.Core.State;
@@ -6,43 +7,49 @@ using Fleet.Core.State;
 namespace Fleet.Core.Pipeline;
 
 /// <summary>
-/// Speeding episodes (DESIGN 5): the limit is the lowest of the vehicle's and the containing fences' limits; an episode
-/// starts after the minimum duration above it, raises one alert, and closes when speed falls below the limit.
+/// Speeding episodes (DESIGN 5): the limit is the lowest of the vehicle's and the containing fences' limits; a run
+/// above it becomes an episode after the minimum duration, raising one alert, and closes when speed falls below the
+/// limit, with the run's maximum and duration.
 /// </summary>
 public static class SpeedingDetector
 {
-    public readonly record struct Closed(SpeedingEpisode Episode, TimeSpan Duration);
+    /// <param name="Run">The run as it ended (its maximum, limit and alert).</param>
+    /// <param name="End">When and where the episode was last seen or ended.</param>
+    public readonly record struct Closed(SpeedingState Run, TimeSpan Duration, DateTimeOffset End, GeoPoint EndPosition);
 
-    public readonly record struct Result(SpeedingState? State, SpeedingEpisode? Opened, double LimitKmh, Closed? Ended);
+    public readonly record struct Limit(double LimitKmh, string? GeofenceId);
 
-    public static (double LimitKmh, string? GeofenceId) Limit(double vehicleLimitKmh, IReadOnlyList<Geofence> containing)
+    /// <param name="Opened">The run whose episode opened on this fix.</param>
+    public readonly record struct Result(SpeedingState? State, SpeedingState? Opened, Closed? Ended);
+
+    public static Limit LimitAt(double vehicleLimitKmh, IReadOnlyList<Geofence> containing)
     {
         ArgumentNullException.ThrowIfNull(containing);
-        var limit = vehicleLimitKmh;
-        string? geofenceId = null;
+        var limit = new Limit(vehicleLimitKmh, null);
         foreach (var fence in containing)
         {
-            if (fence.SpeedLimitKmh is { } fenceLimit && fenceLimit < limit)
+            if (fence.SpeedLimitKmh is { } fenceLimit && fenceLimit < limit.LimitKmh)
             {
-                limit = fenceLimit;
-                geofenceId = fence.Id;
+                limit = new Limit(fenceLimit, fence.Id);
             }
         }
 
-        return (limit, geofenceId);
+        return limit;
     }
 
-    public static Result Apply(
-        SpeedingState? state, FixStep step, string vehicleId, (double LimitKmh, string? GeofenceId) limit, SpeedingSettings settings)
+    /// <summary>How far above the limit, as a fraction; written so that round excesses (10 %, 25 %) are exact.</summary>
+    public static double ExcessRatio(double speedKmh, double limitKmh) => (speedKmh - limitKmh) / limitKmh;
+
+    public static Result Apply(SpeedingState? state, FixStep step, string vehicleId, Limit limit, SpeedingSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         Closed? ended = null;
-        if (state is not null && step.SincePrevious > settings.MaxGapWithinEpisode)
+        if (state is not null && step.SincePrevious > settings.MaxGapWithinEpisode && step.Previous is { } previous)
         {
             // Without data in between, the run cannot be said to have lasted; an open episode ends at the last fix that saw it.
-            if (state.Episode is { } interrupted && step.Previous is { } previous)
+            if (state.Episode is not null)
             {
-                ended = new Closed(interrupted, previous.Time - interrupted.Start);
+                ended = new Closed(state, previous.Time - state.AboveSince, previous.Time, previous.Position);
             }
 
             state = null;
@@ -51,50 +58,43 @@ public static class SpeedingDetector
         var speed = step.SpeedKmh;
         if (speed <= limit.LimitKmh)
         {
-            if (state?.Episode is { } episode)
+            if (state?.Episode is null)
             {
-                // Exactly at the limit is not below it: the episode goes on.
-                return speed < limit.LimitKmh
-                    ? new Result(null, null, limit.LimitKmh, new Closed(episode, step.Time - episode.Start))
-                    : new Result(state, null, limit.LimitKmh, ended);
+                return new Result(null, null, ended);
             }
 
-            return new Result(null, null, limit.LimitKmh, ended);
+            // Exactly at the limit is not below it: the episode goes on.
+            return speed < limit.LimitKmh
+                ? new Result(null, null, new Closed(state, step.Time - state.AboveSince, step.Time, step.Position))
+                : new Result(state, null, ended);
         }
 
-        var excess = speed / limit.LimitKmh - 1;
-        if (state?.Episode is { } open)
+        var excess = ExcessRatio(speed, limit.LimitKmh);
+        if (state is null)
         {
-            var worse = excess > open.MaxExcessRatio;
-            if (!worse && speed <= open.MaxSpeedKmh)
+            state = new SpeedingState(step.Time, step.Position, speed, excess, limit.LimitKmh, limit.GeofenceId, null);
+        }
+        else if (excess > state.MaxExcessRatio || speed > state.MaxSpeedKmh)
+        {
+            var worse = excess > state.MaxExcessRatio;
+            state = state with
             {
-                return new Result(state, null, limit.LimitKmh, ended);
-            }
-
-            var updated = open with
-            {
-                MaxSpeedKmh = Math.Max(open.MaxSpeedKmh, speed),
-                MaxExcessRatio = worse ? excess : open.MaxExcessRatio,
-                LimitAtMaxKmh = worse ? limit.LimitKmh : open.LimitAtMaxKmh,
+                MaxSpeedKmh = Math.Max(state.MaxSpeedKmh, speed),
+                MaxExcessRatio = worse ? excess : state.MaxExcessRatio,
+                LimitAtMaxKmh = worse ? limit.LimitKmh : state.LimitAtMaxKmh,
+                GeofenceId = worse ? limit.GeofenceId : state.GeofenceId,
             };
-            return new Result(state with { Episode = updated }, null, limit.LimitKmh, ended);
         }
 
-        state ??= new SpeedingState(step.Time, step.Position, null);
-        if (step.Time - state.AboveSince < settings.MinEpisodeDuration)
+        if (state.Episode is not null || step.Time - state.AboveSince < settings.MinEpisodeDuration)
         {
-            return new Result(state, null, limit.LimitKmh, ended);
+            return new Result(state, null, ended);
         }
 
-        var opened = new SpeedingEpisode(
-            DeterministicId.ForAlert(vehicleId, AlertType.SpeedViolation, state.AboveSince),
-            state.AboveSince,
-            step.Fix.Source.EnqueuedTime,
-            state.AbovePosition,
-            speed,
-            limit.LimitKmh,
-            excess,
-            limit.GeofenceId);
-        return new Result(state with { Episode = opened }, opened, limit.LimitKmh, ended);
+        var opened = state with
+        {
+            Episode = new SpeedingEpisode(DeterministicId.ForAlert(vehicleId, AlertType.SpeedViolation, state.AboveSince), step.Fix.Source.EnqueuedTime),
+        };
+        return new Result(opened, opened, ended);
     }
 }

@@ -54,16 +54,28 @@ public static class VehiclePipeline
             if (FixFilters.CheckStateless(fix, Context.Rules.Filters) is { } rejection)
             {
                 Reject(fix, rejection);
-                return state;
+                return HeardFrom(state, fix);
             }
 
             if (state.LastFix is { } last && fix.FixTime <= last.Time)
             {
                 Late(fix, last);
-                return state;
+                return HeardFrom(state, fix);
             }
 
             return Live(state, fix);
+        }
+
+        /// <summary>A vehicle that transmits is online, even when what it sent moves nothing.</summary>
+        private VehicleState HeardFrom(VehicleState state, TelemetryFix fix)
+        {
+            if (state.Status != VehicleStatus.Offline)
+            {
+                return state;
+            }
+
+            StatusChanged(VehicleStatus.Offline, VehicleStatus.Online, fix.Source.EnqueuedTime);
+            return state with { Status = VehicleStatus.Online };
         }
 
         /// <summary>The final state with the batch's stream positions recorded, so a redelivery is known as one.</summary>
@@ -121,17 +133,16 @@ public static class VehiclePipeline
                 RecordGeofenceEvent(origin, geofenceEvent);
             }
 
-            var limit = SpeedingDetector.Limit(Context.Settings.SpeedLimitKmh, geofences.Containing);
+            var limit = SpeedingDetector.LimitAt(Context.Settings.SpeedLimitKmh, geofences.Containing);
             var speeding = SpeedingDetector.Apply(state.Speeding, step, Vehicle.VehicleId, limit, Context.Rules.Speeding);
             if (speeding.Ended is { } ended)
             {
-                SpeedingEnded(origin, ended.Episode, ended.Duration, step.Time, step.Position, Context.Rules.Speeding);
+                SpeedingEnded(origin, ended, Context.Rules.Speeding);
             }
 
             if (speeding.Opened is { } opened)
             {
-                var severity = AlertFactory.SpeedingSeverity(opened.MaxExcessRatio, Context.Rules.Speeding);
-                RaiseAlert(AlertFactory.SpeedingStarted(origin, opened, speed, speeding.LimitKmh, severity));
+                RaiseAlert(AlertFactory.SpeedingStarted(origin, opened, speed, limit.LimitKmh, Context.Rules.Speeding));
             }
 
             var harsh = HarshDrivingDetector.Apply(state.Harsh, step, Context.Settings.Harsh, Context.Rules.HarshDriving);

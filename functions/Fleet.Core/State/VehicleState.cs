@@ -55,20 +55,25 @@ public sealed record MotionState(GeoPoint? ParkedAt, FixSnapshot? LastStationary
 /// <summary>A fence the vehicle is inside, or whose boundary it crossed less than the dwell time ago.</summary>
 public readonly record struct GeofenceMembership(string FenceId, bool Inside, DateTimeOffset? PendingSince);
 
-/// <param name="CreatedAt">When the episode's alert was raised; closing it keeps that creation and expiry time.</param>
-public sealed record SpeedingEpisode(
-    string AlertId,
-    DateTimeOffset Start,
-    DateTimeOffset CreatedAt,
-    GeoPoint StartPosition,
-    double MaxSpeedKmh,
-    double LimitAtMaxKmh,
-    double MaxExcessRatio,
-    string? GeofenceId);
+/// <summary>The alert of a speeding run that lasted long enough to be an episode.</summary>
+/// <param name="CreatedAt">When the alert was raised; closing the episode keeps that creation and expiry time.</param>
+public sealed record SpeedingEpisode(string AlertId, DateTimeOffset CreatedAt);
 
-/// <summary>Above the limit since <see cref="AboveSince"/>; an <see cref="Episode"/> once that lasted long enough.</summary>
-/// <param name="AbovePosition">Where the run above the limit started.</param>
-public sealed record SpeedingState(DateTimeOffset AboveSince, GeoPoint AbovePosition, SpeedingEpisode? Episode);
+/// <summary>
+/// A run above the limit since <see cref="AboveSince"/>, with its worst moment so far; an <see cref="Episode"/> once
+/// it lasted long enough.
+/// </summary>
+/// <param name="AbovePosition">Where the run started.</param>
+/// <param name="LimitAtMaxKmh">The limit where the excess was greatest.</param>
+/// <param name="GeofenceId">The fence that set that limit, if one did.</param>
+public sealed record SpeedingState(
+    DateTimeOffset AboveSince,
+    GeoPoint AbovePosition,
+    double MaxSpeedKmh,
+    double MaxExcessRatio,
+    double LimitAtMaxKmh,
+    string? GeofenceId,
+    SpeedingEpisode? Episode);
 
 /// <summary>The kind of the harsh event derived at <see cref="At"/>, so one long braking yields one event.</summary>
 public sealed record HarshState(DeviceEvents Kind, DateTimeOffset At);
