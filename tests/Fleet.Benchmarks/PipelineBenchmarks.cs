@@ -23,6 +23,7 @@ public class PipelineBenchmarks
     private FleetWorkload _workload = null!;
     private Dictionary<string, VehicleContext> _contextsByDevice = null!;
     private TelemetryBatchHandlerHarness _harness = null!;
+    private List<List<(VehicleContext Context, List<TelemetryFix> Fixes)>> _routedBatches = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -30,6 +31,47 @@ public class PipelineBenchmarks
         _workload = Workloads.Standard();
         _contextsByDevice = _workload.Contexts().ToDictionary(pair => "dev-" + pair.Key, pair => pair.Value, StringComparer.Ordinal);
         _harness = new TelemetryBatchHandlerHarness(_workload);
+        _routedBatches = [.. _workload.Batches.Select(batch => batch
+            .Select(telemetryEvent => TelemetryParser.Parse(telemetryEvent).Fix!)
+            .GroupBy(fix => fix.DeviceId, StringComparer.Ordinal)
+            .Select(group => (_contextsByDevice[group.Key], group.OrderBy(fix => fix.FixTime).ToList()))
+            .ToList())];
+    }
+
+    /// <summary>Parsing alone: the share of the budget the JSON reader takes.</summary>
+    [Benchmark(OperationsPerInvoke = EventsPerInvocation)]
+    public int ParseOnly()
+    {
+        var accepted = 0;
+        foreach (var batch in _workload.Batches)
+        {
+            foreach (var telemetryEvent in batch)
+            {
+                accepted += TelemetryParser.Parse(telemetryEvent).Fix is null ? 0 : 1;
+            }
+        }
+
+        return accepted;
+    }
+
+    /// <summary>The rule pipeline alone, on fixes already parsed and grouped by vehicle.</summary>
+    [Benchmark(OperationsPerInvoke = EventsPerInvocation)]
+    public int RulesOnly()
+    {
+        var states = new Dictionary<string, VehicleState>(StringComparer.Ordinal);
+        var positions = 0;
+        foreach (var batch in _routedBatches)
+        {
+            foreach (var (context, fixes) in batch)
+            {
+                var vehicleId = context.Vehicle.VehicleId;
+                var outcome = VehiclePipeline.Run(context, states.GetValueOrDefault(vehicleId) ?? VehicleState.Initial(context.Vehicle), fixes);
+                states[vehicleId] = outcome.State;
+                positions += outcome.Positions.Count;
+            }
+        }
+
+        return positions;
     }
 
     /// <summary>Parse, route, run every vehicle's pipeline and compose the realtime messages: the pure core alone.</summary>

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 using Fleet.Core.Registry;
 using Fleet.Core.Trips;
 
@@ -6,12 +8,11 @@ namespace Fleet.Core.Kpis;
 
 /// <summary>
 /// Sums one vehicle's activity per local day during a pipeline run. A mutable struct, held in a field of the run's
-/// builder, so a run costs no extra object until there is something to count.
+/// builder: a run rarely spans midnight, so counting the first day allocates nothing.
 /// </summary>
 internal struct DailyStatsAccumulator(VehicleContext context)
 {
-    // A run rarely spans midnight, so the first day needs no dictionary.
-    private Totals? _first;
+    private Totals _first;
     private Dictionary<DateOnly, Totals>? _others;
 
     public void AddMovement(DateTimeOffset time, double distanceKm, TimeSpan moving, TimeSpan idle)
@@ -21,7 +22,7 @@ internal struct DailyStatsAccumulator(VehicleContext context)
             return;
         }
 
-        var totals = For(time);
+        ref var totals = ref For(time);
         totals.DistanceKm += distanceKm;
         totals.MovingSeconds += moving.TotalSeconds;
         totals.IdleSeconds += idle.TotalSeconds;
@@ -31,7 +32,7 @@ internal struct DailyStatsAccumulator(VehicleContext context)
     {
         if (trip.EndTime is { } end)
         {
-            var totals = For(end);
+            ref var totals = ref For(end);
             totals.TripsCompleted++;
             totals.FuelUsedLiters += trip.FuelUsedLiters ?? 0;
         }
@@ -43,7 +44,7 @@ internal struct DailyStatsAccumulator(VehicleContext context)
 
     public readonly IReadOnlyList<DailyStats> ToList()
     {
-        if (_first is null)
+        if (!_first.Counted)
         {
             return [];
         }
@@ -60,43 +61,41 @@ internal struct DailyStatsAccumulator(VehicleContext context)
         context.Vehicle.CompanyId, context.Vehicle.VehicleId, totals.Day, totals.DistanceKm, totals.TripsStarted,
         totals.TripsCompleted, totals.FuelUsedLiters, totals.MovingSeconds, totals.IdleSeconds);
 
-    private Totals For(DateTimeOffset time)
+    [UnscopedRef]
+    private ref Totals For(DateTimeOffset time)
     {
         var day = CompanyDay.Of(time, context.Company.TimeZone);
-        if (_first is null)
+        if (!_first.Counted)
         {
-            return _first = new Totals(day);
+            _first = new Totals { Day = day, Counted = true };
+            return ref _first;
         }
 
         if (_first.Day == day)
         {
-            return _first;
+            return ref _first;
         }
 
         _others ??= [];
-        if (!_others.TryGetValue(day, out var totals))
+        ref var totals = ref CollectionsMarshal.GetValueRefOrAddDefault(_others, day, out var exists);
+        if (!exists)
         {
-            _others[day] = totals = new Totals(day);
+            totals = new Totals { Day = day, Counted = true };
         }
 
-        return totals;
+        return ref totals;
     }
 
-    private sealed class Totals(DateOnly day)
+    private struct Totals
     {
-        public DateOnly Day { get; } = day;
-
-        public double DistanceKm { get; set; }
-
-        public int TripsStarted { get; set; }
-
-        public int TripsCompleted { get; set; }
-
-        public double FuelUsedLiters { get; set; }
-
-        public double MovingSeconds { get; set; }
-
-        public double IdleSeconds { get; set; }
+        public DateOnly Day;
+        public bool Counted;
+        public double DistanceKm;
+        public int TripsStarted;
+        public int TripsCompleted;
+        public double FuelUsedLiters;
+        public double MovingSeconds;
+        public double IdleSeconds;
     }
 }
 

@@ -92,7 +92,7 @@ public static class VehiclePipeline
             }
 
             _lastLateTime = fix.FixTime;
-            AddPosition(PositionRecord.From(fix, Vehicle.VehicleId, Vehicle.CompanyId, odometerKm: null, isLate: true));
+            AddPosition(new PositionRecord(fix, Vehicle.VehicleId, Vehicle.CompanyId, OdometerKm: null, IsLate: true));
         }
 
         private VehicleState Live(VehicleState state, TelemetryFix fix)
@@ -183,7 +183,7 @@ public static class VehiclePipeline
                 step.SincePrevious <= Context.Rules.Trips.MaxDataGap;
             AddMovement(step.Time, advance.SegmentKm, moving ? step.SincePrevious : TimeSpan.Zero, idling.IdleTime);
 
-            AddPosition(PositionRecord.From(fix, Vehicle.VehicleId, Vehicle.CompanyId, odometer, isLate: false));
+            AddPosition(new PositionRecord(fix, Vehicle.VehicleId, Vehicle.CompanyId, odometer, IsLate: false));
 
             return state with
             {

@@ -3,42 +3,32 @@ using Fleet.Core.Geo;
 namespace Fleet.Core.Telemetry;
 
 /// <summary>
-/// One accepted fix for history, keyed by (vehicle, fix time). A late fix is stored but never moved the live state,
-/// so it carries no odometer.
+/// One accepted fix for history, keyed by (vehicle, fix time). It wraps the fix rather than copying it: one is stored
+/// for every event, so its size matters. A late fix is stored but never moved the live state, so it has no odometer.
 /// </summary>
-public sealed record PositionRecord(
-    string VehicleId,
-    string CompanyId,
-    string DeviceId,
-    DateTimeOffset FixTime,
-    GeoPoint Position,
-    double? SpeedKmh,
-    double? HeadingDegrees,
-    double? AccuracyMeters,
-    double? AltitudeMeters,
-    double? OdometerKm,
-    double? FuelLevelPercent,
-    bool? Ignition,
-    string? DriverId,
-    bool IsLate,
-    string PartitionId,
-    long SequenceNumber)
+public sealed record PositionRecord(TelemetryFix Fix, string VehicleId, string CompanyId, double? OdometerKm, bool IsLate)
 {
-    public static PositionRecord From(TelemetryFix fix, string vehicleId, string companyId, double? odometerKm, bool isLate) => new(
-        vehicleId,
-        companyId,
-        fix.DeviceId,
-        fix.FixTime,
-        fix.Position,
-        fix.SpeedKmh,
-        fix.HeadingDegrees,
-        fix.AccuracyMeters,
-        fix.AltitudeMeters,
-        odometerKm,
-        fix.FuelLevelPercent,
-        fix.Ignition,
-        fix.DriverId,
-        isLate,
-        fix.Source.PartitionId,
-        fix.Source.SequenceNumber);
+    public string DeviceId => Fix.DeviceId;
+
+    public DateTimeOffset FixTime => Fix.FixTime;
+
+    public GeoPoint Position => Fix.Position;
+
+    public double? SpeedKmh => Fix.SpeedKmh;
+
+    public double? HeadingDegrees => Fix.HeadingDegrees;
+
+    public double? AccuracyMeters => Fix.AccuracyMeters;
+
+    public double? AltitudeMeters => Fix.AltitudeMeters;
+
+    public double? FuelLevelPercent => Fix.FuelLevelPercent;
+
+    public bool? Ignition => Fix.Ignition;
+
+    public string? DriverId => Fix.DriverId;
+
+    public string PartitionId => Fix.Source.PartitionId;
+
+    public long SequenceNumber => Fix.Source.SequenceNumber;
 }

@@ -53,7 +53,7 @@ public static class TelemetryParser
             body = body[3..];
         }
 
-        if (body.IsEmpty || body.Trim(" \t\r\n"u8).IsEmpty)
+        if (body.IsEmpty || (body[0] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' && body.Trim(" \t\r\n"u8).IsEmpty))
         {
             return ParsedTelemetry.Rejected(RejectionReason.MalformedJson, "empty body");
         }
@@ -303,7 +303,7 @@ public static class TelemetryParser
     private static FieldError? ReadCoordinate(ref Utf8JsonReader reader, string name, out double? value)
     {
         value = null;
-        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var number) || !double.IsFinite(number))
+        if (reader.TokenType != JsonTokenType.Number || !TryReadDouble(ref reader, out var number))
         {
             return FieldError.Invalid($"{name} must be a finite number");
         }
@@ -315,7 +315,7 @@ public static class TelemetryParser
     private static FieldError? ReadBounded(ref Utf8JsonReader reader, string name, double minimum, double maximum, out double? value)
     {
         value = null;
-        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var number) || !double.IsFinite(number))
+        if (reader.TokenType != JsonTokenType.Number || !TryReadDouble(ref reader, out var number))
         {
             return FieldError.Invalid($"{name} must be a finite number");
         }
@@ -400,46 +400,107 @@ public static class TelemetryParser
         };
     }
 
-    private static TelemetryField MatchField(ref Utf8JsonReader reader)
+    /// <summary>
+    /// A JSON number as a finite double. Telemetry numbers are short decimals (25.033012, 42.5): with at most 15
+    /// significant digits and no exponent, the digits form an exact integer and dividing it by an exact power of ten
+    /// rounds once, correctly, so the result is the same double the general parser gives, several times faster.
+    /// </summary>
+    private static bool TryReadDouble(ref Utf8JsonReader reader, out double value)
     {
-        Span<byte> buffer = stackalloc byte[16];
-        if (!TryGetUnescapedName(in reader, buffer, out var name))
+        if (!reader.HasValueSequence && TryParseShortDecimal(reader.ValueSpan, out value))
         {
-            return TelemetryField.Unknown;
+            return true;
         }
 
-        return name.Length switch
-        {
-            3 when name.SequenceEqual("seq"u8) => TelemetryField.Seq,
-            5 when name.SequenceEqual("speed"u8) => TelemetryField.Speed,
-            6 when name.SequenceEqual("events"u8) => TelemetryField.Events,
-            7 when name.SequenceEqual("heading"u8) => TelemetryField.Heading,
-            8 => MatchEightByteField(name),
-            9 => MatchNineByteField(name),
-            10 when name.SequenceEqual("fuel_level"u8) => TelemetryField.FuelLevel,
-            _ => TelemetryField.Unknown,
-        };
+        return reader.TryGetDouble(out value) && double.IsFinite(value);
     }
 
-    private static TelemetryField MatchEightByteField(ReadOnlySpan<byte> name) => name switch
+    internal static bool TryParseShortDecimal(ReadOnlySpan<byte> text, out double value)
     {
-        _ when name.SequenceEqual("latitude"u8) => TelemetryField.Latitude,
-        _ when name.SequenceEqual("deviceId"u8) => TelemetryField.DeviceId,
-        _ when name.SequenceEqual("accuracy"u8) => TelemetryField.Accuracy,
-        _ when name.SequenceEqual("altitude"u8) => TelemetryField.Altitude,
-        _ when name.SequenceEqual("odometer"u8) => TelemetryField.Odometer,
-        _ when name.SequenceEqual("ignition"u8) => TelemetryField.Ignition,
-        _ when name.SequenceEqual("driverId"u8) => TelemetryField.DriverId,
-        _ => TelemetryField.Unknown,
-    };
+        value = 0;
+        var negative = !text.IsEmpty && text[0] == (byte)'-';
+        var index = negative ? 1 : 0;
+        long mantissa = 0;
+        int digits = 0, fractionDigits = 0;
+        var inFraction = false;
+        for (; index < text.Length; index++)
+        {
+            var current = text[index];
+            if (current is >= (byte)'0' and <= (byte)'9')
+            {
+                // Leading zeros are not significant and do not count against the 15 digits.
+                if (mantissa != 0 || current != (byte)'0')
+                {
+                    digits++;
+                }
 
-    private static TelemetryField MatchNineByteField(ReadOnlySpan<byte> name) => name switch
+                mantissa = mantissa * 10 + (current - '0');
+                fractionDigits += inFraction ? 1 : 0;
+            }
+            else if (current == (byte)'.' && !inFraction)
+            {
+                inFraction = true;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (digits > 15 || fractionDigits > 22)
+        {
+            return false;
+        }
+
+        var magnitude = fractionDigits == 0 ? mantissa : mantissa / PowersOfTen[fractionDigits];
+        value = negative ? -magnitude : magnitude;
+        return true;
+    }
+
+    private static readonly double[] PowersOfTen =
+    [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+
+    private static TelemetryField MatchField(ref Utf8JsonReader reader)
     {
-        _ when name.SequenceEqual("longitude"u8) => TelemetryField.Longitude,
-        _ when name.SequenceEqual("timestamp"u8) => TelemetryField.Timestamp,
-        _ when name.SequenceEqual("device_id"u8) => TelemetryField.DeviceId,
-        _ when name.SequenceEqual("driver_id"u8) => TelemetryField.DriverId,
-        _ when name.SequenceEqual("fuelLevel"u8) => TelemetryField.FuelLevel,
+        if (!reader.HasValueSequence && !reader.ValueIsEscaped)
+        {
+            return MatchField(reader.ValueSpan);
+        }
+
+        Span<byte> buffer = stackalloc byte[16];
+        return TryGetUnescapedName(in reader, buffer, out var name) ? MatchField(name) : TelemetryField.Unknown;
+    }
+
+    /// <summary>Dispatches on length and first letter so each name costs at most two comparisons.</summary>
+    private static TelemetryField MatchField(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        3 when name.SequenceEqual("seq"u8) => TelemetryField.Seq,
+        5 when name.SequenceEqual("speed"u8) => TelemetryField.Speed,
+        6 when name.SequenceEqual("events"u8) => TelemetryField.Events,
+        7 when name.SequenceEqual("heading"u8) => TelemetryField.Heading,
+        8 => name[0] switch
+        {
+            (byte)'l' when name.SequenceEqual("latitude"u8) => TelemetryField.Latitude,
+            (byte)'d' when name.SequenceEqual("deviceId"u8) => TelemetryField.DeviceId,
+            (byte)'d' when name.SequenceEqual("driverId"u8) => TelemetryField.DriverId,
+            (byte)'a' when name.SequenceEqual("accuracy"u8) => TelemetryField.Accuracy,
+            (byte)'a' when name.SequenceEqual("altitude"u8) => TelemetryField.Altitude,
+            (byte)'o' when name.SequenceEqual("odometer"u8) => TelemetryField.Odometer,
+            (byte)'i' when name.SequenceEqual("ignition"u8) => TelemetryField.Ignition,
+            _ => TelemetryField.Unknown,
+        },
+        9 => name[0] switch
+        {
+            (byte)'l' when name.SequenceEqual("longitude"u8) => TelemetryField.Longitude,
+            (byte)'t' when name.SequenceEqual("timestamp"u8) => TelemetryField.Timestamp,
+            (byte)'d' when name.SequenceEqual("device_id"u8) => TelemetryField.DeviceId,
+            (byte)'d' when name.SequenceEqual("driver_id"u8) => TelemetryField.DriverId,
+            (byte)'f' when name.SequenceEqual("fuelLevel"u8) => TelemetryField.FuelLevel,
+            _ => TelemetryField.Unknown,
+        },
+        10 when name.SequenceEqual("fuel_level"u8) => TelemetryField.FuelLevel,
         _ => TelemetryField.Unknown,
     };
 
