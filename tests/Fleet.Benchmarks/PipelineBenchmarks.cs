@@ -82,14 +82,15 @@ public class PipelineBenchmarks
         var produced = 0;
         foreach (var batch in _workload.Batches)
         {
-            var byVehicle = new Dictionary<string, List<TelemetryFix>>(StringComparer.Ordinal);
+            // Routing as the handler does it: device -> vehicle, fixes grouped per vehicle in arrival order.
+            var byVehicle = new Dictionary<VehicleContext, List<TelemetryFix>>(ReferenceEqualityComparer.Instance);
             foreach (var telemetryEvent in batch)
             {
                 if (TelemetryParser.Parse(telemetryEvent).Fix is { } fix && _contextsByDevice.TryGetValue(fix.DeviceId, out var context))
                 {
-                    if (!byVehicle.TryGetValue(context.Vehicle.VehicleId, out var fixes))
+                    if (!byVehicle.TryGetValue(context, out var fixes))
                     {
-                        byVehicle[context.Vehicle.VehicleId] = fixes = [];
+                        byVehicle[context] = fixes = [];
                     }
 
                     fixes.Add(fix);
@@ -97,10 +98,10 @@ public class PipelineBenchmarks
             }
 
             var outcomes = new List<VehicleBatchOutcome>(byVehicle.Count);
-            foreach (var (vehicleId, fixes) in byVehicle)
+            foreach (var (context, fixes) in byVehicle)
             {
-                fixes.Sort((a, b) => a.FixTime.CompareTo(b.FixTime));
-                var context = _contextsByDevice["dev-" + vehicleId];
+                fixes.Sort(static (a, b) => a.FixTime.CompareTo(b.FixTime));
+                var vehicleId = context.Vehicle.VehicleId;
                 var outcome = VehiclePipeline.Run(context, states.GetValueOrDefault(vehicleId) ?? VehicleState.Initial(context.Vehicle), fixes);
                 states[vehicleId] = outcome.State;
                 outcomes.Add(outcome);

@@ -23,6 +23,13 @@ public abstract class GeofenceShape
 
 public sealed class CircleShape(GeoPoint center, double radiusMeters) : GeofenceShape
 {
+    // Up to this radius a flat-earth distance, with the longitude scale taken at the mid-latitude, is within
+    // centimetres of the great-circle distance and needs no trigonometry per point; beyond it, haversine.
+    private const double MaxPlanarRadiusMeters = 20_000;
+
+    private readonly double _cosCenterLatitude = Math.Cos(GeoMath.DegreesToRadians(center.Latitude));
+    private readonly double _sinCenterLatitude = Math.Sin(GeoMath.DegreesToRadians(center.Latitude));
+
     public GeoPoint Center { get; } = center;
 
     public double RadiusMeters { get; } = radiusMeters;
@@ -30,8 +37,25 @@ public sealed class CircleShape(GeoPoint center, double radiusMeters) : Geofence
     public override BoundingBox Bounds { get; } = new BoundingBox(
         center.Latitude, center.Longitude, center.Latitude, center.Longitude).Expand(radiusMeters);
 
-    public override bool Contains(GeoPoint point) =>
-        Bounds.Contains(point) && GeoMath.DistanceMeters(Center, point) <= RadiusMeters;
+    public override bool Contains(GeoPoint point)
+    {
+        if (!Bounds.Contains(point))
+        {
+            return false;
+        }
+
+        if (RadiusMeters > MaxPlanarRadiusMeters)
+        {
+            return GeoMath.DistanceMeters(Center, point) <= RadiusMeters;
+        }
+
+        // cos(mid-latitude) to first order around the centre: cos(c + d/2) ~ cos(c) - sin(c) * d/2.
+        var dLatitude = point.Latitude - Center.Latitude;
+        var cosMidLatitude = _cosCenterLatitude - _sinCenterLatitude * GeoMath.DegreesToRadians(dLatitude) / 2;
+        var north = dLatitude * GeoMath.MetersPerDegreeLatitude;
+        var east = (point.Longitude - Center.Longitude) * GeoMath.MetersPerDegreeLatitude * cosMidLatitude;
+        return north * north + east * east <= RadiusMeters * RadiusMeters;
+    }
 
     public override string? Validate() =>
         !Center.IsValid ? "circle centre is not a valid coordinate"

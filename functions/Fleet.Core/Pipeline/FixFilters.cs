@@ -49,11 +49,13 @@ public static class FixFilters
 
     public static double ImpliedSpeedKmh(FixSnapshot from, TelemetryFix to)
     {
+        ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
-        var seconds = (to.FixTime - from.Time).TotalSeconds;
-        var meters = GeoMath.DistanceMeters(from.Position, to.Position);
-        return seconds > 0 ? meters / seconds * 3.6 : meters > 0 ? double.PositiveInfinity : 0;
+        return ImpliedSpeedKmh(GeoMath.DistanceMeters(from.Position, to.Position), to.FixTime - from.Time);
     }
+
+    public static double ImpliedSpeedKmh(double meters, TimeSpan elapsed) =>
+        elapsed > TimeSpan.Zero ? meters / elapsed.TotalSeconds * 3.6 : meters > 0 ? double.PositiveInfinity : 0;
 
     public static TelemetryRejection Jump(TelemetryFix fix, double impliedSpeedKmh, FilterSettings settings)
     {

@@ -10,7 +10,8 @@ public static class Odometer
 {
     public readonly record struct Advance(double SegmentKm, GeoPoint Anchor);
 
-    public static Advance Measure(GeoPoint? anchor, FixSnapshot? previous, TelemetryFix fix, RuleSettings rules)
+    /// <param name="metersFromPrevious">The distance from the previous fix, which the jump filter has already measured.</param>
+    public static Advance Measure(GeoPoint? anchor, FixSnapshot? previous, TelemetryFix fix, double metersFromPrevious, RuleSettings rules)
     {
         ArgumentNullException.ThrowIfNull(fix);
         ArgumentNullException.ThrowIfNull(rules);
@@ -27,7 +28,7 @@ public static class Odometer
         }
 
         var from = anchor ?? last.Position;
-        var meters = GeoMath.DistanceMeters(from, fix.Position);
+        var meters = from == last.Position ? metersFromPrevious : GeoMath.DistanceMeters(from, fix.Position);
         var reportedMoving = fix.SpeedKmh > rules.Trips.MovingSpeedThresholdKmh;
         return !reportedMoving && meters < rules.Odometer.MaxParkedDriftMeters
             ? new Advance(0, from)

@@ -22,9 +22,10 @@ public static class VehiclePipeline
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(fixes);
         var run = new Accumulator(context, state);
-        foreach (var fix in fixes)
+        // Indexing, not foreach: enumerating an interface boxes, and this runs once per vehicle per batch.
+        for (var i = 0; i < fixes.Count; i++)
         {
-            state = run.Process(state, fix);
+            state = run.Process(state, fixes[i]);
         }
 
         return run.Build(run.Delivered(state));
@@ -99,9 +100,11 @@ public static class VehiclePipeline
         {
             var filters = Context.Rules.Filters;
             var previous = state.LastFix;
+            var metersFromPrevious = 0.0;
             if (previous is { } last)
             {
-                var impliedSpeed = FixFilters.ImpliedSpeedKmh(last, fix);
+                metersFromPrevious = GeoMath.DistanceMeters(last.Position, fix.Position);
+                var impliedSpeed = FixFilters.ImpliedSpeedKmh(metersFromPrevious, fix.FixTime - last.Time);
                 if (impliedSpeed > filters.MaxImpliedSpeedKmh)
                 {
                     if (state.JumpCandidate is not { } candidate || FixFilters.ImpliedSpeedKmh(candidate, fix) > filters.MaxImpliedSpeedKmh)
@@ -114,11 +117,14 @@ public static class VehiclePipeline
                     var corrected = state.OdometerKm - state.LastSegmentKm;
                     state = state with { OdometerKm = corrected, DistanceAnchor = candidate.Position };
                     previous = candidate with { OdometerKm = corrected };
+                    metersFromPrevious = GeoMath.DistanceMeters(candidate.Position, fix.Position);
                 }
             }
 
-            var advance = Odometer.Measure(state.DistanceAnchor, previous, fix, Context.Rules);
-            var speed = fix.SpeedKmh ?? DerivedSpeedKmh(previous, fix);
+            var advance = Odometer.Measure(state.DistanceAnchor, previous, fix, metersFromPrevious, Context.Rules);
+            var speed = fix.SpeedKmh ?? (previous is { } before && fix.FixTime > before.Time
+                ? FixFilters.ImpliedSpeedKmh(metersFromPrevious, fix.FixTime - before.Time)
+                : 0);
             var odometer = state.OdometerKm + advance.SegmentKm;
             var step = new FixStep(fix, previous, speed, state.OdometerKm, Snapshot(fix, speed, odometer, previous));
             var origin = new AlertOrigin(Vehicle, step.Current.DriverId, fix.Source.EnqueuedTime, Context.Rules.Alerts.TimeToLive);
@@ -128,9 +134,9 @@ public static class VehiclePipeline
             AddTrip(trips.Started);
 
             var geofences = GeofenceTracker.Apply(state.Geofences, step, Context.Company.Geofences, Context.Rules.Geofences);
-            foreach (var geofenceEvent in geofences.Events)
+            for (var i = 0; i < geofences.Events.Count; i++)
             {
-                RecordGeofenceEvent(origin, geofenceEvent);
+                RecordGeofenceEvent(origin, geofences.Events[i]);
             }
 
             var limit = SpeedingDetector.LimitAt(Context.Settings.SpeedLimitKmh, geofences.Containing);
@@ -146,8 +152,9 @@ public static class VehiclePipeline
             }
 
             var harsh = HarshDrivingDetector.Apply(state.Harsh, step, Context.Settings.Harsh, Context.Rules.HarshDriving);
-            foreach (var harshEvent in harsh.Events)
+            for (var i = 0; i < harsh.Events.Count; i++)
             {
+                var harshEvent = harsh.Events[i];
                 var alert = AlertFactory.DriverEvent(origin, harshEvent.Code, step.Time, step.Position, speed, harshEvent.AccelerationMetersPerSecondSquared);
                 DriverEvent(alert, harshEvent.Code, step.Current.DriverId, step.Time, step.Position, harshEvent.AccelerationMetersPerSecondSquared);
             }
@@ -238,11 +245,6 @@ public static class VehiclePipeline
                 Vehicle.VehicleId, fence.Id, fence.Name, geofenceEvent.Transition.ToCode(), geofenceEvent.Time,
                 geofenceEvent.Position.Latitude, geofenceEvent.Position.Longitude, geofenceEvent.Crossing, alert.Id));
         }
-
-        private static double DerivedSpeedKmh(FixSnapshot? previous, TelemetryFix fix) =>
-            previous is { } last && fix.FixTime > last.Time
-                ? GeoMath.DistanceMeters(last.Position, fix.Position) / (fix.FixTime - last.Time).TotalSeconds * 3.6
-                : 0;
 
         private static FixSnapshot Snapshot(TelemetryFix fix, double speedKmh, double odometerKm, FixSnapshot? previous) => new(
             fix.FixTime,

@@ -42,9 +42,9 @@ public sealed class RealtimePlan
         {
             var state = outcome.State;
             PositionRecord? newest = null;
-            foreach (var position in outcome.Positions)
+            for (var i = 0; i < outcome.Positions.Count; i++)
             {
-                newest = position.IsLate ? newest : position;
+                newest = outcome.Positions[i].IsLate ? newest : outcome.Positions[i];
             }
 
             if (newest is null)
@@ -65,7 +65,7 @@ public sealed class RealtimePlan
                     state.CompanyId,
                     RealtimeTarget.Group(RealtimeGroups.Vehicle(state.VehicleId)),
                     RealtimeMessageTypes.VehicleLocationUpdate,
-                    outcome.Positions.Where(position => !position.IsLate).Select(position => LocationPayload.From(position, state.Status)).ToArray()));
+                    Track(outcome.Positions, state.Status)));
             }
         }
 
@@ -84,6 +84,9 @@ public sealed class RealtimePlan
 
         return new RealtimePlan(messages);
     }
+
+    private static LocationPayload[] Track(IReadOnlyList<PositionRecord> positions, State.VehicleStatus status) =>
+        [.. positions.Where(position => !position.IsLate).Select(position => LocationPayload.From(position, status))];
 
     public static RealtimePlan Compose(IEnumerable<RealtimeNotice> notices, IReadOnlySet<string> followedVehicles) =>
         Compose([], notices, followedVehicles);
