@@ -6,15 +6,28 @@ namespace Fleet.Core.Alerts;
 
 /// <summary>
 /// Ids derived from what identifies a thing (vehicle, kind, episode start), so every replay produces the same id and
-/// storage upserts instead of duplicating.
+/// storage upserts instead of duplicating. SHA-256, so that no vehicle id an admin chooses can be crafted to collide
+/// with another company's trip or alert.
 /// </summary>
 public static class DeterministicId
 {
+    private const int MaxStackBytes = 512;
+
     public static string For(string scope, string kind, string key)
     {
-        var input = string.Concat(scope, "\n", kind, "\n", key);
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(key);
+        var length = Encoding.UTF8.GetMaxByteCount(scope.Length + kind.Length + key.Length + 2);
+        var input = length <= MaxStackBytes ? stackalloc byte[MaxStackBytes] : new byte[length];
+        var written = Encoding.UTF8.GetBytes(scope, input);
+        input[written++] = (byte)'\n';
+        written += Encoding.UTF8.GetBytes(kind, input[written..]);
+        input[written++] = (byte)'\n';
+        written += Encoding.UTF8.GetBytes(key, input[written..]);
+
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(input), hash);
+        SHA256.HashData(input[..written], hash);
         return Convert.ToHexStringLower(hash[..16]);
     }
 

@@ -9,10 +9,11 @@ namespace Fleet.Core.Geofencing;
 /// </summary>
 public sealed class GeofenceIndex
 {
-    public const double DefaultCellSizeDegrees = 0.02;
+    /// <summary>About 550 m: a cell holds few city-scale fences, and a corridor a few kilometres long spans a few dozen.</summary>
+    public const double DefaultCellSizeDegrees = 0.005;
 
     // A fence spanning more cells than this (a whole region) is kept in a short list checked by bounding box.
-    private const int MaxCellsPerFence = 1024;
+    private const int MaxCellsPerFence = 4096;
 
     // Longer segments than this many cells fall back to a bounding-box scan of all fences.
     private const int MaxCellsPerSegmentQuery = 256;
@@ -36,25 +37,33 @@ public sealed class GeofenceIndex
         var large = new List<Geofence>();
         foreach (var fence in All)
         {
-            var (minRow, minColumn, maxRow, maxColumn) = CellRange(fence.Shape.Bounds);
-            if ((long)(maxRow - minRow + 1) * (maxColumn - minColumn + 1) > MaxCellsPerFence)
+            var keys = new HashSet<long>();
+            foreach (var box in fence.Shape.Cover)
+            {
+                var (minRow, minColumn, maxRow, maxColumn) = CellRange(box);
+                for (var row = minRow; row <= maxRow && keys.Count <= MaxCellsPerFence; row++)
+                {
+                    for (var column = minColumn; column <= maxColumn && keys.Count <= MaxCellsPerFence; column++)
+                    {
+                        keys.Add(CellKey(row, column));
+                    }
+                }
+            }
+
+            if (keys.Count > MaxCellsPerFence)
             {
                 large.Add(fence);
                 continue;
             }
 
-            for (var row = minRow; row <= maxRow; row++)
+            foreach (var key in keys)
             {
-                for (var column = minColumn; column <= maxColumn; column++)
+                if (!cells.TryGetValue(key, out var list))
                 {
-                    var key = CellKey(row, column);
-                    if (!cells.TryGetValue(key, out var list))
-                    {
-                        cells[key] = list = [];
-                    }
-
-                    list.Add(fence);
+                    cells[key] = list = [];
                 }
+
+                list.Add(fence);
             }
         }
 
@@ -114,7 +123,9 @@ public sealed class GeofenceIndex
         return more is not null ? [.. more] : first is not null ? [first] : [];
     }
 
-    /// <summary>Adds every fence whose bounds meet the segment's bounds (candidates for a crossing test).</summary>
+    /// <summary>
+    /// Adds every fence whose cover meets the segment's bounds, and perhaps a few more: the candidates for a crossing test.
+    /// </summary>
     public void FindNearSegment(GeoPoint from, GeoPoint to, List<Geofence> result)
     {
         if (_byId.Count == 0)

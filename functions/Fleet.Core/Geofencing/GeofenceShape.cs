@@ -15,6 +15,9 @@ public abstract class GeofenceShape
 
     public abstract BoundingBox Bounds { get; }
 
+    /// <summary>Boxes that together cover the shape, tighter than <see cref="Bounds"/> where the shape is thin.</summary>
+    public virtual IEnumerable<BoundingBox> Cover => [Bounds];
+
     public abstract bool Contains(GeoPoint point);
 
     /// <summary>Whether the shape is well formed: a caller rejects fences for which this returns an error.</summary>
@@ -136,6 +139,9 @@ public sealed class CorridorShape(ImmutableArray<GeoPoint> path, double halfWidt
     public double HalfWidthMeters { get; } = halfWidthMeters;
 
     public override BoundingBox Bounds { get; } = BoundingBox.Of(path).Expand(halfWidthMeters);
+
+    /// <summary>A diagonal corridor's bounds are mostly empty; its segments' bounds are not.</summary>
+    public override IEnumerable<BoundingBox> Cover => _segmentBounds;
 
     public override bool Contains(GeoPoint point)
     {

@@ -35,7 +35,7 @@ public static class GeofenceTracker
 
         var containing = index.FindContaining(step.Position);
         List<GeofenceEvent>? events = null;
-        if (Settled(memberships, containing, index))
+        if (Settled(memberships, containing))
         {
             DetectCrossings(memberships, containing, step, index, settings, ref events);
             return new Result(memberships, containing, InTimeOrder(events));
@@ -81,18 +81,35 @@ public static class GeofenceTracker
     }
 
     /// <summary>True when every tracked fence agrees with where the fix is and no untracked fence contains it.</summary>
-    private static bool Settled(ImmutableArray<GeofenceMembership> memberships, Geofence[] containing, GeofenceIndex index)
+    private static bool Settled(ImmutableArray<GeofenceMembership> memberships, Geofence[] containing)
     {
+        if (memberships.Length != containing.Length)
+        {
+            return false;
+        }
+
         foreach (var membership in memberships)
         {
-            if (membership.PendingSince is not null || !membership.Inside || index.Find(membership.FenceId) is not { } fence ||
-                Array.IndexOf(containing, fence) < 0)
+            if (membership.PendingSince is not null || !membership.Inside || !Contains(containing, membership.FenceId))
             {
                 return false;
             }
         }
 
-        return containing.Length == memberships.Length;
+        return true;
+    }
+
+    private static bool Contains(Geofence[] fences, string fenceId)
+    {
+        foreach (var fence in fences)
+        {
+            if (string.Equals(fence.Id, fenceId, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static GeofenceMembership Advance(

@@ -217,7 +217,7 @@ public static class TelemetryParser
             return FieldError.Invalid($"{name} is longer than {MaxIdentifierLength} characters");
         }
 
-        var text = reader.GetString()!;
+        var text = !reader.HasValueSequence && !reader.ValueIsEscaped ? Utf8Strings.Get(reader.ValueSpan) : reader.GetString()!;
         if (text.Length == 0 || text.Length > MaxIdentifierLength)
         {
             return FieldError.Invalid($"{name} must be 1 to {MaxIdentifierLength} characters");
@@ -266,6 +266,12 @@ public static class TelemetryParser
             return FieldError.Timestamp("timestamp is not an ISO 8601 date-time");
         }
 
+        if (TryParseUtcTimestamp(reader.ValueSpan, out var utc))
+        {
+            value = utc;
+            return null;
+        }
+
         // GPS time is UTC. Without a designator the reader's DateTimeOffset would assume the machine's zone, so a
         // designator-less time is read as an unspecified DateTime and declared UTC here.
         if (HasOffsetDesignator(reader.ValueSpan))
@@ -286,6 +292,61 @@ public static class TelemetryParser
 
         value = new DateTimeOffset(DateTime.SpecifyKind(unspecified, DateTimeKind.Unspecified), TimeSpan.Zero);
         return null;
+    }
+
+    /// <summary>
+    /// The form devices almost always send, "yyyy-MM-ddTHH:mm:ss[.fffffff]Z", read directly; anything else (offsets,
+    /// other precisions, odd but valid ISO forms) goes to the general reader.
+    /// </summary>
+    internal static bool TryParseUtcTimestamp(ReadOnlySpan<byte> text, out DateTimeOffset value)
+    {
+        value = default;
+        if (text.Length is < 20 or > 28 || text[^1] != (byte)'Z' || text[4] != (byte)'-' || text[7] != (byte)'-' ||
+            text[10] != (byte)'T' || text[13] != (byte)':' || text[16] != (byte)':' ||
+            !TryDigits(text[..4], out var year) || !TryDigits(text[5..7], out var month) || !TryDigits(text[8..10], out var day) ||
+            !TryDigits(text[11..13], out var hour) || !TryDigits(text[14..16], out var minute) || !TryDigits(text[17..19], out var second))
+        {
+            return false;
+        }
+
+        var fraction = text[19..^1];
+        var fractionTicks = 0;
+        if (!fraction.IsEmpty)
+        {
+            if (fraction[0] != (byte)'.' || fraction.Length < 2 || !TryDigits(fraction[1..], out fractionTicks))
+            {
+                return false;
+            }
+
+            for (var digits = fraction.Length - 1; digits < 7; digits++)
+            {
+                fractionTicks *= 10;
+            }
+        }
+
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        value = new DateTimeOffset(new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(fractionTicks), TimeSpan.Zero);
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<byte> text, out int value)
+    {
+        value = 0;
+        foreach (var digit in text)
+        {
+            if (digit is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+
+            value = value * 10 + (digit - '0');
+        }
+
+        return true;
     }
 
     private static bool HasOffsetDesignator(ReadOnlySpan<byte> text)

@@ -5,7 +5,7 @@ using Fleet.Core.Telemetry;
 namespace Fleet.Core.Tests.Telemetry;
 
 /// <summary>The parser's fast path for short decimals must give exactly the double the general parser gives.</summary>
-public sealed class ShortDecimalTests
+public sealed class ShortDecimalFastPathTests
 {
     [Theory]
     [InlineData("0")]
@@ -47,4 +47,38 @@ public sealed class ShortDecimalTests
         Assert.True(TelemetryParser.TryParseShortDecimal(Encoding.ASCII.GetBytes(text), out var actual), text);
         Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(actual));
     }
+}
+
+/// <summary>The parser's fast path for UTC timestamps must agree with the general ISO 8601 reader.</summary>
+public sealed class TimestampFastPathTests
+{
+    [Fact]
+    public void Random_utc_timestamps_of_every_precision_read_like_the_general_parser()
+    {
+        var random = new Random(3);
+        for (var i = 0; i < 100_000; i++)
+        {
+            var time = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddTicks((long)(random.NextDouble() * TimeSpan.FromDays(365 * 40).Ticks));
+            var digits = random.Next(0, 8);
+            var format = digits == 0 ? "yyyy-MM-ddTHH:mm:ss" : "yyyy-MM-ddTHH:mm:ss." + new string('f', digits);
+            var text = time.ToString(format, CultureInfo.InvariantCulture) + "Z";
+
+            Assert.True(TelemetryParser.TryParseUtcTimestamp(Encoding.ASCII.GetBytes(text), out var fast), text);
+            Assert.Equal(DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal), fast);
+        }
+    }
+
+    [Theory]
+    [InlineData("2026-02-29T10:00:00Z")]
+    [InlineData("2026-13-01T10:00:00Z")]
+    [InlineData("2026-11-21T24:00:00Z")]
+    [InlineData("2026-11-21T10:60:00Z")]
+    [InlineData("2026-11-21T10:00:60Z")]
+    [InlineData("2026-11-21T10:00:00+01:00")]
+    [InlineData("2026-11-21T10:00:00.Z")]
+    [InlineData("2026-11-21T10:00:00.12345678Z")]
+    [InlineData("2026-11-21 10:00:00Z")]
+    [InlineData("0000-01-01T00:00:00Z")]
+    public void Leaves_anything_but_a_valid_utc_instant_to_the_general_reader(string text) =>
+        Assert.False(TelemetryParser.TryParseUtcTimestamp(Encoding.ASCII.GetBytes(text), out _));
 }
