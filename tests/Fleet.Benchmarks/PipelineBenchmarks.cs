@@ -83,7 +83,7 @@ public class PipelineBenchmarks
         foreach (var batch in _workload.Batches)
         {
             // Routing as the handler does it: device -> vehicle, fixes grouped per vehicle in arrival order.
-            var byVehicle = new Dictionary<VehicleContext, List<TelemetryFix>>(ReferenceEqualityComparer.Instance);
+            var byVehicle = new Dictionary<VehicleContext, List<TelemetryFix>>(batch.Length, ReferenceEqualityComparer.Instance);
             foreach (var telemetryEvent in batch)
             {
                 if (TelemetryParser.Parse(telemetryEvent).Fix is { } fix && _contextsByDevice.TryGetValue(fix.DeviceId, out var context))

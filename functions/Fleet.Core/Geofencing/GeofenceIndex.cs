@@ -18,8 +18,17 @@ public sealed class GeofenceIndex
     // Longer segments than this many cells fall back to a bounding-box scan of all fences.
     private const int MaxCellsPerSegmentQuery = 256;
 
+    // Fences spread over up to this many cells (a metropolitan area at 550 m) are held in a flat array indexed by
+    // row and column, which a lookup reaches without hashing; wider spreads use a dictionary.
+    private const int MaxDenseCells = 1 << 20;
+
     private readonly double _cellSizeDegrees;
     private readonly FrozenDictionary<long, Geofence[]> _cells;
+    private readonly Geofence[]?[]? _dense;
+    private readonly int _denseMinRow;
+    private readonly int _denseMinColumn;
+    private readonly int _denseRows;
+    private readonly int _denseColumns;
     private readonly Geofence[] _large;
     private readonly FrozenDictionary<string, Geofence> _byId;
     private readonly TimeSpan? _shortestExplicitDwell;
@@ -69,6 +78,21 @@ public sealed class GeofenceIndex
 
         _cells = cells.ToFrozenDictionary(pair => pair.Key, pair => pair.Value.ToArray());
         _large = [.. large];
+        if (_cells.Count > 0)
+        {
+            _denseMinRow = _cells.Keys.Min(key => (int)(key >> 32));
+            _denseMinColumn = _cells.Keys.Min(key => (int)(uint)key);
+            _denseRows = _cells.Keys.Max(key => (int)(key >> 32)) - _denseMinRow + 1;
+            _denseColumns = _cells.Keys.Max(key => (int)(uint)key) - _denseMinColumn + 1;
+            if ((long)_denseRows * _denseColumns <= MaxDenseCells)
+            {
+                _dense = new Geofence[]?[_denseRows * _denseColumns];
+                foreach (var (key, fencesInCell) in _cells)
+                {
+                    _dense[((int)(key >> 32) - _denseMinRow) * _denseColumns + (int)(uint)key - _denseMinColumn] = fencesInCell;
+                }
+            }
+        }
     }
 
     public static GeofenceIndex Empty { get; } = new([], DefaultCellSizeDegrees);
@@ -99,7 +123,7 @@ public sealed class GeofenceIndex
         // Points are rarely in more than one fence: the first hit needs no list.
         Geofence? first = null;
         List<Geofence>? more = null;
-        var candidates = _cells.TryGetValue(CellKey(Row(point.Latitude), Column(point.Longitude)), out var cell) ? cell : [];
+        var candidates = CellAt(Row(point.Latitude), Column(point.Longitude)) ?? [];
         foreach (var fences in (ReadOnlySpan<Geofence[]>)[candidates, _large])
         {
             foreach (var fence in fences)
@@ -146,7 +170,7 @@ public sealed class GeofenceIndex
         {
             for (var column = minColumn; column <= maxColumn; column++)
             {
-                if (!_cells.TryGetValue(CellKey(row, column), out var candidates))
+                if (CellAt(row, column) is not { } candidates)
                 {
                     continue;
                 }
@@ -173,6 +197,18 @@ public sealed class GeofenceIndex
                 result.Add(fences[i]);
             }
         }
+    }
+
+    private Geofence[]? CellAt(int row, int column)
+    {
+        if (_dense is null)
+        {
+            return _cells.GetValueOrDefault(CellKey(row, column));
+        }
+
+        var denseRow = row - _denseMinRow;
+        var denseColumn = column - _denseMinColumn;
+        return (uint)denseRow < (uint)_denseRows && (uint)denseColumn < (uint)_denseColumns ? _dense[denseRow * _denseColumns + denseColumn] : null;
     }
 
     private (int MinRow, int MinColumn, int MaxRow, int MaxColumn) CellRange(BoundingBox box) =>

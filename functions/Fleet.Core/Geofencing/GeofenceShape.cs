@@ -133,6 +133,7 @@ public sealed class PolygonShape(ImmutableArray<GeoPoint> outer, ImmutableArray<
 public sealed class CorridorShape(ImmutableArray<GeoPoint> path, double halfWidthMeters) : GeofenceShape
 {
     private readonly ImmutableArray<BoundingBox> _segmentBounds = [.. SegmentBounds(path, halfWidthMeters)];
+    private readonly ImmutableArray<Segment> _segments = [.. Segments(path)];
 
     public ImmutableArray<GeoPoint> Path { get; } = path;
 
@@ -150,12 +151,10 @@ public sealed class CorridorShape(ImmutableArray<GeoPoint> path, double halfWidt
             return false;
         }
 
-        var frame = new LocalFrame(point);
-        var origin = (0.0, 0.0);
-        for (var i = 0; i < _segmentBounds.Length; i++)
+        var halfWidthSquared = HalfWidthMeters * HalfWidthMeters;
+        for (var i = 0; i < _segments.Length; i++)
         {
-            if (_segmentBounds[i].Contains(point) &&
-                LocalFrame.DistanceToSegment(origin, frame.Project(Path[i]), frame.Project(Path[i + 1])) <= HalfWidthMeters)
+            if (_segmentBounds[i].Contains(point) && _segments[i].DistanceSquaredMeters(point) <= halfWidthSquared)
             {
                 return true;
             }
@@ -170,11 +169,51 @@ public sealed class CorridorShape(ImmutableArray<GeoPoint> path, double halfWidt
         : !(HalfWidthMeters > 0 && double.IsFinite(HalfWidthMeters)) ? "corridor half-width must be a positive number of metres"
         : null;
 
+    private static IEnumerable<Segment> Segments(ImmutableArray<GeoPoint> path)
+    {
+        for (var i = 0; i + 1 < path.Length; i++)
+        {
+            yield return new Segment(path[i], path[i + 1]);
+        }
+    }
+
     private static IEnumerable<BoundingBox> SegmentBounds(ImmutableArray<GeoPoint> path, double halfWidthMeters)
     {
         for (var i = 0; i + 1 < path.Length; i++)
         {
             yield return BoundingBox.Of(path[i], path[i + 1]).Expand(halfWidthMeters);
+        }
+    }
+
+    /// <summary>
+    /// One leg in a flat frame at its start, scaled once when the fence is built, so testing a point needs no
+    /// trigonometry; exact to centimetres over the few kilometres of a leg.
+    /// </summary>
+    private readonly struct Segment
+    {
+        private readonly GeoPoint _start;
+        private readonly double _metersPerDegreeLongitude;
+        private readonly double _east;
+        private readonly double _north;
+        private readonly double _lengthSquared;
+
+        public Segment(GeoPoint start, GeoPoint end)
+        {
+            _start = start;
+            _metersPerDegreeLongitude = GeoMath.MetersPerDegreeLongitude(start.Latitude);
+            _east = (end.Longitude - start.Longitude) * _metersPerDegreeLongitude;
+            _north = (end.Latitude - start.Latitude) * GeoMath.MetersPerDegreeLatitude;
+            _lengthSquared = _east * _east + _north * _north;
+        }
+
+        public double DistanceSquaredMeters(GeoPoint point)
+        {
+            var east = (point.Longitude - _start.Longitude) * _metersPerDegreeLongitude;
+            var north = (point.Latitude - _start.Latitude) * GeoMath.MetersPerDegreeLatitude;
+            var t = _lengthSquared == 0 ? 0 : Math.Clamp((east * _east + north * _north) / _lengthSquared, 0, 1);
+            var dx = east - t * _east;
+            var dy = north - t * _north;
+            return dx * dx + dy * dy;
         }
     }
 }
