@@ -35,7 +35,7 @@ public static class VehiclePipeline
     private sealed class Accumulator(VehicleContext context, VehicleState initial) : OutcomeBuilder(context)
     {
         private DateTimeOffset? _lastSeen = initial.LastSeen;
-        private ImmutableArray<StreamPosition> _streams = initial.Streams;
+        private StreamWatermarks _streams = initial.Streams;
         private bool _delivered;
 
         private DateTimeOffset? _lastLateTime;
@@ -44,13 +44,14 @@ public static class VehiclePipeline
 
         public VehicleState Process(VehicleState state, TelemetryFix fix)
         {
-            if (initial.IsReplay(fix.Source))
+            if (initial.Streams.IsReplay(fix.Source))
             {
                 Replays++;
                 return state;
             }
 
-            (_lastSeen, _streams) = VehicleState.AfterDelivery(_lastSeen, _streams, fix.Source);
+            _lastSeen = _lastSeen is { } seen && seen >= fix.Source.EnqueuedTime ? seen : fix.Source.EnqueuedTime;
+            _streams = _streams.After(fix.Source);
             _delivered = true;
             if (FixFilters.CheckStateless(fix, Context.Rules.Filters) is { } rejection)
             {

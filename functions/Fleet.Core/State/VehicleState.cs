@@ -31,6 +31,86 @@ public sealed record FixSnapshot(
 /// <summary>The newest event processed from one partition: anything at or before it is a replay.</summary>
 public readonly record struct StreamPosition(string PartitionId, long SequenceNumber, DateTimeOffset EnqueuedTime);
 
+/// <summary>
+/// Where a vehicle's events have been read up to, per partition. A device reports through one partition (its id is
+/// the partition key), so that one is held inline and advancing it allocates nothing; others are kept after a change.
+/// </summary>
+public readonly record struct StreamWatermarks(StreamPosition? Current, ImmutableArray<StreamPosition> Others)
+{
+    /// <summary>How many partitions' positions are kept besides the current one.</summary>
+    public const int MaxOtherStreams = 3;
+
+    /// <summary>
+    /// A replay is an event at or before the newest one already processed from its partition. Both sequence number and
+    /// enqueued time must be old: a recreated event hub restarts sequence numbers but not the clock. Ask the watermarks
+    /// as they were before a batch: events of one batch are processed in fix-time order, not stream order.
+    /// </summary>
+    public bool IsReplay(EventMetadata source)
+    {
+        if (Find(source.PartitionId) is not { } stream)
+        {
+            return false;
+        }
+
+        return source.SequenceNumber <= stream.SequenceNumber && source.EnqueuedTime <= stream.EnqueuedTime;
+    }
+
+    public StreamWatermarks After(EventMetadata source)
+    {
+        var position = new StreamPosition(source.PartitionId, source.SequenceNumber, source.EnqueuedTime);
+        if (Current is not { } current)
+        {
+            return this with { Current = position };
+        }
+
+        if (string.Equals(current.PartitionId, source.PartitionId, StringComparison.Ordinal))
+        {
+            return this with { Current = Later(current, position) };
+        }
+
+        // Another partition now: it becomes current, and the one left behind is remembered for a while.
+        var others = Others.IsDefault ? [] : Others;
+        for (var i = 0; i < others.Length; i++)
+        {
+            if (string.Equals(others[i].PartitionId, source.PartitionId, StringComparison.Ordinal))
+            {
+                position = Later(others[i], position);
+                others = others.RemoveAt(i);
+                break;
+            }
+        }
+
+        others = others.Insert(0, current);
+        return new StreamWatermarks(position, others.Length > MaxOtherStreams ? others.RemoveAt(MaxOtherStreams) : others);
+    }
+
+    private StreamPosition? Find(string partitionId)
+    {
+        if (Current is { } current && string.Equals(current.PartitionId, partitionId, StringComparison.Ordinal))
+        {
+            return current;
+        }
+
+        if (!Others.IsDefault)
+        {
+            foreach (var other in Others)
+            {
+                if (string.Equals(other.PartitionId, partitionId, StringComparison.Ordinal))
+                {
+                    return other;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static StreamPosition Later(StreamPosition a, StreamPosition b) => new(
+        a.PartitionId,
+        Math.Max(a.SequenceNumber, b.SequenceNumber),
+        a.EnqueuedTime > b.EnqueuedTime ? a.EnqueuedTime : b.EnqueuedTime);
+}
+
 public readonly record struct StopMark(DateTimeOffset Since, GeoPoint Position, double OdometerKm, double? FuelLevelPercent);
 
 public sealed record OpenTrip(
@@ -47,10 +127,8 @@ public sealed record OpenTrip(
 /// <param name="ParkedAt">Where the vehicle stopped; moving far enough from it starts a trip.</param>
 /// <param name="LastStationary">The newest fix at rest: a trip that starts is dated from it.</param>
 /// <param name="MovingSince">Start of the current uninterrupted run above the moving threshold.</param>
-public sealed record MotionState(GeoPoint? ParkedAt, FixSnapshot? LastStationary, DateTimeOffset? MovingSince, OpenTrip? Trip)
-{
-    public static MotionState Unknown { get; } = new(null, null, null, null);
-}
+/// <remarks>A struct inside the state: it is read on every fix, and one object fewer is one cache miss fewer.</remarks>
+public readonly record struct MotionState(GeoPoint? ParkedAt, FixSnapshot? LastStationary, DateTimeOffset? MovingSince, OpenTrip? Trip);
 
 /// <summary>A fence the vehicle is inside, or whose boundary it crossed less than the dwell time ago.</summary>
 public readonly record struct GeofenceMembership(string FenceId, bool Inside, DateTimeOffset? PendingSince);
@@ -89,9 +167,6 @@ public sealed record IdleState(DateTimeOffset Since, bool Alerted);
 /// </summary>
 public sealed record VehicleState
 {
-    /// <summary>How many partitions' stream positions are kept; a vehicle normally reports through one.</summary>
-    public const int MaxTrackedStreams = 4;
-
     public required string VehicleId { get; init; }
 
     public required string CompanyId { get; init; }
@@ -113,7 +188,7 @@ public sealed record VehicleState
     /// <summary>A fix rejected as a jump; if the next fix agrees with it, the previous fix was the outlier.</summary>
     public FixSnapshot? JumpCandidate { get; init; }
 
-    public MotionState Motion { get; init; } = MotionState.Unknown;
+    public MotionState Motion { get; init; }
 
     public ImmutableArray<GeofenceMembership> Geofences { get; init; } = [];
 
@@ -131,7 +206,7 @@ public sealed record VehicleState
 
     public VehicleStatus Status { get; init; } = VehicleStatus.Offline;
 
-    public ImmutableArray<StreamPosition> Streams { get; init; } = [];
+    public StreamWatermarks Streams { get; init; } = new(null, []);
 
     public DateTimeOffset? Watermark => LastFix?.Time;
 
@@ -139,68 +214,5 @@ public sealed record VehicleState
     {
         ArgumentNullException.ThrowIfNull(vehicle);
         return new VehicleState { VehicleId = vehicle.VehicleId, CompanyId = vehicle.CompanyId, OdometerKm = vehicle.InitialOdometerKm };
-    }
-
-    /// <summary>
-    /// A replay is an event at or before the newest one already processed from its partition. Both sequence number and
-    /// enqueued time must be old: a recreated event hub restarts sequence numbers but not the clock. Ask the state as
-    /// it was before a batch: events of one batch are processed in fix-time order, not stream order.
-    /// </summary>
-    public bool IsReplay(EventMetadata source)
-    {
-        foreach (var stream in Streams)
-        {
-            if (string.Equals(stream.PartitionId, source.PartitionId, StringComparison.Ordinal))
-            {
-                return source.SequenceNumber <= stream.SequenceNumber && source.EnqueuedTime <= stream.EnqueuedTime;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>The <see cref="LastSeen"/> and <see cref="Streams"/> to record once another event is processed.</summary>
-    public static (DateTimeOffset LastSeen, ImmutableArray<StreamPosition> Streams) AfterDelivery(
-        DateTimeOffset? lastSeen, ImmutableArray<StreamPosition> streams, EventMetadata source)
-    {
-        var seen = lastSeen is { } previous && previous >= source.EnqueuedTime ? previous : source.EnqueuedTime;
-        var index = -1;
-        for (var i = 0; i < streams.Length; i++)
-        {
-            if (string.Equals(streams[i].PartitionId, source.PartitionId, StringComparison.Ordinal))
-            {
-                index = i;
-                break;
-            }
-        }
-
-        if (index >= 0)
-        {
-            var current = streams[index];
-            streams = streams.SetItem(index, new StreamPosition(
-                source.PartitionId,
-                Math.Max(current.SequenceNumber, source.SequenceNumber),
-                current.EnqueuedTime > source.EnqueuedTime ? current.EnqueuedTime : source.EnqueuedTime));
-        }
-        else
-        {
-            streams = streams.Add(new StreamPosition(source.PartitionId, source.SequenceNumber, source.EnqueuedTime));
-            if (streams.Length > MaxTrackedStreams)
-            {
-                // The stream heard from longest ago is the one a rebalance left behind.
-                var oldest = 0;
-                for (var i = 1; i < streams.Length; i++)
-                {
-                    if (streams[i].EnqueuedTime < streams[oldest].EnqueuedTime)
-                    {
-                        oldest = i;
-                    }
-                }
-
-                streams = streams.RemoveAt(oldest);
-            }
-        }
-
-        return (seen, streams);
     }
 }
