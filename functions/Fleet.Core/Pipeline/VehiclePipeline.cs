@@ -248,16 +248,11 @@ public static class VehiclePipeline
         }
 
         private static FixSnapshot Snapshot(TelemetryFix fix, double speedKmh, double odometerKm, FixSnapshot? previous) => new(
-            fix.FixTime,
-            fix.Position,
+            fix,
             speedKmh,
-            fix.SpeedKmh,
             odometerKm,
-            fix.DeviceOdometerKm,
             fix.FuelLevelPercent ?? previous?.FuelLevelPercent,
             fix.Ignition ?? previous?.Ignition,
-            fix.HeadingDegrees,
-            fix.DriverId ?? previous?.DriverId,
-            fix.Events);
+            fix.DriverId ?? previous?.DriverId);
     }
 }

@@ -35,6 +35,7 @@ public sealed class RealtimePlan
         ArgumentNullException.ThrowIfNull(outcomes);
         ArgumentNullException.ThrowIfNull(notices);
         ArgumentNullException.ThrowIfNull(followedVehicles);
+        var targets = new Targets();
         var companyMessages = new List<PlannedMessage>();
         var latestByCompany = new Dictionary<string, List<LocationPayload>>(StringComparer.Ordinal);
         var vehicleMessages = new List<PlannedMessage>();
@@ -65,21 +66,22 @@ public sealed class RealtimePlan
                     state.CompanyId,
                     RealtimeTarget.Group(RealtimeGroups.Vehicle(state.VehicleId)),
                     RealtimeMessageTypes.VehicleLocationUpdate,
-                    Track(outcome.Positions, state.Status)));
+                    Track(outcome.Positions, state.Status),
+                    OnCompanyGroup: false));
             }
         }
 
         foreach (var (companyId, latest) in latestByCompany)
         {
             companyMessages.Add(new PlannedMessage(
-                companyId, RealtimeTarget.Group(RealtimeGroups.Company(companyId)), RealtimeMessageTypes.VehicleLocationUpdate, latest.ToArray()));
+                companyId, targets.Company(companyId), RealtimeMessageTypes.VehicleLocationUpdate, latest.ToArray(), OnCompanyGroup: true));
         }
 
         var messages = companyMessages;
         messages.AddRange(vehicleMessages);
         foreach (var notice in notices)
         {
-            AddNotice(messages, notice, followedVehicles);
+            AddNotice(messages, notice, followedVehicles, targets);
         }
 
         return new RealtimePlan(messages);
@@ -125,33 +127,46 @@ public sealed class RealtimePlan
         return stamped;
     }
 
-    private static void AddNotice(List<PlannedMessage> messages, RealtimeNotice notice, IReadOnlySet<string> followedVehicles)
+    private static void AddNotice(List<PlannedMessage> messages, RealtimeNotice notice, IReadOnlySet<string> followedVehicles, Targets targets)
     {
-        var companyGroup = RealtimeTarget.Group(RealtimeGroups.Company(notice.CompanyId));
         switch (notice.Audience)
         {
             case NoticeAudience.User when notice.UserId is not null:
-                messages.Add(new PlannedMessage(notice.CompanyId, RealtimeTarget.User(notice.UserId), notice.Type, notice.Data));
+                messages.Add(new PlannedMessage(notice.CompanyId, RealtimeTarget.User(notice.UserId), notice.Type, notice.Data, OnCompanyGroup: false));
                 break;
             case NoticeAudience.CompanyAndVehicle when notice.VehicleId is not null:
-                messages.Add(new PlannedMessage(notice.CompanyId, companyGroup, notice.Type, notice.Data));
+                messages.Add(new PlannedMessage(notice.CompanyId, targets.Company(notice.CompanyId), notice.Type, notice.Data, OnCompanyGroup: true));
                 if (followedVehicles.Contains(notice.VehicleId))
                 {
-                    messages.Add(new PlannedMessage(notice.CompanyId, RealtimeTarget.Group(RealtimeGroups.Vehicle(notice.VehicleId)), notice.Type, notice.Data));
+                    messages.Add(new PlannedMessage(
+                        notice.CompanyId, RealtimeTarget.Group(RealtimeGroups.Vehicle(notice.VehicleId)), notice.Type, notice.Data, OnCompanyGroup: false));
                 }
 
                 break;
             case NoticeAudience.Company:
-                messages.Add(new PlannedMessage(notice.CompanyId, companyGroup, notice.Type, notice.Data));
+                messages.Add(new PlannedMessage(notice.CompanyId, targets.Company(notice.CompanyId), notice.Type, notice.Data, OnCompanyGroup: true));
                 break;
             default:
                 throw new ArgumentException($"Notice '{notice.Type}' for audience {notice.Audience} lacks its target id.", nameof(notice));
         }
     }
 
-    private sealed record PlannedMessage(string CompanyId, RealtimeTarget Target, string Type, object Data)
+    /// <param name="OnCompanyGroup">Whether it goes to the company group, and so takes the next <c>seq</c>.</param>
+    private sealed record PlannedMessage(string CompanyId, RealtimeTarget Target, string Type, object Data, bool OnCompanyGroup);
+
+    /// <summary>Group targets of one plan, each name built once rather than once per message.</summary>
+    private sealed class Targets
     {
-        public bool OnCompanyGroup { get; } =
-            Target.Kind == RealtimeTargetKind.Group && string.Equals(Target.Name, RealtimeGroups.Company(CompanyId), StringComparison.Ordinal);
+        private readonly Dictionary<string, RealtimeTarget> _companies = new(StringComparer.Ordinal);
+
+        public RealtimeTarget Company(string companyId)
+        {
+            if (!_companies.TryGetValue(companyId, out var target))
+            {
+                _companies[companyId] = target = RealtimeTarget.Group(RealtimeGroups.Company(companyId));
+            }
+
+            return target;
+        }
     }
 }

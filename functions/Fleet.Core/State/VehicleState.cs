@@ -14,19 +14,28 @@ public enum VehicleStatus
     Idle,
 }
 
-/// <summary>What the pipeline remembers of an accepted fix. A class, so states share it instead of copying it.</summary>
-public sealed record FixSnapshot(
-    DateTimeOffset Time,
-    GeoPoint Position,
-    double SpeedKmh,
-    double? ReportedSpeedKmh,
-    double OdometerKm,
-    double? DeviceOdometerKm,
-    double? FuelLevelPercent,
-    bool? Ignition,
-    double? HeadingDegrees,
-    string? DriverId,
-    DeviceEvents Events);
+/// <summary>
+/// What the pipeline remembers of an accepted fix: the fix itself and what was derived from it. It holds the fix rather
+/// than copying its fields, as the stored position does too.
+/// </summary>
+/// <param name="SpeedKmh">Reported speed, or speed derived from the previous fix when the device sends none.</param>
+/// <param name="FuelLevelPercent">The newest fuel reading (carried over from earlier fixes when this one has none).</param>
+/// <param name="Ignition">The newest ignition state, likewise carried over.</param>
+/// <param name="DriverId">The newest driver, likewise carried over.</param>
+public sealed record FixSnapshot(TelemetryFix Fix, double SpeedKmh, double OdometerKm, double? FuelLevelPercent, bool? Ignition, string? DriverId)
+{
+    public DateTimeOffset Time => Fix.FixTime;
+
+    public GeoPoint Position => Fix.Position;
+
+    public double? ReportedSpeedKmh => Fix.SpeedKmh;
+
+    public double? DeviceOdometerKm => Fix.DeviceOdometerKm;
+
+    public double? HeadingDegrees => Fix.HeadingDegrees;
+
+    public DeviceEvents Events => Fix.Events;
+}
 
 /// <summary>The newest event processed from one partition: anything at or before it is a replay.</summary>
 public readonly record struct StreamPosition(string PartitionId, long SequenceNumber, DateTimeOffset EnqueuedTime);

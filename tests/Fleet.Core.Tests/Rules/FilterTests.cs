@@ -132,7 +132,7 @@ public sealed class FilterTests
         var device = new FixStream("dev-1");
         var first = device.Fix(0, Home, speedKmh: 0);
         var second = device.Fix(10, GeoMath.Offset(Home, 830, 0), speedKmh: 0);
-        var snapshot = new FixSnapshot(first.FixTime, first.Position, 0, 0, 0, null, null, null, null, null, DeviceEvents.None);
+        var snapshot = new FixSnapshot(first, 0, 0, null, null, null);
         var limit = FixFilters.ImpliedSpeedKmh(snapshot, second);
         var rules = new RuleSettings { Filters = new FilterSettings { MaxImpliedSpeedKmh = limit } };
         var run = new PipelineRun(TestFleet.Context(rules: rules));
