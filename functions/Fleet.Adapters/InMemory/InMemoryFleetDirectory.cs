@@ -13,9 +13,23 @@ public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory
     private readonly ConcurrentDictionary<string, DeviceRegistration> _devices = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, VehicleProfile> _vehicles = new(StringComparer.Ordinal);
     private readonly object _fenceLock = new();
+    private readonly Dictionary<string, Dictionary<string, Geofence>> _fences = new(StringComparer.Ordinal);
 
-    public void AddCompany(string companyId, string name, RuleSettings? rules = null, TimeZoneInfo? timeZone = null) =>
-        _companies[companyId] = new CompanyProfile(companyId, name, rules ?? RuleSettings.Default, timeZone ?? TimeZoneInfo.Utc, GeofenceIndex.Empty);
+    // Companies whose fences changed since their index was built: rebuilding once when next read, not on every add,
+    // keeps seeding many fences linear.
+    private readonly HashSet<string> _staleIndexes = new(StringComparer.Ordinal);
+
+    public void AddCompany(string companyId, string name, RuleSettings? rules = null, TimeZoneInfo? timeZone = null)
+    {
+        lock (_fenceLock)
+        {
+            _companies[companyId] = new CompanyProfile(companyId, name, rules ?? RuleSettings.Default, timeZone ?? TimeZoneInfo.Utc, GeofenceIndex.Empty);
+            if (_fences.ContainsKey(companyId))
+            {
+                _staleIndexes.Add(companyId);
+            }
+        }
+    }
 
     public void AddVehicle(VehicleProfile vehicle, params string[] deviceIds)
     {
@@ -41,13 +55,35 @@ public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory
             throw new ArgumentException($"Geofence {fence.Id}: {error}.", nameof(fence));
         }
 
+        if (!_companies.ContainsKey(fence.CompanyId))
+        {
+            throw new InvalidOperationException($"Company {fence.CompanyId} must be added before its geofence {fence.Id}.");
+        }
+
         lock (_fenceLock)
         {
-            var company = _companies.TryGetValue(fence.CompanyId, out var existing)
-                ? existing
-                : throw new InvalidOperationException($"Company {fence.CompanyId} must be added before its geofence {fence.Id}.");
-            var fences = company.Geofences.All.Where(other => !string.Equals(other.Id, fence.Id, StringComparison.Ordinal)).Append(fence);
-            _companies[fence.CompanyId] = company with { Geofences = GeofenceIndex.Build(fences) };
+            if (!_fences.TryGetValue(fence.CompanyId, out var fences))
+            {
+                _fences[fence.CompanyId] = fences = new Dictionary<string, Geofence>(StringComparer.Ordinal);
+            }
+
+            fences[fence.Id] = fence;
+            _staleIndexes.Add(fence.CompanyId);
+        }
+    }
+
+    private CompanyProfile WithCurrentFences(CompanyProfile company)
+    {
+        lock (_fenceLock)
+        {
+            if (!_staleIndexes.Remove(company.CompanyId))
+            {
+                return _companies[company.CompanyId];
+            }
+
+            var rebuilt = company with { Geofences = GeofenceIndex.Build(_fences[company.CompanyId].Values) };
+            _companies[company.CompanyId] = rebuilt;
+            return rebuilt;
         }
     }
 
@@ -78,7 +114,7 @@ public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory
         {
             if (_companies.TryGetValue(companyId, out var company))
             {
-                found[companyId] = company;
+                found[companyId] = WithCurrentFences(company);
             }
         }
 

@@ -1,0 +1,55 @@
+using Fleet.Adapters.InMemory;
+using Fleet.Core.Alerts;
+using Fleet.Core.Tests.Support;
+
+namespace Fleet.Core.Tests.InMemory;
+
+public sealed class InMemoryAdapterTests
+{
+    [Fact]
+    public async Task Upserting_an_alert_again_keeps_it_read()
+    {
+        var store = new InMemoryAlertStore();
+        var origin = new AlertOrigin(TestFleet.Vehicle(), null, FixStream.Start, TimeSpan.FromHours(24));
+        var alert = AlertFactory.MaintenanceDue(origin, FixStream.Start, 10_000.5, 10_000);
+
+        await store.UpsertAsync([alert], CancellationToken.None);
+        Assert.True(store.MarkRead("c-1", alert.Id));
+        await store.UpsertAsync([alert with { Message = "rewritten by a replay" }], CancellationToken.None);
+
+        var stored = Assert.Single(store.ListOf("c-1"));
+        Assert.True(stored.Read);
+        Assert.Equal("rewritten by a replay", stored.Alert.Message);
+        Assert.False(store.MarkRead("c-2", alert.Id));
+    }
+
+    [Fact]
+    public async Task A_vehicle_stays_followed_until_its_last_follower_leaves()
+    {
+        var followers = new InMemoryVehicleFollowers();
+        followers.Follow("v-1");
+        followers.Follow("v-1");
+        followers.Follow("v-2");
+
+        followers.Unfollow("v-1");
+        Assert.Equal(["v-1", "v-2"], (await followers.FollowedAsync(["v-1", "v-2", "v-3"], CancellationToken.None)).Order(StringComparer.Ordinal));
+
+        followers.Unfollow("v-1");
+        followers.Unfollow("v-3");
+        Assert.Equal(["v-2"], await followers.FollowedAsync(["v-1", "v-2", "v-3"], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_state_written_by_someone_else_since_it_was_loaded_is_a_conflict()
+    {
+        var harness = new FleetHarness().WithCompany("c-1", "dev-1");
+        await harness.SendAsync(TelemetryJson.Events("dev-1", [new FixStream("dev-1").Fix(0, FixStream.Origin, 0)]));
+        var stale = harness.Store.StatesOf("c-1").Single() with { Version = 0 };
+
+        var result = await harness.Store.CommitAsync(
+            new Fleet.Core.Ports.TelemetryCommit([stale], [], [], [], [], new Dictionary<string, int>()), CancellationToken.None);
+
+        Assert.False(result.Committed);
+        Assert.Equal(["v-1"], result.ConflictingVehicles);
+    }
+}
