@@ -20,7 +20,13 @@ public sealed class InMemoryAlertStore : IAlertStore
             foreach (var alert in alerts)
             {
                 var key = (alert.CompanyId, alert.Id);
-                _alerts[key] = new StoredAlert(alert, _alerts.TryGetValue(key, out var existing) && existing.Read);
+                var exists = _alerts.TryGetValue(key, out var existing);
+                if (exists && !alert.Final && existing!.Alert.Final)
+                {
+                    continue;
+                }
+
+                _alerts[key] = new StoredAlert(alert, exists && existing!.Read);
             }
         }
 

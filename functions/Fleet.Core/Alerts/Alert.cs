@@ -7,6 +7,11 @@ namespace Fleet.Core.Alerts;
 /// <param name="EventTime">When it happened (a fix time): orders alerts newest first.</param>
 /// <param name="CreatedAt">When the system learned of it (the broker's enqueued time), so replays reproduce it.</param>
 /// <param name="UserId">Set when the alert is for one user only; otherwise the whole company sees it.</param>
+/// <param name="Final">
+/// False for the first version of an alert that will be rewritten (a speeding episode still open). A store never lets
+/// such a version replace a final one: a writer working from an outdated state could otherwise reopen what a newer
+/// batch already closed.
+/// </param>
 public sealed record Alert(
     string Id,
     string CompanyId,
@@ -20,7 +25,8 @@ public sealed record Alert(
     string? VehicleId = null,
     string? DriverId = null,
     string? UserId = null,
-    AlertDetails? Details = null);
+    AlertDetails? Details = null,
+    bool Final = true);
 
 /// <summary>The structured facts behind an alert's message (serialised as its <c>data</c>).</summary>
 public sealed record AlertDetails

@@ -45,7 +45,7 @@ public static class AlertFactory
                 MaxSpeedKmh = Math.Round(run.MaxSpeedKmh, 1),
                 GeofenceId = run.GeofenceId,
                 EpisodeOpen = true,
-            });
+            }) with { Final = false };
     }
 
     /// <summary>The same alert rewritten as the episode closes, keeping when it was created.</summary>
@@ -103,7 +103,7 @@ public static class AlertFactory
     }
 
     public static Alert DriverEvent(
-        AlertOrigin origin, string eventCode, DateTimeOffset time, GeoPoint position, double speedKmh, double? accelerationMetersPerSecondSquared)
+        AlertOrigin origin, string eventCode, DateTimeOffset time, GeoPoint? position, double speedKmh, double? accelerationMetersPerSecondSquared)
     {
         var name = origin.Vehicle.Name;
         var (title, severity) = eventCode switch
@@ -129,8 +129,8 @@ public static class AlertFactory
             message,
             new AlertDetails
             {
-                Latitude = position.Latitude,
-                Longitude = position.Longitude,
+                Latitude = position?.Latitude,
+                Longitude = position?.Longitude,
                 SpeedKmh = Math.Round(speedKmh, 1),
                 DriverEvent = eventCode,
                 AccelerationMetersPerSecondSquared = accelerationMetersPerSecondSquared is { } a ? Math.Round(a, 2) : null,

@@ -1,7 +1,8 @@
 namespace Fleet.Core.Kpis;
 
 /// <summary>
-/// One vehicle's activity on one day (in the company's time zone). Batches add deltas of this shape; the store sums
+/// One vehicle's activity on one day (in the company's time zone). A trip counts as started when it starts, and as
+/// completed or cancelled (too short to be a journey) when it ends. Batches add deltas of this shape; the store sums
 /// them in the same transaction as the vehicle state, so a replay cannot count twice.
 /// </summary>
 public sealed record DailyStats(
@@ -11,6 +12,7 @@ public sealed record DailyStats(
     double DistanceKm = 0,
     int TripsStarted = 0,
     int TripsCompleted = 0,
+    int TripsCancelled = 0,
     double FuelUsedLiters = 0,
     double MovingSeconds = 0,
     double IdleSeconds = 0)
@@ -23,6 +25,7 @@ public sealed record DailyStats(
             DistanceKm = DistanceKm + other.DistanceKm,
             TripsStarted = TripsStarted + other.TripsStarted,
             TripsCompleted = TripsCompleted + other.TripsCompleted,
+            TripsCancelled = TripsCancelled + other.TripsCancelled,
             FuelUsedLiters = FuelUsedLiters + other.FuelUsedLiters,
             MovingSeconds = MovingSeconds + other.MovingSeconds,
             IdleSeconds = IdleSeconds + other.IdleSeconds,

@@ -33,7 +33,8 @@ internal struct DailyStatsAccumulator(VehicleContext context)
         if (trip.EndTime is { } end)
         {
             ref var totals = ref For(end);
-            totals.TripsCompleted++;
+            totals.TripsCompleted += trip.Status == TripStatus.Completed ? 1 : 0;
+            totals.TripsCancelled += trip.Status == TripStatus.Cancelled ? 1 : 0;
             totals.FuelUsedLiters += trip.FuelUsedLiters ?? 0;
         }
         else
@@ -59,7 +60,7 @@ internal struct DailyStatsAccumulator(VehicleContext context)
 
     private readonly DailyStats ToStats(Totals totals) => new(
         context.Vehicle.CompanyId, context.Vehicle.VehicleId, totals.Day, totals.DistanceKm, totals.TripsStarted,
-        totals.TripsCompleted, totals.FuelUsedLiters, totals.MovingSeconds, totals.IdleSeconds);
+        totals.TripsCompleted, totals.TripsCancelled, totals.FuelUsedLiters, totals.MovingSeconds, totals.IdleSeconds);
 
     [UnscopedRef]
     private ref Totals For(DateTimeOffset time)
@@ -93,6 +94,7 @@ internal struct DailyStatsAccumulator(VehicleContext context)
         public double DistanceKm;
         public int TripsStarted;
         public int TripsCompleted;
+        public int TripsCancelled;
         public double FuelUsedLiters;
         public double MovingSeconds;
         public double IdleSeconds;

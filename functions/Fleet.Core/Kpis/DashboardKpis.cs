@@ -10,8 +10,6 @@ public sealed record OpenAlertCounts(int Low, int Medium, int High, int Critical
 {
     public static OpenAlertCounts None { get; } = new(0, 0, 0, 0);
 
-    public int Total => Low + Medium + High + Critical;
-
     public static OpenAlertCounts From(IEnumerable<AlertSeverity> severities)
     {
         ArgumentNullException.ThrowIfNull(severities);
@@ -74,7 +72,8 @@ public static class DashboardKpis
             states.Count(state => state.Status != VehicleStatus.Offline),
             states.Count(state => state.Status == VehicleStatus.Moving),
             usedToday,
-            rows.Sum(row => row.TripsStarted),
+            // A trip that turned out to be noise (cancelled) was never a trip.
+            rows.Sum(row => row.TripsStarted - row.TripsCancelled),
             Math.Round(distanceKm, 2),
             Math.Round(fuelLiters, 2),
             totalVehicles > 0 ? Math.Round(100.0 * usedToday / totalVehicles, 1) : 0,

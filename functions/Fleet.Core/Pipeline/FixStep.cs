@@ -9,12 +9,14 @@ namespace Fleet.Core.Pipeline;
 /// <param name="SpeedKmh">Reported speed, or speed derived from the previous fix when the device sends none.</param>
 /// <param name="OdometerBeforeKm">Odometer before this fix's distance was added.</param>
 /// <param name="Current">This fix as the state will remember it (odometer included).</param>
+/// <param name="Anchor">Where the vehicle is taken to be: the fix, unless a move away from rest awaits confirmation.</param>
 public readonly record struct FixStep(
     TelemetryFix Fix,
     FixSnapshot? Previous,
     double SpeedKmh,
     double OdometerBeforeKm,
-    FixSnapshot Current)
+    FixSnapshot Current,
+    GeoPoint Anchor)
 {
     public DateTimeOffset Time => Fix.FixTime;
 

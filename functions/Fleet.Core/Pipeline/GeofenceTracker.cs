@@ -115,20 +115,73 @@ public static class GeofenceTracker
     private static GeofenceMembership Advance(
         GeofenceMembership membership, Geofence fence, bool inside, FixStep step, GeofenceSettings settings, ref List<GeofenceEvent>? events)
     {
+        var dwell = fence.Dwell ?? settings.DefaultDwell;
         if (inside == membership.Inside)
         {
-            return membership with { PendingSince = null };
+            if (membership.PendingSince is { } pendingSince && membership.Crossed is { } crossed && step.Previous is { } previous)
+            {
+                AddExcursion(fence, membership.Inside, crossed, pendingSince, previous, step, dwell, ref events);
+            }
+
+            return membership with { PendingSince = null, Crossed = null };
         }
 
-        var since = membership.PendingSince ?? step.Time;
-        if (step.Time - since < (fence.Dwell ?? settings.DefaultDwell))
+        if (membership.PendingSince is not { } since)
         {
-            return membership with { PendingSince = since };
+            since = step.Time;
+            membership = membership with
+            {
+                PendingSince = since,
+                Crossed = step.Previous is { } before ? new BoundaryCrossing(before.Time, before.Position, step.Position) : null,
+            };
+        }
+
+        if (step.Time - since < dwell)
+        {
+            return membership;
         }
 
         (events ??= []).Add(new GeofenceEvent(
             fence, inside ? GeofenceTransition.Enter : GeofenceTransition.Exit, since, step.Position, Crossing: false));
         return new GeofenceMembership(fence.Id, inside, null);
+    }
+
+    /// <summary>
+    /// A change of side seen at too few fixes to confirm it can still have lasted the dwell, when the fixes around it
+    /// are so sparse that the gaps alone could hold the dwell: then where the boundary was crossed on the way there and
+    /// back is estimated, and if that lasted the dwell both crossings count. Dense fixes have already shown how long
+    /// the vehicle stayed, which is what keeps boundary jitter from flapping.
+    /// </summary>
+    /// <param name="firstOnNewSide">When the first fix on the new side was taken.</param>
+    private static void AddExcursion(
+        Geofence fence,
+        bool wasInside,
+        BoundaryCrossing crossed,
+        DateTimeOffset firstOnNewSide,
+        FixSnapshot lastOnNewSide,
+        FixStep step,
+        TimeSpan dwell,
+        ref List<GeofenceEvent>? events)
+    {
+        if ((firstOnNewSide - crossed.BeforeTime) + (step.Time - lastOnNewSide.Time) < dwell)
+        {
+            return;
+        }
+
+        var outbound = BoundaryBetween(fence.Shape, crossed.Before, crossed.After);
+        var inbound = BoundaryBetween(fence.Shape, lastOnNewSide.Position, step.Position);
+        var leftAt = crossed.BeforeTime + (firstOnNewSide - crossed.BeforeTime) * outbound;
+        var backAt = lastOnNewSide.Time + (step.Time - lastOnNewSide.Time) * inbound;
+        if (backAt - leftAt < dwell)
+        {
+            return;
+        }
+
+        events ??= [];
+        events.Add(new GeofenceEvent(
+            fence, wasInside ? GeofenceTransition.Exit : GeofenceTransition.Enter, leftAt, GeoMath.Interpolate(crossed.Before, crossed.After, outbound), true));
+        events.Add(new GeofenceEvent(
+            fence, wasInside ? GeofenceTransition.Enter : GeofenceTransition.Exit, backAt, GeoMath.Interpolate(lastOnNewSide.Position, step.Position, inbound), true));
     }
 
     private static void DetectCrossings(
@@ -243,6 +296,10 @@ public static class GeofenceTracker
 
         return from <= to ? (from, to) : null;
     }
+
+    /// <summary>The fraction along a->b where the boundary lies, for a and b on different sides of it.</summary>
+    private static double BoundaryBetween(GeofenceShape shape, GeoPoint a, GeoPoint b) =>
+        shape.Contains(a) ? Boundary(shape, a, b, 1, 0) : Boundary(shape, a, b, 0, 1);
 
     /// <summary>Bisects between an outside and an inside fraction to find where the boundary lies.</summary>
     private static double Boundary(GeofenceShape shape, GeoPoint a, GeoPoint b, double outside, double inside)

@@ -5,33 +5,44 @@ using Fleet.Core.Telemetry;
 
 namespace Fleet.Core.Pipeline;
 
-/// <summary>Distance added by a fix: device odometer deltas when plausible, else haversine from a drift-proof anchor.</summary>
+/// <summary>
+/// Distance added by a fix: device odometer deltas when plausible, else haversine from an anchor that ignores parked
+/// jitter and single spikes. A move the device does not report as driving counts once a second fix confirms it.
+/// </summary>
 public static class Odometer
 {
-    public readonly record struct Advance(double SegmentKm, GeoPoint Anchor);
+    /// <param name="Anchor">Where the vehicle is taken to be after this fix (the next distance is measured from it).</param>
+    public readonly record struct Advance(double SegmentKm, GeoPoint Anchor, bool MoveUnconfirmed);
 
     /// <param name="metersFromPrevious">The distance from the previous fix, which the jump filter has already measured.</param>
-    public static Advance Measure(GeoPoint? anchor, FixSnapshot? previous, TelemetryFix fix, double metersFromPrevious, RuleSettings rules)
+    public static Advance Measure(
+        GeoPoint? anchor, bool moveUnconfirmed, FixSnapshot? previous, TelemetryFix fix, double metersFromPrevious, RuleSettings rules)
     {
         ArgumentNullException.ThrowIfNull(fix);
         ArgumentNullException.ThrowIfNull(rules);
         if (previous is not { } last)
         {
-            return new Advance(0, fix.Position);
+            return new Advance(0, fix.Position, false);
         }
 
-        var seconds = (fix.FixTime - last.Time).TotalSeconds;
-        if (last.DeviceOdometerKm is { } before && fix.DeviceOdometerKm is { } after && after >= before && seconds > 0 &&
-            (after - before) / seconds * 3600 <= rules.Filters.MaxImpliedSpeedKmh)
+        if (last.DeviceOdometerKm is { } before && fix.DeviceOdometerKm is { } after && after >= before &&
+            FixFilters.ImpliedSpeedKmh((after - before) * 1000, fix.FixTime - last.Time) <= rules.Filters.MaxImpliedSpeedKmh)
         {
-            return new Advance(after - before, fix.Position);
+            return new Advance(after - before, fix.Position, false);
         }
 
         var from = anchor ?? last.Position;
         var meters = from == last.Position ? metersFromPrevious : GeoMath.DistanceMeters(from, fix.Position);
-        var reportedMoving = fix.SpeedKmh > rules.Trips.MovingSpeedThresholdKmh;
-        return !reportedMoving && meters < rules.Odometer.MaxParkedDriftMeters
-            ? new Advance(0, from)
-            : new Advance(meters / 1000, fix.Position);
+        if (rules.Trips.IsMoving(fix.SpeedKmh))
+        {
+            return new Advance(meters / 1000, fix.Position, false);
+        }
+
+        if (meters < rules.Odometer.MaxParkedDriftMeters)
+        {
+            return new Advance(0, from, false);
+        }
+
+        return moveUnconfirmed ? new Advance(meters / 1000, fix.Position, false) : new Advance(0, from, true);
     }
 }

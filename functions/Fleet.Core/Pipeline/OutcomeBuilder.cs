@@ -86,11 +86,11 @@ internal class OutcomeBuilder(VehicleContext context)
         Notify(RealtimeMessageTypes.Alert, AlertPayload.From(alert, read: false));
     }
 
-    public void DriverEvent(Alert alert, string eventCode, string? driverId, DateTimeOffset time, GeoPoint position, double? value)
+    public void DriverEvent(Alert alert, string eventCode, string? driverId, DateTimeOffset time, GeoPoint? position, double? value)
     {
         RaiseAlert(alert);
         Notify(RealtimeMessageTypes.DriverEventUpdate, new DriverEventPayload(
-            VehicleId, driverId, eventCode, time, position.Latitude, position.Longitude, alert.Id, value));
+            VehicleId, driverId, eventCode, time, position?.Latitude, position?.Longitude, alert.Id, value));
     }
 
     /// <summary>

@@ -40,11 +40,12 @@ public static class SpeedingDetector
     /// <summary>How far above the limit, as a fraction; written so that round excesses (10 %, 25 %) are exact.</summary>
     public static double ExcessRatio(double speedKmh, double limitKmh) => (speedKmh - limitKmh) / limitKmh;
 
-    public static Result Apply(SpeedingState? state, FixStep step, string vehicleId, Limit limit, SpeedingSettings settings)
+    /// <param name="maxGap">How far apart two fixes may be and still show one run (see <c>VehicleRuleSettings.SpeedingMaxGap</c>).</param>
+    public static Result Apply(SpeedingState? state, FixStep step, string vehicleId, Limit limit, SpeedingSettings settings, TimeSpan maxGap)
     {
         ArgumentNullException.ThrowIfNull(settings);
         Closed? ended = null;
-        if (state is not null && step.SincePrevious > settings.MaxGapWithinEpisode && step.Previous is { } previous)
+        if (state is not null && step.SincePrevious > maxGap && step.Previous is { } previous)
         {
             // Without data in between, the run cannot be said to have lasted; an open episode ends at the last fix that saw it.
             if (state.Episode is not null)

@@ -32,7 +32,7 @@ public static class TripDetector
             motion = new MotionState(step.Position, null, null, null);
         }
 
-        var moving = step.SpeedKmh > settings.MovingSpeedThresholdKmh;
+        var moving = settings.IsMoving(step.SpeedKmh);
         if (motion.Trip is not { } trip)
         {
             return StartIfMoving(motion, step, moving, ended, context);
@@ -66,7 +66,8 @@ public static class TripDetector
         var settings = context.Rules.Trips;
         var parkedAt = motion.ParkedAt ?? step.Position;
         var movingSince = moving ? motion.MovingSince ?? step.Time : (DateTimeOffset?)null;
-        var farEnough = GeoMath.DistanceMeters(parkedAt, step.Position) >= settings.MinTripStartDistanceMeters;
+        // The anchor, not the fix: a single spike away from a parked vehicle's spot is no departure.
+        var farEnough = GeoMath.DistanceMeters(parkedAt, step.Anchor) >= settings.MinTripStartDistanceMeters;
         var longEnough = movingSince is { } since && step.Time - since >= settings.MinTripStartMovingDuration;
         if (!farEnough && !longEnough)
         {

@@ -34,6 +34,9 @@ public static class VehiclePipeline
     /// <summary>One run over one vehicle's fixes. Mutable, but private to a single call of <see cref="VehiclePipeline.Run"/>.</summary>
     private sealed class Accumulator(VehicleContext context, VehicleState initial) : OutcomeBuilder(context)
     {
+        private static readonly (DeviceEvents Flag, string Code)[] SafetyEvents =
+            [(DeviceEvents.Crash, DriverEventCodes.Crash), (DeviceEvents.Sos, DriverEventCodes.Sos)];
+
         private DateTimeOffset? _lastSeen = initial.LastSeen;
         private StreamWatermarks _streams = initial.Streams;
         private bool _delivered;
@@ -56,6 +59,7 @@ public static class VehiclePipeline
             if (FixFilters.CheckStateless(fix, Context.Rules.Filters) is { } rejection)
             {
                 Reject(fix, rejection);
+                RaiseSafetyEvents(fix, state.LastFix);
                 return HeardFrom(state, fix);
             }
 
@@ -66,6 +70,30 @@ public static class VehiclePipeline
             }
 
             return Live(state, fix);
+        }
+
+        /// <summary>
+        /// A crash or an SOS matters whatever fix it came with: a poor position or a late delivery makes it no less
+        /// urgent, so it is raised even from fixes the pipeline does not otherwise use.
+        /// </summary>
+        private void RaiseSafetyEvents(TelemetryFix fix, FixSnapshot? last)
+        {
+            if ((fix.Events & (DeviceEvents.Crash | DeviceEvents.Sos)) == DeviceEvents.None)
+            {
+                return;
+            }
+
+            var position = fix.Position.IsValid ? fix.Position : last?.Position;
+            var driverId = fix.DriverId ?? last?.DriverId;
+            var origin = new AlertOrigin(Vehicle, driverId, fix.Source.EnqueuedTime, Context.Rules.Alerts.TimeToLive);
+            foreach (var (flag, code) in SafetyEvents)
+            {
+                if ((fix.Events & flag) != DeviceEvents.None)
+                {
+                    var alert = AlertFactory.DriverEvent(origin, code, fix.FixTime, position, fix.SpeedKmh ?? 0, null);
+                    DriverEvent(alert, code, driverId, fix.FixTime, position, null);
+                }
+            }
         }
 
         /// <summary>A vehicle that transmits is online, even when what it sent moves nothing.</summary>
@@ -95,6 +123,7 @@ public static class VehiclePipeline
 
             _lastLateTime = fix.FixTime;
             AddPosition(new PositionRecord(fix, Vehicle.VehicleId, Vehicle.CompanyId, OdometerKm: null, IsLate: true));
+            RaiseSafetyEvents(fix, last);
         }
 
         private VehicleState Live(VehicleState state, TelemetryFix fix)
@@ -111,6 +140,7 @@ public static class VehiclePipeline
                     if (state.JumpCandidate is not { } candidate || FixFilters.ImpliedSpeedKmh(candidate, fix) > filters.MaxImpliedSpeedKmh)
                     {
                         Reject(fix, FixFilters.Jump(fix, impliedSpeed, filters));
+                        RaiseSafetyEvents(fix, last);
                         return state with { JumpCandidate = Snapshot(fix, fix.SpeedKmh ?? 0, state.OdometerKm, null) };
                     }
 
@@ -122,12 +152,12 @@ public static class VehiclePipeline
                 }
             }
 
-            var advance = Odometer.Measure(state.DistanceAnchor, previous, fix, metersFromPrevious, Context.Rules);
+            var advance = Odometer.Measure(state.DistanceAnchor, state.MoveUnconfirmed, previous, fix, metersFromPrevious, Context.Rules);
             var speed = fix.SpeedKmh ?? (previous is { } before && fix.FixTime > before.Time
                 ? FixFilters.ImpliedSpeedKmh(metersFromPrevious, fix.FixTime - before.Time)
                 : 0);
             var odometer = state.OdometerKm + advance.SegmentKm;
-            var step = new FixStep(fix, previous, speed, state.OdometerKm, Snapshot(fix, speed, odometer, previous));
+            var step = new FixStep(fix, previous, speed, state.OdometerKm, Snapshot(fix, speed, odometer, previous), advance.Anchor);
             var origin = new AlertOrigin(Vehicle, step.Current.DriverId, fix.Source.EnqueuedTime, Context.Rules.Alerts.TimeToLive);
 
             var trips = TripDetector.Apply(state.Motion, step, Context);
@@ -141,7 +171,7 @@ public static class VehiclePipeline
             }
 
             var limit = SpeedingDetector.LimitAt(Context.Settings.SpeedLimitKmh, geofences.Containing);
-            var speeding = SpeedingDetector.Apply(state.Speeding, step, Vehicle.VehicleId, limit, Context.Rules.Speeding);
+            var speeding = SpeedingDetector.Apply(state.Speeding, step, Vehicle.VehicleId, limit, Context.Rules.Speeding, Context.Settings.SpeedingMaxGap);
             if (speeding.Ended is { } ended)
             {
                 SpeedingEnded(origin, ended, Context.Rules.Speeding);
@@ -161,7 +191,7 @@ public static class VehiclePipeline
             }
 
             var fuel = FuelTheftDetector.Apply(
-                state.Fuel, step, Context.Rules.Fuel, Context.Rules.Trips.MovingSpeedThresholdKmh, Context.Settings.FuelCapacityLiters);
+                state.Fuel, step, Context.Rules.Fuel, Context.Rules.Trips, Context.Settings.FuelCapacityLiters);
             if (fuel.Detected is { } theft)
             {
                 RaiseAlert(AlertFactory.FuelTheft(origin, theft.ReferenceTime, step.Time, theft.DropPercent, theft.DropLiters, step.Position));
@@ -187,7 +217,7 @@ public static class VehiclePipeline
                 StatusChanged(state.Status, status, step.Time);
             }
 
-            var moving = trips.State.Trip is not null && speed > Context.Rules.Trips.MovingSpeedThresholdKmh &&
+            var moving = trips.State.Trip is not null && Context.Rules.Trips.IsMoving(speed) &&
                 step.SincePrevious <= Context.Rules.Trips.MaxDataGap;
             AddMovement(step.Time, advance.SegmentKm, moving ? step.SincePrevious : TimeSpan.Zero, idling.IdleTime);
 
@@ -198,6 +228,7 @@ public static class VehiclePipeline
                 LastFix = step.Current,
                 OdometerKm = odometer,
                 DistanceAnchor = advance.Anchor,
+                MoveUnconfirmed = advance.MoveUnconfirmed,
                 LastSegmentKm = advance.SegmentKm,
                 JumpCandidate = null,
                 Motion = trips.State,
@@ -222,7 +253,7 @@ public static class VehiclePipeline
                 return VehicleStatus.Online;
             }
 
-            if (motion.Trip is not null && step.SpeedKmh > Context.Rules.Trips.MovingSpeedThresholdKmh)
+            if (motion.Trip is not null && Context.Rules.Trips.IsMoving(step.SpeedKmh))
             {
                 return VehicleStatus.Moving;
             }

@@ -56,7 +56,7 @@ public sealed record CommitResult(IReadOnlyDictionary<string, long> LastSequence
 
 /// <summary>
 /// Alerts by deterministic id. An upsert never resets whether a user has read the alert, so a replay cannot
-/// resurrect it as unread.
+/// resurrect it as unread, and a version that is not <see cref="Alert.Final"/> is only written where no final one is.
 /// </summary>
 public interface IAlertStore
 {

@@ -48,22 +48,16 @@ public sealed class TelemetryBatchHandler(
         var registrations = await deviceRegistry.ResolveAsync(parsed.DeviceIds, cancellationToken);
         var routed = Route(parsed, registrations);
         var companies = await companyDirectory.GetAsync(routed.CompanyIds, cancellationToken);
+        DeadLetterVehiclesWithoutCompany(parsed, routed, companies);
         var contexts = routed.Vehicles.ToDictionary(
-            pair => pair.Key,
-            pair => new VehicleContext(pair.Value.Vehicle, companies.TryGetValue(pair.Value.Vehicle.CompanyId, out var company)
-                ? company
-                : throw new InvalidOperationException($"Company {pair.Value.Vehicle.CompanyId} of vehicle {pair.Key} has no profile.")),
-            StringComparer.Ordinal);
+            pair => pair.Key, pair => new VehicleContext(pair.Value.Vehicle, companies[pair.Value.Vehicle.CompanyId]), StringComparer.Ordinal);
 
         var followed = await vehicleFollowers.FollowedAsync(routed.Vehicles.Keys, cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             var loaded = await vehicleStates.LoadAsync(routed.Vehicles.Keys, cancellationToken);
             var outcomes = routed.Vehicles
-                .Select(pair => VehiclePipeline.Run(
-                    contexts[pair.Key],
-                    loaded.TryGetValue(pair.Key, out var state) ? state : VehicleState.Initial(pair.Value.Vehicle),
-                    pair.Value.Fixes))
+                .Select(pair => VehiclePipeline.Run(contexts[pair.Key], StateFor(pair.Value.Vehicle, loaded), pair.Value.Fixes))
                 .ToList();
 
             var alerts = LatestById(outcomes.SelectMany(outcome => outcome.Alerts), alert => alert.Id);
@@ -127,6 +121,44 @@ public sealed class TelemetryBatchHandler(
                 messages.Count,
                 attempt,
                 realtimeFailure);
+        }
+    }
+
+    /// <summary>
+    /// The state to continue from. A vehicle moved to another company starts afresh under it: nothing the old company's
+    /// state holds (position, trip, alerts in progress) may reach the new one's dispatchers.
+    /// </summary>
+    private static VehicleState StateFor(VehicleProfile vehicle, IReadOnlyDictionary<string, VehicleState> loaded)
+    {
+        if (!loaded.TryGetValue(vehicle.VehicleId, out var state))
+        {
+            return VehicleState.Initial(vehicle);
+        }
+
+        return string.Equals(state.CompanyId, vehicle.CompanyId, StringComparison.Ordinal)
+            ? state
+            : VehicleState.Initial(vehicle) with { Version = state.Version };
+    }
+
+    /// <summary>
+    /// A registration whose company has no profile is a configuration fault; its events are kept as dead letters so the
+    /// rest of the batch, and the partition behind it, go on.
+    /// </summary>
+    private static void DeadLetterVehiclesWithoutCompany(
+        ParsedBatch parsed, RoutedBatch routed, IReadOnlyDictionary<string, CompanyProfile> companies)
+    {
+        foreach (var (vehicleId, vehicle) in routed.Vehicles.Where(pair => !companies.ContainsKey(pair.Value.Vehicle.CompanyId)).ToList())
+        {
+            foreach (var fix in vehicle.Fixes)
+            {
+                routed.DeadLetters.Add(DeadLetter.From(
+                    parsed.EventOf(fix),
+                    new TelemetryRejection(RejectionReason.UnknownCompany, $"company '{vehicle.Vehicle.CompanyId}' of vehicle '{vehicleId}' has no profile", fix.DeviceId),
+                    vehicleId,
+                    vehicle.Vehicle.CompanyId));
+            }
+
+            routed.Vehicles.Remove(vehicleId);
         }
     }
 

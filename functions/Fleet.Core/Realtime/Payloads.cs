@@ -120,8 +120,8 @@ public sealed record DriverEventPayload(
     string? DriverId,
     string Event,
     DateTimeOffset Time,
-    double Latitude,
-    double Longitude,
+    double? Latitude,
+    double? Longitude,
     string? AlertId,
     double? Value = null);
 

@@ -35,8 +35,12 @@ public readonly record struct RealtimeTarget(RealtimeTargetKind Kind, string Nam
 }
 
 /// <summary>The one argument every realtime message carries.</summary>
-/// <param name="Seq">Contiguous per company on the company group; elsewhere the company's newest value at send time.</param>
-public sealed record RealtimeEnvelope(string Type, string CompanyId, long Seq, DateTimeOffset Timestamp, object Data);
+/// <param name="Seq">
+/// Contiguous per company on the company group, so a dispatcher's page sees a gap as a lost message. Null on messages to
+/// a vehicle, job or user: those see only part of the company's stream and would see gaps that are not losses (and
+/// learn how busy the company is); they re-fetch on reconnect instead.
+/// </param>
+public sealed record RealtimeEnvelope(string Type, string CompanyId, long? Seq, DateTimeOffset Timestamp, object Data);
 
 public sealed record RealtimeMessage(RealtimeTarget Target, RealtimeEnvelope Envelope);
 

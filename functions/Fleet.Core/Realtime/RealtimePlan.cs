@@ -27,8 +27,6 @@ public sealed class RealtimePlan
     /// <summary>Per company, how many messages go to the company group (each takes the next <c>seq</c>).</summary>
     public IReadOnlyDictionary<string, int> SequenceCounts { get; }
 
-    public int Count => _messages.Count;
-
     /// <param name="followedVehicles">Vehicles whose groups have members: only they get per-vehicle messages.</param>
     public static RealtimePlan Compose(IEnumerable<VehicleBatchOutcome> outcomes, IEnumerable<RealtimeNotice> notices, IReadOnlySet<string> followedVehicles)
     {
@@ -96,7 +94,7 @@ public sealed class RealtimePlan
     /// <summary>
     /// Assigns sequence numbers. <paramref name="lastSequences"/> holds each company's newest <c>seq</c> after
     /// allocating <see cref="SequenceCounts"/>; company-group messages take the allocated range in order, the others
-    /// carry the newest value.
+    /// carry none.
     /// </summary>
     public IReadOnlyList<RealtimeMessage> Stamp(IReadOnlyDictionary<string, long> lastSequences, DateTimeOffset timestamp)
     {
@@ -110,15 +108,11 @@ public sealed class RealtimePlan
                 throw new InvalidOperationException($"No sequence numbers were allocated for company {message.CompanyId}.");
             }
 
-            long seq;
+            long? seq = null;
             if (message.OnCompanyGroup)
             {
                 seq = next.TryGetValue(message.CompanyId, out var previous) ? previous + 1 : last - SequenceCounts[message.CompanyId] + 1;
-                next[message.CompanyId] = seq;
-            }
-            else
-            {
-                seq = last;
+                next[message.CompanyId] = seq.Value;
             }
 
             stamped.Add(new RealtimeMessage(message.Target, new RealtimeEnvelope(message.Type, message.CompanyId, seq, timestamp, message.Data)));

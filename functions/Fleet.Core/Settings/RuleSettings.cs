@@ -21,6 +21,10 @@ public sealed record OdometerSettings
 public sealed record TripSettings
 {
     public double MovingSpeedThresholdKmh { get; init; } = 5;
+
+    /// <summary>Whether a speed counts as moving; an unknown speed does not.</summary>
+    public bool IsMoving(double? speedKmh) => speedKmh > MovingSpeedThresholdKmh;
+
     public double MinTripStartDistanceMeters { get; init; } = 200;
     public TimeSpan MinTripStartMovingDuration { get; init; } = TimeSpan.FromSeconds(180);
     public TimeSpan MinStopDuration { get; init; } = TimeSpan.FromMinutes(5);
@@ -32,7 +36,10 @@ public sealed record SpeedingSettings
     public double DefaultSpeedLimitKmh { get; init; } = 90;
     public TimeSpan MinEpisodeDuration { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Two fixes further apart than this do not prove the vehicle stayed above the limit in between.</summary>
+    /// <summary>
+    /// Two fixes further apart than this do not prove the vehicle stayed above the limit in between. A vehicle that
+    /// reports less often is given two of its report intervals instead (<see cref="VehicleRuleSettings.SpeedingMaxGap"/>).
+    /// </summary>
     public TimeSpan MaxGapWithinEpisode { get; init; } = TimeSpan.FromSeconds(60);
     public double MediumExcessRatio { get; init; } = 0.10;
     public double HighExcessRatio { get; init; } = 0.25;
@@ -134,4 +141,9 @@ public sealed record VehicleRuleSettings(RuleSettings Company, VehicleProfile Ve
     public double ServiceIntervalKm { get; } = Vehicle.ServiceIntervalKm ?? Company.Maintenance.DefaultServiceIntervalKm;
     public TimeSpan OfflineAfter { get; } = Company.Offline.OfflineAfter(Vehicle.ExpectedReportInterval);
     public HarshThresholds Harsh { get; } = Company.HarshDriving.For(Vehicle.VehicleClass);
+
+    public TimeSpan SpeedingMaxGap { get; } = Max(
+        Company.Speeding.MaxGapWithinEpisode, 2 * (Vehicle.ExpectedReportInterval ?? Company.Offline.DefaultExpectedReportInterval));
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

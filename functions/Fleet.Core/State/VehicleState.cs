@@ -143,7 +143,11 @@ public sealed record MotionState(GeoPoint? ParkedAt, FixSnapshot? LastStationary
 }
 
 /// <summary>A fence the vehicle is inside, or whose boundary it crossed less than the dwell time ago.</summary>
-public readonly record struct GeofenceMembership(string FenceId, bool Inside, DateTimeOffset? PendingSince);
+/// <param name="Crossed">Where the pending change of side happened: the last fix on the old side and the first on the new.</param>
+public readonly record struct GeofenceMembership(string FenceId, bool Inside, DateTimeOffset? PendingSince, BoundaryCrossing? Crossed = null);
+
+/// <summary>The fixes either side of a boundary: enough to estimate when it was crossed.</summary>
+public sealed record BoundaryCrossing(DateTimeOffset BeforeTime, GeoPoint Before, GeoPoint After);
 
 /// <summary>The alert of a speeding run that lasted long enough to be an episode.</summary>
 /// <param name="CreatedAt">When the alert was raised; closing the episode keeps that creation and expiry time.</param>
@@ -168,8 +172,14 @@ public sealed record SpeedingState(
 /// <summary>The kind of the harsh event derived at <see cref="At"/>, so one long braking yields one event.</summary>
 public sealed record HarshState(DeviceEvents Kind, DateTimeOffset At);
 
-/// <summary>The highest fuel reading while stopped within the theft window.</summary>
-public sealed record FuelWindow(DateTimeOffset ReferenceTime, double ReferencePercent, bool Alerted);
+public readonly record struct FuelReading(DateTimeOffset Time, double LevelPercent);
+
+/// <summary>
+/// Fuel readings while stopped, for the highest level within the theft window: each reading is lower than the one
+/// before it (a higher one makes the lower ones irrelevant), so the first is the window's maximum.
+/// </summary>
+/// <param name="AlertedFor">The reading the last theft alert measured from; the same drop is not reported twice.</param>
+public sealed record FuelWindow(ImmutableArray<FuelReading> Readings, DateTimeOffset? AlertedFor);
 
 public sealed record IdleState(DateTimeOffset Since, bool Alerted);
 
@@ -193,6 +203,12 @@ public sealed record VehicleState
 
     /// <summary>Where odometer distance is measured from; it stays put while a parked vehicle's fixes jitter.</summary>
     public GeoPoint? DistanceAnchor { get; init; }
+
+    /// <summary>
+    /// The last fix left the anchor without the device saying it moves: a second fix away from the anchor confirms the
+    /// move; a fix back near it shows the first was a spike.
+    /// </summary>
+    public bool MoveUnconfirmed { get; init; }
 
     /// <summary>Distance the newest fix added, taken back if that fix turns out to be the outlier.</summary>
     public double LastSegmentKm { get; init; }
@@ -219,8 +235,6 @@ public sealed record VehicleState
     public VehicleStatus Status { get; init; } = VehicleStatus.Offline;
 
     public StreamWatermarks Streams { get; init; } = new(null, []);
-
-    public DateTimeOffset? Watermark => LastFix?.Time;
 
     public static VehicleState Initial(VehicleProfile vehicle)
     {

@@ -18,6 +18,7 @@ public enum RejectionReason
     LowAccuracy,
     ImplausibleJump,
     UnknownDevice,
+    UnknownCompany,
     PublisherMismatch,
 }
 
@@ -40,6 +41,7 @@ public static class RejectionReasonCodes
         RejectionReason.LowAccuracy => "low_accuracy",
         RejectionReason.ImplausibleJump => "implausible_jump",
         RejectionReason.UnknownDevice => "unknown_device",
+        RejectionReason.UnknownCompany => "unknown_company",
         RejectionReason.PublisherMismatch => "publisher_mismatch",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };

@@ -39,7 +39,9 @@ public sealed class GeofenceTrackerTests
             emittedAt.AddRange(outcome.Notices.Where(notice => notice.Data is GeofencePayload).Select(_ => seconds));
             if (seconds >= 10 && seconds < confirmedAtSeconds)
             {
-                Assert.Equal([new GeofenceMembership(ZoneId, false, FixStream.At(10))], run.State.Geofences.ToArray());
+                Assert.Equal(
+                    [(ZoneId, false, (DateTimeOffset?)FixStream.At(10))],
+                    run.State.Geofences.Select(membership => (membership.FenceId, membership.Inside, membership.PendingSince)));
             }
         }
 
@@ -351,6 +353,31 @@ public sealed class GeofenceTrackerTests
 
         var alert = Assert.Single(run.RaisedAlerts, alert => alert.Type == "speed_violation");
         Assert.Equal(("high", ZoneId), (alert.Severity, alert.Data!.GeofenceId));
+    }
+
+    [Fact]
+    public void A_visit_seen_at_a_single_sparse_fix_counts_when_the_estimated_stay_lasted_the_dwell()
+    {
+        var run = new PipelineRun(TestFleet.Context(fences: [Zone()]));
+        var device = new FixStream("dev-1");
+
+        // One fix a minute at 24 km/h (400 m a minute) straight through the 400 m-wide zone, one fix landing inside.
+        run.OneByOne([device.Fix(0, North(-400), 24), device.Fix(60, North(0), 24), device.Fix(120, North(400), 24)]);
+
+        Assert.Equal(["enter@30", "exit@90"], Transitions(run));
+        Assert.All(GeofenceNotices(run), notice => Assert.True(notice.Crossing));
+        Assert.Empty(run.State.Geofences);
+    }
+
+    [Fact]
+    public void A_visit_seen_at_a_single_dense_fix_is_jitter_however_it_is_estimated()
+    {
+        var run = new PipelineRun(TestFleet.Context(fences: [Zone()]));
+        var device = new FixStream("dev-1");
+
+        run.OneByOne([device.Fix(0, North(-215), 0), device.Fix(10, North(-185), 0), device.Fix(20, North(-215), 0)]);
+
+        Assert.Empty(Transitions(run));
     }
 
     private static Geofence Zone(

@@ -24,6 +24,22 @@ public sealed class InMemoryAdapterTests
     }
 
     [Fact]
+    public async Task A_version_that_is_not_final_never_replaces_a_final_one()
+    {
+        var store = new InMemoryAlertStore();
+        var origin = new AlertOrigin(TestFleet.Vehicle(), null, FixStream.Start, TimeSpan.FromHours(24));
+        var closed = AlertFactory.MaintenanceDue(origin, FixStream.Start, 10_000.5, 10_000) with { Message = "closed" };
+        var open = closed with { Message = "open", Final = false };
+
+        // A writer working from an outdated state replays the opening version after the episode was closed.
+        await store.UpsertAsync([open], CancellationToken.None);
+        await store.UpsertAsync([closed], CancellationToken.None);
+        await store.UpsertAsync([open], CancellationToken.None);
+
+        Assert.Equal("closed", Assert.Single(store.ListOf("c-1")).Alert.Message);
+    }
+
+    [Fact]
     public async Task A_vehicle_stays_followed_until_its_last_follower_leaves()
     {
         var followers = new InMemoryVehicleFollowers();

@@ -20,7 +20,7 @@ public sealed class DashboardKpisTests
         };
         DailyStats[] stats =
         [
-            new("c-1", "v-1", Today, DistanceKm: 100, TripsStarted: 3, TripsCompleted: 2, FuelUsedLiters: 10, MovingSeconds: 7_200, IdleSeconds: 600),
+            new("c-1", "v-1", Today, DistanceKm: 100, TripsStarted: 4, TripsCompleted: 2, TripsCancelled: 1, FuelUsedLiters: 10, MovingSeconds: 7_200, IdleSeconds: 600),
             new("c-1", "v-2", Today, DistanceKm: 50, TripsStarted: 1, FuelUsedLiters: 5, IdleSeconds: 60),
             new("c-1", "v-3", Today, IdleSeconds: 30),
             new("c-1", "v-1", Today.AddDays(-1), DistanceKm: 999, TripsStarted: 9),
@@ -40,6 +40,18 @@ public sealed class DashboardKpisTests
         Assert.Equal((15 * 2 + 150 * 0.5) / 150, kpis.CostPerKm);
         Assert.Equal(690, kpis.IdleSecondsToday);
         Assert.Equal(new OpenAlertCounts(1, 0, 2, 0), kpis.OpenAlerts);
+    }
+
+    [Fact]
+    public void The_dashboard_goes_to_the_company_group_with_its_next_sequence_number()
+    {
+        var kpis = DashboardKpis.Compute(CompanyProfile.WithDefaults("c-1"), 3, [], [], OpenAlertCounts.None, FixStream.Start);
+        var plan = Fleet.Core.Realtime.RealtimePlan.Compose([DashboardKpis.Notice(kpis)], new HashSet<string>());
+
+        var message = Assert.Single(plan.Stamp(new Dictionary<string, long> { ["c-1"] = 42 }, FixStream.Start));
+
+        Assert.Equal(("fleet_dashboard_update", "company:c-1", 42L), (message.Envelope.Type, message.Target.Name, message.Envelope.Seq!.Value));
+        Assert.Same(kpis, message.Envelope.Data);
     }
 
     [Fact]

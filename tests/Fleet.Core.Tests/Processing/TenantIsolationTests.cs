@@ -99,7 +99,7 @@ public sealed class TenantIsolationTests
                 .Where(message => message.Target.Name == RealtimeGroups.Company(company))
                 .Select(message => message.Envelope.Seq)
                 .ToList();
-            Assert.Equal(Enumerable.Range(1, seqs.Count).Select(i => (long)i), seqs);
+            Assert.Equal(Enumerable.Range(1, seqs.Count).Select(i => (long?)i), seqs);
         }
     }
 

@@ -209,8 +209,11 @@ public sealed class FilterTests
         Assert.Equal(late.FixTime, position.FixTime);
         Assert.Equal(before with { LastSeen = run.State.LastSeen, Streams = run.State.Streams }, run.State);
         Assert.Equal(FixStream.At(40), run.State.LastSeen);
-        Assert.Equal(noticesBefore, run.Notices.Count);
-        Assert.Empty(run.Alerts);
+
+        // Only the safety events the device reported are raised: a crash or an SOS is urgent however late it arrives.
+        Assert.Equal(["crash", "sos"], run.Alerts.Select(alert => alert.Details!.DriverEvent));
+        Assert.All(run.Alerts, alert => Assert.Equal((Fleet.Core.Alerts.AlertSeverity.Critical, late.FixTime), (alert.Severity, alert.EventTime)));
+        Assert.Equal(noticesBefore + 4, run.Notices.Count);
         Assert.Empty(run.Rejections);
         Assert.Equal(0, run.Duplicates);
     }
@@ -312,5 +315,20 @@ public sealed class FilterTests
         Assert.Equal(fix.DeviceId, rejected.Rejection.DeviceId);
         Assert.DoesNotContain(run.Positions, position => position.FixTime == fix.FixTime);
         Assert.Equal(0, run.Duplicates);
+    }
+
+    [Fact]
+    public void A_crash_reported_with_a_position_too_poor_to_use_still_raises_its_alert_at_the_last_known_position()
+    {
+        var device = new FixStream("dev-1");
+        var run = new PipelineRun(TestFleet.Context());
+        var good = device.Fix(0, FixStream.Origin, 30);
+        run.OneByOne([good, device.Fix(5, new Fleet.Core.Geo.GeoPoint(91, 0), 30, events: DeviceEvents.Crash)]);
+
+        var rejected = Assert.Single(run.Rejections);
+        Assert.Equal(RejectionReason.InvalidCoordinates, rejected.Rejection.Reason);
+        var alert = Assert.Single(run.RaisedAlerts);
+        Assert.Equal(("driver_event", "critical", "crash"), (alert.Type, alert.Severity, alert.Data!.DriverEvent));
+        Assert.Equal((good.Position.Latitude, good.Position.Longitude), (alert.Data.Latitude!.Value, alert.Data.Longitude!.Value));
     }
 }

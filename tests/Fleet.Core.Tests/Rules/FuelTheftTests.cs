@@ -147,6 +147,17 @@ public sealed class FuelTheftTests
         Assert.Single(run.RaisedAlerts);
     }
 
+    [Fact]
+    public void A_drop_measured_from_the_highest_reading_still_within_the_window_counts_after_older_readings_expire()
+    {
+        // 60 % expires at 10 min, but 59.5 % at 9.5 min is still within the window when 53.9 % arrives at 11 min.
+        var run = Parked(null, (0, 60), (570, 59.5), (660, 53.9));
+
+        var alert = Assert.Single(run.RaisedAlerts);
+        Assert.Equal(5.6, alert.Data!.FuelDropPercent);
+        Assert.Equal(90, alert.Data.DurationSeconds);
+    }
+
     private static PipelineRun Parked(double? capacityLiters, params (double Seconds, double FuelLevelPercent)[] readings)
     {
         var device = new FixStream("dev-1");

@@ -100,14 +100,38 @@ public sealed class OdometerTests
     }
 
     [Fact]
-    public void A_move_just_over_20_m_while_reporting_no_speed_counts()
+    public void A_move_just_over_20_m_while_reporting_no_speed_counts_once_the_next_fix_confirms_it()
     {
         var device = new FixStream("dev-1");
         var run = new PipelineRun(TestFleet.Context());
 
         run.OneByOne([device.Fix(0, Home, speedKmh: 0), device.Fix(30, GeoMath.Offset(Home, 20.1, 0), speedKmh: 0)]);
+        Assert.Equal(0, run.State.OdometerKm);
+        Assert.True(run.State.MoveUnconfirmed);
 
-        Assert.Equal(0.0201, run.State.OdometerKm, 6);
+        run.OneByOne([device.Fix(60, GeoMath.Offset(Home, 20.2, 0), speedKmh: 0)]);
+        Assert.Equal(0.0202, run.State.OdometerKm, 6);
+        Assert.False(run.State.MoveUnconfirmed);
+    }
+
+    [Fact]
+    public void A_single_spike_away_from_a_parked_vehicle_adds_no_distance_and_starts_no_trip()
+    {
+        var device = new FixStream("dev-1");
+        var run = new PipelineRun(TestFleet.Context());
+
+        // 250 m away and back: within the jump filter's limit, and accurate enough to pass the accuracy filter.
+        run.OneByOne(
+        [
+            device.Fix(0, Home, speedKmh: 0, ignition: false),
+            device.Fix(30, GeoMath.Offset(Home, 250, 90), speedKmh: 0, ignition: false, accuracyMeters: 150),
+            device.Fix(60, Home, speedKmh: 0, ignition: false),
+            device.Fix(90, Home, speedKmh: 0, ignition: false),
+        ]);
+
+        Assert.Equal(0, run.State.OdometerKm);
+        Assert.Empty(run.Trips);
+        Assert.Equal(Home, run.State.DistanceAnchor);
     }
 
     [Fact]
@@ -121,9 +145,10 @@ public sealed class OdometerTests
             device.Fix(0, Home, speedKmh: 0),
             device.Fix(30, GeoMath.Offset(Home, 15, 0), speedKmh: 0),
             device.Fix(60, GeoMath.Offset(Home, 30, 0), speedKmh: 0),
+            device.Fix(90, GeoMath.Offset(Home, 45, 0), speedKmh: 0),
         ]);
 
-        Assert.Equal(0.030, run.State.OdometerKm, 6);
+        Assert.Equal(0.045, run.State.OdometerKm, 6);
     }
 
     [Fact]

@@ -203,4 +203,29 @@ public sealed class SpeedingTests
 
     private static PipelineRun Run(params (double Seconds, double SpeedKmh)[] profile) =>
         new PipelineRun(TestFleet.Context()).OneByOne(Track.North(new FixStream("dev-1"), profile));
+
+    [Fact]
+    public void A_vehicle_reporting_every_90_s_is_judged_on_its_own_reporting_interval()
+    {
+        var fixes = Enumerable.Range(0, 6).Select(step => (step * 90.0, 150.0)).ToArray();
+        var sparse = TestFleet.Context(TestFleet.Vehicle(expectedReportInterval: TimeSpan.FromSeconds(90)));
+
+        var run = new PipelineRun(sparse).OneByOne(Track.North(new FixStream("dev-1"), fixes));
+
+        var alert = Assert.Single(run.RaisedAlerts);
+        Assert.Equal(FixStream.At(0), alert.EventTime);
+
+        // A vehicle expected every 30 s that goes 90 s between fixes has not shown a continuous run.
+        var dense = new PipelineRun(TestFleet.Context()).OneByOne(Track.North(new FixStream("dev-2"), fixes));
+        Assert.Empty(dense.RaisedAlerts);
+    }
+
+    [Fact]
+    public void Only_the_closing_version_of_a_speeding_alert_is_final()
+    {
+        var run = new PipelineRun(TestFleet.Context()).OneByOne(Track.North(new FixStream("dev-1"), (0, 120), (10, 120), (20, 60)));
+
+        Assert.Equal([false, true], run.Alerts.Select(alert => alert.Final));
+        Assert.Single(run.Alerts.Select(alert => alert.Id).Distinct());
+    }
 }
