@@ -1,36 +1,57 @@
 #!/usr/bin/env bash
 # The one test command (README and .ci/run call it): builds everything in Release, runs every test project, prints
-# "N passed, N failed, N skipped", and exits non-zero on any failure.
-set -euo pipefail
+# "N passed, N failed, N skipped" whatever happens, and exits non-zero on any failure.
+set -uo pipefail
 
 cd "$(dirname "$0")/.."
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+status=0
+summary_printed=false
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# An SDK installed without libicu (tarball, dotnet-install) aborts at start-up otherwise; the projects are invariant too.
+export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
+
+# Sums a counter over every results file; test runs that produced none count for nothing here and fail below.
+count() {
+  local total=0 file value
+  for file in "$results"/*.trx; do
+    [ -f "$file" ] || continue
+    for value in $(grep -o "<Counters [^>]*" "$file" | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*"); do
+      total=$((total + value))
+    done
+  done
+  echo "$total"
+}
+
+summarise() {
+  if [ "$summary_printed" = false ]; then
+    summary_printed=true
+    local failed=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) ))
+    echo "$(count passed) passed, $failed failed, $(count notExecuted) skipped"
+  fi
+  rm -rf "$results"
+}
+trap summarise EXIT
 
 echo "== build (Release)"
-dotnet build FleetFunctions.sln -c Release --nologo -v quiet -clp:ErrorsOnly
+if ! dotnet build FleetFunctions.sln -c Release --nologo -v quiet -clp:ErrorsOnly; then
+  echo "FAILED: the build" >&2
+  exit 1
+fi
 
-failed_projects=()
 for project in tests/*/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   echo "== $name"
   if ! dotnet test "$project" -c Release --no-build --nologo -v quiet \
       --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory "$results"; then
-    failed_projects+=("$name")
+    echo "FAILED: $name" >&2
+    status=1
   fi
   if [ ! -f "$results/$name.trx" ]; then
-    echo "$name produced no results (the test host crashed?)" >&2
-    failed_projects+=("$name")
+    echo "FAILED: $name produced no results (did the test host crash?)" >&2
+    status=1
   fi
 done
 
-count() { cat "$results"/*.trx 2>/dev/null | grep -o "<Counters [^>]*" | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*" | awk '{ s += $1 } END { print s + 0 }'; }
-passed=$(count passed); failed=$(count failed); skipped=$(count notExecuted)
-echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
-
-if [ "${#failed_projects[@]}" -gt 0 ] || [ "${failed:-0}" -ne 0 ]; then
-  echo "FAILED: ${failed_projects[*]:-}" >&2
-  exit 1
-fi
+exit "$status"

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Running;
-using Fleet.Core.Registry;
 using Fleet.Core.Pipeline;
 using Fleet.Core.State;
 using Fleet.Core.Telemetry;

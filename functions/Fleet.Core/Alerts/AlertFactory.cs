@@ -212,10 +212,11 @@ public static class AlertFactory
     private static State.SpeedingEpisode Episode(State.SpeedingState run) =>
         run.Episode ?? throw new ArgumentException("A speeding run has an alert only once it is an episode.", nameof(run));
 
-    public static string Describe(TimeSpan duration) => duration.TotalSeconds switch
+    /// <summary>A duration as people say it: seconds up to a minute and a half, minutes up to an hour and a half.</summary>
+    public static string Describe(TimeSpan duration) => duration switch
     {
-        < 90 => string.Create(Invariant, $"{duration.TotalSeconds:0} s"),
-        < 5400 => string.Create(Invariant, $"{duration.TotalMinutes:0} min"),
+        { TotalMinutes: < 1.5 } => string.Create(Invariant, $"{duration.TotalSeconds:0} s"),
+        { TotalHours: < 1.5 } => string.Create(Invariant, $"{duration.TotalMinutes:0} min"),
         _ => string.Create(Invariant, $"{duration.TotalHours:0.#} h"),
     };
 

@@ -7,6 +7,9 @@ public static class GeoMath
     public const double EarthRadiusMeters = 6_371_008.8;
     public const double MetersPerDegreeLatitude = Math.PI * EarthRadiusMeters / 180;
 
+    /// <summary>1 m/s is 3.6 km/h.</summary>
+    public const double KmhPerMeterPerSecond = 3.6;
+
     public static double DistanceMeters(GeoPoint a, GeoPoint b)
     {
         var lat1 = DegreesToRadians(a.Latitude);

@@ -4,6 +4,8 @@ namespace Fleet.Core.Geofencing;
 
 public readonly record struct BoundingBox(double MinLatitude, double MinLongitude, double MaxLatitude, double MaxLongitude)
 {
+    private const double MaxUsableLatitude = 89.9;
+
     public bool Contains(GeoPoint point) =>
         point.Latitude >= MinLatitude && point.Latitude <= MaxLatitude &&
         point.Longitude >= MinLongitude && point.Longitude <= MaxLongitude;
@@ -35,7 +37,9 @@ public readonly record struct BoundingBox(double MinLatitude, double MinLongitud
     public BoundingBox Expand(double meters)
     {
         var latitudeDelta = meters / GeoMath.MetersPerDegreeLatitude;
-        var widestLatitude = Math.Min(89.9, Math.Max(Math.Abs(MinLatitude), Math.Abs(MaxLatitude)) + latitudeDelta);
+
+        // Longitude degrees shrink towards the poles; short of the pole itself, where they vanish, the widest is used.
+        var widestLatitude = Math.Min(MaxUsableLatitude, Math.Max(Math.Abs(MinLatitude), Math.Abs(MaxLatitude)) + latitudeDelta);
         var longitudeDelta = meters / GeoMath.MetersPerDegreeLongitude(widestLatitude);
         return new BoundingBox(
             Math.Max(-90, MinLatitude - latitudeDelta), Math.Max(-180, MinLongitude - longitudeDelta),

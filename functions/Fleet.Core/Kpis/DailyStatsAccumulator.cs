@@ -104,6 +104,8 @@ internal struct DailyStatsAccumulator(VehicleContext context)
 /// <summary>Days as the company lives them: "today" is counted in its own time zone.</summary>
 public static class CompanyDay
 {
+    private const int QuarterHourMinutes = 15;
+
     // Converting to local time is costly next to the rest of a fix's processing, and consecutive fixes share a day.
     private static readonly ConcurrentDictionary<string, DayWindow> LastWindows = new(StringComparer.Ordinal);
 
@@ -137,10 +139,11 @@ public static class CompanyDay
     {
         var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
 
-        // Where midnight falls in a spring-forward gap, the day starts at the first valid instant after it.
+        // Where midnight falls in a spring-forward gap, the day starts at the first valid instant after it (zone offsets,
+        // and so their gaps, are whole quarter hours).
         while (timeZone.IsInvalidTime(local))
         {
-            local = local.AddMinutes(15);
+            local = local.AddMinutes(QuarterHourMinutes);
         }
 
         return new DateTimeOffset(local, timeZone.GetUtcOffset(local));

@@ -55,7 +55,7 @@ public static class FixFilters
     }
 
     public static double ImpliedSpeedKmh(double meters, TimeSpan elapsed) =>
-        elapsed > TimeSpan.Zero ? meters / elapsed.TotalSeconds * 3.6 : meters > 0 ? double.PositiveInfinity : 0;
+        elapsed > TimeSpan.Zero ? meters / elapsed.TotalSeconds * GeoMath.KmhPerMeterPerSecond : meters > 0 ? double.PositiveInfinity : 0;
 
     public static TelemetryRejection Jump(TelemetryFix fix, double impliedSpeedKmh, FilterSettings settings)
     {

@@ -1,4 +1,5 @@
 using Fleet.Core.Alerts;
+using Fleet.Core.Geo;
 using Fleet.Core.Settings;
 using Fleet.Core.State;
 using Fleet.Core.Telemetry;
@@ -56,7 +57,7 @@ public static class HarshDrivingDetector
         if (step.Previous is { ReportedSpeedKmh: { } before } previous && step.Fix.SpeedKmh is { } after &&
             interval > TimeSpan.Zero && interval <= settings.MaxDerivationInterval)
         {
-            var acceleration = (after - before) / 3.6 / interval.TotalSeconds;
+            var acceleration = (after - before) / GeoMath.KmhPerMeterPerSecond / interval.TotalSeconds;
             var kind = acceleration <= thresholds.BrakingMetersPerSecondSquared ? DeviceEvents.HarshBraking
                 : acceleration >= thresholds.AccelerationMetersPerSecondSquared ? DeviceEvents.HarshAcceleration
                 : DeviceEvents.None;

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Fleet.Core.Alerts;
 using Fleet.Core.Registry;
 using Fleet.Core.Geo;

@@ -30,6 +30,18 @@ public static class TelemetryParser
     private const double MaxUnixMilliseconds = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
     private const double MaxSpeedKmh = 2_000;
     private const double MaxAltitudeMeters = 100_000;
+    private const double MaxHeadingDegrees = 360;
+    private const double MaxPercent = 100;
+
+    // A JSON escape (\uXXXX) takes six bytes for one character: the most encoded bytes a name of given length can take.
+    private const int MaxEncodedBytesPerCharacter = 6;
+
+    // The longest ISO 8601 date-time with offset and seven fraction digits ("2026-11-21T10:30:00.1234567+05:30").
+    private const int MaxTimestampLength = 40;
+
+    // Longer than every field name and device event name: anything longer matches nothing.
+    private const int MaxFieldNameBytes = 16;
+    private const int MaxEventNameBytes = 32;
 
     private static readonly JsonReaderOptions ReaderOptions = new()
     {
@@ -183,7 +195,7 @@ public static class TelemetryParser
             case TelemetryField.Speed:
                 return isNull ? null : ReadBounded(ref reader, "speed", 0, MaxSpeedKmh, out fields.SpeedKmh);
             case TelemetryField.Heading:
-                return isNull ? null : ReadBounded(ref reader, "heading", 0, 360, out fields.HeadingDegrees);
+                return isNull ? null : ReadBounded(ref reader, "heading", 0, MaxHeadingDegrees, out fields.HeadingDegrees);
             case TelemetryField.Accuracy:
                 return isNull ? null : ReadBounded(ref reader, "accuracy", 0, double.MaxValue, out fields.AccuracyMeters);
             case TelemetryField.Altitude:
@@ -191,7 +203,7 @@ public static class TelemetryParser
             case TelemetryField.Odometer:
                 return isNull ? null : ReadBounded(ref reader, "odometer", 0, double.MaxValue, out fields.DeviceOdometerKm);
             case TelemetryField.FuelLevel:
-                return isNull ? null : ReadBounded(ref reader, "fuel_level", 0, 100, out fields.FuelLevelPercent);
+                return isNull ? null : ReadBounded(ref reader, "fuel_level", 0, MaxPercent, out fields.FuelLevelPercent);
             case TelemetryField.Ignition:
                 return isNull ? null : ReadBoolean(ref reader, "ignition", out fields.Ignition);
             case TelemetryField.Seq:
@@ -212,15 +224,15 @@ public static class TelemetryParser
         }
 
         var encodedLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
-        if (encodedLength > MaxIdentifierLength * 6)
+        if (encodedLength > MaxIdentifierLength * MaxEncodedBytesPerCharacter)
         {
-            return FieldError.Invalid($"{name} is longer than {MaxIdentifierLength} characters");
+            return FieldError.Invalid(string.Create(CultureInfo.InvariantCulture, $"{name} is longer than {MaxIdentifierLength} characters"));
         }
 
         var text = !reader.HasValueSequence && !reader.ValueIsEscaped ? Utf8Strings.Get(reader.ValueSpan) : reader.GetString()!;
         if (text.Length == 0 || text.Length > MaxIdentifierLength)
         {
-            return FieldError.Invalid($"{name} must be 1 to {MaxIdentifierLength} characters");
+            return FieldError.Invalid(string.Create(CultureInfo.InvariantCulture, $"{name} must be 1 to {MaxIdentifierLength} characters"));
         }
 
         if (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]) || HasControlCharacter(text))
@@ -261,7 +273,7 @@ public static class TelemetryParser
             return FieldError.Timestamp($"timestamp must be an ISO 8601 string or Unix time, found {reader.TokenType}");
         }
 
-        if (reader.HasValueSequence || reader.ValueIsEscaped || reader.ValueSpan.Length > 40)
+        if (reader.HasValueSequence || reader.ValueIsEscaped || reader.ValueSpan.Length > MaxTimestampLength)
         {
             return FieldError.Timestamp("timestamp is not an ISO 8601 date-time");
         }
@@ -444,7 +456,7 @@ public static class TelemetryParser
 
     private static DeviceEvents MatchDeviceEvent(ref Utf8JsonReader reader)
     {
-        Span<byte> buffer = stackalloc byte[32];
+        Span<byte> buffer = stackalloc byte[MaxEventNameBytes];
         if (!TryGetUnescapedName(in reader, buffer, out var name))
         {
             return DeviceEvents.None;
@@ -530,7 +542,7 @@ public static class TelemetryParser
             return MatchField(reader.ValueSpan);
         }
 
-        Span<byte> buffer = stackalloc byte[16];
+        Span<byte> buffer = stackalloc byte[MaxFieldNameBytes];
         return TryGetUnescapedName(in reader, buffer, out var name) ? MatchField(name) : TelemetryField.Unknown;
     }
 
@@ -575,7 +587,7 @@ public static class TelemetryParser
         }
 
         var encodedLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
-        if (encodedLength > buffer.Length * 6)
+        if (encodedLength > buffer.Length * MaxEncodedBytesPerCharacter)
         {
             name = default;
             return false;

@@ -1,6 +1,5 @@
 using Fleet.Core.Alerts;
 using Fleet.Core.Geo;
-using Fleet.Core.Telemetry;
 using Fleet.Core.Tests.Support;
 
 namespace Fleet.Core.Tests.Rules;

@@ -5,7 +5,6 @@ using Fleet.Core.Geofencing;
 using Fleet.Core.Ports;
 using Fleet.Core.Processing;
 using Fleet.Core.Realtime;
-using Fleet.Core.Registry;
 using Fleet.Core.Telemetry;
 
 namespace Fleet.Core.Tests.Support;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Fleet.Core.Telemetry;
 using Fleet.Core.Tests.Support;
