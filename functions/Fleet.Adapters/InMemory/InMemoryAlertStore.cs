@@ -3,10 +3,7 @@ using Fleet.Core.Ports;
 
 namespace Fleet.Adapters.InMemory;
 
-/// <summary>An alert with the state users give it.</summary>
-public sealed record StoredAlert(Alert Alert, bool Read);
-
-/// <summary>Alerts in memory with the Table Storage store's semantics: upserts by id keep the read flag.</summary>
+/// <summary>Alerts in memory with the Table Storage store's semantics.</summary>
 public sealed class InMemoryAlertStore : IAlertStore
 {
     private readonly object _lock = new();
@@ -33,29 +30,62 @@ public sealed class InMemoryAlertStore : IAlertStore
         return Task.CompletedTask;
     }
 
-    /// <summary>A company's alerts, newest event first.</summary>
-    public IReadOnlyList<StoredAlert> ListOf(string companyId)
+    public Task<IReadOnlyList<StoredAlert>> ListAsync(string companyId, AlertQuery query, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(query);
         lock (_lock)
         {
-            return [.. _alerts.Values
-                .Where(stored => string.Equals(stored.Alert.CompanyId, companyId, StringComparison.Ordinal))
+            IReadOnlyList<StoredAlert> page = [.. _alerts.Values
+                .Where(stored => string.Equals(stored.Alert.CompanyId, companyId, StringComparison.Ordinal) &&
+                    stored.Alert.ExpiresAt > query.Now && (!query.UnreadOnly || !stored.Read))
                 .OrderByDescending(stored => stored.Alert.EventTime)
-                .ThenBy(stored => stored.Alert.Id, StringComparer.Ordinal)];
+                .ThenBy(stored => stored.Alert.Id, StringComparer.Ordinal)
+                .Take(Math.Min(query.Limit, AlertQuery.MaxLimit))];
+            return Task.FromResult(page);
         }
     }
 
-    public bool MarkRead(string companyId, string alertId)
+    public Task<StoredAlert?> GetAsync(string companyId, string alertId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_alerts.GetValueOrDefault((companyId, alertId)));
+        }
+    }
+
+    public Task<bool> MarkReadAsync(string companyId, string alertId, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             if (!_alerts.TryGetValue((companyId, alertId), out var stored))
             {
-                return false;
+                return Task.FromResult(false);
             }
 
             _alerts[(companyId, alertId)] = stored with { Read = true };
-            return true;
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> DeleteAsync(string companyId, string alertId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_alerts.Remove((companyId, alertId)));
+        }
+    }
+
+    public Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var expired = _alerts.Where(pair => pair.Value.Alert.ExpiresAt <= now).Select(pair => pair.Key).ToList();
+            foreach (var key in expired)
+            {
+                _alerts.Remove(key);
+            }
+
+            return Task.FromResult(expired.Count);
         }
     }
 }

@@ -28,6 +28,9 @@ public sealed record Alert(
     AlertDetails? Details = null,
     bool Final = true);
 
+/// <summary>An alert as stored, with what users did to it.</summary>
+public sealed record StoredAlert(Alert Alert, bool Read);
+
 /// <summary>The structured facts behind an alert's message (serialised as its <c>data</c>).</summary>
 public sealed record AlertDetails
 {

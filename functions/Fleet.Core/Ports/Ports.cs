@@ -55,12 +55,38 @@ public sealed record CommitResult(IReadOnlyDictionary<string, long> LastSequence
 }
 
 /// <summary>
-/// Alerts by deterministic id. An upsert never resets whether a user has read the alert, so a replay cannot
-/// resurrect it as unread, and a version that is not <see cref="Alert.Final"/> is only written where no final one is.
+/// Where the batch handler writes alerts, by deterministic id. An upsert never resets whether a user has read the
+/// alert, so a replay cannot resurrect it as unread, and a version that is not <see cref="Alert.Final"/> is only
+/// written where no final one is.
 /// </summary>
-public interface IAlertStore
+public interface IAlertSink
 {
     Task UpsertAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken);
+}
+
+/// <summary>Alerts per company: what the batch handler writes, and what users read, mark read and delete.</summary>
+public interface IAlertStore : IAlertSink
+{
+    /// <summary>The company's unexpired alerts, newest event first.</summary>
+    Task<IReadOnlyList<StoredAlert>> ListAsync(string companyId, AlertQuery query, CancellationToken cancellationToken);
+
+    Task<StoredAlert?> GetAsync(string companyId, string alertId, CancellationToken cancellationToken);
+
+    /// <returns>False when the company has no such alert.</returns>
+    Task<bool> MarkReadAsync(string companyId, string alertId, CancellationToken cancellationToken);
+
+    /// <returns>False when the company has no such alert.</returns>
+    Task<bool> DeleteAsync(string companyId, string alertId, CancellationToken cancellationToken);
+
+    /// <returns>How many alerts had expired by <paramref name="now"/> and were deleted.</returns>
+    Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+/// <param name="Limit">At most this many, newest first.</param>
+/// <param name="Now">Alerts that expired by then are left out.</param>
+public sealed record AlertQuery(int Limit, bool UnreadOnly, DateTimeOffset Now)
+{
+    public const int MaxLimit = 500;
 }
 
 /// <summary>Best effort by nature (SignalR guarantees nothing); failures surface as exceptions for the caller to report.</summary>

@@ -32,7 +32,7 @@ public sealed class TelemetryBatchHandler(
     IDeviceRegistry deviceRegistry,
     ICompanyDirectory companyDirectory,
     IVehicleStateStore vehicleStates,
-    IAlertStore alertStore,
+    IAlertSink alertSink,
     ITelemetryStore telemetryStore,
     IRealtimePublisher realtimePublisher,
     IVehicleFollowers vehicleFollowers,
@@ -63,7 +63,7 @@ public sealed class TelemetryBatchHandler(
             var alerts = LatestById(outcomes.SelectMany(outcome => outcome.Alerts), alert => alert.Id);
             if (alerts.Count > 0)
             {
-                await alertStore.UpsertAsync(alerts, cancellationToken);
+                await alertSink.UpsertAsync(alerts, cancellationToken);
             }
 
             var deadLetters = routed.DeadLetters

@@ -14,13 +14,13 @@ public sealed class InMemoryAdapterTests
         var alert = AlertFactory.MaintenanceDue(origin, FixStream.Start, 10_000.5, 10_000);
 
         await store.UpsertAsync([alert], CancellationToken.None);
-        Assert.True(store.MarkRead("c-1", alert.Id));
+        Assert.True(await store.MarkReadAsync("c-1", alert.Id, CancellationToken.None));
         await store.UpsertAsync([alert with { Message = "rewritten by a replay" }], CancellationToken.None);
 
-        var stored = Assert.Single(store.ListOf("c-1"));
+        var stored = Assert.Single(store.AllOf("c-1"));
         Assert.True(stored.Read);
         Assert.Equal("rewritten by a replay", stored.Alert.Message);
-        Assert.False(store.MarkRead("c-2", alert.Id));
+        Assert.False(await store.MarkReadAsync("c-2", alert.Id, CancellationToken.None));
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class InMemoryAdapterTests
         await store.UpsertAsync([closed], CancellationToken.None);
         await store.UpsertAsync([open], CancellationToken.None);
 
-        Assert.Equal("closed", Assert.Single(store.ListOf("c-1")).Alert.Message);
+        Assert.Equal("closed", Assert.Single(store.AllOf("c-1")).Alert.Message);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class HandlerEffectOrderTests
         var rig = new Rig { FailBeforeCommit = true };
 
         await Assert.ThrowsAsync<IOException>(() => rig.Handler.HandleAsync(Batch(), CancellationToken.None));
-        Assert.NotEmpty(rig.Harness.Alerts.ListOf("c-1"));
+        Assert.NotEmpty(rig.Harness.Alerts.AllOf("c-1"));
         Assert.Empty(rig.Harness.Store.PositionsOf("c-1", "v-1"));
         Assert.DoesNotContain("publish", rig.Log);
 
@@ -95,7 +95,7 @@ public sealed class HandlerEffectOrderTests
         return TelemetryJson.Events("dev-1", fixes);
     }
 
-    private sealed class Rig : IAlertStore, ITelemetryStore, IRealtimePublisher
+    private sealed class Rig : IAlertSink, ITelemetryStore, IRealtimePublisher
     {
         private bool _firstCommit = true;
 

@@ -64,7 +64,7 @@ public sealed class ReplayTests
         var harness = Harness();
         await harness.SendAsync(TelemetryJson.Events("dev-1", live));
         var before = harness.Store.StatesOf("c-1").Single();
-        var alertsBefore = harness.Alerts.ListOf("c-1");
+        var alertsBefore = harness.Alerts.AllOf("c-1");
         var messagesBefore = harness.Publisher.Messages.Count;
 
         // A buffer flushed after a tunnel: older fixes that speed through the yard.
@@ -78,7 +78,7 @@ public sealed class ReplayTests
         Assert.Equal(before.Motion, after.Motion);
         Assert.Equal(before.Speeding, after.Speeding);
         Assert.True(before.Geofences.SequenceEqual(after.Geofences));
-        Assert.Equal(alertsBefore, harness.Alerts.ListOf("c-1"));
+        Assert.Equal(alertsBefore, harness.Alerts.AllOf("c-1"));
         Assert.Equal(messagesBefore, harness.Publisher.Messages.Count);
 
         var history = harness.Store.PositionsOf("c-1", "v-1");

@@ -69,10 +69,10 @@ public sealed class TenantIsolationTests
 
         foreach (var company in new[] { "c-a", "c-b" })
         {
-            Assert.All(harness.Alerts.ListOf(company), stored => Assert.Equal(company, CompanyOfVehicle[stored.Alert.VehicleId!]));
+            Assert.All(harness.Alerts.AllOf(company), stored => Assert.Equal(company, CompanyOfVehicle[stored.Alert.VehicleId!]));
             Assert.All(harness.Store.StatesOf(company), state => Assert.Equal(company, CompanyOfVehicle[state.VehicleId]));
             Assert.All(harness.Store.StatsOf(company), stats => Assert.Equal(company, CompanyOfVehicle[stats.VehicleId]));
-            Assert.NotEmpty(harness.Alerts.ListOf(company));
+            Assert.NotEmpty(harness.Alerts.AllOf(company));
         }
     }
 

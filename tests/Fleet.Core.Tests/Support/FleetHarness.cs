@@ -135,3 +135,10 @@ internal static class TelemetryJson
     public static List<TelemetryEvent> Events(string deviceId, IEnumerable<TelemetryFix> fixes, long firstSequenceNumber = 1, string partitionId = "0") =>
         [.. fixes.Select((fix, index) => Event(Fix(deviceId, fix), firstSequenceNumber + index, fix.FixTime.AddSeconds(1), partitionId))];
 }
+
+internal static class AlertStoreExtensions
+{
+    /// <summary>Every unexpired alert of a company as of the fixes' day, newest first (in-memory stores answer at once).</summary>
+    public static IReadOnlyList<Fleet.Core.Alerts.StoredAlert> AllOf(this IAlertStore store, string companyId) =>
+        store.ListAsync(companyId, new AlertQuery(AlertQuery.MaxLimit, false, FixStream.Start), CancellationToken.None).GetAwaiter().GetResult();
+}

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Fleet.Adapters.InMemory;
+using Fleet.Core.Alerts;
 using Fleet.Core.Kpis;
 using Fleet.Core.Telemetry;
 using Fleet.Core.Trips;
@@ -25,7 +25,7 @@ internal sealed record FleetSnapshot(
             JsonSerializer.Serialize(harness.Store.StatesOf(companyId).Select(state => state with { Version = 0 })),
             [.. vehicles.SelectMany(vehicle => harness.Store.PositionsOf(companyId, vehicle))],
             [.. vehicles.SelectMany(vehicle => harness.Store.TripsOf(companyId, vehicle))],
-            harness.Alerts.ListOf(companyId),
+            harness.Alerts.AllOf(companyId),
             harness.Store.StatsOf(companyId),
             [.. harness.Store.DeadLetters().Select(letter =>
                 $"{letter.Source.PartitionId}/{letter.Source.SequenceNumber} {letter.Reason.ToCode()} {Convert.ToHexString(letter.Body.Span)}")]);
