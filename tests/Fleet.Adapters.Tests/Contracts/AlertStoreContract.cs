@@ -1,0 +1,163 @@
+using Fleet.Core.Alerts;
+using Fleet.Core.Ports;
+using Fleet.Core.Registry;
+
+namespace Fleet.Adapters.Tests.Contracts;
+
+/// <summary>
+/// What every <see cref="IAlertStore"/> must do, run against each implementation so they cannot drift apart. Each
+/// test works in companies of its own, so implementations may share one store between tests.
+/// </summary>
+public abstract class AlertStoreContract
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
+    protected abstract IAlertStore Store { get; }
+
+    [Fact]
+    public async Task An_upserted_alert_reads_back_exactly()
+    {
+        var company = NewCompany();
+        var alert = Alert(company, "v-1", minutesAgo: 5) with { UserId = "u-1", DriverId = "d-1" };
+
+        await Store.UpsertAsync([alert], Token);
+
+        var stored = await Store.GetAsync(company, alert.Id, Token);
+        Assert.Equal(new StoredAlert(alert, Read: false), stored);
+        Assert.Equal([stored!], await Store.ListAsync(company, Query(), Token));
+    }
+
+    [Fact]
+    public async Task Alerts_list_newest_event_first_and_only_the_companys_own()
+    {
+        var company = NewCompany();
+        var other = NewCompany();
+        var older = Alert(company, "v-1", minutesAgo: 30);
+        var newest = Alert(company, "v-2", minutesAgo: 1);
+        var middle = Alert(company, "v-3", minutesAgo: 10);
+        await Store.UpsertAsync([older, newest, middle, Alert(other, "v-9", minutesAgo: 2)], Token);
+
+        var listed = await Store.ListAsync(company, Query(), Token);
+
+        Assert.Equal([newest.Id, middle.Id, older.Id], listed.Select(stored => stored.Alert.Id));
+        Assert.Null(await Store.GetAsync(company, Alert(other, "v-9", minutesAgo: 2).Id, Token));
+    }
+
+    [Fact]
+    public async Task A_limit_keeps_the_newest()
+    {
+        var company = NewCompany();
+        var alerts = Enumerable.Range(1, 7).Select(minutes => Alert(company, $"v-{minutes}", minutesAgo: minutes)).ToList();
+        await Store.UpsertAsync(alerts, Token);
+
+        var listed = await Store.ListAsync(company, Query(limit: 3), Token);
+
+        Assert.Equal(alerts.Take(3).Select(alert => alert.Id), listed.Select(stored => stored.Alert.Id));
+    }
+
+    [Fact]
+    public async Task Marking_read_survives_a_replayed_upsert_and_filters_unread_lists()
+    {
+        var company = NewCompany();
+        var read = Alert(company, "v-1", minutesAgo: 3);
+        var unread = Alert(company, "v-2", minutesAgo: 2);
+        await Store.UpsertAsync([read, unread], Token);
+
+        Assert.True(await Store.MarkReadAsync(company, read.Id, Token));
+        await Store.UpsertAsync([read with { Message = "rewritten by a replay" }], Token);
+
+        var stored = await Store.GetAsync(company, read.Id, Token);
+        Assert.True(stored!.Read);
+        Assert.Equal("rewritten by a replay", stored.Alert.Message);
+        Assert.Equal([unread.Id], (await Store.ListAsync(company, Query(unreadOnly: true), Token)).Select(item => item.Alert.Id));
+    }
+
+    [Fact]
+    public async Task An_alert_of_another_company_can_be_neither_read_nor_deleted()
+    {
+        var company = NewCompany();
+        var alert = Alert(company, "v-1", minutesAgo: 1);
+        await Store.UpsertAsync([alert], Token);
+
+        Assert.False(await Store.MarkReadAsync(NewCompany(), alert.Id, Token));
+        Assert.False(await Store.DeleteAsync(NewCompany(), alert.Id, Token));
+        Assert.False((await Store.GetAsync(company, alert.Id, Token))!.Read);
+    }
+
+    [Fact]
+    public async Task Deleting_removes_the_alert_and_a_second_delete_finds_nothing()
+    {
+        var company = NewCompany();
+        var alert = Alert(company, "v-1", minutesAgo: 1);
+        await Store.UpsertAsync([alert], Token);
+
+        Assert.True(await Store.DeleteAsync(company, alert.Id, Token));
+        Assert.False(await Store.DeleteAsync(company, alert.Id, Token));
+        Assert.Null(await Store.GetAsync(company, alert.Id, Token));
+        Assert.False(await Store.MarkReadAsync(company, alert.Id, Token));
+    }
+
+    [Fact]
+    public async Task Expired_alerts_are_not_listed_and_are_deleted_by_the_expiry_sweep()
+    {
+        var company = NewCompany();
+        var expired = Alert(company, "v-1", minutesAgo: 60) with { ExpiresAt = Now.AddMinutes(-1) };
+        var live = Alert(company, "v-2", minutesAgo: 60) with { ExpiresAt = Now.AddMinutes(1) };
+        await Store.UpsertAsync([expired, live], Token);
+
+        Assert.Equal([live.Id], (await Store.ListAsync(company, Query(), Token)).Select(stored => stored.Alert.Id));
+        Assert.True(await Store.DeleteExpiredAsync(Now, Token) >= 1);
+
+        Assert.Null(await Store.GetAsync(company, expired.Id, Token));
+        Assert.NotNull(await Store.GetAsync(company, live.Id, Token));
+    }
+
+    [Fact]
+    public async Task An_opening_version_never_replaces_a_final_one()
+    {
+        var company = NewCompany();
+        var closed = Alert(company, "v-1", minutesAgo: 2) with { Message = "closed" };
+        var open = closed with { Message = "open", Final = false };
+
+        await Store.UpsertAsync([open], Token);
+        Assert.Equal("open", (await Store.GetAsync(company, open.Id, Token))!.Alert.Message);
+        await Store.UpsertAsync([closed], Token);
+        await Store.UpsertAsync([open], Token);
+
+        Assert.Equal(closed, (await Store.GetAsync(company, open.Id, Token))!.Alert);
+    }
+
+    [Fact]
+    public async Task Upserting_the_same_alerts_again_changes_nothing()
+    {
+        var company = NewCompany();
+        var alerts = Enumerable.Range(1, 5).Select(minutes => Alert(company, $"v-{minutes}", minutesAgo: minutes)).ToList();
+
+        await Store.UpsertAsync(alerts, Token);
+        var once = await Store.ListAsync(company, Query(), Token);
+        await Store.UpsertAsync(alerts, Token);
+        await Store.UpsertAsync(alerts, Token);
+
+        Assert.Equal(once, await Store.ListAsync(company, Query(), Token));
+    }
+
+    protected static CancellationToken Token => CancellationToken.None;
+
+    private static AlertQuery Query(int limit = AlertQuery.MaxLimit, bool unreadOnly = false) => new(limit, unreadOnly, Now);
+
+    /// <summary>A company id no other test uses, so tests can share one store (and one table).</summary>
+    private static string NewCompany() => "c-" + Guid.NewGuid().ToString("N");
+
+    private static Alert Alert(string companyId, string vehicleId, int minutesAgo)
+    {
+        var vehicle = new VehicleProfile(vehicleId, companyId, $"Truck {vehicleId}");
+        var origin = new AlertOrigin(vehicle, null, Now.AddMinutes(-minutesAgo), TimeSpan.FromHours(24));
+        return AlertFactory.FuelTheft(
+            origin, Now.AddMinutes(-minutesAgo - 5), Now.AddMinutes(-minutesAgo), 6.5, 3.9, new Fleet.Core.Geo.GeoPoint(25.0330, 121.5654));
+    }
+}
+
+public sealed class InMemoryAlertStoreContract : AlertStoreContract
+{
+    protected override IAlertStore Store { get; } = new InMemory.InMemoryAlertStore();
+}
