@@ -11,14 +11,14 @@ namespace Fleet.Adapters.InMemory;
 /// the same semantics as the PostgreSQL store: first write wins for positions and dead letters, upsert for trips,
 /// additive statistics, version-guarded states, per-company sequence numbers.
 /// </summary>
-public sealed class InMemoryTelemetryStore : IVehicleStateStore, ITelemetryStore
+public sealed class InMemoryTelemetryStore : IVehicleStateStore, ITelemetryStore, IFleetHistory
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, VehicleState> _states = new(StringComparer.Ordinal);
     private readonly Dictionary<(string VehicleId, DateTimeOffset FixTime), PositionRecord> _positions = [];
     private readonly Dictionary<string, TripRecord> _trips = new(StringComparer.Ordinal);
     private readonly Dictionary<(string CompanyId, string VehicleId, DateOnly Day), DailyStats> _stats = [];
-    private readonly Dictionary<(string PartitionId, long SequenceNumber), DeadLetter> _deadLetters = [];
+    private readonly Dictionary<(string PartitionId, long SequenceNumber, DateTimeOffset EnqueuedTime), DeadLetter> _deadLetters = [];
     private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
 
     public Task<IReadOnlyDictionary<string, VehicleState>> LoadAsync(IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken)
@@ -71,7 +71,7 @@ public sealed class InMemoryTelemetryStore : IVehicleStateStore, ITelemetryStore
 
             foreach (var deadLetter in commit.DeadLetters)
             {
-                _deadLetters.TryAdd((deadLetter.Source.PartitionId, deadLetter.Source.SequenceNumber), deadLetter);
+                _deadLetters.TryAdd((deadLetter.Source.PartitionId, deadLetter.Source.SequenceNumber, deadLetter.Source.EnqueuedTime), deadLetter);
             }
 
             foreach (var state in commit.States)
@@ -89,29 +89,50 @@ public sealed class InMemoryTelemetryStore : IVehicleStateStore, ITelemetryStore
         }
     }
 
-    public IReadOnlyList<VehicleState> StatesOf(string companyId) => Snapshot(() =>
-        _states.Values.Where(state => string.Equals(state.CompanyId, companyId, StringComparison.Ordinal)).OrderBy(state => state.VehicleId, StringComparer.Ordinal));
+    public Task<IReadOnlyList<VehicleState>> StatesOfAsync(string companyId, CancellationToken cancellationToken) => Snapshot(() =>
+        _states.Values.Where(state => Same(state.CompanyId, companyId)).OrderBy(state => state.VehicleId, StringComparer.Ordinal));
 
-    public IReadOnlyList<PositionRecord> PositionsOf(string companyId, string vehicleId) => Snapshot(() =>
-        _positions.Values.Where(position => string.Equals(position.CompanyId, companyId, StringComparison.Ordinal) &&
-            string.Equals(position.VehicleId, vehicleId, StringComparison.Ordinal)).OrderBy(position => position.FixTime));
+    public Task<IReadOnlyList<PositionRecord>> PositionsAsync(
+        string companyId, string vehicleId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset? after, int limit, CancellationToken cancellationToken) =>
+        Snapshot(() => _positions.Values
+            .Where(position => Same(position.CompanyId, companyId) && Same(position.VehicleId, vehicleId) &&
+                position.FixTime >= from && position.FixTime < to && (after is null || position.FixTime > after))
+            .OrderBy(position => position.FixTime)
+            .Take(limit));
 
-    public IReadOnlyList<TripRecord> TripsOf(string companyId, string vehicleId) => Snapshot(() =>
-        _trips.Values.Where(trip => string.Equals(trip.CompanyId, companyId, StringComparison.Ordinal) &&
-            string.Equals(trip.VehicleId, vehicleId, StringComparison.Ordinal)).OrderBy(trip => trip.StartTime));
+    public Task<IReadOnlyList<TripRecord>> TripsAsync(
+        string companyId, string vehicleId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        Snapshot(() => _trips.Values
+            .Where(trip => Same(trip.CompanyId, companyId) && Same(trip.VehicleId, vehicleId) && trip.StartTime >= from && trip.StartTime < to)
+            .OrderBy(trip => trip.StartTime));
 
-    public IReadOnlyList<DailyStats> StatsOf(string companyId) => Snapshot(() =>
-        _stats.Values.Where(stats => string.Equals(stats.CompanyId, companyId, StringComparison.Ordinal))
-            .OrderBy(stats => stats.Day).ThenBy(stats => stats.VehicleId, StringComparer.Ordinal));
-
-    public IReadOnlyList<DeadLetter> DeadLetters() => Snapshot(() =>
-        _deadLetters.Values.OrderBy(letter => letter.Source.PartitionId, StringComparer.Ordinal).ThenBy(letter => letter.Source.SequenceNumber));
-
-    private List<T> Snapshot<T>(Func<IEnumerable<T>> query)
+    public Task<TripRecord?> TripAsync(string companyId, string tripId, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            return [.. query()];
+            return Task.FromResult(_trips.TryGetValue(tripId, out var trip) && Same(trip.CompanyId, companyId) ? trip : null);
+        }
+    }
+
+    public Task<IReadOnlyList<DailyStats>> DailyStatsAsync(string companyId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
+        Snapshot(() => _stats.Values
+            .Where(stats => Same(stats.CompanyId, companyId) && stats.Day >= firstDay && stats.Day <= lastDay)
+            .OrderBy(stats => stats.Day).ThenBy(stats => stats.VehicleId, StringComparer.Ordinal));
+
+    public Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(string? companyId, int limit, CancellationToken cancellationToken) =>
+        Snapshot(() => _deadLetters.Values
+            .Where(letter => companyId is null || Same(letter.CompanyId, companyId))
+            .OrderByDescending(letter => letter.Source.EnqueuedTime)
+            .ThenByDescending(letter => letter.Source.SequenceNumber)
+            .Take(limit));
+
+    private static bool Same(string? a, string? b) => string.Equals(a, b, StringComparison.Ordinal);
+
+    private Task<IReadOnlyList<T>> Snapshot<T>(Func<IEnumerable<T>> query)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<T>>([.. query()]);
         }
     }
 }

@@ -103,3 +103,24 @@ public interface IVehicleFollowers
 {
     Task<IReadOnlySet<string>> FollowedAsync(IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken);
 }
+
+/// <summary>What the HTTP API and the timers read of a company's fleet. Every query is scoped to one company.</summary>
+public interface IFleetHistory
+{
+    Task<IReadOnlyList<VehicleState>> StatesOfAsync(string companyId, CancellationToken cancellationToken);
+
+    /// <summary>A vehicle's positions in [from, to), oldest first, after <paramref name="after"/> when paging on.</summary>
+    Task<IReadOnlyList<PositionRecord>> PositionsAsync(
+        string companyId, string vehicleId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset? after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>A vehicle's trips that started in [from, to), oldest first.</summary>
+    Task<IReadOnlyList<TripRecord>> TripsAsync(string companyId, string vehicleId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    Task<TripRecord?> TripAsync(string companyId, string tripId, CancellationToken cancellationToken);
+
+    /// <summary>The company's statistics rows of the days from <paramref name="firstDay"/> to <paramref name="lastDay"/>, inclusive.</summary>
+    Task<IReadOnlyList<DailyStats>> DailyStatsAsync(string companyId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken);
+
+    /// <summary>The newest dead letters, of one company or, for operators, of all (including those of unknown devices).</summary>
+    Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(string? companyId, int limit, CancellationToken cancellationToken);
+}

@@ -142,3 +142,23 @@ internal static class AlertStoreExtensions
     public static IReadOnlyList<Fleet.Core.Alerts.StoredAlert> AllOf(this IAlertStore store, string companyId) =>
         store.ListAsync(companyId, new AlertQuery(AlertQuery.MaxLimit, false, FixStream.Start), CancellationToken.None).GetAwaiter().GetResult();
 }
+
+/// <summary>Whole-history reads for assertions (in-memory stores answer at once).</summary>
+internal static class FleetHistoryExtensions
+{
+    public static IReadOnlyList<Fleet.Core.State.VehicleState> StatesOf(this IFleetHistory history, string companyId) =>
+        history.StatesOfAsync(companyId, CancellationToken.None).GetAwaiter().GetResult();
+
+    public static IReadOnlyList<PositionRecord> PositionsOf(this IFleetHistory history, string companyId, string vehicleId) =>
+        history.PositionsAsync(companyId, vehicleId, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, null, int.MaxValue, CancellationToken.None)
+            .GetAwaiter().GetResult();
+
+    public static IReadOnlyList<Fleet.Core.Trips.TripRecord> TripsOf(this IFleetHistory history, string companyId, string vehicleId) =>
+        history.TripsAsync(companyId, vehicleId, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, CancellationToken.None).GetAwaiter().GetResult();
+
+    public static IReadOnlyList<Fleet.Core.Kpis.DailyStats> StatsOf(this IFleetHistory history, string companyId) =>
+        history.DailyStatsAsync(companyId, DateOnly.MinValue, DateOnly.MaxValue, CancellationToken.None).GetAwaiter().GetResult();
+
+    public static IReadOnlyList<DeadLetter> DeadLetters(this IFleetHistory history) =>
+        history.DeadLettersAsync(null, int.MaxValue, CancellationToken.None).GetAwaiter().GetResult();
+}

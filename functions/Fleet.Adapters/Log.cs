@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace Fleet.Adapters;
+
+/// <summary>Every log message of the adapters, with stable event ids.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied database migration {Version} ({Name})")]
+    public static partial void MigrationApplied(ILogger logger, int version, string name);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Transient database failure in {Operation}, attempt {Attempt} of {MaxAttempts}; retrying in {DelayMilliseconds} ms")]
+    public static partial void TransientDatabaseFailure(ILogger logger, Exception exception, string operation, int attempt, int maxAttempts, double delayMilliseconds);
+}
