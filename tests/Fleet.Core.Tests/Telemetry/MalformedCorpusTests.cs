@@ -214,7 +214,7 @@ public sealed class MalformedCorpusTests
 
         await harness.SendAsync(batch);
 
-        var letters = harness.Store.DeadLetters();
+        var letters = harness.Store.DeadLetters().OrderBy(letter => letter.Source.PartitionId, StringComparer.Ordinal).ThenBy(letter => letter.Source.SequenceNumber).ToList();
         Assert.Equal(
             [
                 ("2", 40L, "invalid_encoding", (string?)null, (string?)null, (string?)null, Convert.ToHexString(unparsable)),
