@@ -6,13 +6,18 @@ using Fleet.Core.Settings;
 
 namespace Fleet.Adapters.InMemory;
 
-/// <summary>Companies, vehicles, devices and fences held in memory (the local host's default mode and fast tests).</summary>
-public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory
+/// <summary>
+/// Companies, vehicles, devices and fences held in memory (the local host's default mode and fast tests). The
+/// <c>Add</c> methods are the operator's seeding path and may move a vehicle between companies; the
+/// <see cref="IFleetConfiguration"/> methods are what company administrators use and keep ownership.
+/// </summary>
+public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory, IFleetConfiguration
 {
     private readonly ConcurrentDictionary<string, CompanyProfile> _companies = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DeviceRegistration> _devices = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, VehicleProfile> _vehicles = new(StringComparer.Ordinal);
-    private readonly object _fenceLock = new();
+    // Guards the fences and their indexes, and makes the ownership checks of a save atomic with the save.
+    private readonly object _gate = new();
     private readonly Dictionary<string, Dictionary<string, Geofence>> _fences = new(StringComparer.Ordinal);
 
     // Companies whose fences changed since their index was built: rebuilding once when next read, not on every add,
@@ -21,7 +26,7 @@ public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory
 
     public void AddCompany(string companyId, string name, RuleSettings? rules = null, TimeZoneInfo? timeZone = null)
     {
-        lock (_fenceLock)
+        lock (_gate)
         {
             _companies[companyId] = new CompanyProfile(companyId, name, rules ?? RuleSettings.Default, timeZone ?? TimeZoneInfo.Utc, GeofenceIndex.Empty);
             if (_fences.ContainsKey(companyId))
@@ -60,7 +65,7 @@ public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory
             throw new InvalidOperationException($"Company {fence.CompanyId} must be added before its geofence {fence.Id}.");
         }
 
-        lock (_fenceLock)
+        lock (_gate)
         {
             if (!_fences.TryGetValue(fence.CompanyId, out var fences))
             {
@@ -74,7 +79,7 @@ public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory
 
     private CompanyProfile WithCurrentFences(CompanyProfile company)
     {
-        lock (_fenceLock)
+        lock (_gate)
         {
             if (!_staleIndexes.Remove(company.CompanyId))
             {
@@ -87,9 +92,92 @@ public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory
         }
     }
 
+    public Task SaveCompanyAsync(CompanySettings company, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(company);
+        AddCompany(company.CompanyId, company.Name, company.Rules, company.TimeZone);
+        return Task.CompletedTask;
+    }
+
+    public Task SaveVehicleAsync(VehicleProfile vehicle, IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(vehicle);
+        ArgumentNullException.ThrowIfNull(deviceIds);
+        lock (_gate)
+        {
+            if (!_companies.ContainsKey(vehicle.CompanyId))
+            {
+                throw new OwnershipConflictException($"Company {vehicle.CompanyId} does not exist.");
+            }
+
+            if (_vehicles.TryGetValue(vehicle.VehicleId, out var existing) && existing.CompanyId != vehicle.CompanyId)
+            {
+                throw new OwnershipConflictException($"Vehicle {vehicle.VehicleId} belongs to another company.");
+            }
+
+            if (deviceIds.FirstOrDefault(deviceId => _devices.TryGetValue(deviceId, out var device) && device.CompanyId != vehicle.CompanyId)
+                is { } taken)
+            {
+                throw new OwnershipConflictException($"Device {taken} belongs to another company.");
+            }
+
+            AddVehicle(vehicle, [.. deviceIds]);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<VehicleProfile>> VehiclesOfAsync(string companyId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<VehicleProfile>>(VehiclesOf(companyId));
+
     public IReadOnlyList<VehicleProfile> VehiclesOf(string companyId) =>
         [.. _vehicles.Values.Where(vehicle => string.Equals(vehicle.CompanyId, companyId, StringComparison.Ordinal))
             .OrderBy(vehicle => vehicle.VehicleId, StringComparer.Ordinal)];
+
+    public Task<IReadOnlyList<Geofence>> GeofencesOfAsync(string companyId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<Geofence> fences = _fences.TryGetValue(companyId, out var byId)
+                ? [.. byId.Values.OrderBy(fence => fence.Id, StringComparer.Ordinal)]
+                : [];
+            return Task.FromResult(fences);
+        }
+    }
+
+    public Task<Geofence?> GeofenceAsync(string companyId, string geofenceId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_fences.TryGetValue(companyId, out var byId) ? byId.GetValueOrDefault(geofenceId) : null);
+        }
+    }
+
+    public Task SaveGeofenceAsync(Geofence fence, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fence);
+        if (!_companies.ContainsKey(fence.CompanyId))
+        {
+            throw new OwnershipConflictException($"Company {fence.CompanyId} does not exist.");
+        }
+
+        AddGeofence(fence);
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> DeleteGeofenceAsync(string companyId, string geofenceId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var deleted = _fences.TryGetValue(companyId, out var byId) && byId.Remove(geofenceId);
+            if (deleted)
+            {
+                _staleIndexes.Add(companyId);
+            }
+
+            return Task.FromResult(deleted);
+        }
+    }
 
     public Task<IReadOnlyDictionary<string, DeviceRegistration>> ResolveAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken)
     {

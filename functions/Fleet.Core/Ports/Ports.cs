@@ -1,4 +1,5 @@
 using Fleet.Core.Alerts;
+using Fleet.Core.Geofencing;
 using Fleet.Core.Registry;
 using Fleet.Core.Kpis;
 using Fleet.Core.Realtime;
@@ -19,6 +20,35 @@ public interface ICompanyDirectory
 {
     Task<IReadOnlyDictionary<string, CompanyProfile>> GetAsync(IReadOnlyCollection<string> companyIds, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// What operators and company administrators change: companies, vehicles with their devices, fences. Ingestion sees a
+/// change from its next batch. A vehicle or device stays with the company that owns it: saving one that another company
+/// owns is refused with <see cref="OwnershipConflictException"/>, because it would route that company's telemetry here.
+/// </summary>
+public interface IFleetConfiguration
+{
+    Task SaveCompanyAsync(CompanySettings company, CancellationToken cancellationToken);
+
+    /// <summary>Creates or updates the vehicle and attaches the devices to it (moving them from the company's other vehicles).</summary>
+    Task SaveVehicleAsync(VehicleProfile vehicle, IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<VehicleProfile>> VehiclesOfAsync(string companyId, CancellationToken cancellationToken);
+
+    /// <summary>The company's fences, by id.</summary>
+    Task<IReadOnlyList<Geofence>> GeofencesOfAsync(string companyId, CancellationToken cancellationToken);
+
+    Task<Geofence?> GeofenceAsync(string companyId, string geofenceId, CancellationToken cancellationToken);
+
+    /// <summary>Creates or replaces the fence; its id is unique within its company.</summary>
+    Task SaveGeofenceAsync(Geofence fence, CancellationToken cancellationToken);
+
+    /// <returns>False when the company has no such fence.</returns>
+    Task<bool> DeleteGeofenceAsync(string companyId, string geofenceId, CancellationToken cancellationToken);
+}
+
+/// <summary>Saving a vehicle or device that belongs to another company, or into a company that does not exist.</summary>
+public sealed class OwnershipConflictException(string message) : Exception(message);
 
 public interface IVehicleStateStore
 {

@@ -10,6 +10,9 @@ public sealed record CompanyProfile(string CompanyId, string Name, RuleSettings 
         new(companyId, companyId, RuleSettings.Default, TimeZoneInfo.Utc, geofences ?? GeofenceIndex.Empty);
 }
 
+/// <summary>A company as its administrators configure it; its fences are saved one by one.</summary>
+public sealed record CompanySettings(string CompanyId, string Name, RuleSettings Rules, TimeZoneInfo TimeZone);
+
 /// <summary>Everything the pipeline needs to know about one vehicle besides its state.</summary>
 public sealed class VehicleContext
 {

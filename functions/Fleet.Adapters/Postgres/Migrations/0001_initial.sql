@@ -43,9 +43,10 @@ CREATE INDEX drivers_company ON drivers (company_id);
 
 -- Geometry is GeoJSON (longitude first): a Point with radius_meters for a circle, a Polygon (holes as inner rings),
 -- or a LineString with half_width_meters for a corridor.
+-- A fence id is unique within its company only: one company cannot overwrite another's fence by reusing an id.
 CREATE TABLE geofences (
-    geofence_id        text PRIMARY KEY,
     company_id         text NOT NULL REFERENCES companies ON DELETE CASCADE,
+    geofence_id        text NOT NULL,
     name               text NOT NULL,
     geometry           json NOT NULL,
     radius_meters      double precision,
@@ -54,9 +55,9 @@ CREATE TABLE geofences (
     speed_limit_kmh    double precision,
     dwell_seconds      double precision,
     severity           text NOT NULL,
-    created_at         timestamptz NOT NULL DEFAULT now()
+    created_at         timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (company_id, geofence_id)
 );
-CREATE INDEX geofences_company ON geofences (company_id);
 
 -- Every accepted fix, keyed by (vehicle, fix time) so a replay writes nothing new, in monthly partitions so old
 -- history is dropped a month at a time. It keeps all the device sent and where the event came from.

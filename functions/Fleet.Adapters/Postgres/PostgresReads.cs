@@ -1,0 +1,33 @@
+using Npgsql;
+
+namespace Fleet.Adapters.Postgres;
+
+/// <summary>The read path the stores share: one retried command, every row mapped, nothing swallowed.</summary>
+internal static class PostgresReads
+{
+    public static Task<IReadOnlyList<T>> QueryAsync<T>(
+        NpgsqlDataSource dataSource,
+        PostgresRetry retry,
+        string operation,
+        string sql,
+        Action<NpgsqlParameterCollection> bind,
+        Func<NpgsqlDataReader, T> read,
+        CancellationToken cancellationToken) =>
+        retry.ExecuteAsync(operation, async token =>
+        {
+            await using var command = dataSource.CreateCommand(sql);
+            bind(command.Parameters);
+            await using var reader = await command.ExecuteReaderAsync(token);
+            var rows = new List<T>();
+            while (await reader.ReadAsync(token))
+            {
+                rows.Add(read(reader));
+            }
+
+            return (IReadOnlyList<T>)rows;
+        }, cancellationToken);
+
+    public static string? NullableString(this NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+
+    public static double? NullableDouble(this NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetDouble(column);
+}

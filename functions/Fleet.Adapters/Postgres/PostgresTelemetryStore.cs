@@ -1,0 +1,276 @@
+using Fleet.Core.Geo;
+using Fleet.Core.Kpis;
+using Fleet.Core.Ports;
+using Fleet.Core.State;
+using Fleet.Core.Telemetry;
+using Fleet.Core.Trips;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Fleet.Adapters.Postgres;
+
+/// <summary>
+/// History, trips, daily statistics, dead letters and vehicle states in PostgreSQL. A batch is one transaction sent in
+/// one round trip: rows in bulk through arrays (never a statement per event), first write wins for positions and dead
+/// letters, statistics added to, states written only where their version is still the one the batch read.
+/// </summary>
+public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, PostgresRetry retry) : IVehicleStateStore, ITelemetryStore, IFleetHistory
+{
+    public Task<IReadOnlyDictionary<string, VehicleState>> LoadAsync(IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(vehicleIds);
+        return retry.ExecuteAsync("load vehicle states", async token =>
+        {
+            var states = new Dictionary<string, VehicleState>(StringComparer.Ordinal);
+            if (vehicleIds.Count == 0)
+            {
+                return (IReadOnlyDictionary<string, VehicleState>)states;
+            }
+
+            await using var command = dataSource.CreateCommand("SELECT version, state FROM vehicle_state WHERE vehicle_id = ANY(@ids)");
+            command.Parameters.AddWithValue("ids", vehicleIds.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(token);
+            while (await reader.ReadAsync(token))
+            {
+                var state = ReadState(reader);
+                states[state.VehicleId] = state;
+            }
+
+            return states;
+        }, cancellationToken);
+    }
+
+    public Task<CommitResult> CommitAsync(TelemetryCommit commit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+
+        // Built once: a retry sends the same statements again, and the whole transaction is idempotent.
+        var batch = CommitBatch.For(commit);
+        return retry.ExecuteAsync("commit a batch", token => CommitOnceAsync(batch, token), cancellationToken);
+    }
+
+    private async Task<CommitResult> CommitOnceAsync(CommitBatch commit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = commit.ToBatch(connection, transaction);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        var lastSequences = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            // Results in statement order: the lock, updated states, inserted states, then the sequence numbers.
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    if (reader.GetName(0) == "written_vehicle_id")
+                    {
+                        written.Add(reader.GetString(0));
+                    }
+                    else if (reader.GetName(0) == "sequenced_company_id")
+                    {
+                        lastSequences[reader.GetString(0)] = reader.GetInt64(1);
+                    }
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+        }
+
+        var conflicts = commit.VehicleIds.Where(vehicleId => !written.Contains(vehicleId)).ToList();
+        if (conflicts.Count > 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return CommitResult.Conflict(conflicts);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return CommitResult.Success(lastSequences);
+    }
+
+    public Task<IReadOnlyList<VehicleState>> StatesOfAsync(string companyId, CancellationToken cancellationToken) =>
+        PostgresReads.QueryAsync(
+            dataSource,
+            retry,
+            "list vehicle states",
+            "SELECT version, state FROM vehicle_state WHERE company_id = @company ORDER BY vehicle_id",
+            parameters => parameters.AddWithValue("company", companyId),
+            reader => ReadState(reader),
+            cancellationToken);
+
+    public Task<IReadOnlyList<PositionRecord>> PositionsAsync(
+        string companyId, string vehicleId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset? after, int limit, CancellationToken cancellationToken) =>
+        PostgresReads.QueryAsync(
+            dataSource,
+            retry,
+            "read positions",
+            $"""
+            SELECT {PositionColumns} FROM positions
+            WHERE vehicle_id = @vehicle AND company_id = @company AND fix_time >= @from AND fix_time < @to AND fix_time > @after
+            ORDER BY fix_time
+            LIMIT @limit
+            """,
+            parameters =>
+            {
+                parameters.AddWithValue("vehicle", vehicleId);
+                parameters.AddWithValue("company", companyId);
+                parameters.AddWithValue("from", Clamp(from));
+                parameters.AddWithValue("to", Clamp(to));
+                parameters.AddWithValue("after", Clamp(after ?? DateTimeOffset.MinValue));
+                parameters.AddWithValue("limit", limit);
+            },
+            ReadPosition,
+            cancellationToken);
+
+    public Task<IReadOnlyList<TripRecord>> TripsAsync(
+        string companyId, string vehicleId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        PostgresReads.QueryAsync(
+            dataSource,
+            retry,
+            "read trips",
+            $"""
+            SELECT {TripColumns} FROM trips
+            WHERE vehicle_id = @vehicle AND company_id = @company AND start_time >= @from AND start_time < @to
+            ORDER BY start_time
+            """,
+            parameters =>
+            {
+                parameters.AddWithValue("vehicle", vehicleId);
+                parameters.AddWithValue("company", companyId);
+                parameters.AddWithValue("from", Clamp(from));
+                parameters.AddWithValue("to", Clamp(to));
+            },
+            ReadTrip,
+            cancellationToken);
+
+    public async Task<TripRecord?> TripAsync(string companyId, string tripId, CancellationToken cancellationToken)
+    {
+        var trips = await PostgresReads.QueryAsync(
+            dataSource,
+            retry,
+            "read a trip",
+            $"SELECT {TripColumns} FROM trips WHERE trip_id = @trip AND company_id = @company",
+            parameters =>
+            {
+                parameters.AddWithValue("trip", tripId);
+                parameters.AddWithValue("company", companyId);
+            },
+            ReadTrip,
+            cancellationToken);
+        return trips.Count > 0 ? trips[0] : null;
+    }
+
+    public Task<IReadOnlyList<DailyStats>> DailyStatsAsync(string companyId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
+        PostgresReads.QueryAsync(
+            dataSource,
+            retry,
+            "read daily statistics",
+            """
+            SELECT company_id, vehicle_id, day, distance_km, trips_started, trips_completed, trips_cancelled, fuel_used_liters,
+                   moving_seconds, idle_seconds
+            FROM company_daily_stats
+            WHERE company_id = @company AND day BETWEEN @first AND @last
+            ORDER BY day, vehicle_id
+            """,
+            parameters =>
+            {
+                parameters.AddWithValue("company", companyId);
+                parameters.AddWithValue("first", firstDay);
+                parameters.AddWithValue("last", lastDay);
+            },
+            reader => new DailyStats(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetFieldValue<DateOnly>(2),
+                reader.GetDouble(3),
+                reader.GetInt32(4),
+                reader.GetInt32(5),
+                reader.GetInt32(6),
+                reader.GetDouble(7),
+                reader.GetDouble(8),
+                reader.GetDouble(9)),
+            cancellationToken);
+
+    public Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(string? companyId, int limit, CancellationToken cancellationToken) =>
+        PostgresReads.QueryAsync(
+            dataSource,
+            retry,
+            "read dead letters",
+            """
+            SELECT partition_id, sequence_number, enqueued_time, publisher, reason, detail, device_id, vehicle_id, company_id, body, body_length
+            FROM dead_letters
+            WHERE @company::text IS NULL OR company_id = @company
+            ORDER BY enqueued_time DESC, sequence_number DESC
+            LIMIT @limit
+            """,
+            parameters =>
+            {
+                parameters.Add(new NpgsqlParameter("company", NpgsqlDbType.Text) { Value = (object?)companyId ?? DBNull.Value });
+                parameters.AddWithValue("limit", limit);
+            },
+            reader => new DeadLetter(
+                new EventMetadata(reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2), reader.NullableString(3)),
+                EnumText.Parse<RejectionReason>(reader.GetString(4)),
+                reader.GetString(5),
+                reader.NullableString(6),
+                reader.NullableString(7),
+                reader.NullableString(8),
+                reader.GetFieldValue<byte[]>(9),
+                reader.GetInt32(10)),
+            cancellationToken);
+
+    private const string PositionColumns =
+        "vehicle_id, company_id, device_id, fix_time, latitude, longitude, speed_kmh, heading_degrees, accuracy_meters, altitude_meters, " +
+        "device_sequence, driver_id, device_odometer_km, fuel_level_percent, ignition, device_events, odometer_km, is_late, " +
+        "partition_id, sequence_number, enqueued_time, publisher";
+
+    private const string TripColumns =
+        "trip_id, vehicle_id, company_id, driver_id, status, start_time, start_latitude, start_longitude, end_time, end_latitude, " +
+        "end_longitude, distance_km, max_speed_kmh, fuel_used_liters";
+
+    private static PositionRecord ReadPosition(NpgsqlDataReader reader)
+    {
+        var fix = new TelemetryFix(
+            reader.GetString(2),
+            reader.GetFieldValue<DateTimeOffset>(3),
+            new GeoPoint(reader.GetDouble(4), reader.GetDouble(5)),
+            new EventMetadata(reader.GetString(18), reader.GetInt64(19), reader.GetFieldValue<DateTimeOffset>(20), reader.NullableString(21)),
+            reader.NullableDouble(6),
+            reader.NullableDouble(7),
+            reader.NullableDouble(8),
+            reader.NullableDouble(9),
+            reader.IsDBNull(10) ? null : reader.GetInt64(10),
+            reader.NullableString(11),
+            reader.NullableDouble(12),
+            reader.NullableDouble(13),
+            reader.IsDBNull(14) ? null : reader.GetBoolean(14),
+            (DeviceEvents)reader.GetInt32(15));
+        return new PositionRecord(fix, reader.GetString(0), reader.GetString(1), reader.NullableDouble(16), reader.GetBoolean(17));
+    }
+
+    private static TripRecord ReadTrip(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.NullableString(3),
+        EnumText.Parse<TripStatus>(reader.GetString(4)),
+        reader.GetFieldValue<DateTimeOffset>(5),
+        new GeoPoint(reader.GetDouble(6), reader.GetDouble(7)),
+        reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+        reader.IsDBNull(9) ? null : new GeoPoint(reader.GetDouble(9), reader.GetDouble(10)),
+        reader.GetDouble(11),
+        reader.GetDouble(12),
+        reader.NullableDouble(13));
+
+    private static VehicleState ReadState(NpgsqlDataReader reader) =>
+        PostgresJson.DeserializeState(reader.GetString(1)) with { Version = reader.GetInt64(0) };
+
+    /// <summary>PostgreSQL's timestamptz spans less than DateTimeOffset: open-ended ranges are clamped into it.</summary>
+    private static DateTimeOffset Clamp(DateTimeOffset time) =>
+        time < PostgresLimits.MinTimestamp ? PostgresLimits.MinTimestamp : time > PostgresLimits.MaxTimestamp ? PostgresLimits.MaxTimestamp : time;
+}
+
+internal static class PostgresLimits
+{
+    public static readonly DateTimeOffset MinTimestamp = new(1, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset MaxTimestamp = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
+}

@@ -1,0 +1,186 @@
+using Fleet.Adapters.Tests.Support;
+using Fleet.Core.Alerts;
+using Fleet.Core.Geo;
+using Fleet.Core.Geofencing;
+using Fleet.Core.Ports;
+using Fleet.Core.Registry;
+using Fleet.Core.Settings;
+
+namespace Fleet.Adapters.Tests.Contracts;
+
+/// <summary>
+/// What every fleet directory must do: resolve devices, serve company profiles whose fences follow every change, and
+/// keep each company's vehicles, devices and fences its own. Each test uses companies of its own.
+/// </summary>
+public abstract class FleetConfigurationContract
+{
+    private static readonly GeoPoint Taipei = new(25.0330, 121.5654);
+
+    protected abstract IFleetConfiguration Configuration { get; }
+
+    protected abstract IDeviceRegistry Registry { get; }
+
+    protected abstract ICompanyDirectory Companies { get; }
+
+    private static CancellationToken Token => CancellationToken.None;
+
+    [Fact]
+    public async Task A_device_resolves_to_its_vehicle_with_every_setting()
+    {
+        var company = await NewCompanyAsync();
+        var vehicle = new VehicleProfile(
+            "v-" + company, company, "Reefer 7", VehicleClass.HeavyTruck, SpeedLimitKmh: 80, FuelCapacityLiters: 400,
+            ExpectedReportInterval: TimeSpan.FromSeconds(30), ServiceIntervalKm: 20_000, InitialOdometerKm: 150_000.5);
+        await Configuration.SaveVehicleAsync(vehicle, ["dev-a-" + company, "dev-b-" + company], Token);
+
+        var resolved = await Registry.ResolveAsync(["dev-a-" + company, "dev-b-" + company, "dev-unknown"], Token);
+
+        Assert.Equal(2, resolved.Count);
+        Assert.All(resolved.Values, registration => Assert.Equal(vehicle, registration.Vehicle));
+        Assert.Equal([vehicle], await Configuration.VehiclesOfAsync(company, Token));
+    }
+
+    [Fact]
+    public async Task A_vehicle_saved_again_takes_its_new_settings_and_a_device_moves_within_the_company()
+    {
+        var company = await NewCompanyAsync();
+        var device = "dev-" + company;
+        await Configuration.SaveVehicleAsync(Vehicle("v-1-" + company, company), [device], Token);
+        var renamed = Vehicle("v-1-" + company, company) with { Name = "Renamed", SpeedLimitKmh = 60 };
+        await Configuration.SaveVehicleAsync(renamed, [], Token);
+
+        await Configuration.SaveVehicleAsync(Vehicle("v-2-" + company, company), [device], Token);
+
+        Assert.Equal("v-2-" + company, (await Registry.ResolveAsync([device], Token))[device].VehicleId);
+        Assert.Equal(renamed, (await Configuration.VehiclesOfAsync(company, Token))[0]);
+    }
+
+    [Fact]
+    public async Task Another_companys_vehicle_or_device_cannot_be_taken_over()
+    {
+        var owner = await NewCompanyAsync();
+        var intruder = await NewCompanyAsync();
+        var device = "dev-" + owner;
+        await Configuration.SaveVehicleAsync(Vehicle("v-" + owner, owner), [device], Token);
+
+        await Assert.ThrowsAsync<OwnershipConflictException>(() => Configuration.SaveVehicleAsync(Vehicle("v-" + owner, intruder), [], Token));
+        await Assert.ThrowsAsync<OwnershipConflictException>(() => Configuration.SaveVehicleAsync(Vehicle("v-" + intruder, intruder), [device], Token));
+        await Assert.ThrowsAsync<OwnershipConflictException>(() => Configuration.SaveVehicleAsync(Vehicle("v-x", "c-does-not-exist"), [], Token));
+
+        Assert.Equal(owner, (await Registry.ResolveAsync([device], Token))[device].CompanyId);
+        Assert.Equal("Vehicle", (await Configuration.VehiclesOfAsync(owner, Token))[0].Name);
+    }
+
+    [Fact]
+    public async Task A_company_profile_carries_its_rules_time_zone_and_fences()
+    {
+        var company = "c-" + Guid.NewGuid().ToString("N")[..12];
+        var rules = RuleSettings.Default with { Speeding = new SpeedingSettings { DefaultSpeedLimitKmh = 70 } };
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Taipei");
+        await Configuration.SaveCompanyAsync(new CompanySettings(company, "Formosa Freight", rules, zone), Token);
+        await Configuration.SaveGeofenceAsync(Circle(company, "depot"), Token);
+
+        var profile = (await Companies.GetAsync([company, "c-unknown"], Token)).Values.Single();
+
+        Assert.Equal(("Formosa Freight", rules, zone.Id), (profile.Name, profile.Rules, profile.TimeZone.Id));
+        Assert.Equal(["depot"], profile.Geofences.FindContaining(Taipei).Select(fence => fence.Id));
+    }
+
+    [Fact]
+    public async Task Every_shape_and_option_of_a_fence_round_trips()
+    {
+        var company = await NewCompanyAsync();
+        Geofence[] fences =
+        [
+            Circle(company, "a-circle") with { AlertOn = GeofenceAlertRule.Enter, SpeedLimitKmh = 30, Dwell = TimeSpan.FromMinutes(5), Severity = AlertSeverity.High },
+            new Geofence("b-polygon", company, "Yard", new PolygonShape(
+                [new(25.0, 121.5), new(25.0, 121.6), new(25.1, 121.6), new(25.1, 121.5)],
+                [[new(25.04, 121.54), new(25.04, 121.56), new(25.06, 121.56)]]), GeofenceAlertRule.Exit),
+            new Geofence("c-corridor", company, "Route 1", new CorridorShape([new(25.0, 121.5), new(25.05, 121.55), new(25.1, 121.5)], 150)),
+        ];
+        foreach (var fence in fences)
+        {
+            await Configuration.SaveGeofenceAsync(fence, Token);
+        }
+
+        var stored = await Configuration.GeofencesOfAsync(company, Token);
+
+        Assert.Equal(fences.Select(Describe), stored.Select(Describe));
+        Assert.Equal(Describe(fences[1]), Describe((await Configuration.GeofenceAsync(company, "b-polygon", Token))!));
+    }
+
+    [Fact]
+    public async Task Fence_changes_reach_the_next_profile_read()
+    {
+        var company = await NewCompanyAsync();
+        await Configuration.SaveGeofenceAsync(Circle(company, "depot"), Token);
+        Assert.Single((await ProfileAsync(company)).Geofences.FindContaining(Taipei));
+
+        var moved = Circle(company, "depot") with { Shape = new CircleShape(GeoMath.Offset(Taipei, 5_000, 90), 200) };
+        await Configuration.SaveGeofenceAsync(moved, Token);
+        Assert.Empty((await ProfileAsync(company)).Geofences.FindContaining(Taipei));
+
+        await Configuration.SaveGeofenceAsync(Circle(company, "second"), Token);
+        Assert.True(await Configuration.DeleteGeofenceAsync(company, "second", Token));
+        Assert.Empty((await ProfileAsync(company)).Geofences.FindContaining(Taipei));
+        Assert.False(await Configuration.DeleteGeofenceAsync(company, "second", Token));
+    }
+
+    [Fact]
+    public async Task Fence_ids_are_per_company_and_one_company_never_sees_anothers()
+    {
+        var company = await NewCompanyAsync();
+        var other = await NewCompanyAsync();
+        await Configuration.SaveGeofenceAsync(Circle(company, "depot") with { Name = "Ours" }, Token);
+
+        await Configuration.SaveGeofenceAsync(Circle(other, "depot") with { Name = "Theirs" }, Token);
+        Assert.False(await Configuration.DeleteGeofenceAsync(other, "missing", Token));
+
+        Assert.Equal("Ours", (await Configuration.GeofenceAsync(company, "depot", Token))!.Name);
+        Assert.Equal(["Theirs"], (await Configuration.GeofencesOfAsync(other, Token)).Select(fence => fence.Name));
+        Assert.Null(await Configuration.GeofenceAsync(NewCompanyId(), "depot", Token));
+        await Assert.ThrowsAsync<OwnershipConflictException>(() => Configuration.SaveGeofenceAsync(Circle("c-does-not-exist", "depot"), Token));
+    }
+
+    private async Task<CompanyProfile> ProfileAsync(string company) => (await Companies.GetAsync([company], Token))[company];
+
+    private async Task<string> NewCompanyAsync()
+    {
+        var company = NewCompanyId();
+        await Configuration.SaveCompanyAsync(new CompanySettings(company, company, RuleSettings.Default, TimeZoneInfo.Utc), Token);
+        return company;
+    }
+
+    private static string NewCompanyId() => "c-" + Guid.NewGuid().ToString("N")[..12];
+
+    private static VehicleProfile Vehicle(string vehicleId, string companyId) => new(vehicleId, companyId, "Vehicle");
+
+    private static Geofence Circle(string company, string id) => new(id, company, "Depot " + id, new CircleShape(Taipei, 300));
+
+    /// <summary>Shapes are classes without value equality; their GeoJSON and sizes describe them completely.</summary>
+    private static string Describe(Geofence fence) =>
+        $"{fence with { Shape = null! }} {GeoJsonGeometry.Write(fence.Shape)} " +
+        $"{GeoJsonGeometry.RadiusMetersOf(fence.Shape)} {GeoJsonGeometry.HalfWidthMetersOf(fence.Shape)}";
+}
+
+public sealed class InMemoryFleetConfigurationContract : FleetConfigurationContract
+{
+    private readonly InMemory.InMemoryFleetDirectory _directory = new();
+
+    protected override IFleetConfiguration Configuration => _directory;
+
+    protected override IDeviceRegistry Registry => _directory;
+
+    protected override ICompanyDirectory Companies => _directory;
+}
+
+public sealed class PostgresFleetConfigurationContract(PostgresDatabase database) : FleetConfigurationContract, IClassFixture<PostgresDatabase>
+{
+    private readonly Postgres.PostgresFleetDirectory _directory = new(database.DataSource, database.Retry);
+
+    protected override IFleetConfiguration Configuration => _directory;
+
+    protected override IDeviceRegistry Registry => _directory;
+
+    protected override ICompanyDirectory Companies => _directory;
+}
