@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The one test command (README and .ci/run call it): builds everything in Release, runs every test project, prints
+# The one test command (README and .ci/run call it): builds everything in Release, installs (when missing) and starts
+# PostgreSQL and Azurite on loopback for the integration tests, runs every test project, stops the servers, prints
 # "N passed, N failed, N skipped" whatever happens, and exits non-zero on any failure.
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
+source tests/servers.sh
 results=$(mktemp -d)
 status=0
 summary_printed=false
@@ -24,6 +26,11 @@ count() {
   echo "$total"
 }
 
+finish() {
+  stop_servers
+  summarise
+}
+
 summarise() {
   if [ "$summary_printed" = false ]; then
     summary_printed=true
@@ -32,12 +39,19 @@ summarise() {
   fi
   rm -rf "$results"
 }
-trap summarise EXIT
+trap finish EXIT
 
 echo "== build (Release)"
 if ! dotnet build FleetFunctions.sln -c Release --nologo -v quiet -clp:ErrorsOnly; then
   echo "FAILED: the build" >&2
   exit 1
+fi
+
+echo "== servers (PostgreSQL, Azurite)"
+if ! start_servers; then
+  # The integration tests then fail too (they never skip), but the cause is said here first.
+  echo "FAILED: could not start PostgreSQL and Azurite" >&2
+  status=1
 fi
 
 for project in tests/*/*.Tests.csproj; do

@@ -1,0 +1,222 @@
+using System.Net;
+using Azure;
+using Fleet.Core.Alerts;
+using Fleet.Core.Ports;
+
+namespace Fleet.Adapters.Tables;
+
+/// <summary>
+/// Alerts in Table Storage (see <see cref="AlertEntity"/> for the layout); the table is created at first use.
+/// A final version is merged in without the Read flag, so a replay never marks a read alert unread; a version that is
+/// not final is only ever inserted, so it never replaces anything, least of all a final version.
+/// </summary>
+public sealed class TableAlertStore : IAlertStore
+{
+    // Marking read only races with replays rewriting the same alert, so a few rounds are plenty; past them the 412 surfaces.
+    private const int MaxMarkReadAttempts = 5;
+
+    private static readonly string[] KeysOnly = ["PartitionKey", "RowKey"];
+
+    private readonly TableClient _table;
+    private readonly int _maxConcurrentRequests;
+    private readonly SemaphoreSlim _creating = new(1, 1);
+    private volatile bool _created;
+
+    public TableAlertStore(TableServiceClient service, TableAlertStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentRequests, 1);
+        _table = service.GetTableClient(options.TableName);
+        _maxConcurrentRequests = options.MaxConcurrentRequests;
+    }
+
+    public async Task UpsertAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alerts);
+        if (alerts.Count == 0)
+        {
+            return;
+        }
+
+        var table = await TableAsync(cancellationToken);
+
+        // Versions of one alert are written in the order given, so the last one wins as it would one at a time.
+        var versionsByAlert = alerts.GroupBy(alert => (alert.CompanyId, alert.Id));
+        await Parallel.ForEachAsync(versionsByAlert, Options(cancellationToken), async (versions, token) =>
+        {
+            foreach (var alert in versions)
+            {
+                await WriteAsync(table, alert, token);
+            }
+        });
+    }
+
+    public async Task<IReadOnlyList<StoredAlert>> ListAsync(string companyId, AlertQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(companyId);
+        ArgumentNullException.ThrowIfNull(query);
+        var limit = Math.Min(query.Limit, AlertQuery.MaxLimit);
+        if (limit <= 0)
+        {
+            return [];
+        }
+
+        var table = await TableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {companyId} and ExpiresAt gt {query.Now}");
+        var listed = new List<StoredAlert>(limit);
+        await foreach (var entity in table.QueryAsync(filter, maxPerPage: limit, cancellationToken: cancellationToken))
+        {
+            var stored = AlertEntity.ToStoredAlert(entity);
+
+            // Filtered here, not with "Read ne true": the service leaves out entities that lack the property, and
+            // alerts nobody marked have none.
+            if (query.UnreadOnly && stored.Read)
+            {
+                continue;
+            }
+
+            listed.Add(stored);
+            if (listed.Count == limit)
+            {
+                break;
+            }
+        }
+
+        return listed;
+    }
+
+    public async Task<StoredAlert?> GetAsync(string companyId, string alertId, CancellationToken cancellationToken)
+    {
+        var entity = await FindAsync(companyId, alertId, select: null, cancellationToken);
+        return entity is null ? null : AlertEntity.ToStoredAlert(entity);
+    }
+
+    public async Task<bool> MarkReadAsync(string companyId, string alertId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var found = await FindAsync(companyId, alertId, KeysOnly, cancellationToken);
+            if (found is null)
+            {
+                return false;
+            }
+
+            var mark = new TableEntity(found.PartitionKey, found.RowKey) { [AlertEntity.Read] = true };
+            try
+            {
+                await _table.UpdateEntityAsync(mark, found.ETag, TableUpdateMode.Merge, cancellationToken);
+                return true;
+            }
+            catch (TableRequestFailedException exception) when (exception.Status == (int)HttpStatusCode.NotFound)
+            {
+                // Deleted since it was found.
+                return false;
+            }
+            catch (TableRequestFailedException exception) when (exception.Status == (int)HttpStatusCode.PreconditionFailed &&
+                attempt < MaxMarkReadAttempts)
+            {
+                // Rewritten since it was found (a replay): find it again and mark the current version.
+            }
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string companyId, string alertId, CancellationToken cancellationToken)
+    {
+        var found = await FindAsync(companyId, alertId, KeysOnly, cancellationToken);
+        return found is not null && await _table.DeleteEntityAsync(found.PartitionKey, found.RowKey, ETag.All, cancellationToken);
+    }
+
+    public async Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"ExpiresAt le {now}");
+        var deleted = 0;
+
+        // Deleting behind the query is safe: its continuation is a key position, not an offset.
+        await foreach (var page in table.QueryPagesAsync(filter, select: [AlertEntity.ExpiresAt], cancellationToken: cancellationToken))
+        {
+            // Checked again here because Azurite compares datetimes to the millisecond only, which would sweep alerts
+            // that expire within the millisecond after now.
+            var expired = page.Entities.Where(entity => entity.GetDateTimeOffset(AlertEntity.ExpiresAt) <= now);
+            await Parallel.ForEachAsync(expired, Options(cancellationToken), async (entity, token) =>
+            {
+                if (await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, token))
+                {
+                    Interlocked.Increment(ref deleted);
+                }
+            });
+        }
+
+        return deleted;
+    }
+
+    private static async Task WriteAsync(TableClient table, Alert alert, CancellationToken cancellationToken)
+    {
+        var entity = AlertEntity.From(alert);
+        if (alert.Final)
+        {
+            await table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
+            return;
+        }
+
+        try
+        {
+            await table.AddEntityAsync(entity, cancellationToken);
+        }
+        catch (TableRequestFailedException exception) when (exception.ErrorCode == TableErrorCode.EntityAlreadyExists)
+        {
+            // Already stored: either this opening version (a replay, or our own retried insert) or a later final one,
+            // which an opening version must not replace.
+        }
+    }
+
+    /// <summary>
+    /// The alert's entity in the company's partition. Its RowKey also holds the event time, which the id alone does not
+    /// give, so this filters on the AlertId property.
+    /// </summary>
+    private async Task<TableEntity?> FindAsync(
+        string companyId, string alertId, IEnumerable<string>? select, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(companyId);
+        ArgumentNullException.ThrowIfNull(alertId);
+        var table = await TableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {companyId} and AlertId eq {alertId}");
+        await foreach (var entity in table.QueryAsync(filter, maxPerPage: 1, select, cancellationToken))
+        {
+            return entity;
+        }
+
+        return null;
+    }
+
+    private ParallelOptions Options(CancellationToken cancellationToken) => new()
+    {
+        MaxDegreeOfParallelism = _maxConcurrentRequests,
+        CancellationToken = cancellationToken,
+    };
+
+    private async ValueTask<TableClient> TableAsync(CancellationToken cancellationToken)
+    {
+        if (_created)
+        {
+            return _table;
+        }
+
+        await _creating.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_created)
+            {
+                await _table.CreateIfNotExistsAsync(cancellationToken);
+                _created = true;
+            }
+
+            return _table;
+        }
+        finally
+        {
+            _creating.Release();
+        }
+    }
+}

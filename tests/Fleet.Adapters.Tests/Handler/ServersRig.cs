@@ -1,0 +1,165 @@
+using System.Text;
+using System.Text.Json;
+using Fleet.Adapters.InMemory;
+using Fleet.Adapters.Postgres;
+using Fleet.Adapters.Tables;
+using Fleet.Adapters.Tests.Support;
+using Fleet.Core.Geo;
+using Fleet.Core.Geofencing;
+using Fleet.Core.Ports;
+using Fleet.Core.Processing;
+using Fleet.Core.Registry;
+using Fleet.Core.Settings;
+using Fleet.Core.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace Fleet.Adapters.Tests.Handler;
+
+/// <summary>
+/// The batch handler composed as a Function instance composes it: PostgreSQL for configuration, state and history,
+/// Table Storage (Azurite) for alerts. Every rig has a database and an alert table of its own.
+/// </summary>
+internal sealed class ServersRig : IAsyncDisposable
+{
+    public const string CompanyId = "c-1";
+    public static readonly string[] Devices = ["dev-1", "dev-2", "dev-3"];
+    public static readonly Geofence Yard = new("g-yard", CompanyId, "Yard", new CircleShape(GeoMath.Offset(FixStream.Origin, 1_000, 90), 250));
+
+    private readonly string _alertTable = AzuriteTables.NewTableName();
+
+    private ServersRig(PostgresDatabase database, RecordingLogger<PostgresRetry> retryLog)
+    {
+        Database = database;
+        RetryLog = retryLog;
+        var retry = new PostgresRetry(retryLog);
+        Directory = new PostgresFleetDirectory(database.DataSource, retry);
+        Store = new PostgresTelemetryStore(database.DataSource, retry);
+        Alerts = new TableAlertStore(AzuriteTables.CreateServiceClient(), new TableAlertStoreOptions { TableName = _alertTable });
+    }
+
+    public PostgresDatabase Database { get; }
+
+    public RecordingLogger<PostgresRetry> RetryLog { get; }
+
+    public PostgresFleetDirectory Directory { get; }
+
+    public PostgresTelemetryStore Store { get; }
+
+    public TableAlertStore Alerts { get; }
+
+    public static async Task<ServersRig> StartAsync()
+    {
+        var database = new PostgresDatabase();
+        await database.InitializeAsync();
+        var rig = new ServersRig(database, new RecordingLogger<PostgresRetry>());
+        await rig.Directory.SaveCompanyAsync(new CompanySettings(CompanyId, "Formosa Freight", RuleSettings.Default, TimeZoneInfo.Utc), CancellationToken.None);
+        foreach (var device in Devices)
+        {
+            await rig.Directory.SaveVehicleAsync(TestFleet.Vehicle(FleetHarness.VehicleOf(device), CompanyId), [device], CancellationToken.None);
+        }
+
+        await rig.Directory.SaveGeofenceAsync(Yard, CancellationToken.None);
+        return rig;
+    }
+
+    /// <summary>A handler over the rig's stores, with the telemetry store optionally wrapped (to inject failures).</summary>
+    public TelemetryBatchHandler Handler(Func<ITelemetryStore, ITelemetryStore>? wrapStore = null) => new(
+        Directory,
+        Directory,
+        Store,
+        Alerts,
+        wrapStore is null ? Store : wrapStore(Store),
+        new RecordingPublisher(),
+        new InMemoryVehicleFollowers(),
+        new FrozenClock(FixStream.Start.AddHours(1)));
+
+    /// <summary>
+    /// Every durable row and alert entity as text, in key order, without the columns the servers stamp with their own
+    /// clock: two rigs that saw the same events compare equal.
+    /// </summary>
+    public async Task<string> DumpAsync()
+    {
+        var dump = new StringBuilder();
+        foreach (var (table, order, clockColumn) in new[]
+        {
+            ("vehicle_state", "vehicle_id", "updated_at"),
+            ("positions", "vehicle_id, fix_time", null),
+            ("trips", "trip_id", null),
+            ("company_daily_stats", "company_id, day, vehicle_id", null),
+            ("dead_letters", "partition_id, sequence_number, enqueued_time", "stored_at"),
+            ("company_sequences", "company_id", null),
+        })
+        {
+            var row = clockColumn is null ? "to_jsonb(t)" : $"to_jsonb(t) - '{clockColumn}'";
+            await using var command = Database.DataSource.CreateCommand($"SELECT {row}::text FROM {table} t ORDER BY {order}");
+            await using var reader = await command.ExecuteReaderAsync();
+            dump.Append(table).Append('\n');
+            while (await reader.ReadAsync())
+            {
+                dump.Append(reader.GetString(0)).Append('\n');
+            }
+        }
+
+        dump.Append("alerts\n");
+        await foreach (var entity in AzuriteTables.CreateServiceClient().GetTableClient(_alertTable).QueryAsync())
+        {
+            var properties = entity.Properties.OrderBy(property => property.Key, StringComparer.Ordinal)
+                .ToDictionary(property => property.Key, property => property.Value is byte[] bytes ? Convert.ToHexString(bytes) : property.Value);
+            dump.Append(entity.PartitionKey).Append(' ').Append(entity.RowKey).Append(' ').Append(JsonSerializer.Serialize(properties)).Append('\n');
+        }
+
+        return dump.ToString();
+    }
+
+    // The alert table is left to Azurite, which tests/run.sh starts in a throwaway directory.
+    public async ValueTask DisposeAsync() => await Database.DisposeAsync();
+}
+
+/// <summary>Fails on purpose just before or just after the real commit, as a crashed or timed-out instance would.</summary>
+internal sealed class FailingTelemetryStore(ITelemetryStore inner) : ITelemetryStore
+{
+    public bool FailBeforeCommit { get; set; }
+
+    public bool FailAfterCommit { get; set; }
+
+    public async Task<CommitResult> CommitAsync(TelemetryCommit commit, CancellationToken cancellationToken)
+    {
+        if (FailBeforeCommit)
+        {
+            throw new IOException("Injected failure before the commit.");
+        }
+
+        var result = await inner.CommitAsync(commit, cancellationToken);
+        return FailAfterCommit ? throw new IOException("Injected failure after the commit.") : result;
+    }
+}
+
+/// <summary>Keeps what was logged, to see that a failure was met and retried rather than never happening.</summary>
+internal sealed class RecordingLogger<T> : ILogger<T>
+{
+    private readonly List<(LogLevel Level, string Message, Exception? Exception)> _entries = [];
+
+    public IReadOnlyList<(LogLevel Level, string Message, Exception? Exception)> Entries
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return [.. _entries];
+            }
+        }
+    }
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        lock (_entries)
+        {
+            _entries.Add((logLevel, formatter(state, exception), exception));
+        }
+    }
+}
