@@ -61,9 +61,12 @@ start_postgres() {
     cat "$SERVERS_DIR/initdb.log" >&2
     return 1
   }
-  # The tests' data is throwaway: durability settings that cost time buy nothing here.
+  # The tests' data is throwaway: durability settings that cost time buy nothing there. Benchmarks can ask for the
+  # server's defaults (FLEET_POSTGRES_DURABLE=1), which flush every commit to disk as production does.
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  if [ "${FLEET_POSTGRES_DURABLE:-0}" = 1 ]; then durability=""; fi
   "${run_as[@]}" "$PG_BIN/pg_ctl" -D "$data" -l "$SERVERS_DIR/postgres.log" -w -t 60 \
-    -o "-k $socket -p $port -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-k $socket -p $port -h 127.0.0.1 $durability -c max_connections=200" \
     start >/dev/null || {
     cat "$SERVERS_DIR/postgres.log" >&2
     return 1

@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Transient database failure in {Operation}, attempt {Attempt} of {MaxAttempts}; retrying in {DelayMilliseconds} ms")]
     public static partial void TransientDatabaseFailure(ILogger logger, Exception exception, string operation, int attempt, int maxAttempts, double delayMilliseconds);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "A live position was already stored in {Table} (was a vehicle state reset?); writing the batch again with every position checked")]
+    public static partial void LivePositionAlreadyStored(ILogger logger, string? table);
 }

@@ -1,17 +1,32 @@
 using Fleet.Core.Ports;
 using Fleet.Core.State;
+using Fleet.Core.Telemetry;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Fleet.Adapters.Postgres;
 
 /// <summary>
-/// A batch's writes as column arrays, bound to <c>unnest</c> so each table takes one statement whatever the batch size.
-/// The statements run in one round trip, in an order that keeps concurrent writers from deadlocking: vehicle rows are
-/// locked first, in vehicle id order, and statistics rows are written in key order.
+/// A batch's writes, in bulk whatever the batch size: live positions by binary COPY, everything else as column arrays
+/// bound to <c>unnest</c>, one statement per table. They run in three round trips, in an order that keeps concurrent
+/// writers from deadlocking: vehicle rows are locked first, in vehicle id order, and statistics rows in key order.
 /// </summary>
+/// <remarks>
+/// A live position is newer than its vehicle's watermark, and every stored position of the vehicle is at or before
+/// the watermark (they were written with it), so a live position cannot exist yet: it is copied without a conflict
+/// check, which is what makes COPY usable. Only the state guard makes that true, so the COPY runs after the states are
+/// written. Should the invariant ever fail (a state reset by hand), the COPY hits the key and the caller builds the
+/// batch again with <c>copyLivePositions: false</c>, which checks every position.
+/// </remarks>
 internal sealed class CommitBatch
 {
+    public const string PositionColumns =
+        "vehicle_id, company_id, device_id, fix_time, latitude, longitude, speed_kmh, heading_degrees, accuracy_meters, altitude_meters, " +
+        "device_sequence, driver_id, device_odometer_km, fuel_level_percent, ignition, device_events, odometer_km, is_late, " +
+        "partition_id, sequence_number, enqueued_time, publisher";
+
+    private const string CopyPositions = $"COPY positions ({PositionColumns}) FROM STDIN (FORMAT BINARY)";
+
     private const string LockStates = """
         SELECT vehicle_id FROM vehicle_state WHERE vehicle_id = ANY(@ids) ORDER BY vehicle_id FOR UPDATE
         """;
@@ -37,10 +52,8 @@ internal sealed class CommitBatch
         RETURNING vehicle_id AS written_vehicle_id
         """;
 
-    private const string InsertPositions = """
-        INSERT INTO positions (vehicle_id, company_id, device_id, fix_time, latitude, longitude, speed_kmh, heading_degrees, accuracy_meters,
-            altitude_meters, device_sequence, driver_id, device_odometer_km, fuel_level_percent, ignition, device_events, odometer_km, is_late,
-            partition_id, sequence_number, enqueued_time, publisher)
+    private const string InsertPositions = $"""
+        INSERT INTO positions ({PositionColumns})
         SELECT * FROM unnest(@vehicles, @companies, @devices, @times, @latitudes, @longitudes, @speeds, @headings, @accuracies, @altitudes,
             @device_sequences, @drivers, @device_odometers, @fuel_levels, @ignitions, @events, @odometers, @late, @partitions, @sequences,
             @enqueued, @publishers)
@@ -87,14 +100,16 @@ internal sealed class CommitBatch
         RETURNING s.company_id AS sequenced_company_id, s.last_seq
         """;
 
+    private readonly List<(string Sql, NpgsqlParameter[] Parameters)> _stateStatements = [];
     private readonly List<(string Sql, NpgsqlParameter[] Parameters)> _statements = [];
+    private readonly List<PositionRecord> _copiedPositions = [];
 
     private CommitBatch(IReadOnlyList<string> vehicleIds) => VehicleIds = vehicleIds;
 
     /// <summary>The vehicles whose states the batch writes: any of them not written means a concurrent writer won.</summary>
     public IReadOnlyList<string> VehicleIds { get; }
 
-    public static CommitBatch For(TelemetryCommit commit)
+    public static CommitBatch For(TelemetryCommit commit, bool copyLivePositions)
     {
         var states = commit.States.OrderBy(state => state.VehicleId, StringComparer.Ordinal).ToList();
         var batch = new CommitBatch([.. states.Select(state => state.VehicleId)]);
@@ -103,9 +118,15 @@ internal sealed class CommitBatch
             batch.AddStates(states);
         }
 
-        if (commit.Positions.Count > 0)
+        var checkedPositions = copyLivePositions ? commit.Positions.Where(position => position.IsLate).ToList() : commit.Positions;
+        if (copyLivePositions)
         {
-            batch.AddPositions(commit);
+            batch._copiedPositions.AddRange(commit.Positions.Where(position => !position.IsLate));
+        }
+
+        if (checkedPositions.Count > 0)
+        {
+            batch.AddPositions(checkedPositions);
         }
 
         if (commit.Trips.Count > 0)
@@ -135,11 +156,126 @@ internal sealed class CommitBatch
         return batch;
     }
 
-    /// <summary>The statements on a connection; parameters are copied, so a retry can build the batch again.</summary>
-    public NpgsqlBatch ToBatch(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    /// <summary>Locks and writes the states; returns the vehicles whose states were written.</summary>
+    public async Task<HashSet<string>> WriteStatesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        if (_stateStatements.Count == 0)
+        {
+            return written;
+        }
+
+        await using var batch = ToBatch(_stateStatements, connection, transaction);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        do
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (reader.GetName(0) == "written_vehicle_id")
+                {
+                    written.Add(reader.GetString(0));
+                }
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken));
+
+        return written;
+    }
+
+    public async Task CopyLivePositionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (_copiedPositions.Count == 0)
+        {
+            return;
+        }
+
+        await using var importer = await connection.BeginBinaryImportAsync(CopyPositions, cancellationToken);
+        foreach (var position in _copiedPositions)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(position.VehicleId, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(position.CompanyId, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(position.DeviceId, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(position.FixTime.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await importer.WriteAsync(position.Position.Latitude, NpgsqlDbType.Double, cancellationToken);
+            await importer.WriteAsync(position.Position.Longitude, NpgsqlDbType.Double, cancellationToken);
+            await WriteAsync(importer, position.SpeedKmh, NpgsqlDbType.Double, cancellationToken);
+            await WriteAsync(importer, position.HeadingDegrees, NpgsqlDbType.Double, cancellationToken);
+            await WriteAsync(importer, position.AccuracyMeters, NpgsqlDbType.Double, cancellationToken);
+            await WriteAsync(importer, position.AltitudeMeters, NpgsqlDbType.Double, cancellationToken);
+            await WriteAsync(importer, position.Fix.DeviceSequence, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteAsync(importer, position.DriverId, NpgsqlDbType.Text, cancellationToken);
+            await WriteAsync(importer, position.Fix.DeviceOdometerKm, NpgsqlDbType.Double, cancellationToken);
+            await WriteAsync(importer, position.FuelLevelPercent, NpgsqlDbType.Double, cancellationToken);
+            await WriteAsync(importer, position.Ignition, NpgsqlDbType.Boolean, cancellationToken);
+            await importer.WriteAsync((int)position.Fix.Events, NpgsqlDbType.Integer, cancellationToken);
+            await WriteAsync(importer, position.OdometerKm, NpgsqlDbType.Double, cancellationToken);
+            await importer.WriteAsync(position.IsLate, NpgsqlDbType.Boolean, cancellationToken);
+            await importer.WriteAsync(position.PartitionId, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(position.SequenceNumber, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(position.Fix.Source.EnqueuedTime.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await WriteAsync(importer, position.Fix.Source.Publisher, NpgsqlDbType.Text, cancellationToken);
+        }
+
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>Writes everything else; returns each company's newest sequence number after allocation.</summary>
+    public async Task<Dictionary<string, long>> WriteRestAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var lastSequences = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (_statements.Count == 0)
+        {
+            return lastSequences;
+        }
+
+        await using var batch = ToBatch(_statements, connection, transaction);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        do
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (reader.GetName(0) == "sequenced_company_id")
+                {
+                    lastSequences[reader.GetString(0)] = reader.GetInt64(1);
+                }
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken));
+
+        return lastSequences;
+    }
+
+    private static async Task WriteAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        where T : struct
+    {
+        if (value is { } present)
+        {
+            await importer.WriteAsync(present, type, cancellationToken);
+        }
+        else
+        {
+            await importer.WriteNullAsync(cancellationToken);
+        }
+    }
+
+    private static async Task WriteAsync(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken cancellationToken)
+    {
+        if (value is null)
+        {
+            await importer.WriteNullAsync(cancellationToken);
+        }
+        else
+        {
+            await importer.WriteAsync(value, type, cancellationToken);
+        }
+    }
+
+    /// <summary>Statements on a connection; parameters are copied, so a retry can run the same batch again.</summary>
+    private static NpgsqlBatch ToBatch(List<(string Sql, NpgsqlParameter[] Parameters)> statements, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
         var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var (sql, parameters) in _statements)
+        foreach (var (sql, parameters) in statements)
         {
             var command = new NpgsqlBatchCommand(sql);
             foreach (var parameter in parameters)
@@ -167,14 +303,13 @@ internal sealed class CommitBatch
             Array("longitudes", NpgsqlDbType.Double, states.Select(state => state.LastFix?.Position.Longitude)),
             Array("states", NpgsqlDbType.Json, states.Select(PostgresJson.Serialize)),
         ];
-        Add(LockStates, columns[0]);
-        Add(UpdateStates, columns);
-        Add(InsertStates, columns);
+        _stateStatements.Add((LockStates, [columns[0]]));
+        _stateStatements.Add((UpdateStates, columns));
+        _stateStatements.Add((InsertStates, columns));
     }
 
-    private void AddPositions(TelemetryCommit commit)
+    private void AddPositions(IReadOnlyList<PositionRecord> positions)
     {
-        var positions = commit.Positions;
         Add(
             InsertPositions,
             Array("vehicles", NpgsqlDbType.Text, positions.Select(position => position.VehicleId)),

@@ -4,17 +4,18 @@ using Fleet.Core.Ports;
 using Fleet.Core.State;
 using Fleet.Core.Telemetry;
 using Fleet.Core.Trips;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Fleet.Adapters.Postgres;
 
 /// <summary>
-/// History, trips, daily statistics, dead letters and vehicle states in PostgreSQL. A batch is one transaction sent in
-/// one round trip: rows in bulk through arrays (never a statement per event), first write wins for positions and dead
-/// letters, statistics added to, states written only where their version is still the one the batch read.
+/// History, trips, daily statistics, dead letters and vehicle states in PostgreSQL. A batch is one transaction of three
+/// round trips (<see cref="CommitBatch"/>): rows in bulk, never a statement per event; first write wins for positions
+/// and dead letters, statistics added to, states written only where their version is still the one the batch read.
 /// </summary>
-public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, PostgresRetry retry) : IVehicleStateStore, ITelemetryStore, IFleetHistory
+public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, PostgresRetry retry, ILogger<PostgresTelemetryStore> logger) : IVehicleStateStore, ITelemetryStore, IFleetHistory
 {
     public Task<IReadOnlyDictionary<string, VehicleState>> LoadAsync(IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken)
     {
@@ -40,49 +41,38 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, Postgres
         }, cancellationToken);
     }
 
-    public Task<CommitResult> CommitAsync(TelemetryCommit commit, CancellationToken cancellationToken)
+    public async Task<CommitResult> CommitAsync(TelemetryCommit commit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commit);
-
-        // Built once: a retry sends the same statements again, and the whole transaction is idempotent.
-        var batch = CommitBatch.For(commit);
-        return retry.ExecuteAsync("commit a batch", token => CommitOnceAsync(batch, token), cancellationToken);
+        try
+        {
+            // Built once: a retry sends the same writes again, and the whole transaction is idempotent.
+            var batch = CommitBatch.For(commit, copyLivePositions: true);
+            return await retry.ExecuteAsync("commit a batch", token => CommitOnceAsync(batch, token), cancellationToken);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Only the copy of live positions writes without a conflict check (see CommitBatch).
+            Log.LivePositionAlreadyStored(logger, exception.TableName);
+            var batch = CommitBatch.For(commit, copyLivePositions: false);
+            return await retry.ExecuteAsync("commit a batch, checking every position", token => CommitOnceAsync(batch, token), cancellationToken);
+        }
     }
 
-    private async Task<CommitResult> CommitOnceAsync(CommitBatch commit, CancellationToken cancellationToken)
+    private async Task<CommitResult> CommitOnceAsync(CommitBatch batch, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = commit.ToBatch(connection, transaction);
-        var written = new HashSet<string>(StringComparer.Ordinal);
-        var lastSequences = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
-        {
-            // Results in statement order: the lock, updated states, inserted states, then the sequence numbers.
-            do
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    if (reader.GetName(0) == "written_vehicle_id")
-                    {
-                        written.Add(reader.GetString(0));
-                    }
-                    else if (reader.GetName(0) == "sequenced_company_id")
-                    {
-                        lastSequences[reader.GetString(0)] = reader.GetInt64(1);
-                    }
-                }
-            }
-            while (await reader.NextResultAsync(cancellationToken));
-        }
-
-        var conflicts = commit.VehicleIds.Where(vehicleId => !written.Contains(vehicleId)).ToList();
+        var written = await batch.WriteStatesAsync(connection, transaction, cancellationToken);
+        var conflicts = batch.VehicleIds.Where(vehicleId => !written.Contains(vehicleId)).ToList();
         if (conflicts.Count > 0)
         {
             await transaction.RollbackAsync(cancellationToken);
             return CommitResult.Conflict(conflicts);
         }
 
+        await batch.CopyLivePositionsAsync(connection, cancellationToken);
+        var lastSequences = await batch.WriteRestAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return CommitResult.Success(lastSequences);
     }
@@ -104,7 +94,7 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, Postgres
             retry,
             "read positions",
             $"""
-            SELECT {PositionColumns} FROM positions
+            SELECT {CommitBatch.PositionColumns} FROM positions
             WHERE vehicle_id = @vehicle AND company_id = @company AND fix_time >= @from AND fix_time < @to AND fix_time > @after
             ORDER BY fix_time
             LIMIT @limit
@@ -217,11 +207,6 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, Postgres
                 reader.GetFieldValue<byte[]>(9),
                 reader.GetInt32(10)),
             cancellationToken);
-
-    private const string PositionColumns =
-        "vehicle_id, company_id, device_id, fix_time, latitude, longitude, speed_kmh, heading_degrees, accuracy_meters, altitude_meters, " +
-        "device_sequence, driver_id, device_odometer_km, fuel_level_percent, ignition, device_events, odometer_km, is_late, " +
-        "partition_id, sequence_number, enqueued_time, publisher";
 
     private const string TripColumns =
         "trip_id, vehicle_id, company_id, driver_id, status, start_time, start_latitude, start_longitude, end_time, end_latitude, " +

@@ -302,7 +302,8 @@ public sealed class InMemoryTelemetryStoreContract : TelemetryStoreContract
 
 public sealed class PostgresTelemetryStoreContract(PostgresDatabase database) : TelemetryStoreContract, IClassFixture<PostgresDatabase>
 {
-    private readonly Postgres.PostgresTelemetryStore _store = new(database.DataSource, database.Retry);
+    private readonly Postgres.PostgresTelemetryStore _store = new(
+        database.DataSource, database.Retry, Microsoft.Extensions.Logging.Abstractions.NullLogger<Postgres.PostgresTelemetryStore>.Instance);
 
     protected override IVehicleStateStore States => _store;
 

@@ -12,6 +12,7 @@ using Fleet.Core.Registry;
 using Fleet.Core.Settings;
 using Fleet.Core.Tests.Support;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fleet.Adapters.Tests.Handler;
 
@@ -33,7 +34,7 @@ internal sealed class ServersRig : IAsyncDisposable
         RetryLog = retryLog;
         var retry = new PostgresRetry(retryLog);
         Directory = new PostgresFleetDirectory(database.DataSource, retry);
-        Store = new PostgresTelemetryStore(database.DataSource, retry);
+        Store = new PostgresTelemetryStore(database.DataSource, retry, NullLogger<PostgresTelemetryStore>.Instance);
         Alerts = new TableAlertStore(AzuriteTables.CreateServiceClient(), new TableAlertStoreOptions { TableName = _alertTable });
     }
 
