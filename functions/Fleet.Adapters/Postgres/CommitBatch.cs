@@ -160,25 +160,7 @@ internal sealed class CommitBatch
     public async Task<HashSet<string>> WriteStatesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var written = new HashSet<string>(StringComparer.Ordinal);
-        if (_stateStatements.Count == 0)
-        {
-            return written;
-        }
-
-        await using var batch = ToBatch(_stateStatements, connection, transaction);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        do
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                if (reader.GetName(0) == "written_vehicle_id")
-                {
-                    written.Add(reader.GetString(0));
-                }
-            }
-        }
-        while (await reader.NextResultAsync(cancellationToken));
-
+        await ExecuteAsync(_stateStatements, "written_vehicle_id", reader => written.Add(reader.GetString(0)), connection, transaction, cancellationToken);
         return written;
     }
 
@@ -224,26 +206,38 @@ internal sealed class CommitBatch
     public async Task<Dictionary<string, long>> WriteRestAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var lastSequences = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (_statements.Count == 0)
+        await ExecuteAsync(
+            _statements, "sequenced_company_id", reader => lastSequences[reader.GetString(0)] = reader.GetInt64(1), connection, transaction, cancellationToken);
+        return lastSequences;
+    }
+
+    /// <summary>Runs the statements as one batch and hands over the rows of those whose first column is the one named.</summary>
+    private static async Task ExecuteAsync(
+        List<(string Sql, NpgsqlParameter[] Parameters)> statements,
+        string firstColumn,
+        Action<NpgsqlDataReader> onRow,
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        CancellationToken cancellationToken)
+    {
+        if (statements.Count == 0)
         {
-            return lastSequences;
+            return;
         }
 
-        await using var batch = ToBatch(_statements, connection, transaction);
+        await using var batch = ToBatch(statements, connection, transaction);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         do
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                if (reader.GetName(0) == "sequenced_company_id")
+                if (reader.GetName(0) == firstColumn)
                 {
-                    lastSequences[reader.GetString(0)] = reader.GetInt64(1);
+                    onRow(reader);
                 }
             }
         }
         while (await reader.NextResultAsync(cancellationToken));
-
-        return lastSequences;
     }
 
     private static async Task WriteAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
