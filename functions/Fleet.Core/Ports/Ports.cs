@@ -126,6 +126,17 @@ public interface IRealtimePublisher
 }
 
 /// <summary>
+/// Group membership of users, as Azure SignalR Service keeps it: a message to a group reaches every connection of its
+/// users, including connections opened after the user joined, so a join made at negotiate cannot race the first messages.
+/// </summary>
+public interface IRealtimeGroups
+{
+    Task AddUserAsync(string group, string userId, CancellationToken cancellationToken);
+
+    Task RemoveUserAsync(string group, string userId, CancellationToken cancellationToken);
+}
+
+/// <summary>
 /// Vehicles someone follows right now (their vehicle groups have members). The server decides group membership, so
 /// it knows; vehicles nobody follows get no per-vehicle messages.
 /// </summary>

@@ -11,6 +11,8 @@ public static class RealtimeMessageTypes
     public const string GeofenceViolationUpdate = "geofence_violation_update";
     public const string MaintenanceAlertUpdate = "maintenance_alert_update";
     public const string Alert = "alert";
+    public const string AlertRead = "alert_read";
+    public const string AlertDeleted = "alert_deleted";
 }
 
 /// <summary>Group names (DESIGN 3.3). Only the server computes them, from validated claims and its own data.</summary>

@@ -1,0 +1,113 @@
+using Fleet.Adapters.Auth;
+using Fleet.Adapters.InMemory;
+using Fleet.Adapters.Postgres;
+using Fleet.Adapters.Tables;
+using Fleet.Core.Api;
+using Fleet.Core.Ports;
+using Fleet.Core.Processing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Fleet.Adapters;
+
+/// <summary>
+/// The one composition both hosts use (DESIGN 1): the core handlers, then stores in memory, on PostgreSQL or on Table
+/// Storage. A host adds its realtime transport (<see cref="IRealtimePublisher"/>, <see cref="IRealtimeGroups"/>,
+/// <see cref="IVehicleFollowers"/>) itself.
+/// </summary>
+public static class FleetComposition
+{
+    public const string PostgresConnectionName = "Fleet";
+    public const string TablesConnectionName = "FleetTables";
+
+    public static IHostApplicationBuilder AddFleetCore(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<TelemetryBatchHandler>();
+        services.AddSingleton<RealtimeAccessHandler>();
+        services.AddSingleton<AlertsApiHandler>();
+        services.AddOptions<UserTokenOptions>().Bind(builder.Configuration.GetSection(UserTokenOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<UserTokens>();
+        return builder;
+    }
+
+    /// <summary>Configuration, history and state in process memory: the local host's default, gone when it stops.</summary>
+    public static IHostApplicationBuilder AddFleetInMemory(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddSingleton<InMemoryFleetDirectory>();
+        services.AddSingleton<IDeviceRegistry>(provider => provider.GetRequiredService<InMemoryFleetDirectory>());
+        services.AddSingleton<ICompanyDirectory>(provider => provider.GetRequiredService<InMemoryFleetDirectory>());
+        services.AddSingleton<IFleetConfiguration>(provider => provider.GetRequiredService<InMemoryFleetDirectory>());
+        services.AddSingleton<InMemoryTelemetryStore>();
+        services.AddSingleton<IVehicleStateStore>(provider => provider.GetRequiredService<InMemoryTelemetryStore>());
+        services.AddSingleton<ITelemetryStore>(provider => provider.GetRequiredService<InMemoryTelemetryStore>());
+        services.AddSingleton<IFleetHistory>(provider => provider.GetRequiredService<InMemoryTelemetryStore>());
+        return builder;
+    }
+
+    /// <summary>Alerts in process memory.</summary>
+    public static IHostApplicationBuilder AddFleetInMemoryAlerts(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddSingleton<InMemoryAlertStore>();
+        services.AddSingleton<IAlertStore>(provider => provider.GetRequiredService<InMemoryAlertStore>());
+        services.AddSingleton<IAlertSink>(provider => provider.GetRequiredService<InMemoryAlertStore>());
+        return builder;
+    }
+
+    /// <summary>History, state and configuration on PostgreSQL (<c>ConnectionStrings:Fleet</c>), migrated at start-up.</summary>
+    public static IHostApplicationBuilder AddFleetPostgres(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var connectionString = builder.Configuration.GetConnectionString(PostgresConnectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{PostgresConnectionName} is required for PostgreSQL.");
+        var services = builder.Services;
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton<PostgresRetry>();
+        services.AddSingleton<PostgresMigrator>();
+        services.AddHostedService<PostgresMigration>();
+        services.AddSingleton<PostgresFleetDirectory>();
+        services.AddSingleton<IDeviceRegistry>(provider => provider.GetRequiredService<PostgresFleetDirectory>());
+        services.AddSingleton<ICompanyDirectory>(provider => provider.GetRequiredService<PostgresFleetDirectory>());
+        services.AddSingleton<IFleetConfiguration>(provider => provider.GetRequiredService<PostgresFleetDirectory>());
+        services.AddSingleton<PostgresTelemetryStore>();
+        services.AddSingleton<IVehicleStateStore>(provider => provider.GetRequiredService<PostgresTelemetryStore>());
+        services.AddSingleton<ITelemetryStore>(provider => provider.GetRequiredService<PostgresTelemetryStore>());
+        services.AddSingleton<IFleetHistory>(provider => provider.GetRequiredService<PostgresTelemetryStore>());
+        return builder;
+    }
+
+    /// <summary>Alerts on Table Storage (<c>ConnectionStrings:FleetTables</c>, e.g. <c>UseDevelopmentStorage=true</c>).</summary>
+    public static IHostApplicationBuilder AddFleetTables(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var connectionString = builder.Configuration.GetConnectionString(TablesConnectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{TablesConnectionName} is required for Table Storage.");
+        var services = builder.Services;
+        services.AddHttpClient(TablesConnectionName);
+        services.AddSingleton(provider => new TableServiceClient(
+            connectionString, provider.GetRequiredService<IHttpClientFactory>().CreateClient(TablesConnectionName)));
+        services.AddOptions<TableAlertStoreOptions>().Bind(builder.Configuration.GetSection("Fleet:Tables"));
+        services.AddSingleton(provider => new TableAlertStore(
+            provider.GetRequiredService<TableServiceClient>(), provider.GetRequiredService<IOptions<TableAlertStoreOptions>>().Value));
+        services.AddSingleton<IAlertStore>(provider => provider.GetRequiredService<TableAlertStore>());
+        services.AddSingleton<IAlertSink>(provider => provider.GetRequiredService<TableAlertStore>());
+        return builder;
+    }
+
+    private sealed class PostgresMigration(PostgresMigrator migrator) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => migrator.MigrateAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

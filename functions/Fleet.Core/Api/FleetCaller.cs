@@ -1,0 +1,29 @@
+namespace Fleet.Core.Api;
+
+/// <summary>The roles of DESIGN 3.4, from the most to the least privileged.</summary>
+public enum FleetRole
+{
+    /// <summary>Configures the fleet and does everything a dispatcher does.</summary>
+    Admin,
+
+    /// <summary>The whole company: its group, alerts and history.</summary>
+    Dispatcher,
+
+    /// <summary>The vehicles the driver drives.</summary>
+    Driver,
+
+    /// <summary>Only the vehicles granted to them (a rider, a customer).</summary>
+    Viewer,
+}
+
+/// <summary>
+/// The caller as the validated token says: nothing here comes from a request body or path. Every query a handler makes
+/// is scoped to <see cref="CompanyId"/>.
+/// </summary>
+/// <param name="VehicleIds">The vehicles a driver drives or a viewer was granted; empty for admins and dispatchers.</param>
+public sealed record FleetCaller(string UserId, string CompanyId, FleetRole Role, IReadOnlySet<string> VehicleIds)
+{
+    public bool SeesWholeCompany => Role is FleetRole.Admin or FleetRole.Dispatcher;
+
+    public bool MaySee(string vehicleId) => SeesWholeCompany || VehicleIds.Contains(vehicleId);
+}

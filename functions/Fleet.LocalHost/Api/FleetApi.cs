@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Fleet.Adapters.Auth;
+using Fleet.Core.Api;
+using Fleet.LocalHost.Ingestion;
+using Fleet.LocalHost.Realtime;
+
+namespace Fleet.LocalHost.Api;
+
+public sealed record SubscriptionRequest(string? VehicleId);
+
+public sealed record DevTokenRequest(string? UserId, string? CompanyId, string? Role, string[]? VehicleIds);
+
+public sealed record DevTokenResponse(string AccessToken);
+
+/// <summary>The HTTP API of DESIGN 3.4 on the local host: each route translates HTTP to a core handler and back.</summary>
+internal static class FleetApi
+{
+    // The SignalR client reads negotiate's answer in camelCase; everything else is snake_case.
+    private static readonly JsonSerializerOptions NegotiateJson = new(JsonSerializerDefaults.Web);
+
+    public static void MapFleetApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapGet("/health", Health).WithName("Health");
+
+        var secured = api.MapGroup("").AddEndpointFilter<RequireCaller>();
+        secured.MapPost("/negotiate", NegotiateAsync);
+        secured.MapPost("/subscriptions", async (SubscriptionRequest? request, HttpContext http, RealtimeAccessHandler handler) =>
+            (await handler.FollowAsync(RequireCaller.Of(http), request?.VehicleId, http.RequestAborted)).ToHttp());
+        secured.MapDelete("/subscriptions", async (SubscriptionRequest? request, HttpContext http, RealtimeAccessHandler handler) =>
+            (await handler.UnfollowAsync(RequireCaller.Of(http), request?.VehicleId, http.RequestAborted)).ToHttp());
+        secured.MapGet("/alerts", async (int? limit, bool? unread, HttpContext http, AlertsApiHandler handler) =>
+            (await handler.ListAsync(RequireCaller.Of(http), limit, unread ?? false, http.RequestAborted)).ToHttp());
+        secured.MapPost("/alerts/{id}/read", async (string id, HttpContext http, AlertsApiHandler handler) =>
+            (await handler.MarkReadAsync(RequireCaller.Of(http), id, http.RequestAborted)).ToHttp());
+        secured.MapDelete("/alerts/{id}", async (string id, HttpContext http, AlertsApiHandler handler) =>
+            (await handler.DeleteAsync(RequireCaller.Of(http), id, http.RequestAborted)).ToHttp());
+
+        if (app.Environment.IsDevelopment())
+        {
+            api.MapPost("/dev/token", MintDevToken);
+        }
+    }
+
+    private static async Task<IResult> NegotiateAsync(
+        HttpContext http, RealtimeAccessHandler handler, SignalRClientTokens clientTokens, ConnectionCounter connections, Microsoft.Extensions.Options.IOptions<LocalHostOptions> options)
+    {
+        var caller = RequireCaller.Of(http);
+        if (connections.Of(caller.UserId) >= options.Value.MaxConnectionsPerUser)
+        {
+            return ApiResults.Problem(new ApiProblem(
+                StatusCodes.Status429TooManyRequests, "Too many connections", $"At most {options.Value.MaxConnectionsPerUser} connections per user."));
+        }
+
+        var grant = await handler.NegotiateAsync(caller, http.RequestAborted);
+        return Results.Json(clientTokens.Mint(SignalRClientAuthentication.ServiceBase(http.Request), grant.UserId), NegotiateJson);
+    }
+
+    private static IResult MintDevToken(DevTokenRequest? request, UserTokens tokens)
+    {
+        if (request is null || string.IsNullOrWhiteSpace(request.UserId) || string.IsNullOrWhiteSpace(request.CompanyId))
+        {
+            return ApiResults.Problem(ApiProblem.BadRequest("user_id and company_id are required."));
+        }
+
+        if (!UserTokens.TryParseRole(request.Role, out var role))
+        {
+            return ApiResults.Problem(ApiProblem.BadRequest($"role must be one of {string.Join(", ", UserTokens.RoleNames)}."));
+        }
+
+        return Results.Json(new DevTokenResponse(tokens.MintDevelopmentToken(request.UserId, request.CompanyId, role, request.VehicleIds ?? [])));
+    }
+
+    private static IResult Health(LocalPartitions partitions, ConnectionCounter connections)
+    {
+        var status = partitions.Status();
+        return Results.Json(new
+        {
+            Status = "healthy",
+            Partitions = status,
+            QueuedEvents = status.Sum(partition => partition.QueuedEvents),
+            ProcessingLagSeconds = status.Max(partition => partition.ProcessingLag).TotalSeconds,
+            ConnectedClients = connections.Total,
+        });
+    }
+}

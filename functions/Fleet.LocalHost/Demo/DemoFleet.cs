@@ -1,0 +1,70 @@
+using System.Globalization;
+using Fleet.Core.Geo;
+using Fleet.Core.Geofencing;
+using Fleet.Core.Ports;
+using Fleet.Core.Registry;
+using Fleet.Core.Settings;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.LocalHost.Demo;
+
+/// <summary>Section <c>Fleet:Demo</c>: what the local host seeds so that it shows something on first start.</summary>
+public sealed class DemoFleetOptions
+{
+    public const string Section = "Fleet:Demo";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Vehicles in all, alternating between the two companies; at least as many as are simulated.</summary>
+    public int Vehicles { get; set; } = 20;
+
+    public double CenterLatitude { get; set; } = 25.0330;
+
+    public double CenterLongitude { get; set; } = 121.5654;
+}
+
+/// <summary>
+/// Two companies, so isolation is visible from the first minute: vehicle n (device <c>sim-nnn</c>, the simulator's
+/// default ids) belongs to Acme when n is odd and to Globex when even. Both have a depot fence and a slow zone at the
+/// city centre. Seeding saves through the configuration port, so it is idempotent on PostgreSQL as well.
+/// </summary>
+internal sealed class DemoFleet(IFleetConfiguration configuration, IOptions<DemoFleetOptions> options) : IHostedService
+{
+    public const string Acme = "c-acme";
+    public const string Globex = "c-globex";
+
+    public static string CompanyOf(int vehicleNumber) => vehicleNumber % 2 == 1 ? Acme : Globex;
+
+    public static string VehicleId(int vehicleNumber) => "v-" + vehicleNumber.ToString("000", CultureInfo.InvariantCulture);
+
+    public static string DeviceId(int vehicleNumber) => "sim-" + vehicleNumber.ToString("000", CultureInfo.InvariantCulture);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var demo = options.Value;
+        if (!demo.Enabled)
+        {
+            return;
+        }
+
+        var center = new GeoPoint(demo.CenterLatitude, demo.CenterLongitude);
+        foreach (var (companyId, name) in new[] { (Acme, "Acme Logistics"), (Globex, "Globex Couriers") })
+        {
+            await configuration.SaveCompanyAsync(new CompanySettings(companyId, name, RuleSettings.Default, TimeZoneInfo.Utc), cancellationToken);
+            await configuration.SaveGeofenceAsync(new Geofence("depot", companyId, "Depot", new CircleShape(center, 300)), cancellationToken);
+            await configuration.SaveGeofenceAsync(
+                new Geofence("slow-zone", companyId, "City centre (50 km/h)", new CircleShape(center, 1_500), GeofenceAlertRule.None, SpeedLimitKmh: 50),
+                cancellationToken);
+        }
+
+        for (var number = 1; number <= demo.Vehicles; number++)
+        {
+            var vehicleClass = CompanyOf(number) == Acme ? VehicleClass.LightTruck : VehicleClass.PassengerCar;
+            var vehicle = new VehicleProfile(
+                VehicleId(number), CompanyOf(number), $"Vehicle {number}", vehicleClass, SpeedLimitKmh: 90, FuelCapacityLiters: 80, ExpectedReportInterval: TimeSpan.FromSeconds(5));
+            await configuration.SaveVehicleAsync(vehicle, [DeviceId(number)], cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,107 @@
+using Fleet.Core.Api;
+using Fleet.LocalHost.Api;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.LocalHost.Ingestion;
+
+/// <summary>
+/// The Event Hubs HTTPS send API (reference 8a): <c>POST /{hub}/messages</c>, single or batch, and
+/// <c>POST /{hub}/publishers/{publisher}/messages</c>, authorised by SAS exactly as Event Hubs computes it. Accepted
+/// events are numbered into partitions and answered 201 before they are processed, as the service does.
+/// </summary>
+internal static class EventHubsIngestion
+{
+    public static void MapEventHubsIngestion(this WebApplication app)
+    {
+        app.MapPost("/{hub}/messages", (string hub, HttpContext http) => SendAsync(hub, null, http));
+        app.MapPost("/{hub}/publishers/{publisher}/messages", (string hub, string publisher, HttpContext http) => SendAsync(hub, publisher, http));
+    }
+
+    private static async Task<IResult> SendAsync(string hub, string? pathPublisher, HttpContext http)
+    {
+        var services = http.RequestServices;
+        var eventHubs = services.GetRequiredService<IOptions<LocalEventHubsOptions>>().Value;
+        if (!string.Equals(hub, eventHubs.EventHubName, StringComparison.OrdinalIgnoreCase))
+        {
+            return ApiResults.Problem(ApiProblem.NotFound($"No event hub '{hub}'."));
+        }
+
+        var authorization = EventHubsAuthorization.Check(http.Request, eventHubs, hub, pathPublisher, services.GetRequiredService<TimeProvider>());
+        if (authorization.Failure is { } failure)
+        {
+            return ApiResults.Problem(new ApiProblem(StatusCodes.Status401Unauthorized, "Not authorised", failure));
+        }
+
+        if (services.GetRequiredService<PublisherRateLimiter>().TryAcquire(pathPublisher ?? authorization.KeyName!) is { } retryAfter)
+        {
+            return Retry(http, StatusCodes.Status429TooManyRequests, "Too many requests", "This publisher is over its request rate; retry later.", retryAfter);
+        }
+
+        var isBatch = http.Request.ContentType?.StartsWith(EventHubsEnvelope.BatchContentType, StringComparison.OrdinalIgnoreCase) == true;
+        var limit = isBatch ? EventHubsEnvelope.MaxBatchBytes : EventHubsEnvelope.MaxEventBytes;
+        var body = await ReadBodyAsync(http.Request, limit, http.RequestAborted);
+        if (body is null)
+        {
+            return TooLarge($"The {(isBatch ? "batch" : "event")} exceeds {limit} bytes.");
+        }
+
+        List<IncomingEvent> events;
+        if (isBatch)
+        {
+            var (items, error, tooLarge) = EventHubsEnvelope.ReadBatch(body);
+            if (items is null)
+            {
+                return tooLarge ? TooLarge(error!) : ApiResults.Problem(ApiProblem.BadRequest(error!));
+            }
+
+            events = [.. items.Select(item => new IncomingEvent(item.Body, item.PartitionKey ?? pathPublisher ?? EventHubsEnvelope.DeviceIdOf(item.Body), pathPublisher))];
+        }
+        else
+        {
+            if (body.Length == 0)
+            {
+                return ApiResults.Problem(ApiProblem.BadRequest("The event has no body."));
+            }
+
+            var key = EventHubsEnvelope.PartitionKeyOfHeader(http.Request.Headers["BrokerProperties"]) ?? pathPublisher ?? EventHubsEnvelope.DeviceIdOf(body);
+            events = [new IncomingEvent(body, key, pathPublisher)];
+        }
+
+        return services.GetRequiredService<LocalPartitions>().TryEnqueue(events)
+            ? Results.StatusCode(StatusCodes.Status201Created)
+            : Retry(http, StatusCodes.Status503ServiceUnavailable, "Busy", "The partition queues are full; retry later.", TimeSpan.FromSeconds(1));
+    }
+
+    /// <returns>The body, or null when it is longer than <paramref name="limit"/>.</returns>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static IResult TooLarge(string detail) =>
+        ApiResults.Problem(new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Too large", detail));
+
+    private static IResult Retry(HttpContext http, int status, string title, string detail, TimeSpan retryAfter)
+    {
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ApiResults.Problem(new ApiProblem(status, title, detail));
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Fleet.Adapters;
+using Fleet.Adapters.Auth;
+using Fleet.Core.Ports;
+using Fleet.LocalHost;
+using Fleet.LocalHost.Api;
+using Fleet.LocalHost.Demo;
+using Fleet.LocalHost.Ingestion;
+using Fleet.LocalHost.Realtime;
+using Microsoft.Extensions.Options;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    // `dotnet run` with nothing set is a developer on their machine: the demo token endpoint is meant for them.
+    EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Development,
+});
+
+builder.AddFleetCore();
+if (builder.Configuration.GetConnectionString(FleetComposition.PostgresConnectionName) is { Length: > 0 })
+{
+    builder.AddFleetPostgres();
+}
+else
+{
+    builder.AddFleetInMemory();
+}
+
+if (builder.Configuration.GetConnectionString(FleetComposition.TablesConnectionName) is { Length: > 0 })
+{
+    builder.AddFleetTables();
+}
+else
+{
+    builder.AddFleetInMemoryAlerts();
+}
+
+builder.AddLocalHost();
+
+var app = builder.Build();
+app.UseLocalHost();
+app.MapFleetApi();
+app.MapEventHubsIngestion();
+app.MapHub<FleetHub>("/client");
+await app.RunAsync();
+
+/// <summary>The local stand-ins for Event Hubs and SignalR Service, registered beside the shared composition.</summary>
+internal static class LocalHostComposition
+{
+    public static void AddLocalHost(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<LocalHostOptions>().Bind(builder.Configuration.GetSection(LocalHostOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LocalEventHubsOptions>().Bind(builder.Configuration.GetSection(LocalEventHubsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DemoFleetOptions>().Bind(builder.Configuration.GetSection(DemoFleetOptions.Section));
+        services.AddHostedService<DemoFleet>();
+
+        services.AddSingleton<LocalPartitions>();
+        services.AddHostedService<PartitionConsumers>();
+        services.AddSingleton<PublisherRateLimiter>();
+
+        services.AddSingleton<UserGroups>();
+        services.AddSingleton<IRealtimeGroups>(provider => provider.GetRequiredService<UserGroups>());
+        services.AddSingleton<IVehicleFollowers>(provider => provider.GetRequiredService<UserGroups>());
+        services.AddSingleton<IRealtimePublisher, HubRealtimePublisher>();
+        services.AddSingleton<ConnectionCounter>();
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<LocalHostOptions>>().Value;
+            return new SignalRClientTokens(options.SignalRAccessKey, options.SignalRTokenLifetime, provider.GetRequiredService<TimeProvider>());
+        });
+        services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SignalRClientAuthentication>(SignalRClientAuthentication.SchemeName, null);
+        services.AddAuthorization();
+        services.AddSignalR().AddJsonProtocol(json => json.PayloadSerializerOptions = SnakeCase(json.PayloadSerializerOptions));
+        services.ConfigureHttpJsonOptions(json => SnakeCase(json.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddCors();
+    }
+
+    public static void UseLocalHost(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<LocalHostOptions>>().Value;
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseCors(cors => cors.WithOrigins(options.AllowedOrigins).AllowAnyHeader().AllowAnyMethod().AllowCredentials());
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/client"), hub => hub.Use(async (context, next) =>
+        {
+            // Browsers always send Origin on WebSockets; a page from elsewhere must not ride on a user's token.
+            var origin = context.Request.Headers.Origin.ToString();
+            if (origin.Length > 0 && !options.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
+            {
+                await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Origin not allowed", detail: $"Origin '{origin}' is not allowed.").ExecuteAsync(context);
+                return;
+            }
+
+            await next(context);
+        }));
+        app.UseAuthentication();
+        app.UseAuthorization();
+    }
+
+    private static JsonSerializerOptions SnakeCase(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+        return options;
+    }
+}

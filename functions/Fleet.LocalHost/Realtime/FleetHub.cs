@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.LocalHost.Realtime;
+
+/// <summary>
+/// The SignalR Service stand-in's client hub: clients only listen (serverless mode), so it has no methods. Who receives
+/// what is decided by <see cref="UserGroups"/>, never by the connection.
+/// </summary>
+[Authorize(AuthenticationSchemes = SignalRClientAuthentication.SchemeName)]
+internal sealed class FleetHub(ConnectionCounter connections, IOptions<LocalHostOptions> options) : Hub
+{
+    public override Task OnConnectedAsync()
+    {
+        // The negotiate step refuses users at the cap already; this catches connections that raced past it together.
+        if (!connections.Add(Context.UserIdentifier!, options.Value.MaxConnectionsPerUser))
+        {
+            Context.Abort();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        connections.Remove(Context.UserIdentifier!);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Open hub connections per user, and in all.</summary>
+internal sealed class ConnectionCounter
+{
+    private readonly ConcurrentDictionary<string, int> _byUser = new(StringComparer.Ordinal);
+    private int _total;
+
+    public int Total => Volatile.Read(ref _total);
+
+    public int Of(string userId) => _byUser.GetValueOrDefault(userId);
+
+    /// <summary>Counts the connection (its disconnect will uncount it) and says whether it is within the user's cap.</summary>
+    public bool Add(string userId, int maxPerUser)
+    {
+        var count = _byUser.AddOrUpdate(userId, 1, (_, current) => current + 1);
+        Interlocked.Increment(ref _total);
+        return count <= maxPerUser;
+    }
+
+    public void Remove(string userId)
+    {
+        _byUser.AddOrUpdate(userId, 0, (_, count) => Math.Max(0, count - 1));
+        _byUser.TryRemove(new KeyValuePair<string, int>(userId, 0));
+        Interlocked.Decrement(ref _total);
+    }
+}

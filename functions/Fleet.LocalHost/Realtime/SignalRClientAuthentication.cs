@@ -1,0 +1,39 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Fleet.Adapters.Auth;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.LocalHost.Realtime;
+
+/// <summary>
+/// Accepts exactly the client tokens <c>/api/negotiate</c> issues, from the <c>Authorization</c> header (the client's
+/// negotiate request) or the <c>access_token</c> query parameter (WebSockets, which browsers cannot give headers).
+/// </summary>
+internal sealed class SignalRClientAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    SignalRClientTokens tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+{
+    public const string SchemeName = "SignalRClientToken";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var token = Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
+            ? header["Bearer ".Length..].Trim()
+            : Request.Query["access_token"].ToString();
+        if (string.IsNullOrEmpty(token))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var identity = await tokens.ValidateAsync(token, ServiceBase(Request));
+        return identity is null
+            ? AuthenticateResult.Fail("The client token is not valid for this service.")
+            : AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    /// <summary>The service as this request reached it: the audience of the tokens minted for it.</summary>
+    public static string ServiceBase(HttpRequest request) => $"{request.Scheme}://{request.Host}";
+}

@@ -1,0 +1,60 @@
+using Fleet.Core.Ports;
+using Fleet.Core.Realtime;
+
+namespace Fleet.LocalHost.Realtime;
+
+/// <summary>
+/// Which users are in which group, as Azure SignalR Service keeps it: membership belongs to the user, not to a
+/// connection, so it holds for connections opened later and no join can race a user's first messages.
+/// </summary>
+internal sealed class UserGroups : IRealtimeGroups, IVehicleFollowers
+{
+    private readonly object _lock = new();
+    private readonly Dictionary<string, HashSet<string>> _usersByGroup = new(StringComparer.Ordinal);
+
+    public Task AddUserAsync(string group, string userId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_usersByGroup.TryGetValue(group, out var users))
+            {
+                _usersByGroup[group] = users = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            users.Add(userId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveUserAsync(string group, string userId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_usersByGroup.TryGetValue(group, out var users) && users.Remove(userId) && users.Count == 0)
+            {
+                _usersByGroup.Remove(group);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public IReadOnlyList<string> UsersOf(string group)
+    {
+        lock (_lock)
+        {
+            return _usersByGroup.TryGetValue(group, out var users) ? [.. users] : [];
+        }
+    }
+
+    public Task<IReadOnlySet<string>> FollowedAsync(IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(vehicleIds);
+        lock (_lock)
+        {
+            IReadOnlySet<string> followed = vehicleIds.Where(vehicleId => _usersByGroup.ContainsKey(RealtimeGroups.Vehicle(vehicleId))).ToHashSet(StringComparer.Ordinal);
+            return Task.FromResult(followed);
+        }
+    }
+}
