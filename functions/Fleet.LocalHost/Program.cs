@@ -9,40 +9,52 @@ using Fleet.LocalHost.Ingestion;
 using Fleet.LocalHost.Realtime;
 using Microsoft.Extensions.Options;
 
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-{
-    Args = args,
-    // `dotnet run` with nothing set is a developer on their machine: the demo token endpoint is meant for them.
-    EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Development,
-});
-
-builder.AddFleetCore();
-if (builder.Configuration.GetConnectionString(FleetComposition.PostgresConnectionName) is { Length: > 0 })
-{
-    builder.AddFleetPostgres();
-}
-else
-{
-    builder.AddFleetInMemory();
-}
-
-if (builder.Configuration.GetConnectionString(FleetComposition.TablesConnectionName) is { Length: > 0 })
-{
-    builder.AddFleetTables();
-}
-else
-{
-    builder.AddFleetInMemoryAlerts();
-}
-
-builder.AddLocalHost();
-
-var app = builder.Build();
-app.UseLocalHost();
-app.MapFleetApi();
-app.MapEventHubsIngestion();
-app.MapHub<FleetHub>("/client");
+await using var app = LocalHostApp.Build(args);
 await app.RunAsync();
+
+/// <summary>The local host: the shared composition, stores chosen by configuration, and the local stand-ins.</summary>
+internal static class LocalHostApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // Settings and the dashboard ship beside the binary, wherever it is started from.
+            ContentRootPath = AppContext.BaseDirectory,
+            // `dotnet run` with nothing set is a developer on their machine: the demo token endpoint is meant for them.
+            EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Development,
+        });
+
+        builder.AddFleetCore();
+        if (builder.Configuration.GetConnectionString(FleetComposition.PostgresConnectionName) is { Length: > 0 })
+        {
+            builder.AddFleetPostgres();
+        }
+        else
+        {
+            builder.AddFleetInMemory();
+        }
+
+        if (builder.Configuration.GetConnectionString(FleetComposition.TablesConnectionName) is { Length: > 0 })
+        {
+            builder.AddFleetTables();
+        }
+        else
+        {
+            builder.AddFleetInMemoryAlerts();
+        }
+
+        builder.AddLocalHost();
+
+        var app = builder.Build();
+        app.UseLocalHost();
+        app.MapFleetApi();
+        app.MapEventHubsIngestion();
+        app.MapHub<FleetHub>("/client");
+        return app;
+    }
+}
 
 /// <summary>The local stand-ins for Event Hubs and SignalR Service, registered beside the shared composition.</summary>
 internal static class LocalHostComposition
@@ -58,6 +70,7 @@ internal static class LocalHostComposition
         services.AddSingleton<LocalPartitions>();
         services.AddHostedService<PartitionConsumers>();
         services.AddSingleton<PublisherRateLimiter>();
+        services.AddSingleton<EventHubsAuthorization>();
 
         services.AddSingleton<UserGroups>();
         services.AddSingleton<IRealtimeGroups>(provider => provider.GetRequiredService<UserGroups>());

@@ -27,7 +27,7 @@ internal static class FleetApi
         secured.MapPost("/negotiate", NegotiateAsync);
         secured.MapPost("/subscriptions", async (SubscriptionRequest? request, HttpContext http, RealtimeAccessHandler handler) =>
             (await handler.FollowAsync(RequireCaller.Of(http), request?.VehicleId, http.RequestAborted)).ToHttp());
-        secured.MapDelete("/subscriptions", async (SubscriptionRequest? request, HttpContext http, RealtimeAccessHandler handler) =>
+        secured.MapDelete("/subscriptions", async ([Microsoft.AspNetCore.Mvc.FromBody] SubscriptionRequest? request, HttpContext http, RealtimeAccessHandler handler) =>
             (await handler.UnfollowAsync(RequireCaller.Of(http), request?.VehicleId, http.RequestAborted)).ToHttp());
         secured.MapGet("/alerts", async (int? limit, bool? unread, HttpContext http, AlertsApiHandler handler) =>
             (await handler.ListAsync(RequireCaller.Of(http), limit, unread ?? false, http.RequestAborted)).ToHttp());

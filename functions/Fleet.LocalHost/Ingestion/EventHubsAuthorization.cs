@@ -1,12 +1,15 @@
+using Fleet.Adapters.EventHubs;
+using Microsoft.Extensions.Options;
+
 namespace Fleet.LocalHost.Ingestion;
 
-/// <summary>The SAS check of one send: the key that signed it, or why it is refused.</summary>
-internal sealed record SendAuthorization(string? KeyName, string? Failure);
-
-internal static class EventHubsAuthorization
+/// <summary>The local namespace's one key (DESIGN 6), checked as Event Hubs checks a send.</summary>
+internal sealed class EventHubsAuthorization(IOptions<LocalEventHubsOptions> options, TimeProvider timeProvider)
 {
-    public static SendAuthorization Check(HttpRequest request, LocalEventHubsOptions eventHubs, string hub, string? pathPublisher, TimeProvider timeProvider)
-    {
-        throw new NotImplementedException("pending the SAS validator");
-    }
+    private readonly EventHubsSasValidator _validator = new(
+        keyName => string.Equals(keyName, options.Value.SharedAccessKeyName, StringComparison.Ordinal) ? options.Value.SharedAccessKey : null,
+        timeProvider);
+
+    public SasValidation Check(HttpRequest request, string hub, string? pathPublisher) =>
+        _validator.Validate(request.Headers.Authorization.ToString(), new EventHubsResource(new Uri($"{request.Scheme}://{request.Host}/"), hub, pathPublisher));
 }

@@ -26,13 +26,14 @@ internal static class EventHubsIngestion
             return ApiResults.Problem(ApiProblem.NotFound($"No event hub '{hub}'."));
         }
 
-        var authorization = EventHubsAuthorization.Check(http.Request, eventHubs, hub, pathPublisher, services.GetRequiredService<TimeProvider>());
-        if (authorization.Failure is { } failure)
+        var authorization = services.GetRequiredService<EventHubsAuthorization>().Check(http.Request, hub, pathPublisher);
+        if (!authorization.Succeeded)
         {
-            return ApiResults.Problem(new ApiProblem(StatusCodes.Status401Unauthorized, "Not authorised", failure));
+            return ApiResults.Problem(new ApiProblem(StatusCodes.Status401Unauthorized, "Not authorised", authorization.Reason!));
         }
 
-        if (services.GetRequiredService<PublisherRateLimiter>().TryAcquire(pathPublisher ?? authorization.KeyName!) is { } retryAfter)
+        // Devices send on their publisher path; a gateway holding the hub's key speaks for many devices and is not limited.
+        if (pathPublisher is not null && services.GetRequiredService<PublisherRateLimiter>().TryAcquire(pathPublisher) is { } retryAfter)
         {
             return Retry(http, StatusCodes.Status429TooManyRequests, "Too many requests", "This publisher is over its request rate; retry later.", retryAfter);
         }

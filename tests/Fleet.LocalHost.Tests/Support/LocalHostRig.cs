@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Fleet.Adapters.EventHubs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fleet.LocalHost.Tests.Support;
+
+/// <summary>The real local host on Kestrel, on a free loopback port, with its embedded defaults plus the given settings.</summary>
+public sealed class LocalHostRig : IAsyncDisposable
+{
+    public const string SasKeyName = "RootManageSharedAccessKey";
+    public const string SasKey = "fleet-local-dev-key";
+    public const string Hub = "telemetry";
+
+    private readonly WebApplication _app;
+
+    private LocalHostRig(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<LocalHostRig> StartAsync(params string[] settings)
+    {
+        var app = LocalHostApp.Build(["--Urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. settings]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new LocalHostRig(app, new Uri(address + "/"));
+    }
+
+    public async Task<string> TokenAsync(string userId, string companyId, string role, params string[] vehicleIds)
+    {
+        using var response = await Http.PostAsJsonAsync("/api/dev/token", new { user_id = userId, company_id = companyId, role, vehicle_ids = vehicleIds });
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    public async Task<HttpResponseMessage> NegotiateAsync(string? userToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/negotiate");
+        if (userToken is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", userToken);
+        }
+
+        return await Http.SendAsync(request);
+    }
+
+    /// <summary>Negotiates as a new user of the company with the role, and connects to the hub.</summary>
+    public async Task<SignalRTestClient> ConnectAsync(string userId, string companyId, string role = "dispatcher", params string[] vehicleIds)
+    {
+        using var response = await NegotiateAsync(await TokenAsync(userId, companyId, role, vehicleIds));
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return await SignalRTestClient.ConnectAsync(
+            new Uri(json.RootElement.GetProperty("url").GetString()!), json.RootElement.GetProperty("accessToken").GetString()!, CancellationToken.None);
+    }
+
+    public string SasToken(string? publisher = null, string key = SasKey, TimeSpan? validFor = null) =>
+        EventHubsSas.Create(new EventHubsResource(BaseAddress, Hub, publisher).ResourceUri, SasKeyName, key, DateTimeOffset.UtcNow + (validFor ?? TimeSpan.FromHours(1)));
+
+    /// <summary>A batch send as the Event Hubs REST API takes it, each body keyed by its device.</summary>
+    public async Task<HttpResponseMessage> SendBatchAsync(IEnumerable<string> bodies, string? sasToken = null)
+    {
+        var items = bodies.Select(body => new Dictionary<string, object> { ["Body"] = body });
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/{Hub}/messages")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(items), Encoding.UTF8, "application/vnd.microsoft.servicebus.json"),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", sasToken ?? SasToken());
+        return await Http.SendAsync(request);
+    }
+
+    public static string Fix(string deviceId, DateTimeOffset time, double latitude, double longitude, double speedKmh) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $$"""{"device_id":"{{deviceId}}","timestamp":"{{time.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}}","latitude":{{latitude}},"longitude":{{longitude}},"speed":{{speedKmh}},"heading":90,"ignition":true}""");
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
