@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Fleet.LocalHost.Tests.Support;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Fleet.LocalHost.Tests.Host;
+
+/// <summary>Who may negotiate, connect, follow and send: every refusal of DESIGN 7 on the real host.</summary>
+public sealed class AccessTests : IAsyncLifetime
+{
+    // The embedded development defaults of the local host (appsettings.json).
+    private const string Issuer = "https://fleet.local/dev";
+    private const string Audience = "fleet-api";
+    private const string SigningKey = "fleet-local-dev-user-token-signing-key";
+
+    private LocalHostRig _host = null!;
+
+    public async Task InitializeAsync() => _host = await LocalHostRig.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    public static TheoryData<string, string> RefusedUserTokens => new()
+    {
+        { "no token", "" },
+        { "bad signature", UserToken(signingKey: "another-key-of-at-least-thirty-two-characters") },
+        { "wrong audience", UserToken(audience: "another-api") },
+        { "wrong issuer", UserToken(issuer: "https://elsewhere") },
+        { "expired", UserToken(expires: DateTime.UtcNow.AddMinutes(-5)) },
+        { "no company", UserToken(companyId: null) },
+        { "unknown role", UserToken(role: "owner") },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedUserTokens))]
+    public async Task Negotiate_refuses_tokens_that_are_not_valid(string why, string token)
+    {
+        using var response = await _host.NegotiateAsync(token.Length == 0 ? null : token);
+
+        Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, why);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Negotiate_accepts_a_token_minted_independently_with_the_configured_key()
+    {
+        using var response = await _host.NegotiateAsync(UserToken());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<Dictionary<string, string>>();
+        Assert.Equal(new Uri(_host.BaseAddress, "client/?hub=fleet").ToString(), body!["url"]);
+        Assert.False(string.IsNullOrEmpty(body["accessToken"]));
+    }
+
+    [Fact]
+    public async Task The_hub_refuses_a_forged_client_token()
+    {
+        var forged = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Audience = new Uri(_host.BaseAddress, "client/?hub=fleet").ToString(),
+            Claims = new Dictionary<string, object> { ["nameid"] = "u-intruder" },
+            Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes("not-the-access-key-of-this-signalr-service")), SecurityAlgorithms.HmacSha256),
+        });
+
+        var refusal = await Assert.ThrowsAsync<SignalRConnectException>(() =>
+            SignalRTestClient.ConnectAsync(new Uri(_host.BaseAddress, "client/?hub=fleet"), forged, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Unauthorized, refusal.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_hub_refuses_a_page_from_an_origin_not_allowed()
+    {
+        using var negotiate = await _host.NegotiateAsync(await _host.TokenAsync("u-1", "c-acme", "dispatcher"));
+        var info = await negotiate.Content.ReadFromJsonAsync<Dictionary<string, string>>();
+
+        var refusal = await Assert.ThrowsAsync<SignalRConnectException>(() =>
+            SignalRTestClient.ConnectAsync(new Uri(info!["url"]), info["accessToken"], CancellationToken.None, origin: "https://evil.example"));
+        Assert.Equal(HttpStatusCode.Forbidden, refusal.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_user_gets_at_most_five_connections()
+    {
+        var token = await _host.TokenAsync("u-many", "c-acme", "dispatcher");
+        var clients = new List<SignalRTestClient>();
+        try
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                using var negotiate = await _host.NegotiateAsync(token);
+                var info = await negotiate.Content.ReadFromJsonAsync<Dictionary<string, string>>();
+                clients.Add(await SignalRTestClient.ConnectAsync(new Uri(info!["url"]), info["accessToken"], CancellationToken.None));
+            }
+
+            using var sixth = await _host.NegotiateAsync(token);
+            Assert.Equal(HttpStatusCode.TooManyRequests, sixth.StatusCode);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Following_a_vehicle_of_another_company_is_forbidden_and_of_ones_own_is_allowed()
+    {
+        using var http = new HttpClient { BaseAddress = _host.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await _host.TokenAsync("u-acme", "c-acme", "dispatcher"));
+
+        // v-002 is Globex's; v-001 is Acme's.
+        using var foreign = await http.PostAsJsonAsync("/api/subscriptions", new { vehicle_id = "v-002" });
+        using var own = await http.PostAsJsonAsync("/api/subscriptions", new { vehicle_id = "v-001" });
+
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, own.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_viewer_may_follow_only_the_vehicle_granted_to_them()
+    {
+        using var http = new HttpClient { BaseAddress = _host.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await _host.TokenAsync("u-rider", "c-acme", "viewer", "v-003"));
+
+        using var granted = await http.PostAsJsonAsync("/api/subscriptions", new { vehicle_id = "v-003" });
+        using var other = await http.PostAsJsonAsync("/api/subscriptions", new { vehicle_id = "v-001" });
+
+        Assert.Equal(HttpStatusCode.Created, granted.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+    }
+
+    private static string UserToken(
+        string issuer = Issuer,
+        string audience = Audience,
+        string signingKey = SigningKey,
+        DateTime? expires = null,
+        string? companyId = "c-acme",
+        string role = "dispatcher")
+    {
+        var claims = new Dictionary<string, object> { ["sub"] = "u-test", ["role"] = role };
+        if (companyId is not null)
+        {
+            claims["company_id"] = companyId;
+        }
+
+        var expiry = expires ?? DateTime.UtcNow.AddHours(1);
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            Claims = claims,
+            IssuedAt = expiry.AddHours(-2),
+            NotBefore = expiry.AddHours(-2),
+            Expires = expiry,
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
+        });
+    }
+}
