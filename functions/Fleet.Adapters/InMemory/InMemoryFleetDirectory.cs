@@ -19,6 +19,7 @@ public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory,
     // Guards the fences and their indexes, and makes the ownership checks of a save atomic with the save.
     private readonly object _gate = new();
     private readonly Dictionary<string, Dictionary<string, Geofence>> _fences = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DriverProfile> _drivers = new(StringComparer.Ordinal);
 
     // Companies whose fences changed since their index was built: rebuilding once when next read, not on every add,
     // keeps seeding many fences linear.
@@ -129,6 +130,66 @@ public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory,
 
     public Task<IReadOnlyList<VehicleProfile>> VehiclesOfAsync(string companyId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<VehicleProfile>>(VehiclesOf(companyId));
+
+    public Task<bool> DeleteVehicleAsync(string companyId, string vehicleId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_vehicles.TryGetValue(vehicleId, out var vehicle) || vehicle.CompanyId != companyId)
+            {
+                return Task.FromResult(false);
+            }
+
+            _vehicles.TryRemove(vehicleId, out _);
+            foreach (var device in _devices.Values.Where(device => device.VehicleId == vehicleId).ToList())
+            {
+                _devices.TryRemove(device.DeviceId, out _);
+            }
+
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> CompanyIdsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([.. _companies.Keys.Order(StringComparer.Ordinal)]);
+
+    public Task SaveDriverAsync(DriverProfile driver, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(driver);
+        lock (_gate)
+        {
+            if (!_companies.ContainsKey(driver.CompanyId))
+            {
+                throw new OwnershipConflictException($"Company {driver.CompanyId} does not exist.");
+            }
+
+            if (_drivers.TryGetValue(driver.DriverId, out var existing) && existing.CompanyId != driver.CompanyId)
+            {
+                throw new OwnershipConflictException($"Driver {driver.DriverId} belongs to another company.");
+            }
+
+            _drivers[driver.DriverId] = driver;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<DriverProfile>> DriversOfAsync(string companyId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<DriverProfile>>(
+                [.. _drivers.Values.Where(driver => driver.CompanyId == companyId).OrderBy(driver => driver.DriverId, StringComparer.Ordinal)]);
+        }
+    }
+
+    public Task<bool> DeleteDriverAsync(string companyId, string driverId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_drivers.TryGetValue(driverId, out var driver) && driver.CompanyId == companyId && _drivers.Remove(driverId));
+        }
+    }
 
     public IReadOnlyList<VehicleProfile> VehiclesOf(string companyId) =>
         [.. _vehicles.Values.Where(vehicle => string.Equals(vehicle.CompanyId, companyId, StringComparison.Ordinal))

@@ -229,6 +229,68 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
             reader => ReadVehicle(reader, 0),
             cancellationToken);
 
+    // Devices go with the vehicle (ON DELETE CASCADE); positions, trips and state stay as history.
+    public async Task<bool> DeleteVehicleAsync(string companyId, string vehicleId, CancellationToken cancellationToken) =>
+        await ExecuteAsync(
+            "delete a vehicle",
+            "DELETE FROM vehicles WHERE company_id = @company AND vehicle_id = @vehicle",
+            parameters =>
+            {
+                parameters.AddWithValue("company", companyId);
+                parameters.AddWithValue("vehicle", vehicleId);
+            },
+            cancellationToken) > 0;
+
+    public Task<IReadOnlyList<string>> CompanyIdsAsync(CancellationToken cancellationToken) =>
+        PostgresReads.QueryAsync(
+            dataSource, retry, "list companies", "SELECT company_id FROM companies ORDER BY company_id", _ => { }, reader => reader.GetString(0), cancellationToken);
+
+    public async Task SaveDriverAsync(DriverProfile driver, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(driver);
+        var saved = await ExecuteAsync(
+            "save a driver",
+            """
+            INSERT INTO drivers (driver_id, company_id, name, user_id) VALUES (@driver, @company, @name, @user)
+            ON CONFLICT (driver_id) DO UPDATE SET name = excluded.name, user_id = excluded.user_id
+            WHERE drivers.company_id = excluded.company_id
+            """,
+            parameters =>
+            {
+                parameters.AddWithValue("driver", driver.DriverId);
+                parameters.AddWithValue("company", driver.CompanyId);
+                parameters.AddWithValue("name", driver.Name);
+                parameters.Add(new NpgsqlParameter("user", NpgsqlDbType.Text) { Value = (object?)driver.UserId ?? DBNull.Value });
+            },
+            cancellationToken,
+            driver.CompanyId);
+        if (saved == 0)
+        {
+            throw new OwnershipConflictException($"Driver {driver.DriverId} belongs to another company.");
+        }
+    }
+
+    public Task<IReadOnlyList<DriverProfile>> DriversOfAsync(string companyId, CancellationToken cancellationToken) =>
+        PostgresReads.QueryAsync(
+            dataSource,
+            retry,
+            "list drivers",
+            "SELECT driver_id, company_id, name, user_id FROM drivers WHERE company_id = @company ORDER BY driver_id",
+            parameters => parameters.AddWithValue("company", companyId),
+            reader => new DriverProfile(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.NullableString(3)),
+            cancellationToken);
+
+    public async Task<bool> DeleteDriverAsync(string companyId, string driverId, CancellationToken cancellationToken) =>
+        await ExecuteAsync(
+            "delete a driver",
+            "DELETE FROM drivers WHERE company_id = @company AND driver_id = @driver",
+            parameters =>
+            {
+                parameters.AddWithValue("company", companyId);
+                parameters.AddWithValue("driver", driverId);
+            },
+            cancellationToken) > 0;
+
     public Task<IReadOnlyList<Geofence>> GeofencesOfAsync(string companyId, CancellationToken cancellationToken) =>
         PostgresReads.QueryAsync(
             dataSource,

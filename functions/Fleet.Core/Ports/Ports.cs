@@ -35,6 +35,22 @@ public interface IFleetConfiguration
 
     Task<IReadOnlyList<VehicleProfile>> VehiclesOfAsync(string companyId, CancellationToken cancellationToken);
 
+    /// <summary>Removes the vehicle and detaches its devices (their telemetry becomes unknown); its history stays.</summary>
+    /// <returns>False when the company has no such vehicle.</returns>
+    Task<bool> DeleteVehicleAsync(string companyId, string vehicleId, CancellationToken cancellationToken);
+
+    /// <summary>Every company, by id: the timers visit each.</summary>
+    Task<IReadOnlyList<string>> CompanyIdsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates or updates the driver; a driver id another company uses is refused with <see cref="OwnershipConflictException"/>.</summary>
+    Task SaveDriverAsync(DriverProfile driver, CancellationToken cancellationToken);
+
+    /// <summary>The company's drivers, by id.</summary>
+    Task<IReadOnlyList<DriverProfile>> DriversOfAsync(string companyId, CancellationToken cancellationToken);
+
+    /// <returns>False when the company has no such driver.</returns>
+    Task<bool> DeleteDriverAsync(string companyId, string driverId, CancellationToken cancellationToken);
+
     /// <summary>The company's fences, by id.</summary>
     Task<IReadOnlyList<Geofence>> GeofencesOfAsync(string companyId, CancellationToken cancellationToken);
 

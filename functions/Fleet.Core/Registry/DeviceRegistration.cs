@@ -21,3 +21,6 @@ public sealed record DeviceRegistration(string DeviceId, VehicleProfile Vehicle)
 
     public string CompanyId => Vehicle.CompanyId;
 }
+
+/// <summary>A person who drives the company's vehicles; <see cref="UserId"/> links them to a sign-in, when they have one.</summary>
+public sealed record DriverProfile(string DriverId, string CompanyId, string Name, string? UserId = null);

@@ -144,6 +144,51 @@ public abstract class FleetConfigurationContract
 
     private async Task<CompanyProfile> ProfileAsync(string company) => (await Companies.GetAsync([company], Token))[company];
 
+    [Fact]
+    public async Task A_deleted_vehicle_is_gone_with_its_devices_and_only_its_own_company_can_delete_it()
+    {
+        var company = await NewCompanyAsync();
+        var other = await NewCompanyAsync();
+        await Configuration.SaveVehicleAsync(Vehicle("v-" + company, company), ["dev-" + company], Token);
+
+        Assert.False(await Configuration.DeleteVehicleAsync(other, "v-" + company, Token));
+        Assert.True(await Configuration.DeleteVehicleAsync(company, "v-" + company, Token));
+
+        Assert.Empty(await Configuration.VehiclesOfAsync(company, Token));
+        Assert.Empty(await Registry.ResolveAsync(["dev-" + company], Token));
+        Assert.False(await Configuration.DeleteVehicleAsync(company, "v-" + company, Token));
+    }
+
+    [Fact]
+    public async Task Drivers_are_saved_listed_and_deleted_per_company_and_never_taken_over()
+    {
+        var company = await NewCompanyAsync();
+        var other = await NewCompanyAsync();
+        var driver = new DriverProfile("d-" + company, company, "Ada", UserId: "u-ada");
+        await Configuration.SaveDriverAsync(driver with { Name = "Ada L." }, Token);
+        await Configuration.SaveDriverAsync(driver, Token);
+
+        await Assert.ThrowsAsync<OwnershipConflictException>(() => Configuration.SaveDriverAsync(driver with { CompanyId = other }, Token));
+        Assert.Equal([driver], await Configuration.DriversOfAsync(company, Token));
+        Assert.Empty(await Configuration.DriversOfAsync(other, Token));
+        Assert.False(await Configuration.DeleteDriverAsync(other, driver.DriverId, Token));
+        Assert.True(await Configuration.DeleteDriverAsync(company, driver.DriverId, Token));
+        Assert.Empty(await Configuration.DriversOfAsync(company, Token));
+    }
+
+    [Fact]
+    public async Task Every_company_is_listed()
+    {
+        var first = await NewCompanyAsync();
+        var second = await NewCompanyAsync();
+
+        var companies = await Configuration.CompanyIdsAsync(Token);
+
+        Assert.Contains(first, companies);
+        Assert.Contains(second, companies);
+        Assert.Equal(companies.Order(StringComparer.Ordinal), companies);
+    }
+
     private async Task<string> NewCompanyAsync()
     {
         var company = NewCompanyId();
