@@ -32,6 +32,9 @@ public static class FleetComposition
         services.AddSingleton<TelemetryBatchHandler>();
         services.AddSingleton<RealtimeAccessHandler>();
         services.AddSingleton<AlertsApiHandler>();
+        services.AddSingleton<VehiclesApiHandler>();
+        services.AddSingleton<GeofencesApiHandler>();
+        services.AddSingleton<DriversApiHandler>();
         services.AddOptions<UserTokenOptions>().Bind(builder.Configuration.GetSection(UserTokenOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<UserTokens>();
         return builder;

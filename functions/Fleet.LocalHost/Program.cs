@@ -49,9 +49,11 @@ internal static class LocalHostApp
 
         var app = builder.Build();
         app.UseLocalHost();
+        app.MapOpenApi();
         app.MapFleetApi();
         app.MapEventHubsIngestion();
         app.MapHub<FleetHub>("/client");
+        StartupBanner.PrintWhenStarted(app);
         return app;
     }
 }
@@ -87,6 +89,7 @@ internal static class LocalHostComposition
         services.AddSignalR().AddJsonProtocol(json => json.PayloadSerializerOptions = SnakeCase(json.PayloadSerializerOptions));
         services.ConfigureHttpJsonOptions(json => SnakeCase(json.SerializerOptions));
         services.AddProblemDetails();
+        services.AddOpenApi();
         services.AddCors();
     }
 

@@ -1,9 +1,13 @@
+using Fleet.Core.Alerts;
 using Fleet.Core.Ports;
 using Fleet.Core.Realtime;
 
 namespace Fleet.Core.Api;
 
 public sealed record AlertChange(string AlertId);
+
+/// <param name="SourceId">The raising system's own id: sending the same one again rewrites the same alert.</param>
+public sealed record AlertRequest(string? Type, string? Severity, string? Title, string? Message, string? VehicleId, string? SourceId, double? ExpiresInSeconds);
 
 /// <summary>
 /// The company's alerts for dispatchers and admins (DESIGN 3.4). Marking read and deleting tell the company group, so
@@ -12,6 +16,8 @@ public sealed record AlertChange(string AlertId);
 public sealed class AlertsApiHandler(IAlertStore alerts, IRealtimePublisher publisher, TimeProvider timeProvider)
 {
     public const int DefaultLimit = 50;
+    public static readonly TimeSpan DefaultRaisedLifetime = TimeSpan.FromDays(7);
+    public static readonly TimeSpan MaxRaisedLifetime = TimeSpan.FromDays(90);
 
     public async Task<ApiResult<IReadOnlyList<AlertPayload>>> ListAsync(FleetCaller caller, int? limit, bool unreadOnly, CancellationToken cancellationToken)
     {
@@ -28,6 +34,39 @@ public sealed class AlertsApiHandler(IAlertStore alerts, IRealtimePublisher publ
         var stored = await alerts.ListAsync(
             caller.CompanyId, new AlertQuery(limit ?? DefaultLimit, unreadOnly, timeProvider.GetUtcNow()), cancellationToken);
         return ApiResult<IReadOnlyList<AlertPayload>>.Ok([.. stored.Select(alert => AlertPayload.From(alert.Alert, alert.Read))]);
+    }
+
+    /// <summary>An alert from another system (admins only), stored and told to the company group like any other.</summary>
+    public async Task<ApiResult<AlertPayload>> RaiseAsync(FleetCaller caller, AlertRequest? request, CancellationToken cancellationToken)
+    {
+        if (VehiclesApiHandler.AdminOnly(caller) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (request is null || string.IsNullOrWhiteSpace(request.Title) || string.IsNullOrWhiteSpace(request.Message))
+        {
+            return ApiProblem.BadRequest("type, severity, title and message are required.");
+        }
+
+        if (!ApiText.TryParse<AlertType>(request.Type, out var type) || !ApiText.TryParse<AlertSeverity>(request.Severity, out var severity))
+        {
+            return ApiProblem.BadRequest($"type must be one of {ApiText.Choices<AlertType>()}; severity one of {ApiText.Choices<AlertSeverity>()}.");
+        }
+
+        var lifetime = request.ExpiresInSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultRaisedLifetime;
+        if (lifetime <= TimeSpan.Zero || lifetime > MaxRaisedLifetime)
+        {
+            return ApiProblem.BadRequest($"expires_in_seconds must be positive and at most {MaxRaisedLifetime.TotalSeconds}.");
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var id = request.SourceId is { Length: > 0 } sourceId ? DeterministicId.For(caller.CompanyId, "api", sourceId) : Guid.NewGuid().ToString("N");
+        var alert = new Alert(id, caller.CompanyId, type, severity, request.Title, request.Message, now, now, now + lifetime, request.VehicleId);
+        await alerts.UpsertAsync([alert], cancellationToken);
+        var payload = AlertPayload.From(alert, read: false);
+        await PublishToCompanyAsync(caller.CompanyId, RealtimeMessageTypes.Alert, payload, cancellationToken);
+        return ApiResult<AlertPayload>.Created(payload);
     }
 
     public Task<ApiResult> MarkReadAsync(FleetCaller caller, string alertId, CancellationToken cancellationToken) =>
@@ -53,12 +92,16 @@ public sealed class AlertsApiHandler(IAlertStore alerts, IRealtimePublisher publ
             return ApiProblem.NotFound($"No alert '{alertId}'.");
         }
 
-        // Outside a telemetry batch there is no sequence number to allocate: a change message carries none, and a
-        // dashboard that misses it still converges on its next fetch.
-        var envelope = new RealtimeEnvelope(messageType, caller.CompanyId, Seq: null, timeProvider.GetUtcNow(), new AlertChange(alertId));
-        await publisher.PublishAsync([new RealtimeMessage(RealtimeTarget.Group(RealtimeGroups.Company(caller.CompanyId)), envelope)], cancellationToken);
+        await PublishToCompanyAsync(caller.CompanyId, messageType, new AlertChange(alertId), cancellationToken);
         return ApiResult.NoContent;
     }
+
+    // Outside a telemetry batch there is no sequence number to allocate: these messages carry none, and a dashboard
+    // that misses one still converges on its next fetch.
+    private Task PublishToCompanyAsync(string companyId, string type, object data, CancellationToken cancellationToken) =>
+        publisher.PublishAsync(
+            [new RealtimeMessage(RealtimeTarget.Group(RealtimeGroups.Company(companyId)), new RealtimeEnvelope(type, companyId, Seq: null, timeProvider.GetUtcNow(), data))],
+            cancellationToken);
 
     private static ApiProblem? Refuse(FleetCaller caller)
     {

@@ -31,9 +31,42 @@ internal static class FleetApi
             (await handler.UnfollowAsync(RequireCaller.Of(http), request?.VehicleId, http.RequestAborted)).ToHttp());
         secured.MapGet("/alerts", async (int? limit, bool? unread, HttpContext http, AlertsApiHandler handler) =>
             (await handler.ListAsync(RequireCaller.Of(http), limit, unread ?? false, http.RequestAborted)).ToHttp());
+        secured.MapPost("/alerts", async (AlertRequest? request, HttpContext http, AlertsApiHandler handler) =>
+            (await handler.RaiseAsync(RequireCaller.Of(http), request, http.RequestAborted)).ToHttp());
         secured.MapPost("/alerts/{id}/read", async (string id, HttpContext http, AlertsApiHandler handler) =>
             (await handler.MarkReadAsync(RequireCaller.Of(http), id, http.RequestAborted)).ToHttp());
         secured.MapDelete("/alerts/{id}", async (string id, HttpContext http, AlertsApiHandler handler) =>
+            (await handler.DeleteAsync(RequireCaller.Of(http), id, http.RequestAborted)).ToHttp());
+
+        secured.MapGet("/vehicles", async (HttpContext http, VehiclesApiHandler handler) =>
+            (await handler.ListAsync(RequireCaller.Of(http), http.RequestAborted)).ToHttp());
+        secured.MapGet("/vehicles/{id}", async (string id, HttpContext http, VehiclesApiHandler handler) =>
+            (await handler.GetAsync(RequireCaller.Of(http), id, http.RequestAborted)).ToHttp());
+        secured.MapGet("/vehicles/{id}/locations", async (string id, DateTimeOffset? from, DateTimeOffset? to, DateTimeOffset? after, int? limit, HttpContext http, VehiclesApiHandler handler) =>
+            (await handler.LocationsAsync(RequireCaller.Of(http), id, from, to, after, limit, http.RequestAborted)).ToHttp());
+        secured.MapGet("/vehicles/{id}/trips", async (string id, DateTimeOffset? from, DateTimeOffset? to, HttpContext http, VehiclesApiHandler handler) =>
+            (await handler.TripsAsync(RequireCaller.Of(http), id, from, to, http.RequestAborted)).ToHttp());
+        secured.MapGet("/trips/{id}", async (string id, HttpContext http, VehiclesApiHandler handler) =>
+            (await handler.TripAsync(RequireCaller.Of(http), id, http.RequestAborted)).ToHttp());
+        secured.MapPost("/vehicles", async (VehicleRequest? request, HttpContext http, VehiclesApiHandler handler) =>
+            (await handler.CreateAsync(RequireCaller.Of(http), request, http.RequestAborted)).ToHttp());
+        secured.MapPut("/vehicles/{id}", async (string id, VehicleRequest? request, HttpContext http, VehiclesApiHandler handler) =>
+            (await handler.UpdateAsync(RequireCaller.Of(http), id, request, http.RequestAborted)).ToHttp());
+        secured.MapDelete("/vehicles/{id}", async (string id, HttpContext http, VehiclesApiHandler handler) =>
+            (await handler.DeleteAsync(RequireCaller.Of(http), id, http.RequestAborted)).ToHttp());
+
+        secured.MapGet("/geofences", async (HttpContext http, GeofencesApiHandler handler) =>
+            (await handler.ListAsync(RequireCaller.Of(http), http.RequestAborted)).ToHttp());
+        secured.MapPost("/geofences", async (GeofenceRequest? request, HttpContext http, GeofencesApiHandler handler) =>
+            (await handler.SaveAsync(RequireCaller.Of(http), request, http.RequestAborted)).ToHttp());
+        secured.MapDelete("/geofences/{id}", async (string id, HttpContext http, GeofencesApiHandler handler) =>
+            (await handler.DeleteAsync(RequireCaller.Of(http), id, http.RequestAborted)).ToHttp());
+
+        secured.MapGet("/drivers", async (HttpContext http, DriversApiHandler handler) =>
+            (await handler.ListAsync(RequireCaller.Of(http), http.RequestAborted)).ToHttp());
+        secured.MapPost("/drivers", async (DriverRequest? request, HttpContext http, DriversApiHandler handler) =>
+            (await handler.SaveAsync(RequireCaller.Of(http), request, http.RequestAborted)).ToHttp());
+        secured.MapDelete("/drivers/{id}", async (string id, HttpContext http, DriversApiHandler handler) =>
             (await handler.DeleteAsync(RequireCaller.Of(http), id, http.RequestAborted)).ToHttp());
 
         if (app.Environment.IsDevelopment())

@@ -85,7 +85,8 @@ public sealed class SignalRTestClient : IAsyncDisposable
 
     private readonly ClientWebSocket _socket;
     private readonly FrameReader _reader;
-    private readonly Channel<HubMessage> _received = Channel.CreateUnbounded<HubMessage>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly Channel<HubMessage> _received =
+        Channel.CreateUnbounded<HubMessage>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly SemaphoreSlim _readLock = new(1, 1);
@@ -150,8 +151,9 @@ public sealed class SignalRTestClient : IAsyncDisposable
             catch (WebSocketException ex)
             {
                 var status = socket.HttpStatusCode == 0 ? (HttpStatusCode?)null : socket.HttpStatusCode;
+                var refusal = status is null ? "" : $" with HTTP {(int)status} {status}";
                 throw new SignalRConnectException(
-                    $"The WebSocket upgrade to {Redact(webSocketUrl)} failed{(status is null ? "" : $" with HTTP {(int)status} {status}")}: {ex.Message}",
+                    $"The WebSocket upgrade to {Redact(webSocketUrl)} failed{refusal}: {ex.Message}",
                     status,
                     handshakeError: null,
                     ex);
@@ -187,7 +189,8 @@ public sealed class SignalRTestClient : IAsyncDisposable
         }
         catch (OperationCanceledException) when (timer.IsCancellationRequested)
         {
-            throw new TimeoutException($"Waited {timeout} for {Wanted(target)} behind another reader of this client, which is not supported.");
+            throw new TimeoutException(
+                $"Waited {timeout} for {Wanted(target)} behind another reader of this client, which is not supported.");
         }
 
         try
@@ -271,7 +274,8 @@ public sealed class SignalRTestClient : IAsyncDisposable
                 {
                     _skipped.InsertRange(0, drained);
                     throw new TimeoutException(
-                        $"Messages kept arriving for {DrainLimit} without a quiet period of {quietPeriod}. {Describe("Received", drained)}");
+                        $"Messages kept arriving for {DrainLimit} without a quiet period of {quietPeriod}. "
+                        + Describe("Received", drained));
                 }
                 catch (OperationCanceledException) when (quiet.IsCancellationRequested)
                 {
@@ -440,7 +444,8 @@ public sealed class SignalRTestClient : IAsyncDisposable
         if (response is null)
         {
             throw new SignalRConnectException(
-                $"The server closed the WebSocket before answering the handshake ({_socket.CloseStatus} {_socket.CloseStatusDescription}).");
+                "The server closed the WebSocket before answering the handshake "
+                + $"({_socket.CloseStatus} {_socket.CloseStatusDescription}).");
         }
 
         string? error;
@@ -522,7 +527,9 @@ public sealed class SignalRTestClient : IAsyncDisposable
                 _received.Writer.TryWrite(new HubMessage(target, arguments.Length > 0 ? arguments[0] : default) { Arguments = arguments });
                 break;
             case 7:
-                _closeError = root.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null ? error.ToString() : null;
+                _closeError = root.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null
+                    ? error.ToString()
+                    : null;
                 _closed.TrySetResult();
                 break;
             default:

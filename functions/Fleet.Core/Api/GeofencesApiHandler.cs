@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Fleet.Core.Alerts;
+using Fleet.Core.Geofencing;
+using Fleet.Core.Ports;
+
+namespace Fleet.Core.Api;
+
+/// <summary>A fence on the wire: its geometry as GeoJSON (longitude first), with a radius for a Point circle or a half width for a LineString corridor.</summary>
+public sealed record GeofenceView(
+    string GeofenceId,
+    string Name,
+    JsonElement Geometry,
+    double? RadiusMeters,
+    double? HalfWidthMeters,
+    string AlertOn,
+    double? SpeedLimitKmh,
+    double? DwellSeconds,
+    string Severity);
+
+public sealed record GeofenceRequest(
+    string? GeofenceId,
+    string? Name,
+    JsonElement? Geometry,
+    double? RadiusMeters,
+    double? HalfWidthMeters,
+    string? AlertOn,
+    double? SpeedLimitKmh,
+    double? DwellSeconds,
+    string? Severity);
+
+/// <summary>The company's geofences: everyone of the company reads them, admins change them.</summary>
+public sealed class GeofencesApiHandler(IFleetConfiguration configuration)
+{
+    public async Task<ApiResult<IReadOnlyList<GeofenceView>>> ListAsync(FleetCaller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var fences = await configuration.GeofencesOfAsync(caller.CompanyId, cancellationToken);
+        return ApiResult<IReadOnlyList<GeofenceView>>.Ok([.. fences.Select(View)]);
+    }
+
+    /// <summary>Creates or replaces the fence with that id; the next batch of telemetry uses it.</summary>
+    public async Task<ApiResult<GeofenceView>> SaveAsync(FleetCaller caller, GeofenceRequest? request, CancellationToken cancellationToken)
+    {
+        if (VehiclesApiHandler.AdminOnly(caller) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (request is null || string.IsNullOrWhiteSpace(request.GeofenceId) || string.IsNullOrWhiteSpace(request.Name) || request.Geometry is not { } geometry)
+        {
+            return ApiProblem.BadRequest("geofence_id, name and geometry are required.");
+        }
+
+        var alertOn = GeofenceAlertRule.Both;
+        if (request.AlertOn is not null && !ApiText.TryParse(request.AlertOn, out alertOn))
+        {
+            return ApiProblem.BadRequest($"alert_on must be one of {ApiText.Choices<GeofenceAlertRule>()}.");
+        }
+
+        var severity = AlertSeverity.Medium;
+        if (request.Severity is not null && !ApiText.TryParse(request.Severity, out severity))
+        {
+            return ApiProblem.BadRequest($"severity must be one of {ApiText.Choices<AlertSeverity>()}.");
+        }
+
+        if (request.SpeedLimitKmh is <= 0 or > 300 || request.DwellSeconds is < 0 or > 86_400)
+        {
+            return ApiProblem.BadRequest("speed_limit_kmh must be in (0, 300] and dwell_seconds in [0, 86400].");
+        }
+
+        GeofenceShape shape;
+        try
+        {
+            shape = GeoJsonGeometry.Read(geometry, request.RadiusMeters, request.HalfWidthMeters);
+        }
+        catch (FormatException exception)
+        {
+            return ApiProblem.BadRequest("geometry: " + exception.Message + ".");
+        }
+
+        var fence = new Geofence(
+            request.GeofenceId,
+            caller.CompanyId,
+            request.Name,
+            shape,
+            alertOn,
+            request.SpeedLimitKmh,
+            request.DwellSeconds is { } dwell ? TimeSpan.FromSeconds(dwell) : null,
+            severity);
+        await configuration.SaveGeofenceAsync(fence, cancellationToken);
+        return ApiResult<GeofenceView>.Created(View(fence));
+    }
+
+    public async Task<ApiResult> DeleteAsync(FleetCaller caller, string geofenceId, CancellationToken cancellationToken)
+    {
+        if (VehiclesApiHandler.AdminOnly(caller) is { } refusal)
+        {
+            return refusal;
+        }
+
+        return await configuration.DeleteGeofenceAsync(caller.CompanyId, geofenceId, cancellationToken)
+            ? ApiResult.NoContent
+            : ApiProblem.NotFound($"No geofence '{geofenceId}'.");
+    }
+
+    private static GeofenceView View(Geofence fence)
+    {
+        using var geometry = JsonDocument.Parse(GeoJsonGeometry.Write(fence.Shape));
+        return new GeofenceView(
+            fence.Id,
+            fence.Name,
+            geometry.RootElement.Clone(),
+            GeoJsonGeometry.RadiusMetersOf(fence.Shape),
+            GeoJsonGeometry.HalfWidthMetersOf(fence.Shape),
+            ApiText.Of(fence.AlertOn),
+            fence.SpeedLimitKmh,
+            fence.Dwell?.TotalSeconds,
+            ApiText.Of(fence.Severity));
+    }
+}

@@ -1,0 +1,12 @@
+namespace Fleet.Core.Timers;
+
+/// <summary>
+/// The top-level settings holding the timers' 6-field NCRONTAB schedules. Both hosts read the same keys: the Functions
+/// as <c>%DashboardSchedule%</c> in their trigger attributes, the local host from its configuration.
+/// </summary>
+public static class TimerSettingKeys
+{
+    public const string DashboardSchedule = "DashboardSchedule";
+    public const string AlertExpirySchedule = "AlertExpirySchedule";
+    public const string OfflineSweepSchedule = "OfflineSweepSchedule";
+}

@@ -1,0 +1,33 @@
+using Fleet.Adapters;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.LocalHost;
+
+/// <summary>What a developer needs after <c>dotnet run</c>: where things are and how to send the first event.</summary>
+internal static class StartupBanner
+{
+    public static void PrintWhenStarted(WebApplication app)
+    {
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:7071";
+            var eventHubs = app.Services.GetRequiredService<IOptions<LocalEventHubsOptions>>().Value;
+            var configuration = app.Services.GetRequiredService<IConfiguration>();
+            var stores = configuration.GetConnectionString(FleetComposition.PostgresConnectionName) is { Length: > 0 } ? "PostgreSQL" : "in memory";
+            var alerts = configuration.GetConnectionString(FleetComposition.TablesConnectionName) is { Length: > 0 } ? "Table Storage" : "in memory";
+            Console.Out.WriteLine($$"""
+
+                FleetFunctions local host on {{address}} (history and state {{stores}}, alerts {{alerts}}, environment {{app.Environment.EnvironmentName}})
+                  Dashboard        {{address}}/
+                  API description  {{address}}/openapi/v1.json
+                  Telemetry        POST {{address}}/{{eventHubs.EventHubName}}/messages  (Event Hubs REST, single or application/vnd.microsoft.servicebus.json batch)
+                                   SAS key name {{eventHubs.SharedAccessKeyName}}, key {{eventHubs.SharedAccessKey}} (Fleet:LocalEventHubs:SharedAccessKey)
+                  Demo user token  curl -s -X POST {{address}}/api/dev/token -H 'content-type: application/json' -d '{"user_id":"me","company_id":"c-acme","role":"dispatcher"}'
+                  Simulator        dotnet run --project functions/Fleet.Simulator -- --vehicles 20
+
+                """);
+        });
+    }
+}

@@ -1,0 +1,217 @@
+using Fleet.Core.Geo;
+
+namespace Fleet.Simulator;
+
+/// <summary>What a run did: events handed to the endpoint and what became of them.</summary>
+/// <param name="ThrottledResponses">429 and 503 answers, each followed by a retry of the same batch.</param>
+/// <param name="Elapsed">Wall-clock time.</param>
+public sealed record SimulatorSummary(long Sent, long Accepted, long Rejected, long ThrottledResponses, TimeSpan Elapsed)
+{
+    /// <summary>Accepted events per second of wall-clock time.</summary>
+    public double EventsPerSecond => Elapsed > TimeSpan.Zero ? Accepted / Elapsed.TotalSeconds : 0;
+}
+
+/// <summary>
+/// Drives a simulated fleet and sends its telemetry to an Event Hubs HTTPS endpoint until the duration is up or the
+/// token is cancelled, printing a progress line every few seconds and a summary at the end. Usable in-process: the
+/// local host runs it against itself.
+/// </summary>
+public sealed class FleetSimulator
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
+
+    // Where scenario vehicles that visit the depot start: close enough to get there within minutes, outside its fence.
+    private const double MinGeofenceStartMeters = 600;
+    private const double MaxGeofenceStartMeters = 1_500;
+
+    private readonly SimulatorOptions _options;
+    private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+    private readonly TextWriter _output;
+
+    public FleetSimulator(SimulatorOptions options, HttpClient http, TimeProvider time, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(output);
+        if (options.FindProblem() is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
+        _options = options;
+        _http = http;
+        _time = time;
+        _output = output;
+    }
+
+    /// <summary>Runs until the configured duration has passed or <paramref name="cancellationToken"/> is cancelled.</summary>
+    public async Task<SimulatorSummary> RunAsync(CancellationToken cancellationToken)
+    {
+        var seed = _options.Seed ?? Random.Shared.Next();
+        var startedAt = _time.GetTimestamp();
+        var simulationStart = SimulationStart(_time.GetUtcNow());
+        var due = new PriorityQueue<SimulatedVehicle, DateTimeOffset>(
+            CreateFleet(_options, simulationStart, seed).Select(vehicle => (vehicle, vehicle.NextReportAt)));
+        var sender = new EventHubsSender(_http, _options, _time, _output);
+        var progress = new Progress(TimeSpan.Zero, 0);
+        WriteStart(seed);
+
+        try
+        {
+            while (true)
+            {
+                var elapsed = _time.GetElapsedTime(startedAt);
+                var finished = elapsed >= _options.Duration;
+                var now = simulationStart + (finished ? _options.Duration!.Value : elapsed) * _options.Speedup;
+                await DriveAsync(due, now, sender, cancellationToken);
+                if (finished)
+                {
+                    break;
+                }
+
+                if (elapsed - progress.At >= ProgressInterval)
+                {
+                    progress = WriteProgress(sender.Counters, progress, elapsed);
+                }
+
+                var wait = Min(progress.At + ProgressInterval - elapsed, (_options.Duration ?? TimeSpan.MaxValue) - elapsed);
+                if (due.TryPeek(out _, out var nextReport))
+                {
+                    wait = Min(wait, (nextReport - now) / _options.Speedup);
+                }
+
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _time, cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C or the host stopping: the summary below is the answer.
+        }
+
+        var counters = sender.Counters;
+        var summary = new SimulatorSummary(
+            counters.Sent, counters.Accepted, counters.Rejected, counters.ThrottledResponses, _time.GetElapsedTime(startedAt));
+        _output.WriteLine(
+            Invariant($"Done: sent {summary.Sent}, accepted {summary.Accepted}, rejected {summary.Rejected}, ") +
+            Invariant($"throttled {summary.ThrottledResponses} responses in {summary.Elapsed:hh\\:mm\\:ss\\.f} ") +
+            Invariant($"({summary.EventsPerSecond:F1} events/s)."));
+        return summary;
+    }
+
+    /// <summary>The vehicles of a run, each seeded from the run's seed and its number.</summary>
+    internal static IReadOnlyList<SimulatedVehicle> CreateFleet(SimulatorOptions options, DateTimeOffset start, int seed)
+    {
+        var grid = new StreetGrid(new GeoPoint(options.CenterLatitude, options.CenterLongitude), options.RadiusKm * 1_000);
+        var scenarios = ScenarioAssignment.Resolve(options.Scenarios, options.Vehicles);
+        var vehicles = new List<SimulatedVehicle>(options.Vehicles);
+        for (var number = 1; number <= options.Vehicles; number++)
+        {
+            var vehicleSeed = Mix(seed, number);
+            var placement = new Random(vehicleSeed ^ 0x5bd1e995);
+            var (minMeters, maxMeters) = scenarios[number - 1].Contains(ScenarioKind.Geofence)
+                ? (MinGeofenceStartMeters, MaxGeofenceStartMeters)
+                : (0, grid.RadiusMeters);
+            vehicles.Add(new SimulatedVehicle(new VehicleSetup(
+                options.DeviceId(number),
+                options.DriverId(number),
+                scenarios[number - 1],
+                grid,
+                StartNode(placement, minMeters, maxMeters),
+                start,
+                options.ReportInterval,
+                vehicleSeed)));
+        }
+
+        return vehicles;
+    }
+
+    private DateTimeOffset SimulationStart(DateTimeOffset now) =>
+        _options.Speedup > 1 && _options.Duration is { } duration ? now - duration * (_options.Speedup - 1) : now;
+
+    private async Task DriveAsync(
+        PriorityQueue<SimulatedVehicle, DateTimeOffset> due, DateTimeOffset now, EventHubsSender sender, CancellationToken cancellationToken)
+    {
+        var pending = new List<TelemetryFix>();
+        while (due.TryPeek(out var vehicle, out var reportAt) && reportAt <= now)
+        {
+            due.Dequeue();
+            vehicle.AdvanceTo(reportAt, pending);
+            if (vehicle.NextReportAt != DateTimeOffset.MaxValue)
+            {
+                due.Enqueue(vehicle, vehicle.NextReportAt);
+            }
+
+            if (_options.PerDevicePublisher && pending.Count > 0)
+            {
+                await sender.SendAsync(pending, vehicle.DeviceId, cancellationToken);
+                pending.Clear();
+            }
+            else if (pending.Count >= _options.BatchSize)
+            {
+                await sender.SendAsync(pending, null, cancellationToken);
+                pending.Clear();
+            }
+        }
+
+        if (pending.Count > 0)
+        {
+            await sender.SendAsync(pending, null, cancellationToken);
+        }
+    }
+
+    private void WriteStart(int seed)
+    {
+        var target = _options.PerDevicePublisher
+            ? $"{_options.Endpoint.AbsoluteUri.TrimEnd('/')}/{_options.EventHub}/publishers/{{device}}/messages"
+            : $"{_options.Endpoint.AbsoluteUri.TrimEnd('/')}/{_options.EventHub}/messages";
+        _output.WriteLine(
+            Invariant($"Simulating {_options.Vehicles} vehicles ({_options.DeviceId(1)}..{_options.DeviceId(_options.Vehicles)}) ") +
+            Invariant($"within {_options.RadiusKm} km of {_options.CenterLatitude}, {_options.CenterLongitude}, seed {seed}, ") +
+            Invariant($"reporting every {_options.ReportInterval.TotalSeconds} s at {_options.Speedup}x, to {target} as {_options.KeyName}."));
+    }
+
+    private Progress WriteProgress(SendCounters counters, Progress last, TimeSpan elapsed)
+    {
+        var rate = (counters.Accepted - last.Accepted) / (elapsed - last.At).TotalSeconds;
+        _output.WriteLine(
+            Invariant($"[{elapsed:hh\\:mm\\:ss}] sent {counters.Sent}, accepted {counters.Accepted}, rejected {counters.Rejected}, ") +
+            Invariant($"throttled {counters.ThrottledResponses}, {rate:F1} events/s"));
+        return new Progress(elapsed, counters.Accepted);
+    }
+
+    private static GridNode StartNode(Random random, double minMeters, double maxMeters)
+    {
+        // Uniform over the ring's area, then onto the nearest intersection.
+        var radius = Math.Sqrt(minMeters * minMeters + (maxMeters * maxMeters - minMeters * minMeters) * random.NextDouble());
+        var angle = 2 * Math.PI * random.NextDouble();
+        return new GridNode(
+            (int)Math.Round(radius * Math.Cos(angle) / StreetGrid.BlockMeters),
+            (int)Math.Round(radius * Math.Sin(angle) / StreetGrid.BlockMeters));
+    }
+
+    /// <summary>A seed per vehicle that differs in all bits from its neighbours' (a MurmurHash3 finalizer).</summary>
+    private static int Mix(int seed, int number)
+    {
+        unchecked
+        {
+            var x = (uint)seed * 0x9E3779B9u ^ (uint)number * 0x85EBCA6Bu;
+            x ^= x >> 16;
+            x *= 0x7FEB352Du;
+            x ^= x >> 15;
+            x *= 0x846CA68Bu;
+            x ^= x >> 16;
+            return (int)x;
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+
+    private readonly record struct Progress(TimeSpan At, long Accepted);
+}
