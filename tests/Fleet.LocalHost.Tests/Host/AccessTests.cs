@@ -8,8 +8,10 @@ using Microsoft.IdentityModel.Tokens;
 namespace Fleet.LocalHost.Tests.Host;
 
 /// <summary>Who may negotiate, connect, follow and send: every refusal of DESIGN 7 on the real host.</summary>
-public sealed class AccessTests : IAsyncLifetime
+public abstract class AccessTests : IAsyncLifetime
 {
+    protected abstract HostStores Stores { get; }
+
     // The embedded development defaults of the local host (appsettings.json).
     private const string Issuer = "https://fleet.local/dev";
     private const string Audience = "fleet-api";
@@ -17,7 +19,7 @@ public sealed class AccessTests : IAsyncLifetime
 
     private LocalHostRig _host = null!;
 
-    public async Task InitializeAsync() => _host = await LocalHostRig.StartAsync();
+    public async Task InitializeAsync() => _host = await LocalHostRig.StartAsync(Stores);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -159,4 +161,14 @@ public sealed class AccessTests : IAsyncLifetime
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
         });
     }
+}
+
+public sealed class AccessTestsInMemory : AccessTests
+{
+    protected override HostStores Stores => HostStores.InMemory;
+}
+
+public sealed class AccessTestsOnServers : AccessTests
+{
+    protected override HostStores Stores => HostStores.Servers;
 }

@@ -6,13 +6,15 @@ using Fleet.LocalHost.Tests.Support;
 namespace Fleet.LocalHost.Tests.Host;
 
 /// <summary>The HTTP API of DESIGN 3.4 on the real host: onboarding a fleet, reading it back, alerts, and who may do what.</summary>
-public sealed class ApiTests : IAsyncLifetime
+public abstract class ApiTests : IAsyncLifetime
 {
+    protected abstract HostStores Stores { get; }
+
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
     private LocalHostRig _host = null!;
 
-    public async Task InitializeAsync() => _host = await LocalHostRig.StartAsync();
+    public async Task InitializeAsync() => _host = await LocalHostRig.StartAsync(Stores);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -141,4 +143,14 @@ public sealed class ApiTests : IAsyncLifetime
             await Task.Delay(50);
         }
     }
+}
+
+public sealed class ApiTestsInMemory : ApiTests
+{
+    protected override HostStores Stores => HostStores.InMemory;
+}
+
+public sealed class ApiTestsOnServers : ApiTests
+{
+    protected override HostStores Stores => HostStores.Servers;
 }

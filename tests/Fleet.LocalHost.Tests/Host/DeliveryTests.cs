@@ -4,14 +4,16 @@ using Fleet.LocalHost.Tests.Support;
 namespace Fleet.LocalHost.Tests.Host;
 
 /// <summary>From a device's POST to a dispatcher's WebSocket, through the real ingestion, handler and hub.</summary>
-public sealed class DeliveryTests
+public abstract class DeliveryTests
 {
+    protected abstract HostStores Stores { get; }
+
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task A_device_post_reaches_its_company_dispatcher_and_no_one_else()
     {
-        await using var host = await LocalHostRig.StartAsync();
+        await using var host = await LocalHostRig.StartAsync(Stores);
         await using var acme = await host.ConnectAsync("u-acme", "c-acme");
         await using var globex = await host.ConnectAsync("u-globex", "c-globex");
 
@@ -27,4 +29,14 @@ public sealed class DeliveryTests
 
         Assert.Empty(await globex.DrainAsync(TimeSpan.FromMilliseconds(500)));
     }
+}
+
+public sealed class DeliveryTestsInMemory : DeliveryTests
+{
+    protected override HostStores Stores => HostStores.InMemory;
+}
+
+public sealed class DeliveryTestsOnServers : DeliveryTests
+{
+    protected override HostStores Stores => HostStores.Servers;
 }

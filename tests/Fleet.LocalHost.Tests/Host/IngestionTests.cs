@@ -5,14 +5,16 @@ using Fleet.LocalHost.Tests.Support;
 namespace Fleet.LocalHost.Tests.Host;
 
 /// <summary>The Event Hubs send API's answers: SAS, sizes, envelopes and backpressure.</summary>
-public sealed class IngestionTests
+public abstract class IngestionTests
 {
+    protected abstract HostStores Stores { get; }
+
     private static string AFix => LocalHostRig.Fix("sim-001", DateTimeOffset.UtcNow.AddSeconds(-1), 25.05, 121.55, 30);
 
     [Fact]
     public async Task Sends_with_a_wrong_or_expired_or_missing_SAS_are_unauthorised()
     {
-        await using var host = await LocalHostRig.StartAsync();
+        await using var host = await LocalHostRig.StartAsync(Stores);
 
         using var wrongKey = await host.SendBatchAsync([AFix], host.SasToken(key: "not-the-key"));
         using var expired = await host.SendBatchAsync([AFix], host.SasToken(validFor: TimeSpan.FromMinutes(-1)));
@@ -28,7 +30,7 @@ public sealed class IngestionTests
     [Fact]
     public async Task An_event_over_64_KB_or_a_batch_over_1_MB_is_too_large()
     {
-        await using var host = await LocalHostRig.StartAsync();
+        await using var host = await LocalHostRig.StartAsync(Stores);
 
         using var bigEvent = await host.SendBatchAsync([AFix.Replace("}", ",\"padding\":\"" + new string('x', 64 * 1024) + "\"}", StringComparison.Ordinal)]);
         using var bigBatch = await host.SendBatchAsync(Enumerable.Repeat(AFix.Replace("}", ",\"padding\":\"" + new string('x', 30_000) + "\"}", StringComparison.Ordinal), 40));
@@ -40,7 +42,7 @@ public sealed class IngestionTests
     [Fact]
     public async Task A_malformed_envelope_is_a_bad_request()
     {
-        await using var host = await LocalHostRig.StartAsync();
+        await using var host = await LocalHostRig.StartAsync(Stores);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/telemetry/messages")
         {
             Content = new StringContent("""[{"NotBody": 1}]""", Encoding.UTF8, "application/vnd.microsoft.servicebus.json"),
@@ -56,7 +58,7 @@ public sealed class IngestionTests
     [Fact]
     public async Task Full_partition_queues_answer_503_with_Retry_After_and_keep_nothing_of_the_refused_batch()
     {
-        await using var host = await LocalHostRig.StartAsync("--Fleet:LocalHost:Partitions=1", "--Fleet:LocalHost:PartitionQueueCapacity=2");
+        await using var host = await LocalHostRig.StartAsync(Stores, "--Fleet:LocalHost:Partitions=1", "--Fleet:LocalHost:PartitionQueueCapacity=2");
 
         using var response = await host.SendBatchAsync([AFix, AFix, AFix]);
 
@@ -67,7 +69,7 @@ public sealed class IngestionTests
     [Fact]
     public async Task A_publisher_scoped_token_is_accepted_only_on_its_own_publisher_path()
     {
-        await using var host = await LocalHostRig.StartAsync();
+        await using var host = await LocalHostRig.StartAsync(Stores);
 
         using var own = await SendAsPublisherAsync(host, "sim-001", host.SasToken(publisher: "sim-001"));
         using var other = await SendAsPublisherAsync(host, "sim-003", host.SasToken(publisher: "sim-001"));
@@ -81,7 +83,7 @@ public sealed class IngestionTests
     [Fact]
     public async Task A_publisher_over_its_request_rate_gets_429_with_Retry_After()
     {
-        await using var host = await LocalHostRig.StartAsync("--Fleet:LocalHost:PublisherRequestsPerSecond=1");
+        await using var host = await LocalHostRig.StartAsync(Stores, "--Fleet:LocalHost:PublisherRequestsPerSecond=1");
         var token = host.SasToken(publisher: "sim-001");
 
         var statuses = new List<HttpStatusCode>();
@@ -108,4 +110,14 @@ public sealed class IngestionTests
         request.Headers.TryAddWithoutValidation("Authorization", token);
         return await host.Http.SendAsync(request);
     }
+}
+
+public sealed class IngestionTestsInMemory : IngestionTests
+{
+    protected override HostStores Stores => HostStores.InMemory;
+}
+
+public sealed class IngestionTestsOnServers : IngestionTests
+{
+    protected override HostStores Stores => HostStores.Servers;
 }

@@ -4,12 +4,20 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Fleet.Adapters.EventHubs;
+using Fleet.Adapters.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Fleet.LocalHost.Tests.Support;
+
+/// <summary>Where the host under test keeps its data: its embedded in-memory stores, or PostgreSQL and Azurite.</summary>
+public enum HostStores
+{
+    InMemory,
+    Servers,
+}
 
 /// <summary>The real local host on Kestrel, on a free loopback port, with its embedded defaults plus the given settings.</summary>
 public sealed class LocalHostRig : IAsyncDisposable
@@ -19,10 +27,12 @@ public sealed class LocalHostRig : IAsyncDisposable
     public const string Hub = "telemetry";
 
     private readonly WebApplication _app;
+    private readonly PostgresDatabase? _database;
 
-    private LocalHostRig(WebApplication app, Uri baseAddress)
+    private LocalHostRig(WebApplication app, Uri baseAddress, PostgresDatabase? database)
     {
         _app = app;
+        _database = database;
         BaseAddress = baseAddress;
         Http = new HttpClient { BaseAddress = baseAddress };
     }
@@ -33,12 +43,29 @@ public sealed class LocalHostRig : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<LocalHostRig> StartAsync(params string[] settings)
+    public static Task<LocalHostRig> StartAsync(params string[] settings) => StartAsync(HostStores.InMemory, settings);
+
+    /// <summary>On the servers, each host gets a database and an alert table of its own.</summary>
+    public static async Task<LocalHostRig> StartAsync(HostStores stores, params string[] settings)
     {
-        var app = LocalHostApp.Build(["--Urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. settings]);
+        PostgresDatabase? database = null;
+        string[] storeSettings = [];
+        if (stores == HostStores.Servers)
+        {
+            database = new PostgresDatabase();
+            await database.InitializeAsync();
+            storeSettings =
+            [
+                "--ConnectionStrings:Fleet=" + database.ConnectionString,
+                "--ConnectionStrings:FleetTables=" + TestServers.TablesConnectionString,
+                "--Fleet:Tables:TableName=t" + Guid.NewGuid().ToString("N"),
+            ];
+        }
+
+        var app = LocalHostApp.Build(["--Urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. storeSettings, .. settings]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new LocalHostRig(app, new Uri(address + "/"));
+        return new LocalHostRig(app, new Uri(address + "/"), database);
     }
 
     public async Task<string> TokenAsync(string userId, string companyId, string role, params string[] vehicleIds)
@@ -95,5 +122,9 @@ public sealed class LocalHostRig : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 }
