@@ -112,6 +112,27 @@ public sealed class LocalHostRig : IAsyncDisposable
         return await Http.SendAsync(request);
     }
 
+    /// <summary>Waits until every accepted event has been handled, as the health endpoint reports it.</summary>
+    public async Task WaitUntilProcessedAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            using var health = JsonDocument.Parse(await Http.GetStringAsync("/api/health"));
+            if (health.RootElement.GetProperty("queued_events").GetInt32() == 0)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Events still queued after {timeout}: {health.RootElement}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     public static string Fix(string deviceId, DateTimeOffset time, double latitude, double longitude, double speedKmh) =>
         string.Create(
             CultureInfo.InvariantCulture,
