@@ -17,6 +17,7 @@ internal static class FleetApi
 {
     // The SignalR client reads negotiate's answer in camelCase; everything else is snake_case.
     private static readonly JsonSerializerOptions NegotiateJson = new(JsonSerializerDefaults.Web);
+    private static readonly TimeSpan HealthProbeTimeout = TimeSpan.FromSeconds(3);
 
     public static void MapFleetApi(this WebApplication app)
     {
@@ -104,16 +105,41 @@ internal static class FleetApi
         return Results.Json(new DevTokenResponse(tokens.MintDevelopmentToken(request.UserId, request.CompanyId, role, request.VehicleIds ?? [])));
     }
 
-    private static IResult Health(LocalPartitions partitions, ConnectionCounter connections)
+    private static async Task<IResult> Health(
+        LocalPartitions partitions, ConnectionCounter connections, Fleet.Core.Ports.IDeviceRegistry registry, Fleet.Core.Ports.IAlertStore alerts, HttpContext http)
     {
+        // A probe through each store's port: a real round trip on PostgreSQL and Table Storage, nothing to leak.
+        var database = await ProbeAsync(token => registry.ResolveAsync(["health-probe"], token), http.RequestAborted);
+        var tables = await ProbeAsync(token => alerts.GetAsync("health-probe", "health-probe", token), http.RequestAborted);
         var status = partitions.Status();
-        return Results.Json(new
+        var healthy = database is null && tables is null;
+        return Results.Json(
+            new
+            {
+                Status = healthy ? "healthy" : "unhealthy",
+                Database = database ?? "ok",
+                Tables = tables ?? "ok",
+                Realtime = new { ConnectedClients = connections.Total },
+                Partitions = status,
+                QueuedEvents = status.Sum(partition => partition.QueuedEvents),
+                ProcessingLagSeconds = status.Max(partition => partition.ProcessingLag).TotalSeconds,
+            },
+            statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <returns>Null when the store answered in time, else what went wrong (the kind of failure only).</returns>
+    private static async Task<string?> ProbeAsync(Func<CancellationToken, Task> probe, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(HealthProbeTimeout);
+        try
         {
-            Status = "healthy",
-            Partitions = status,
-            QueuedEvents = status.Sum(partition => partition.QueuedEvents),
-            ProcessingLagSeconds = status.Max(partition => partition.ProcessingLag).TotalSeconds,
-            ConnectedClients = connections.Total,
-        });
+            await probe(timeout.Token);
+            return null;
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return exception is OperationCanceledException ? $"no answer within {HealthProbeTimeout.TotalSeconds} s" : "unreachable: " + exception.GetType().Name;
+        }
     }
 }

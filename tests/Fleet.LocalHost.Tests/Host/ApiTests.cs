@@ -113,6 +113,21 @@ public abstract class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Health_needs_no_token_and_reports_stores_queues_and_clients()
+    {
+        await using var dispatcher = await _host.ConnectAsync("u-health", "c-acme");
+
+        // The hub counts a connection in OnConnectedAsync, which runs just after the client's handshake completes.
+        var health = await EventuallyAsync(_host.Http, "/api/health", json => json.GetProperty("realtime").GetProperty("connected_clients").GetInt32() == 1);
+
+        Assert.Equal("healthy", health.GetProperty("status").GetString());
+        Assert.Equal("ok", health.GetProperty("database").GetString());
+        Assert.Equal("ok", health.GetProperty("tables").GetString());
+        Assert.Equal(1, health.GetProperty("realtime").GetProperty("connected_clients").GetInt32());
+        Assert.Equal(4, health.GetProperty("partitions").GetArrayLength());
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_describes_the_routes()
     {
         var document = await _host.Http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");

@@ -1,0 +1,30 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Fleet.LocalHost.Tests.Support;
+
+namespace Fleet.LocalHost.Tests.Host;
+
+public sealed class HealthTests
+{
+    [Fact]
+    public async Task An_unreachable_alert_store_makes_the_host_unhealthy_and_says_which()
+    {
+        // A port nothing listens on: taken from the OS, then released.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        await using var host = await LocalHostRig.StartAsync(
+            $"--ConnectionStrings:FleetTables=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;");
+
+        using var response = await host.Http.GetAsync("/api/health");
+        var health = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("unhealthy", health.GetProperty("status").GetString());
+        Assert.Equal("ok", health.GetProperty("database").GetString());
+        Assert.NotEqual("ok", health.GetProperty("tables").GetString());
+    }
+}
