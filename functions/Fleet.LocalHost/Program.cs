@@ -7,6 +7,7 @@ using Fleet.LocalHost.Api;
 using Fleet.LocalHost.Demo;
 using Fleet.LocalHost.Ingestion;
 using Fleet.LocalHost.Realtime;
+using Fleet.LocalHost.Simulation;
 using Microsoft.Extensions.Options;
 
 await using var app = LocalHostApp.Build(args);
@@ -52,7 +53,7 @@ internal static class LocalHostApp
         app.MapOpenApi();
         app.MapFleetApi();
         app.MapEventHubsIngestion();
-        app.MapHub<FleetHub>("/client");
+        app.MapHub<FleetHub>(SignalRClientAuthentication.HubPath);
         StartupBanner.PrintWhenStarted(app);
         return app;
     }
@@ -66,11 +67,14 @@ internal static class LocalHostComposition
         var services = builder.Services;
         services.AddOptions<LocalHostOptions>().Bind(builder.Configuration.GetSection(LocalHostOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LocalEventHubsOptions>().Bind(builder.Configuration.GetSection(LocalEventHubsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<DemoFleetOptions>().Bind(builder.Configuration.GetSection(DemoFleetOptions.Section));
+        services.AddOptions<DemoFleetOptions>()
+            .Bind(builder.Configuration.GetSection(DemoFleetOptions.Section))
+            .PostConfigure(demo => demo.Vehicles = Math.Max(demo.Vehicles, BuiltInSimulation.VehiclesOf(builder.Configuration)));
         services.AddHostedService<DemoFleet>();
 
         services.AddSingleton<LocalPartitions>();
         services.AddHostedService<PartitionConsumers>();
+        services.AddHostedService<BuiltInSimulation>();
         services.AddSingleton<PublisherRateLimiter>();
         services.AddSingleton<EventHubsAuthorization>();
 
@@ -99,7 +103,7 @@ internal static class LocalHostComposition
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors(cors => cors.WithOrigins(options.AllowedOrigins).AllowAnyHeader().AllowAnyMethod().AllowCredentials());
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/client"), hub => hub.Use(async (context, next) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(SignalRClientAuthentication.HubPath), hub => hub.Use(async (context, next) =>
         {
             // Browsers always send Origin on WebSockets; a page from elsewhere must not ride on a user's token.
             var origin = context.Request.Headers.Origin.ToString();

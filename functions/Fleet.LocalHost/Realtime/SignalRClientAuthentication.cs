@@ -17,9 +17,16 @@ internal sealed class SignalRClientAuthentication(
     SignalRClientTokens tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "SignalRClientToken";
+    public const string HubPath = "/client";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // The API's bearer tokens are user tokens, checked by its own filter; only the hub takes client tokens.
+        if (!Request.Path.StartsWithSegments(HubPath))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
         var token = Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
             ? header["Bearer ".Length..].Trim()
             : Request.Query["access_token"].ToString();

@@ -1,0 +1,45 @@
+using Fleet.Core.Timers;
+
+namespace Fleet.LocalHost.Timers;
+
+/// <summary>What the local timers run: the core handlers the timer functions call, with their results logged.</summary>
+internal sealed partial class TimerJobs(
+    DashboardBroadcastHandler dashboard,
+    AlertExpiryHandler alertExpiry,
+    OfflineSweepHandler offlineSweep,
+    ILogger<TimerJobs> logger)
+{
+    public async Task BroadcastDashboardsAsync(CancellationToken cancellationToken) =>
+        Log.DashboardsSent(logger, await dashboard.BroadcastAsync(cancellationToken));
+
+    public async Task ExpireAlertsAsync(CancellationToken cancellationToken) =>
+        Log.AlertsExpired(logger, await alertExpiry.ExpireAsync(cancellationToken));
+
+    public async Task SweepOfflineAsync(CancellationToken cancellationToken)
+    {
+        var result = await offlineSweep.SweepAsync(cancellationToken);
+        Log.OfflineSwept(logger, result.VehiclesMarkedOffline, result.AlertsWritten, result.TripsClosed, result.CommitAttempts);
+        foreach (var failure in result.RealtimeFailures)
+        {
+            Log.SweepNotDelivered(logger, failure);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2111, Level = LogLevel.Debug, Message = "Sent the dashboard to {Companies} companies")]
+        public static partial void DashboardsSent(ILogger logger, int companies);
+
+        [LoggerMessage(EventId = 2112, Level = LogLevel.Debug, Message = "Deleted {Count} expired alerts")]
+        public static partial void AlertsExpired(ILogger logger, int count);
+
+        [LoggerMessage(
+            EventId = 2113,
+            Level = LogLevel.Debug,
+            Message = "Offline sweep: {Vehicles} vehicles went offline, {Alerts} alerts written, {Trips} trips closed, {CommitAttempts} commits tried")]
+        public static partial void OfflineSwept(ILogger logger, int vehicles, int alerts, int trips, int commitAttempts);
+
+        [LoggerMessage(EventId = 2114, Level = LogLevel.Warning, Message = "Offline sweep: realtime messages were not delivered (the changes themselves are stored)")]
+        public static partial void SweepNotDelivered(ILogger logger, Exception exception);
+    }
+}
