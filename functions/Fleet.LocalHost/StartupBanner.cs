@@ -20,7 +20,6 @@ internal static class StartupBanner
             Console.Out.WriteLine($$"""
 
                 FleetFunctions local host on {{address}} (history and state {{stores}}, alerts {{alerts}}, environment {{app.Environment.EnvironmentName}})
-                  Dashboard        {{address}}/
                   API description  {{address}}/openapi/v1.json
                   Telemetry        POST {{address}}/{{eventHubs.EventHubName}}/messages  (Event Hubs REST, single or application/vnd.microsoft.servicebus.json batch)
                                    SAS key name {{eventHubs.SharedAccessKeyName}}, key {{eventHubs.SharedAccessKey}} (Fleet:LocalEventHubs:SharedAccessKey)
