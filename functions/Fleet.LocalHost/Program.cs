@@ -24,7 +24,10 @@ internal static class LocalHostApp
             // Settings and the dashboard ship beside the binary, wherever it is started from.
             ContentRootPath = AppContext.BaseDirectory,
             // `dotnet run` with nothing set is a developer on their machine: the demo token endpoint is meant for them.
-            EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Development,
+            EnvironmentName = new ConfigurationBuilder().AddCommandLine(args).Build()[HostDefaults.EnvironmentKey]
+                ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
+                ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
+                ?? Environments.Development,
         });
 
         builder.AddFleetCore();

@@ -16,6 +16,7 @@ public abstract class AccessTests : IAsyncLifetime
     private const string Issuer = "https://fleet.local/dev";
     private const string Audience = "fleet-api";
     private const string SigningKey = "fleet-local-dev-user-token-signing-key";
+    private const string SignalRAccessKey = "fleet-local-dev-signalr-access-key-0123456789";
 
     private LocalHostRig _host = null!;
 
@@ -69,6 +70,34 @@ public abstract class AccessTests : IAsyncLifetime
         var refusal = await Assert.ThrowsAsync<SignalRConnectException>(() =>
             SignalRTestClient.ConnectAsync(new Uri(_host.BaseAddress, "client/?hub=fleet"), forged, CancellationToken.None));
         Assert.Equal(HttpStatusCode.Unauthorized, refusal.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_hub_refuses_an_expired_client_token_signed_with_its_own_key()
+    {
+        var expired = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Audience = new Uri(_host.BaseAddress, "client/?hub=fleet").ToString(),
+            Claims = new Dictionary<string, object> { ["nameid"] = "u-late" },
+            IssuedAt = DateTime.UtcNow.AddHours(-3),
+            NotBefore = DateTime.UtcNow.AddHours(-3),
+            Expires = DateTime.UtcNow.AddHours(-2),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(SignalRAccessKey)), SecurityAlgorithms.HmacSha256),
+        });
+
+        var refusal = await Assert.ThrowsAsync<SignalRConnectException>(() =>
+            SignalRTestClient.ConnectAsync(new Uri(_host.BaseAddress, "client/?hub=fleet"), expired, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Unauthorized, refusal.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_development_token_endpoint_does_not_exist_outside_Development()
+    {
+        await using var production = await LocalHostRig.StartAsync(Stores, "--environment=Production");
+
+        using var response = await production.Http.PostAsJsonAsync("/api/dev/token", new { user_id = "u", company_id = "c-acme", role = "admin" });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Fact]
