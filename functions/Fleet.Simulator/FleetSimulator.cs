@@ -112,6 +112,7 @@ public sealed class FleetSimulator
         for (var number = 1; number <= options.Vehicles; number++)
         {
             var vehicleSeed = Mix(seed, number);
+            // A stream of its own, so where a vehicle starts does not shift the draws it drives by.
             var placement = new Random(vehicleSeed ^ 0x5bd1e995);
             var (minMeters, maxMeters) = scenarios[number - 1].Contains(ScenarioKind.Geofence)
                 ? (MinGeofenceStartMeters, MaxGeofenceStartMeters)
@@ -134,7 +135,10 @@ public sealed class FleetSimulator
         _options.Speedup > 1 && _options.Duration is { } duration ? now - duration * (_options.Speedup - 1) : now;
 
     private async Task DriveAsync(
-        PriorityQueue<SimulatedVehicle, DateTimeOffset> due, DateTimeOffset now, EventHubsSender sender, CancellationToken cancellationToken)
+        PriorityQueue<SimulatedVehicle, DateTimeOffset> due,
+        DateTimeOffset now,
+        EventHubsSender sender,
+        CancellationToken cancellationToken)
     {
         var pending = new List<TelemetryFix>();
         while (due.TryPeek(out var vehicle, out var reportAt) && reportAt <= now)
@@ -172,7 +176,8 @@ public sealed class FleetSimulator
         _output.WriteLine(
             Invariant($"Simulating {_options.Vehicles} vehicles ({_options.DeviceId(1)}..{_options.DeviceId(_options.Vehicles)}) ") +
             Invariant($"within {_options.RadiusKm} km of {_options.CenterLatitude}, {_options.CenterLongitude}, seed {seed}, ") +
-            Invariant($"reporting every {_options.ReportInterval.TotalSeconds} s at {_options.Speedup}x, to {target} as {_options.KeyName}."));
+            Invariant($"reporting every {_options.ReportInterval.TotalSeconds} s at {_options.Speedup}x, ") +
+            Invariant($"to {target} as {_options.KeyName}."));
     }
 
     private Progress WriteProgress(SendCounters counters, Progress last, TimeSpan elapsed)

@@ -1,26 +1,36 @@
-using Fleet.Simulator;
+namespace Fleet.Simulator;
 
-var commandLine = SimulatorCommandLine.Parse(args);
-if (commandLine.ShowHelp)
+/// <remarks>
+/// A named class rather than top-level statements: the local host references this project, and two global
+/// <c>Program</c> types would collide in anything that sees the internals of both (its tests do).
+/// </remarks>
+internal static class Program
 {
-    Console.Out.Write(SimulatorCommandLine.Usage);
-    return 0;
+    public static async Task<int> Main(string[] args)
+    {
+        var commandLine = SimulatorCommandLine.Parse(args);
+        if (commandLine.ShowHelp)
+        {
+            Console.Out.Write(SimulatorCommandLine.Usage);
+            return 0;
+        }
+
+        if (commandLine.Options is not { } options)
+        {
+            Console.Error.WriteLine($"fleet-simulator: {commandLine.Error}");
+            return CommandLine.BadUsageExitCode;
+        }
+
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // Stop cleanly so the summary is printed; the process ends once the run returns.
+            e.Cancel = true;
+            stop.Cancel();
+        };
+
+        using var http = new HttpClient();
+        await new FleetSimulator(options, http, TimeProvider.System, Console.Out).RunAsync(stop.Token);
+        return 0;
+    }
 }
-
-if (commandLine.Options is not { } options)
-{
-    Console.Error.WriteLine($"fleet-simulator: {commandLine.Error}");
-    return CommandLine.BadUsageExitCode;
-}
-
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    // Stop cleanly so the summary is printed; the process ends once the run returns.
-    e.Cancel = true;
-    stop.Cancel();
-};
-
-using var http = new HttpClient();
-await new FleetSimulator(options, http, TimeProvider.System, Console.Out).RunAsync(stop.Token);
-return 0;

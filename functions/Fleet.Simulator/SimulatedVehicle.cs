@@ -74,8 +74,8 @@ internal sealed class SimulatedVehicle
     private static readonly TimeSpan MinWarmUp = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(90);
 
-    // Speeding: well above 120 km/h, far over the default 90 km/h limit (a critical excess), held long enough to open
-    // an episode (10 s) many times over, and longer than the 60 s gap rule, with at least four fixes.
+    // Speeding: well above 120 km/h, half as fast again as the default 90 km/h limit, held for many times the 10 s an
+    // episode needs, longer than the 60 s gap rule, and over at least four fixes.
     private const double SpeedingCruiseKmh = 140;
     private const double SpeedingHoldAboveKmh = 125;
     private static readonly TimeSpan MinSpeedingHold = TimeSpan.FromSeconds(90);

@@ -13,6 +13,9 @@ internal static class SimulatorCommandLine
 {
     private const double DefaultScenarioShare = 0.1;
 
+    // A year: longer is surely a typo, and would overflow what TimeSpan holds once multiplied by the speedup.
+    private const double MaxSeconds = 31_536_000;
+
     private static readonly Dictionary<string, ScenarioKind> ScenarioNames = new(StringComparer.OrdinalIgnoreCase)
     {
         ["speeding"] = ScenarioKind.Speeding,
@@ -179,7 +182,9 @@ internal static class SimulatorCommandLine
 
     private static (SimulatorOptions, string?) Seconds(
         SimulatorOptions options, string name, double seconds, Func<TimeSpan, SimulatorOptions> apply) =>
-        seconds is > 0 and <= 31_536_000 ? (apply(TimeSpan.FromSeconds(seconds)), null) : (options, $"{name} must be above 0 and at most a year");
+        seconds is > 0 and <= MaxSeconds
+            ? (apply(TimeSpan.FromSeconds(seconds)), null)
+            : (options, $"{name} must be above 0 and at most a year");
 
     /// <summary><c>NAME[:WHICH],...</c>, WHICH being <c>25%</c> or vehicle numbers and ranges joined by '+'.</summary>
     private static (IReadOnlyList<ScenarioAssignment> Scenarios, string? Error) ParseScenarios(string text)
@@ -232,7 +237,8 @@ internal static class SimulatorCommandLine
     }
 
     private static bool TryVehicleNumber(string text, out int number) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out number) && number is >= 1 and <= SimulatorOptions.MaxVehicles;
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out number) &&
+        number is >= 1 and <= SimulatorOptions.MaxVehicles;
 
     private static CommandLine Fail(string error) => new(null, ShowHelp: false, error);
 }

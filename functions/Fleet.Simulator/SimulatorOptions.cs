@@ -80,7 +80,8 @@ public sealed record SimulatorOptions
             (ReportInterval < TimeSpan.FromSeconds(0.5) || ReportInterval > TimeSpan.FromHours(1),
                 "--interval-seconds must be from 0.5 to 3600"),
             (Duration <= TimeSpan.Zero, "--duration-seconds must be above 0"),
-            (!double.IsFinite(Speedup) || Speedup is <= 0 or > MaxSpeedup, Invariant($"--speedup must be above 0 and at most {MaxSpeedup}")),
+            (!double.IsFinite(Speedup) || Speedup is <= 0 or > MaxSpeedup,
+                Invariant($"--speedup must be above 0 and at most {MaxSpeedup}")),
             (BatchSize is < 1 or > MaxBatchSize, Invariant($"--batch-size must be from 1 to {MaxBatchSize}")),
         ];
         foreach (var (wrong, problem) in checks)

@@ -38,7 +38,9 @@ internal sealed class BuiltInSimulation(
         }
 
         // Kestrel reports "127.0.0.1:port"; a wildcard binding is reached on loopback.
-        var address = server.Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal);
+        var address = server.Features.Get<IServerAddressesFeature>()!.Addresses.First()
+            .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal);
         var options = new SimulatorOptions
         {
             Endpoint = new Uri(address),

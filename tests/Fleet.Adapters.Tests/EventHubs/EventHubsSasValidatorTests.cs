@@ -49,6 +49,7 @@ public sealed class EventHubsSasValidatorTests
     [Theory]
     [InlineData("HTTP://127.0.0.1:7071/TELEMETRY")]
     [InlineData("http://127.0.0.1:7071/Telemetry/")]
+    [InlineData("HTTP://127.0.0.1:7071")]
     public void The_resource_is_compared_ignoring_case_and_a_trailing_slash(string resourceUri)
     {
         var token = EventHubsSas.Create(resourceUri, KeyName, Key, InAnHour);

@@ -38,6 +38,23 @@ public abstract class DeliveryTests
     }
 
     [Fact]
+    public async Task A_driver_receives_their_own_vehicle_from_negotiate_on_and_nothing_else_of_the_company()
+    {
+        await using var host = await LocalHostRig.StartAsync(Stores);
+        await using var driver = await host.ConnectAsync("u-driver", "c-acme", "driver", "v-001");
+        var now = DateTimeOffset.UtcNow.AddSeconds(-1);
+
+        using var response = await host.SendBatchAsync(
+            [LocalHostRig.Fix("sim-001", now, 25.05, 121.55, 30), LocalHostRig.Fix("sim-003", now, 25.06, 121.55, 30)]);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var update = await driver.NextAsync(Wait, "vehicle_location_update");
+        Assert.Equal(["v-001"], VehicleIdsIn(update.Argument));
+        Assert.True(update.Argument.GetProperty("seq").ValueKind == JsonValueKind.Null, "a vehicle group sees part of the company's stream: no seq");
+        Assert.All(await driver.DrainAsync(TimeSpan.FromMilliseconds(500)), message => Assert.Equal(["v-001"], VehicleIdsIn(message.Argument).Distinct()));
+    }
+
+    [Fact]
     public async Task Thousands_of_events_from_two_companies_never_reach_the_other_company()
     {
         await using var host = await LocalHostRig.StartAsync(Stores);

@@ -6,8 +6,11 @@ namespace Fleet.LocalHost.Tests.Simulator;
 
 public sealed class EventHubsBatchTests
 {
-    private static readonly List<TelemetryFix> Fixes = SimulatedTelemetry.Drive(new SimulatorOptions { Vehicles = 40 }, TimeSpan.FromMinutes(5))
-        .SelectMany(vehicle => vehicle).OrderBy(fix => fix.Timestamp).ToList();
+    private static readonly List<TelemetryFix> Fixes = SimulatedTelemetry
+        .Drive(new SimulatorOptions { Vehicles = 40 }, TimeSpan.FromMinutes(5))
+        .SelectMany(vehicle => vehicle)
+        .OrderBy(fix => fix.Timestamp)
+        .ToList();
 
     [Fact]
     public void A_batch_is_an_array_of_bodies_holding_each_event_json_as_a_string_with_the_device_as_partition_key()
@@ -37,8 +40,12 @@ public sealed class EventHubsBatchTests
         Assert.All(batches.SkipLast(1), batch => Assert.Equal(7, batch.EventCount));
         Assert.InRange(batches[^1].EventCount, 1, 7);
         Assert.Equal(Fixes.Count, batches.Sum(batch => batch.EventCount));
-        var seqs = batches.SelectMany(batch => Bodies(batch)).Select(body => JsonDocument.Parse(body).RootElement.GetProperty("seq").GetInt64());
-        Assert.Equal(Fixes.Select(fix => fix.Seq), seqs);
+        var sent = batches.SelectMany(Bodies).Select(body =>
+        {
+            using var json = JsonDocument.Parse(body);
+            return (json.RootElement.GetProperty("device_id").GetString(), json.RootElement.GetProperty("seq").GetInt64());
+        });
+        Assert.Equal(Fixes.Select(fix => ((string?)fix.DeviceId, fix.Seq)), sent);
     }
 
     [Fact]

@@ -5,8 +5,11 @@ namespace Fleet.LocalHost.Tests.Simulator;
 
 public sealed class EventHubsSenderTests
 {
-    private static readonly List<TelemetryFix> Fixes = SimulatedTelemetry.Drive(new SimulatorOptions { Vehicles = 3 }, TimeSpan.FromSeconds(20))
-        .SelectMany(vehicle => vehicle).OrderBy(fix => fix.Timestamp).ToList();
+    private static readonly List<TelemetryFix> Fixes = SimulatedTelemetry
+        .Drive(new SimulatorOptions { Vehicles = 3 }, TimeSpan.FromSeconds(20))
+        .SelectMany(vehicle => vehicle)
+        .OrderBy(fix => fix.Timestamp)
+        .ToList();
 
     [Fact]
     public async Task A_batch_is_posted_to_the_hub_with_the_batch_content_type_and_a_token_for_the_hub_uri()
@@ -23,9 +26,12 @@ public sealed class EventHubsSenderTests
         Assert.True(request.Sas.Succeeded, request.Sas.Reason);
         Assert.Null(request.Sas.Publisher);
         Assert.StartsWith("SharedAccessSignature sr=", request.Authorization, StringComparison.Ordinal);
-        Assert.Contains($"sr={Uri.EscapeDataString(hub.Endpoint.AbsoluteUri + "telemetry")}&", request.Authorization, StringComparison.Ordinal);
+        var hubUri = hub.Endpoint.AbsoluteUri + "telemetry";
+        Assert.Contains($"sr={Uri.EscapeDataString(hubUri)}&", request.Authorization, StringComparison.Ordinal);
         Assert.Contains("&skn=RootManageSharedAccessKey", request.Authorization, StringComparison.Ordinal);
-        Assert.Equal(Fixes.Select(fix => (fix.DeviceId, fix.Seq)), request.Events().Select(e => (e.Event.GetProperty("device_id").GetString()!, e.Event.GetProperty("seq").GetInt64())));
+        Assert.Equal(
+            Fixes.Select(fix => (fix.DeviceId, fix.Seq)),
+            request.Events().Select(e => (e.Event.GetProperty("device_id").GetString()!, e.Event.GetProperty("seq").GetInt64())));
         Assert.All(request.Events(), e => Assert.Equal(e.Event.GetProperty("device_id").GetString(), e.PartitionKey));
         Assert.Equal((Fixes.Count, Fixes.Count, 0L, 0L), Counts(sender));
     }
@@ -94,7 +100,8 @@ public sealed class EventHubsSenderTests
         var request = Assert.Single(hub.Requests);
         Assert.Equal(SasFailure.BadSignature, request.Sas.Failure);
         Assert.Equal((Fixes.Count, 0L, Fixes.Count, 0L), Counts(sender));
-        Assert.Contains("rejected: 401 Unauthorized: Unauthorized: The token's signature does not match.", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "rejected: 401 Unauthorized: Unauthorized: The token's signature does not match.", output.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("sig=", output.ToString(), StringComparison.Ordinal);
     }
 
@@ -150,7 +157,8 @@ public sealed class EventHubsSenderTests
     {
         await using var hub = await FakeEventHub.StartAsync();
         using var http = new HttpClient();
-        var sender = new EventHubsSender(http, new SimulatorOptions { Endpoint = hub.Endpoint, BatchSize = 4 }, new InstantDelays(), TextWriter.Null);
+        var options = new SimulatorOptions { Endpoint = hub.Endpoint, BatchSize = 4 };
+        var sender = new EventHubsSender(http, options, new InstantDelays(), TextWriter.Null);
 
         await sender.SendAsync(Fixes, publisher: null, CancellationToken.None);
 

@@ -43,7 +43,9 @@ internal sealed class FakeEventHub : IAsyncDisposable
         builder.Logging.ClearProviders();
         _app = builder.Build();
         _app.MapPost("/{hub}/messages", (HttpContext context, string hub) => ReceiveAsync(context, hub, null));
-        _app.MapPost("/{hub}/publishers/{publisher}/messages", (HttpContext context, string hub, string publisher) => ReceiveAsync(context, hub, publisher));
+        _app.MapPost(
+            "/{hub}/publishers/{publisher}/messages",
+            (HttpContext context, string hub, string publisher) => ReceiveAsync(context, hub, publisher));
     }
 
     public Uri Endpoint => new(_app.Urls.Single());
@@ -94,7 +96,8 @@ internal sealed class FakeEventHub : IAsyncDisposable
 
         if (!sas.Succeeded)
         {
-            await Results.Problem(title: "Unauthorized", detail: sas.Reason, statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context);
+            var problem = Results.Problem(title: "Unauthorized", detail: sas.Reason, statusCode: StatusCodes.Status401Unauthorized);
+            await problem.ExecuteAsync(context);
             return;
         }
 

@@ -105,7 +105,8 @@ public sealed class ScenarioTests
         fleet[0].AdvanceTo(SimulatedTelemetry.Start + Window, talking);
         fleet[1].AdvanceTo(SimulatedTelemetry.Start + Window, silent);
 
-        Assert.InRange(silent[^1].Timestamp - SimulatedTelemetry.Start, TimeSpan.FromMinutes(3) - TimeSpan.FromSeconds(6), TimeSpan.FromMinutes(4));
+        var lastHeard = silent[^1].Timestamp - SimulatedTelemetry.Start;
+        Assert.InRange(lastHeard, TimeSpan.FromMinutes(3) - TimeSpan.FromSeconds(6), TimeSpan.FromMinutes(4));
         Assert.Equal(DateTimeOffset.MaxValue, fleet[1].NextReportAt);
         Assert.True(SimulatedTelemetry.Start + Window - silent[^1].Timestamp > RuleSettings.Default.Offline.MinOfflineAfter);
         Assert.True(talking[^1].Timestamp > SimulatedTelemetry.Start + Window - TimeSpan.FromSeconds(6));

@@ -58,7 +58,8 @@ public sealed class SimulatedAlertsTests
     {
         var alerts = Run(SimulatedTelemetry.Scenario(ScenarioKind.HarshBraking, seed, Window)).Alerts;
 
-        Assert.Contains(alerts, alert => alert.Type == AlertType.DriverEvent && alert.Details?.DriverEvent == DriverEventCodes.HarshBraking);
+        Assert.Contains(
+            alerts, alert => alert.Type == AlertType.DriverEvent && alert.Details?.DriverEvent == DriverEventCodes.HarshBraking);
     }
 
     [Theory]

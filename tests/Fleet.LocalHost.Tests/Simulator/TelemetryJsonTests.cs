@@ -54,7 +54,11 @@ public sealed class TelemetryJsonTests
         var options = new SimulatorOptions
         {
             Vehicles = 4,
-            Scenarios = [ScenarioAssignment.ForVehicles(ScenarioKind.HarshBraking, 1, 2), ScenarioAssignment.ForVehicles(ScenarioKind.FuelTheft, 3)],
+            Scenarios =
+            [
+                ScenarioAssignment.ForVehicles(ScenarioKind.HarshBraking, 1, 2),
+                ScenarioAssignment.ForVehicles(ScenarioKind.FuelTheft, 3),
+            ],
         };
 
         var fixes = SimulatedTelemetry.Drive(options, TimeSpan.FromMinutes(15)).SelectMany(vehicle => vehicle).ToList();
