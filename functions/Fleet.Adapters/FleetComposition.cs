@@ -35,6 +35,7 @@ public static class FleetComposition
         services.AddSingleton<VehiclesApiHandler>();
         services.AddSingleton<GeofencesApiHandler>();
         services.AddSingleton<DriversApiHandler>();
+        services.AddSingleton<DashboardApiHandler>();
         services.AddOptions<UserTokenOptions>().Bind(builder.Configuration.GetSection(UserTokenOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<UserTokens>();
         return builder;

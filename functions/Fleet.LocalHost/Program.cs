@@ -8,6 +8,7 @@ using Fleet.LocalHost.Demo;
 using Fleet.LocalHost.Ingestion;
 using Fleet.LocalHost.Realtime;
 using Fleet.LocalHost.Simulation;
+using Fleet.LocalHost.Timers;
 using Microsoft.Extensions.Options;
 
 await using var app = LocalHostApp.Build(args);
@@ -16,7 +17,8 @@ await app.RunAsync();
 /// <summary>The local host: the shared composition, stores chosen by configuration, and the local stand-ins.</summary>
 internal static class LocalHostApp
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="timeProvider">The clock of everything that keeps time here (tests move it by hand); the system clock by default.</param>
+    public static WebApplication Build(string[] args, TimeProvider? timeProvider = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -29,6 +31,11 @@ internal static class LocalHostApp
                 ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
                 ?? Environments.Development,
         });
+
+        if (timeProvider is not null)
+        {
+            builder.Services.AddSingleton(timeProvider);
+        }
 
         builder.AddFleetCore();
         if (builder.Configuration.GetConnectionString(FleetComposition.PostgresConnectionName) is { Length: > 0 })
@@ -50,6 +57,7 @@ internal static class LocalHostApp
         }
 
         builder.AddLocalHost();
+        builder.AddLocalTimers();
 
         var app = builder.Build();
         app.UseLocalHost();

@@ -56,6 +56,9 @@ internal static class FleetApi
         secured.MapDelete("/vehicles/{id}", async (string id, HttpContext http, VehiclesApiHandler handler) =>
             (await handler.DeleteAsync(RequireCaller.Of(http), id, http.RequestAborted)).ToHttp());
 
+        secured.MapGet("/dashboard", async (HttpContext http, DashboardApiHandler handler) =>
+            (await handler.GetAsync(RequireCaller.Of(http), http.RequestAborted)).ToHttp());
+
         secured.MapGet("/geofences", async (HttpContext http, GeofencesApiHandler handler) =>
             (await handler.ListAsync(RequireCaller.Of(http), http.RequestAborted)).ToHttp());
         secured.MapPost("/geofences", async (GeofenceRequest? request, HttpContext http, GeofencesApiHandler handler) =>

@@ -35,7 +35,7 @@ internal sealed partial class CronTimer(
     {
         var occurrence = schedule.NextAfter(timeProvider.GetUtcNow());
         Log.Scheduled(logger, name, schedule.Expression, schedule.SettingKey, occurrence);
-        while (true)
+        while (!stoppingToken.IsCancellationRequested)
         {
             // A timer may wake a little before the clock it was set from says it should: wait again for the rest.
             for (var wait = occurrence - timeProvider.GetUtcNow(); wait > TimeSpan.Zero; wait = occurrence - timeProvider.GetUtcNow())

@@ -154,6 +154,28 @@ public sealed class OfflineSweepHandlerTests
     }
 
     [Fact]
+    public async Task A_vehicle_still_silent_after_a_concurrent_change_goes_offline_from_the_changed_state()
+    {
+        var harness = new FleetHarness().WithCompany("c-1", "dev-1");
+        var device = new FixStream("dev-1");
+        await harness.SendFixesAsync("dev-1", device.Park(0, 60, FixStream.Origin));
+        var stores = new InterceptingStores(harness);
+
+        // A backlog being worked through: an event received long ago is processed while the sweep is computing.
+        var backlog = device.Fix(200, FixStream.Origin, 0);
+        stores.BeforeFirstCommit = () => harness.SendFixesAsync("dev-1", [backlog]);
+
+        var result = await stores.Sweep.SweepAsync(None);
+
+        Assert.Equal((2, 1), (result.CommitAttempts, result.VehiclesMarkedOffline));
+        var state = Assert.Single(harness.Store.StatesOf("c-1"));
+        Assert.Equal((VehicleStatus.Offline, backlog.FixTime, FixStream.At(201)), (state.Status, state.LastFix?.Time, state.LastSeen));
+        Assert.Single(harness.Publisher.WentOffline());
+        var announced = (AlertPayload)Assert.Single(harness.Publisher.MessagesOf(RealtimeMessageTypes.Alert)).Envelope.Data;
+        Assert.Equal(FixStream.At(201), announced.EventTime);
+    }
+
+    [Fact]
     public async Task Two_sweeps_racing_announce_the_vehicle_offline_once()
     {
         var harness = new FleetHarness().WithCompany("c-1", "dev-1");

@@ -55,6 +55,42 @@ public abstract class DeliveryTests
     }
 
     [Fact]
+    public async Task The_timers_broadcast_each_company_its_dashboard_and_mark_a_silent_vehicle_offline_once()
+    {
+        // The host's own clock, moved on by hand: silence is measured from when the host received the last event.
+        var clock = new ShiftedClock();
+        await using var host = await LocalHostRig.StartAsync(Stores, clock, "--DashboardSchedule=* * * * * *", "--OfflineSweepSchedule=* * * * * *");
+        await using var acme = await host.ConnectAsync("u-acme", "c-acme");
+        await using var globex = await host.ConnectAsync("u-globex", "c-globex");
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await host.TokenAsync("u-acme", "c-acme", "dispatcher"));
+
+        using var response = await host.SendBatchAsync([LocalHostRig.Fix("sim-003", clock.GetUtcNow().AddSeconds(-1), 25.05, 121.55, 0)]);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        await host.WaitUntilProcessedAsync(Wait);
+
+        // Ten minutes of silence (a vehicle reporting every 5 s is offline after five); the timers run every second.
+        clock.Shift(TimeSpan.FromMinutes(10));
+
+        var dashboard = await acme.NextAsync(Wait, "fleet_dashboard_update");
+        Assert.Equal("c-acme", dashboard.Argument.GetProperty("company_id").GetString());
+        var alert = await acme.NextAsync(Wait, "alert");
+        Assert.Equal("vehicle_offline", alert.Argument.GetProperty("data").GetProperty("type").GetString());
+        Assert.Equal("v-003", alert.Argument.GetProperty("data").GetProperty("vehicle_id").GetString());
+        // Three more sweeps: still the one alert. Dashboards keep coming every second, so wait for an alert, not quiet.
+        await Assert.ThrowsAsync<TimeoutException>(() => acme.NextAsync(TimeSpan.FromSeconds(3), "alert"));
+        for (var i = 0; i < 3; i++)
+        {
+            var message = await globex.NextAsync(Wait);
+            Assert.Equal("c-globex", message.Argument.GetProperty("company_id").GetString());
+        }
+
+        var current = await http.GetFromJsonAsync<JsonElement>("/api/dashboard");
+        Assert.Equal("c-acme", current.GetProperty("company_id").GetString());
+        Assert.Single(await http.GetFromJsonAsync<JsonElement[]>("/api/alerts") ?? []);
+    }
+
+    [Fact]
     public async Task Thousands_of_events_from_two_companies_never_reach_the_other_company()
     {
         await using var host = await LocalHostRig.StartAsync(Stores);

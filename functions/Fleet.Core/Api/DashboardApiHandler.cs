@@ -1,0 +1,21 @@
+using Fleet.Core.Kpis;
+using Fleet.Core.Timers;
+
+namespace Fleet.Core.Api;
+
+/// <summary><c>GET /api/dashboard</c>: the same figures the dashboard timer broadcasts, on demand.</summary>
+public sealed class DashboardApiHandler(DashboardBroadcastHandler dashboards)
+{
+    public async Task<ApiResult<DashboardPayload>> GetAsync(FleetCaller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.SeesWholeCompany)
+        {
+            return ApiProblem.Forbidden("The fleet dashboard is for the company's dispatchers and admins.");
+        }
+
+        return await dashboards.CurrentAsync(caller.CompanyId, cancellationToken) is { } payload
+            ? ApiResult<DashboardPayload>.Ok(payload)
+            : ApiProblem.NotFound($"No company '{caller.CompanyId}'.");
+    }
+}
