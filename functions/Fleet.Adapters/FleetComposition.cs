@@ -29,6 +29,7 @@ public static class FleetComposition
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IProcessingProgress, UnknownProcessingProgress>();
         services.AddSingleton<TelemetryBatchHandler>();
         services.AddSingleton<RealtimeAccessHandler>();
         services.AddSingleton<AlertsApiHandler>();

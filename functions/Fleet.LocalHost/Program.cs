@@ -84,6 +84,7 @@ internal static class LocalHostComposition
         services.AddHostedService<DemoFleet>();
 
         services.AddSingleton<LocalPartitions>();
+        services.AddSingleton<IProcessingProgress>(provider => provider.GetRequiredService<LocalPartitions>());
         services.AddHostedService<PartitionConsumers>();
         services.AddHostedService<BuiltInSimulation>();
         services.AddSingleton<PublisherRateLimiter>();

@@ -142,6 +142,24 @@ public interface IRealtimePublisher
 }
 
 /// <summary>
+/// How far ingestion has got: every event the broker received before the returned time has been handled. Silence is
+/// judged up to there and no further, or a backlog still queued would pass for vehicles gone quiet.
+/// </summary>
+public interface IProcessingProgress
+{
+    DateTimeOffset ProcessedThrough(DateTimeOffset now);
+}
+
+/// <summary>
+/// For a host that cannot see its consumers' position: the clock. A backlog longer than a vehicle's offline threshold
+/// then reads as silence, and the vehicle's queued events bring it back online when they are processed.
+/// </summary>
+public sealed class UnknownProcessingProgress : IProcessingProgress
+{
+    public DateTimeOffset ProcessedThrough(DateTimeOffset now) => now;
+}
+
+/// <summary>
 /// Group membership of users, as Azure SignalR Service keeps it: a message to a group reaches every connection of its
 /// users, including connections opened after the user joined, so a join made at negotiate cannot race the first messages.
 /// </summary>

@@ -34,6 +34,7 @@ public sealed class OfflineSweepHandler(
     ITelemetryStore telemetryStore,
     IRealtimePublisher realtimePublisher,
     IVehicleFollowers vehicleFollowers,
+    IProcessingProgress progress,
     TimeProvider timeProvider)
 {
     /// <summary>
@@ -44,10 +45,10 @@ public sealed class OfflineSweepHandler(
 
     public async Task<OfflineSweepResult> SweepAsync(CancellationToken cancellationToken)
     {
-        // OfflineSweep needs a time up to which telemetry has been processed. No port reports how far the consumers
-        // have got, so the clock stands in for it: a backlog longer than a vehicle's offline threshold makes it look
-        // silent, and its queued events bring it back online when they are processed.
-        var now = timeProvider.GetUtcNow();
+        // OfflineSweep needs a time up to which telemetry has been processed, never later than the clock.
+        var clock = timeProvider.GetUtcNow();
+        var processedThrough = progress.ProcessedThrough(clock);
+        var now = processedThrough < clock ? processedThrough : clock;
         var companyIds = await configuration.CompanyIdsAsync(cancellationToken);
         var profiles = await companyDirectory.GetAsync(companyIds, cancellationToken);
         var total = new OfflineSweepResult(0, 0, 0, 0, []);

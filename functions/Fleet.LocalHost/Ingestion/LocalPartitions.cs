@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Fleet.Core.Ports;
 using Fleet.Core.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,7 @@ internal sealed record PartitionStatus(string PartitionId, int QueuedEvents, lon
 /// numbers and enqueued times only grow, in the order consumers read: the core relies on both to detect replays.
 /// A request's events are accepted together or refused together, so a 503 never leaves half a batch behind.
 /// </summary>
-internal sealed class LocalPartitions
+internal sealed class LocalPartitions : IProcessingProgress
 {
     private readonly Partition[] _partitions;
     private readonly int _capacity;
@@ -92,6 +93,25 @@ internal sealed class LocalPartitions
         Interlocked.Add(ref state.Queued, -count);
         Volatile.Write(ref state.ProcessedSequenceNumber, last.Metadata.SequenceNumber);
         state.ProcessedEnqueuedTicks = last.Metadata.EnqueuedTime.UtcTicks;
+    }
+
+    /// <summary>
+    /// A partition with nothing queued is processed up to now; one with a backlog only up to the last event it handled
+    /// (before its first, not at all).
+    /// </summary>
+    public DateTimeOffset ProcessedThrough(DateTimeOffset now)
+    {
+        var through = now;
+        foreach (var partition in _partitions)
+        {
+            if (Volatile.Read(ref partition.Queued) > 0)
+            {
+                var processed = new DateTimeOffset(Interlocked.Read(ref partition.ProcessedEnqueuedTicks), TimeSpan.Zero);
+                through = processed < through ? processed : through;
+            }
+        }
+
+        return through;
     }
 
     public IReadOnlyList<PartitionStatus> Status()

@@ -1,3 +1,4 @@
+using Fleet.Core.Ports;
 using Fleet.Core.Realtime;
 using Fleet.Core.State;
 using Fleet.Core.Tests.Support;
@@ -35,6 +36,23 @@ public sealed class OfflineSweepHandlerTests
         Assert.Equal(RealtimeGroups.Company("c-1"), offline.Target.Name);
         Assert.Equal(alert.Id, ((AlertPayload)Assert.Single(harness.Publisher.MessagesOf(RealtimeMessageTypes.Alert)).Envelope.Data).Id);
         Assert.Equal(VehicleStatus.Offline, Assert.Single(harness.Store.StatesOf("c-1")).Status);
+    }
+
+    [Fact]
+    public async Task Silence_is_judged_only_up_to_where_ingestion_has_processed_a_backlog()
+    {
+        var harness = new FleetHarness().WithCompany("c-1", "dev-1");
+        await harness.SendFixesAsync("dev-1", new FixStream("dev-1").Park(0, 60, FixStream.Origin));
+        // Ingestion has handled only a minute past the vehicle's last event; the clock is far beyond.
+        var lastSeen = harness.Store.StatesOf("c-1").Single().LastSeen!.Value;
+        var behind = new FixedProgress(lastSeen + TimeSpan.FromMinutes(1));
+        Assert.True(harness.Clock.GetUtcNow() - lastSeen > TimeSpan.FromMinutes(5));
+
+        var whileBehind = await harness.OfflineSweep(behind).SweepAsync(None);
+        var caughtUp = await harness.OfflineSweep(new FixedProgress(harness.Clock.GetUtcNow())).SweepAsync(None);
+
+        Assert.Equal(0, whileBehind.VehiclesMarkedOffline);
+        Assert.Equal(1, caughtUp.VehiclesMarkedOffline);
     }
 
     [Fact]
@@ -272,4 +290,9 @@ public sealed class OfflineSweepHandlerTests
         Assert.Empty(harness.Publisher.WentOffline());
         Assert.Empty(harness.Alerts.OfflineAlertsOf("c-1"));
     }
+}
+
+internal sealed class FixedProgress(DateTimeOffset processedThrough) : IProcessingProgress
+{
+    public DateTimeOffset ProcessedThrough(DateTimeOffset now) => processedThrough;
 }

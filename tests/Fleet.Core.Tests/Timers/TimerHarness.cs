@@ -10,8 +10,16 @@ namespace Fleet.Core.Tests.Timers;
 /// <summary>The timer handlers on a <see cref="FleetHarness"/>'s in-memory stores, clock and recording publisher.</summary>
 internal static class TimerHarness
 {
-    public static OfflineSweepHandler OfflineSweep(this FleetHarness harness) => new(
-        harness.Directory, harness.Directory, harness.Store, harness.Alerts, harness.Store, harness.Publisher, harness.Followers, harness.Clock);
+    public static OfflineSweepHandler OfflineSweep(this FleetHarness harness, IProcessingProgress? progress = null) => new(
+        harness.Directory,
+        harness.Directory,
+        harness.Store,
+        harness.Alerts,
+        harness.Store,
+        harness.Publisher,
+        harness.Followers,
+        progress ?? new UnknownProcessingProgress(),
+        harness.Clock);
 
     public static DashboardBroadcastHandler Dashboard(this FleetHarness harness) =>
         new(harness.Directory, harness.Directory, harness.Store, harness.Alerts, harness.Publisher, harness.Clock);
@@ -45,7 +53,8 @@ internal sealed class InterceptingStores : IAlertSink, ITelemetryStore, IRealtim
     public InterceptingStores(FleetHarness harness)
     {
         Harness = harness;
-        Sweep = new OfflineSweepHandler(harness.Directory, harness.Directory, harness.Store, this, this, this, harness.Followers, harness.Clock);
+        Sweep = new OfflineSweepHandler(
+            harness.Directory, harness.Directory, harness.Store, this, this, this, harness.Followers, new UnknownProcessingProgress(), harness.Clock);
     }
 
     public FleetHarness Harness { get; }

@@ -94,6 +94,7 @@ public sealed class TimerCompositionTests
         builder.AddFleetInMemoryAlerts();
         builder.Services.AddSingleton(publisher);
         builder.Services.AddSingleton<IVehicleFollowers, InMemoryVehicleFollowers>();
+        builder.Services.AddSingleton<IProcessingProgress, UnknownProcessingProgress>();
         builder.AddLocalTimers();
         return builder.Build();
     }
