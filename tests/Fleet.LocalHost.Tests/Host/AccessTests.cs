@@ -149,6 +149,11 @@ public abstract class AccessTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
         Assert.Equal(HttpStatusCode.Created, own.StatusCode);
+
+        using var unfollow = await http.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/subscriptions") { Content = JsonContent.Create(new { vehicle_id = "v-001" }) });
+        using var unfollowForeign = await http.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/subscriptions") { Content = JsonContent.Create(new { vehicle_id = "v-002" }) });
+        Assert.Equal(HttpStatusCode.NoContent, unfollow.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, unfollowForeign.StatusCode);
     }
 
     [Fact]
