@@ -5,6 +5,7 @@ using Fleet.Core.Ports;
 using Fleet.Core.Realtime;
 using Fleet.Core.Registry;
 using Fleet.Core.State;
+using Fleet.Core.Tests.Support;
 using Fleet.Core.Timers;
 using Fleet.LocalHost.Timers;
 using Microsoft.AspNetCore.Builder;
@@ -107,33 +108,6 @@ public sealed class TimerCompositionTests
         while (!await condition())
         {
             await Task.Delay(TimeSpan.FromMilliseconds(10), limit.Token);
-        }
-    }
-
-    private sealed class RecordingPublisher : IRealtimePublisher
-    {
-        private readonly object _lock = new();
-        private readonly List<RealtimeMessage> _messages = [];
-
-        public IReadOnlyList<RealtimeMessage> Messages
-        {
-            get
-            {
-                lock (_lock)
-                {
-                    return [.. _messages];
-                }
-            }
-        }
-
-        public Task PublishAsync(IReadOnlyList<RealtimeMessage> messages, CancellationToken cancellationToken)
-        {
-            lock (_lock)
-            {
-                _messages.AddRange(messages);
-            }
-
-            return Task.CompletedTask;
         }
     }
 }
