@@ -1,0 +1,156 @@
+// Every access grant of FleetFunctions, in one place.
+// Role assignment names are stable: guid(scope id, principal id, role definition id), so redeploying is idempotent.
+// Role definition ids are Azure built-in roles (same GUID in every tenant), listed on
+// https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
+param principalId string
+param identityName string
+param tenantId string = tenant().tenantId
+param storageAccountName string
+param eventHubNamespaceName string
+param eventHubName string
+param signalRName string
+param appInsightsName string
+param postgresServerName string
+
+@description('Optional principal running the device simulator: gets Azure Event Hubs Data Sender on the hub. Empty = none.')
+param simulatorPrincipalId string = ''
+param simulatorPrincipalType string = 'User'
+
+// ---------------------------------------------------------------- built-in roles
+var roles = {
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor
+  eventHubsDataReceiver: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde' // Azure Event Hubs Data Receiver
+  eventHubsDataSender: '2b629674-e913-4c01-ae53-ef4638d8f975' // Azure Event Hubs Data Sender
+  signalRServiceOwner: '7e4f1700-ea5a-4f59-8f37-079cfe29dce3' // SignalR Service Owner
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb' // Monitoring Metrics Publisher
+}
+
+// ---------------------------------------------------------------- scopes
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource eventHubNamespace 'Microsoft.EventHub/namespaces@2024-01-01' existing = {
+  name: eventHubNamespaceName
+}
+
+resource eventHub 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' existing = {
+  parent: eventHubNamespace
+  name: eventHubName
+}
+
+resource signalR 'Microsoft.SignalRService/signalR@2024-03-01' existing = {
+  name: signalRName
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
+
+resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' existing = {
+  name: postgresServerName
+}
+
+// ---------------------------------------------------------------- storage (host storage, deployment package, alerts table)
+// Storage Blob Data Owner: Functions host blobs (leases, Event Hubs checkpoints) and the Flex deployment package.
+resource storageBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: storage
+  name: guid(storage.id, principalId, roles.storageBlobDataOwner)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner) // Storage Blob Data Owner
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Storage Queue Data Contributor: Functions host queues (retries, internal host use).
+resource storageQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: storage
+  name: guid(storage.id, principalId, roles.storageQueueDataContributor)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor) // Storage Queue Data Contributor
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Storage Table Data Contributor: host tables and the `alerts` table (Fleet__Tables__Endpoint).
+resource storageTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: storage
+  name: guid(storage.id, principalId, roles.storageTableDataContributor)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor) // Storage Table Data Contributor
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// ---------------------------------------------------------------- Event Hubs (scoped to the telemetry hub only)
+// Azure Event Hubs Data Receiver: the IngestTelemetry trigger reads the hub (required).
+resource eventHubReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: eventHub
+  name: guid(eventHub.id, principalId, roles.eventHubsDataReceiver)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.eventHubsDataReceiver) // Azure Event Hubs Data Receiver
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Azure Event Hubs Data Sender (optional): the simulator / a device gateway principal sends telemetry.
+resource eventHubSimulatorSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(simulatorPrincipalId)) {
+  scope: eventHub
+  name: guid(eventHub.id, simulatorPrincipalId, roles.eventHubsDataSender)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.eventHubsDataSender) // Azure Event Hubs Data Sender
+    principalId: simulatorPrincipalId
+    principalType: simulatorPrincipalType
+  }
+}
+
+// ---------------------------------------------------------------- SignalR
+// SignalR Service Owner: serverless mode needs both the data-plane REST API (send, groups) and the
+// token/negotiate API with Entra auth; "SignalR App Server" alone covers server connections + token generation only.
+resource signalROwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: signalR
+  name: guid(signalR.id, principalId, roles.signalRServiceOwner)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.signalRServiceOwner) // SignalR Service Owner
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// ---------------------------------------------------------------- Application Insights
+// Monitoring Metrics Publisher: Entra-authenticated telemetry ingestion (the component has local auth disabled).
+resource appInsightsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: appInsights
+  name: guid(appInsights.id, principalId, roles.monitoringMetricsPublisher)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher) // Monitoring Metrics Publisher
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+// Not an Azure RBAC role: the server's Microsoft Entra administrator. The resource name is the principal's object id.
+// Setting it makes the server create a PostgreSQL role named `principalName` (here the managed identity's name),
+// mapped to that object id, with admin rights (azure_pg_admin, CREATEROLE/CREATEDB). The app logs in as that role:
+// ConnectionStrings__Fleet has Username=<identity name> and no password; the password is an Entra access token
+// for https://ossrdbms-aad.database.windows.net obtained at runtime with the identity.
+// The app's role in the database is therefore created by this administrator assignment itself. For least privilege
+// later: make a human/group the Entra admin instead, and have it run
+//   SELECT * FROM pgaadauth_create_principal('<identity name>', false, false);
+// plus GRANTs on database `fleet`, then remove the identity from the administrators.
+resource postgresEntraAdmin 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@2024-08-01' = {
+  parent: postgres
+  name: principalId
+  properties: {
+    principalName: identityName
+    principalType: 'ServicePrincipal'
+    tenantId: tenantId
+  }
+}

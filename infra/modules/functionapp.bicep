@@ -1,0 +1,223 @@
+// Function App on the Flex Consumption plan (FC1, Linux), .NET isolated worker 10.0,
+// running as a user-assigned managed identity with identity-based connections only (no keys, no connection strings
+// with secrets). Note: on Flex Consumption the runtime comes from functionAppConfig.runtime; FUNCTIONS_WORKER_RUNTIME
+// and FUNCTIONS_EXTENSION_VERSION must NOT be set as app settings.
+param planName string
+param name string
+param location string
+param tags object = {}
+
+param identityId string
+param identityClientId string
+param identityName string
+
+param storageAccountName string
+param storageBlobEndpoint string
+param tablesEndpoint string
+param deploymentContainerName string
+
+param appInsightsConnectionString string
+
+param eventHubsFullyQualifiedNamespace string
+param eventHubName string
+param eventHubConsumerGroupName string
+
+param signalRServiceUri string
+
+param postgresHost string
+param postgresDatabaseName string = 'fleet'
+
+param authTenantId string
+param authAudience string
+
+@description('Browser origins allowed to call the HTTP API (/api/negotiate etc.).')
+param allowedOrigins array
+
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+// NCRONTAB (6 fields, seconds first), same schedules as the local host.
+param dashboardSchedule string = '*/30 * * * * *'
+param alertExpirySchedule string = '0 */5 * * * *'
+param offlineSweepSchedule string = '0 * * * * *'
+
+var authority = '${environment().authentication.loginEndpoint}${authTenantId}/v2.0'
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      cors: {
+        allowedOrigins: allowedOrigins
+        supportCredentials: false
+      }
+      appSettings: [
+        // ---- Functions host storage: identity-based (no AzureWebJobsStorage connection string).
+        {
+          name: 'AzureWebJobsStorage__accountName'
+          value: storageAccountName
+        }
+        {
+          name: 'AzureWebJobsStorage__credential'
+          value: 'managedidentity'
+        }
+        {
+          name: 'AzureWebJobsStorage__clientId'
+          value: identityClientId
+        }
+        // ---- Event Hubs trigger (Connection = "EventHubConnection").
+        {
+          name: 'EventHubConnection__fullyQualifiedNamespace'
+          value: eventHubsFullyQualifiedNamespace
+        }
+        {
+          name: 'EventHubConnection__credential'
+          value: 'managedidentity'
+        }
+        {
+          name: 'EventHubConnection__clientId'
+          value: identityClientId
+        }
+        {
+          name: 'EventHubName'
+          value: eventHubName
+        }
+        {
+          name: 'EventHubConsumerGroup'
+          value: eventHubConsumerGroupName
+        }
+        // ---- SignalR Service (default connection name AzureSignalRConnectionString), identity-based.
+        {
+          name: 'AzureSignalRConnectionString__serviceUri'
+          value: signalRServiceUri
+        }
+        {
+          name: 'AzureSignalRConnectionString__credential'
+          value: 'managedidentity'
+        }
+        {
+          name: 'AzureSignalRConnectionString__clientId'
+          value: identityClientId
+        }
+        // ---- PostgreSQL with Entra auth: no password; the app obtains an access token with the identity.
+        // Username = the managed identity's name = the role created by the Entra administrator (access.bicep).
+        {
+          name: 'ConnectionStrings__Fleet'
+          value: 'Host=${postgresHost};Database=${postgresDatabaseName};Username=${identityName};Ssl Mode=Require'
+        }
+        // ---- Table Storage (alerts) through the Table REST API with an Entra bearer token.
+        {
+          name: 'Fleet__Tables__Endpoint'
+          value: tablesEndpoint
+        }
+        {
+          name: 'Fleet__Tables__ManagedIdentityClientId'
+          value: identityClientId
+        }
+        // ---- User tokens (Entra ID). Issuer is the v2.0 issuer: the API app registration must issue v2 tokens
+        // (accessTokenAcceptedVersion = 2).
+        {
+          name: 'Fleet__Auth__Authority'
+          value: authority
+        }
+        {
+          name: 'Fleet__Auth__Issuer'
+          value: authority
+        }
+        {
+          name: 'Fleet__Auth__Audience'
+          value: authAudience
+        }
+        // ---- Timer schedules.
+        {
+          name: 'DashboardSchedule'
+          value: dashboardSchedule
+        }
+        {
+          name: 'AlertExpirySchedule'
+          value: alertExpirySchedule
+        }
+        {
+          name: 'OfflineSweepSchedule'
+          value: offlineSweepSchedule
+        }
+        // ---- Application Insights. Chosen: BOTH settings. The connection string only locates the resource
+        // (not a secret by Azure's guidance); the component has local auth disabled, so ingestion only works with
+        // the Entra token that APPLICATIONINSIGHTS_AUTHENTICATION_STRING tells the host to get for this identity
+        // (Monitoring Metrics Publisher, access.bicep). A leaked connection string therefore cannot inject telemetry.
+        {
+          name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+          value: appInsightsConnectionString
+        }
+        {
+          name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+          value: 'ClientId=${identityClientId};Authorization=AAD'
+        }
+        // ---- Lets DefaultAzureCredential / ManagedIdentityCredential in app code pick the user-assigned identity
+        // (e.g. for the PostgreSQL token) without code changes. Not a secret.
+        {
+          name: 'AZURE_CLIENT_ID'
+          value: identityClientId
+        }
+      ]
+    }
+  }
+}
+
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName
+output url string = 'https://${site.properties.defaultHostName}'
