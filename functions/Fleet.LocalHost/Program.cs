@@ -112,7 +112,11 @@ internal static class LocalHostComposition
     public static void UseLocalHost(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<LocalHostOptions>>().Value;
-        app.UseExceptionHandler();
+        // A request the routes cannot bind (malformed JSON, a query value of the wrong type) is the caller's error.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
         app.UseCors(cors => cors.WithOrigins(options.AllowedOrigins).AllowAnyHeader().AllowAnyMethod().AllowCredentials());
         app.UseWhen(context => context.Request.Path.StartsWithSegments(SignalRClientAuthentication.HubPath), hub => hub.Use(async (context, next) =>

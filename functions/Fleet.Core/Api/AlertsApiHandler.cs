@@ -54,11 +54,13 @@ public sealed class AlertsApiHandler(IAlertStore alerts, IRealtimePublisher publ
             return ApiProblem.BadRequest($"type must be one of {ApiText.Choices<AlertType>()}; severity one of {ApiText.Choices<AlertSeverity>()}.");
         }
 
-        var lifetime = request.ExpiresInSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultRaisedLifetime;
-        if (lifetime <= TimeSpan.Zero || lifetime > MaxRaisedLifetime)
+        // Checked as a number first: a huge value must be a 400, not an overflow on the way to a TimeSpan.
+        if (request.ExpiresInSeconds is { } seconds && !(seconds >= 1 && seconds <= MaxRaisedLifetime.TotalSeconds))
         {
-            return ApiProblem.BadRequest($"expires_in_seconds must be positive and at most {MaxRaisedLifetime.TotalSeconds}.");
+            return ApiProblem.BadRequest($"expires_in_seconds must be between 1 and {MaxRaisedLifetime.TotalSeconds}.");
         }
+
+        var lifetime = request.ExpiresInSeconds is { } valid ? TimeSpan.FromSeconds(valid) : DefaultRaisedLifetime;
 
         var now = timeProvider.GetUtcNow();
         var id = request.SourceId is { Length: > 0 } sourceId ? DeterministicId.For(caller.CompanyId, "api", sourceId) : Guid.NewGuid().ToString("N");

@@ -63,9 +63,9 @@ public sealed class GeofencesApiHandler(IFleetConfiguration configuration)
             return ApiProblem.BadRequest($"severity must be one of {ApiText.Choices<AlertSeverity>()}.");
         }
 
-        if (request.SpeedLimitKmh is <= 0 or > 300 || request.DwellSeconds is < 0 or > 86_400)
+        if (request.SpeedLimitKmh is <= 0 or > 300 || request.DwellSeconds is not null and not (0 or (>= 1 and <= 86_400)))
         {
-            return ApiProblem.BadRequest("speed_limit_kmh must be in (0, 300] and dwell_seconds in [0, 86400].");
+            return ApiProblem.BadRequest("speed_limit_kmh must be in (0, 300] and dwell_seconds 0 or in [1, 86400].");
         }
 
         GeofenceShape shape;
@@ -87,7 +87,15 @@ public sealed class GeofencesApiHandler(IFleetConfiguration configuration)
             request.SpeedLimitKmh,
             request.DwellSeconds is { } dwell ? TimeSpan.FromSeconds(dwell) : null,
             severity);
-        await configuration.SaveGeofenceAsync(fence, cancellationToken);
+        try
+        {
+            await configuration.SaveGeofenceAsync(fence, cancellationToken);
+        }
+        catch (OwnershipConflictException)
+        {
+            return ApiProblem.Conflict($"Company '{caller.CompanyId}' is not registered.");
+        }
+
         return ApiResult<GeofenceView>.Created(View(fence));
     }
 

@@ -14,7 +14,11 @@ public sealed record Subscription(string VehicleId, string Group);
 /// </summary>
 public sealed class RealtimeAccessHandler(IFleetConfiguration configuration, IRealtimeGroups groups)
 {
-    /// <summary>Admins and dispatchers join their company's group, drivers the groups of the vehicles they drive.</summary>
+    /// <summary>
+    /// Admins and dispatchers join their company's group, drivers the groups of the vehicles they drive. Membership is
+    /// set afresh from the current claims, so a changed role, company or grant stops what the old ones allowed; vehicles
+    /// followed before are followed again by the client after it connects.
+    /// </summary>
     public async Task<NegotiateGrant> NegotiateAsync(FleetCaller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -29,6 +33,7 @@ public sealed class RealtimeAccessHandler(IFleetConfiguration configuration, IRe
             memberships.AddRange(caller.VehicleIds.Where(companyVehicles.Contains).Order(StringComparer.Ordinal).Select(RealtimeGroups.Vehicle));
         }
 
+        await groups.RemoveUserFromAllGroupsAsync(caller.UserId, cancellationToken);
         foreach (var group in memberships)
         {
             await groups.AddUserAsync(group, caller.UserId, cancellationToken);
@@ -50,15 +55,16 @@ public sealed class RealtimeAccessHandler(IFleetConfiguration configuration, IRe
         return ApiResult<Subscription>.Created(new Subscription(vehicleId!, group));
     }
 
+    /// <summary>Leaving is always allowed, even a vehicle since deleted or no longer granted: it can only take away.</summary>
     public async Task<ApiResult> UnfollowAsync(FleetCaller caller, string? vehicleId, CancellationToken cancellationToken)
     {
-        var refusal = await CheckFollowAsync(caller, vehicleId, cancellationToken);
-        if (refusal is not null)
+        ArgumentNullException.ThrowIfNull(caller);
+        if (string.IsNullOrWhiteSpace(vehicleId))
         {
-            return refusal;
+            return ApiProblem.BadRequest("vehicle_id is required.");
         }
 
-        await groups.RemoveUserAsync(RealtimeGroups.Vehicle(vehicleId!), caller.UserId, cancellationToken);
+        await groups.RemoveUserAsync(RealtimeGroups.Vehicle(vehicleId), caller.UserId, cancellationToken);
         return ApiResult.NoContent;
     }
 

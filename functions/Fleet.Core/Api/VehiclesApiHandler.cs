@@ -176,9 +176,10 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
             return ApiProblem.BadRequest($"vehicle_class must be one of {ApiText.Choices<VehicleClass>()}.");
         }
 
-        if (request.SpeedLimitKmh is <= 0 or > 300 || request.FuelCapacityLiters is <= 0 || request.ExpectedReportIntervalSeconds is <= 0 or > 86_400)
+        if (request.SpeedLimitKmh is <= 0 or > 300 || request.FuelCapacityLiters is <= 0 or > 100_000 || request.ExpectedReportIntervalSeconds is < 1 or > 86_400)
         {
-            return ApiProblem.BadRequest("speed_limit_kmh must be in (0, 300], fuel_capacity_liters positive, expected_report_interval_seconds in (0, 86400].");
+            return ApiProblem.BadRequest(
+                "speed_limit_kmh must be in (0, 300], fuel_capacity_liters in (0, 100000], expected_report_interval_seconds in [1, 86400].");
         }
 
         var vehicle = new VehicleProfile(

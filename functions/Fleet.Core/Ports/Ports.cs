@@ -168,6 +168,8 @@ public interface IRealtimeGroups
     Task AddUserAsync(string group, string userId, CancellationToken cancellationToken);
 
     Task RemoveUserAsync(string group, string userId, CancellationToken cancellationToken);
+
+    Task RemoveUserFromAllGroupsAsync(string userId, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -26,14 +26,23 @@ internal static class EventHubsIngestion
             return ApiResults.Problem(ApiProblem.NotFound($"No event hub '{hub}'."));
         }
 
+        if (pathPublisher is not null && string.IsNullOrWhiteSpace(pathPublisher))
+        {
+            return ApiResults.Problem(ApiProblem.NotFound("A publisher name cannot be blank."));
+        }
+
         var authorization = services.GetRequiredService<EventHubsAuthorization>().Check(http.Request, hub, pathPublisher);
         if (!authorization.Succeeded)
         {
             return ApiResults.Problem(new ApiProblem(StatusCodes.Status401Unauthorized, "Not authorised", authorization.Reason!));
         }
 
+        // Publishers compare case-insensitively (as the SAS check does), so the token's spelling names the publisher:
+        // another spelling of the path must not be another rate-limit bucket or another sender.
+        var publisher = pathPublisher is null ? null : authorization.Publisher ?? pathPublisher;
+
         // Devices send on their publisher path; a gateway holding the hub's key speaks for many devices and is not limited.
-        if (pathPublisher is not null && services.GetRequiredService<PublisherRateLimiter>().TryAcquire(pathPublisher) is { } retryAfter)
+        if (publisher is not null && services.GetRequiredService<PublisherRateLimiter>().TryAcquire(publisher.ToUpperInvariant()) is { } retryAfter)
         {
             return Retry(http, StatusCodes.Status429TooManyRequests, "Too many requests", "This publisher is over its request rate; retry later.", retryAfter);
         }
@@ -55,7 +64,7 @@ internal static class EventHubsIngestion
                 return tooLarge ? TooLarge(error!) : ApiResults.Problem(ApiProblem.BadRequest(error!));
             }
 
-            events = [.. items.Select(item => new IncomingEvent(item.Body, item.PartitionKey ?? pathPublisher ?? EventHubsEnvelope.DeviceIdOf(item.Body), pathPublisher))];
+            events = [.. items.Select(item => new IncomingEvent(item.Body, item.PartitionKey ?? publisher ?? EventHubsEnvelope.DeviceIdOf(item.Body), publisher))];
         }
         else
         {
@@ -64,8 +73,8 @@ internal static class EventHubsIngestion
                 return ApiResults.Problem(ApiProblem.BadRequest("The event has no body."));
             }
 
-            var key = EventHubsEnvelope.PartitionKeyOfHeader(http.Request.Headers["BrokerProperties"]) ?? pathPublisher ?? EventHubsEnvelope.DeviceIdOf(body);
-            events = [new IncomingEvent(body, key, pathPublisher)];
+            var key = EventHubsEnvelope.PartitionKeyOfHeader(http.Request.Headers["BrokerProperties"]) ?? publisher ?? EventHubsEnvelope.DeviceIdOf(body);
+            events = [new IncomingEvent(body, key, publisher)];
         }
 
         return services.GetRequiredService<LocalPartitions>().TryEnqueue(events)

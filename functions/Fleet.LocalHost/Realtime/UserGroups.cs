@@ -40,6 +40,22 @@ internal sealed class UserGroups : IRealtimeGroups, IVehicleFollowers
         return Task.CompletedTask;
     }
 
+    public Task RemoveUserFromAllGroupsAsync(string userId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            foreach (var (group, users) in _usersByGroup.ToList())
+            {
+                if (users.Remove(userId) && users.Count == 0)
+                {
+                    _usersByGroup.Remove(group);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     public IReadOnlyList<string> UsersOf(string group)
     {
         lock (_lock)

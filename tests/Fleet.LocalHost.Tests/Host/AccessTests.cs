@@ -153,7 +153,24 @@ public abstract class AccessTests : IAsyncLifetime
         using var unfollow = await http.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/subscriptions") { Content = JsonContent.Create(new { vehicle_id = "v-001" }) });
         using var unfollowForeign = await http.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/subscriptions") { Content = JsonContent.Create(new { vehicle_id = "v-002" }) });
         Assert.Equal(HttpStatusCode.NoContent, unfollow.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, unfollowForeign.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, unfollowForeign.StatusCode);
+    }
+
+    [Fact]
+    public async Task Negotiating_with_new_claims_ends_what_the_old_ones_allowed()
+    {
+        // The same user, first a dispatcher of Acme, then a viewer at Globex with no grants.
+        using (var asDispatcher = await _host.NegotiateAsync(await _host.TokenAsync("u-moved", "c-acme", "dispatcher")))
+        {
+            Assert.Equal(HttpStatusCode.OK, asDispatcher.StatusCode);
+        }
+
+        await using var client = await _host.ConnectAsync("u-moved", "c-globex", "viewer");
+        using var sent = await _host.SendBatchAsync([LocalHostRig.Fix("sim-001", DateTimeOffset.UtcNow.AddSeconds(-1), 25.05, 121.55, 30)]);
+
+        Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+        await _host.WaitUntilProcessedAsync(TimeSpan.FromSeconds(10));
+        Assert.Empty(await client.DrainAsync(TimeSpan.FromMilliseconds(500)));
     }
 
     [Fact]

@@ -128,6 +128,22 @@ public abstract class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bad_input_is_a_400_problem_never_a_500()
+    {
+        using var admin = await ClientAsync("u-admin", "c-acme", "admin");
+
+        using var malformedJson = await admin.PostAsync("/api/subscriptions", new StringContent("{bad", System.Text.Encoding.UTF8, "application/json"));
+        using var wrongType = await admin.PostAsync("/api/subscriptions", new StringContent("""{"vehicle_id": 5}""", System.Text.Encoding.UTF8, "application/json"));
+        using var badQuery = await admin.GetAsync("/api/vehicles/v-001/locations?from=x&to=y");
+        using var hugeExpiry = await admin.PostAsJsonAsync("/api/alerts", new { type = "system_error", severity = "low", title = "t", message = "m", expires_in_seconds = 1e20 });
+        using var tinyInterval = await admin.PostAsJsonAsync("/api/vehicles", new { vehicle_id = "v-tiny", name = "T", device_id = "dev-tiny", expected_report_interval_seconds = 1e-300 });
+
+        Assert.All(
+            new[] { malformedJson, wrongType, badQuery, hugeExpiry, tinyInterval },
+            response => Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode));
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_describes_the_routes()
     {
         var document = await _host.Http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");

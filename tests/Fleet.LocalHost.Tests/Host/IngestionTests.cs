@@ -101,6 +101,25 @@ public abstract class IngestionTests
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
     }
 
+    [Fact]
+    public async Task Another_spelling_of_the_publisher_path_shares_its_rate_and_a_blank_publisher_is_not_found()
+    {
+        await using var host = await LocalHostRig.StartAsync(Stores, "--Fleet:LocalHost:PublisherRequestsPerSecond=1");
+        var token = host.SasToken(publisher: "sim-001");
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var spelling in new[] { "sim-001", "SIM-001", "Sim-001", "sIm-001" })
+        {
+            using var response = await SendAsPublisherAsync(host, spelling, token);
+            statuses.Add(response.StatusCode);
+        }
+
+        using var blank = await SendAsPublisherAsync(host, "%20", host.SasToken());
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.NotFound, blank.StatusCode);
+    }
+
     private static async Task<HttpResponseMessage> SendAsPublisherAsync(LocalHostRig host, string publisher, string token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/telemetry/publishers/{publisher}/messages")
