@@ -34,6 +34,13 @@ public sealed class UserTokenOptions : IValidatableObject
             yield return new ValidationResult("Fleet:Auth:Authority or Fleet:Auth:SigningKey is required.", [nameof(Authority), nameof(SigningKey)]);
         }
 
+        // The shared key is the development key, public in the repository: next to a real authority anyone could use it.
+        if (Authority is not null && !string.IsNullOrEmpty(SigningKey))
+        {
+            yield return new ValidationResult(
+                "Fleet:Auth:SigningKey must be empty when Fleet:Auth:Authority is set.", [nameof(Authority), nameof(SigningKey)]);
+        }
+
         if (SigningKey is { Length: > 0 and < MinSigningKeyLength })
         {
             yield return new ValidationResult($"Fleet:Auth:SigningKey must be at least {MinSigningKeyLength} characters.", [nameof(SigningKey)]);

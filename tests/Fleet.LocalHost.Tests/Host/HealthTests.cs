@@ -6,6 +6,7 @@ using Fleet.LocalHost.Tests.Support;
 
 namespace Fleet.LocalHost.Tests.Host;
 
+/// <summary>Start-up and health: what the host refuses to run with, and how it reports its stores.</summary>
 public sealed class HealthTests
 {
     [Fact]
@@ -26,5 +27,15 @@ public sealed class HealthTests
         Assert.Equal("unhealthy", health.GetProperty("status").GetString());
         Assert.Equal("ok", health.GetProperty("database").GetString());
         Assert.NotEqual("ok", health.GetProperty("tables").GetString());
+    }
+
+    [Fact]
+    public async Task A_shared_signing_key_next_to_an_authority_stops_start_up_naming_both_settings()
+    {
+        var refusal = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => LocalHostRig.StartAsync("--Fleet:Auth:Authority=https://login.microsoftonline.com/contoso/v2.0"));
+
+        Assert.Contains("Fleet:Auth:SigningKey", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("Fleet:Auth:Authority", refusal.Message, StringComparison.Ordinal);
     }
 }
