@@ -301,9 +301,8 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
             ReadGeofence,
             cancellationToken);
 
-    public async Task<Geofence?> GeofenceAsync(string companyId, string geofenceId, CancellationToken cancellationToken)
-    {
-        var fences = await PostgresReads.QueryAsync(
+    public Task<Geofence?> GeofenceAsync(string companyId, string geofenceId, CancellationToken cancellationToken) =>
+        PostgresReads.QueryFirstOrDefaultAsync(
             dataSource,
             retry,
             "read a geofence",
@@ -315,8 +314,6 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
             },
             ReadGeofence,
             cancellationToken);
-        return fences.Count > 0 ? fences[0] : null;
-    }
 
     public Task SaveGeofenceAsync(Geofence fence, CancellationToken cancellationToken)
     {

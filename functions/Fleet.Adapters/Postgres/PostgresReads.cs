@@ -27,6 +27,21 @@ internal static class PostgresReads
             return (IReadOnlyList<T>)rows;
         }, cancellationToken);
 
+    /// <summary>The first row, or null when there is none (a lookup by key).</summary>
+    public static async Task<T?> QueryFirstOrDefaultAsync<T>(
+        NpgsqlDataSource dataSource,
+        PostgresRetry retry,
+        string operation,
+        string sql,
+        Action<NpgsqlParameterCollection> bind,
+        Func<NpgsqlDataReader, T> read,
+        CancellationToken cancellationToken)
+        where T : class
+    {
+        var rows = await QueryAsync(dataSource, retry, operation, sql, bind, read, cancellationToken);
+        return rows.Count > 0 ? rows[0] : null;
+    }
+
     public static string? NullableString(this NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 
     public static double? NullableDouble(this NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetDouble(column);

@@ -132,9 +132,8 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, Postgres
             ReadTrip,
             cancellationToken);
 
-    public async Task<TripRecord?> TripAsync(string companyId, string tripId, CancellationToken cancellationToken)
-    {
-        var trips = await PostgresReads.QueryAsync(
+    public Task<TripRecord?> TripAsync(string companyId, string tripId, CancellationToken cancellationToken) =>
+        PostgresReads.QueryFirstOrDefaultAsync(
             dataSource,
             retry,
             "read a trip",
@@ -146,8 +145,6 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, Postgres
             },
             ReadTrip,
             cancellationToken);
-        return trips.Count > 0 ? trips[0] : null;
-    }
 
     public Task<IReadOnlyList<DailyStats>> DailyStatsAsync(string companyId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
         PostgresReads.QueryAsync(

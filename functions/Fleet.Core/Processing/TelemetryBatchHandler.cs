@@ -95,19 +95,7 @@ public sealed class TelemetryBatchHandler(
             }
 
             var messages = plan.Stamp(result.LastSequences, timeProvider.GetUtcNow());
-            Exception? realtimeFailure = null;
-            if (messages.Count > 0)
-            {
-                try
-                {
-                    await realtimePublisher.PublishAsync(messages, cancellationToken);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    // The batch is committed: retrying it would publish nothing new, so report the loss instead.
-                    realtimeFailure = exception;
-                }
-            }
+            var realtimeFailure = await CommittedDelivery.PublishAsync(realtimePublisher, messages, cancellationToken);
 
             return new BatchResult(
                 events.Count,

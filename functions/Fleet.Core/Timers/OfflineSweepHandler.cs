@@ -121,16 +121,8 @@ public sealed class OfflineSweepHandler(
                 outcomes.Values.Sum(outcome => outcome.Trips.Count),
                 attempt,
                 []);
-            try
-            {
-                await realtimePublisher.PublishAsync(plan.Stamp(result.LastSequences, timeProvider.GetUtcNow()), cancellationToken);
-                return counts;
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // Committed: sweeping again would find nothing left to announce, so report the loss instead.
-                return counts with { RealtimeFailures = [exception] };
-            }
+            var failure = await CommittedDelivery.PublishAsync(realtimePublisher, plan.Stamp(result.LastSequences, timeProvider.GetUtcNow()), cancellationToken);
+            return failure is null ? counts : counts with { RealtimeFailures = [failure] };
         }
     }
 

@@ -14,12 +14,12 @@ internal static class EventHubsEnvelope
     public const int MaxBatchBytes = 1024 * 1024;
 
     /// <returns>The events, or why the envelope is malformed. A body that is not telemetry is not the envelope's fault.</returns>
-    public static (List<(byte[] Body, string? PartitionKey)>? Events, string? Error, bool TooLarge) ReadBatch(ReadOnlySpan<byte> json)
+    public static (List<(byte[] Body, string? PartitionKey)>? Events, string? Error, bool TooLarge) ReadBatch(ReadOnlyMemory<byte> json)
     {
         List<(byte[] Body, string? PartitionKey)> events = [];
         try
         {
-            using var document = JsonDocument.Parse(json.ToArray());
+            using var document = JsonDocument.Parse(json);
             if (document.RootElement.ValueKind != JsonValueKind.Array)
             {
                 return (null, "A batch is a JSON array of {\"Body\": ...} objects.", false);

@@ -1,7 +1,3 @@
-using Fleet.Core.Alerts;
-using Fleet.Core.Ports;
-using Fleet.Core.Processing;
-using Fleet.Core.Realtime;
 using Fleet.Core.Telemetry;
 using Fleet.Core.Tests.Support;
 
@@ -16,7 +12,7 @@ public sealed class HandlerEffectOrderTests
     [Fact]
     public async Task Effects_run_alerts_then_commit_then_publish()
     {
-        var rig = new Rig();
+        var rig = NewRig();
         await rig.Handler.HandleAsync(Batch(), CancellationToken.None);
 
         Assert.Equal(["alerts", "commit", "publish"], rig.Log);
@@ -26,7 +22,8 @@ public sealed class HandlerEffectOrderTests
     public async Task A_failure_between_the_alert_write_and_the_commit_is_healed_by_replaying_the_batch()
     {
         var clean = await CleanRun();
-        var rig = new Rig { FailBeforeCommit = true };
+        var rig = NewRig();
+        rig.FailBeforeCommit = true;
 
         await Assert.ThrowsAsync<IOException>(() => rig.Handler.HandleAsync(Batch(), CancellationToken.None));
         Assert.NotEmpty(rig.Harness.Alerts.AllOf("c-1"));
@@ -42,7 +39,8 @@ public sealed class HandlerEffectOrderTests
     public async Task A_failure_after_the_commit_is_healed_by_replaying_the_batch()
     {
         var clean = await CleanRun();
-        var rig = new Rig { FailAfterCommit = true };
+        var rig = NewRig();
+        rig.FailAfterCommit = true;
 
         await Assert.ThrowsAsync<IOException>(() => rig.Handler.HandleAsync(Batch(), CancellationToken.None));
         rig.FailAfterCommit = false;
@@ -56,7 +54,8 @@ public sealed class HandlerEffectOrderTests
     public async Task A_publishing_failure_is_reported_without_undoing_the_committed_batch()
     {
         var clean = await CleanRun();
-        var rig = new Rig { FailPublish = true };
+        var rig = NewRig();
+        rig.FailPublish = true;
 
         var result = await rig.Handler.HandleAsync(Batch(), CancellationToken.None);
 
@@ -68,7 +67,7 @@ public sealed class HandlerEffectOrderTests
     public async Task A_concurrent_writer_makes_the_batch_reload_and_recompute_without_losing_or_doubling_anything()
     {
         var clean = await CleanRun();
-        var rig = new Rig();
+        var rig = NewRig();
         var batch = Batch();
 
         // Another instance (a partition changing owner) commits the first half while this one is computing.
@@ -95,59 +94,5 @@ public sealed class HandlerEffectOrderTests
         return TelemetryJson.Events("dev-1", fixes);
     }
 
-    private sealed class Rig : IAlertSink, ITelemetryStore, IRealtimePublisher
-    {
-        private bool _firstCommit = true;
-
-        public Rig()
-        {
-            Harness.WithCompany("c-1", "dev-1");
-            Handler = new TelemetryBatchHandler(
-                Harness.Directory, Harness.Directory, Harness.Store, this, this, this, Harness.Followers, Harness.Clock);
-        }
-
-        public FleetHarness Harness { get; } = new();
-
-        public TelemetryBatchHandler Handler { get; }
-
-        public List<string> Log { get; } = [];
-
-        public bool FailBeforeCommit { get; set; }
-
-        public bool FailAfterCommit { get; set; }
-
-        public bool FailPublish { get; set; }
-
-        public Func<Task>? BeforeFirstCommit { get; set; }
-
-        public Task UpsertAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
-        {
-            Log.Add("alerts");
-            return Harness.Alerts.UpsertAsync(alerts, cancellationToken);
-        }
-
-        public async Task<CommitResult> CommitAsync(TelemetryCommit commit, CancellationToken cancellationToken)
-        {
-            Log.Add("commit");
-            if (_firstCommit && BeforeFirstCommit is { } concurrentWriter)
-            {
-                _firstCommit = false;
-                await concurrentWriter();
-            }
-
-            if (FailBeforeCommit)
-            {
-                throw new IOException("connection lost before the commit");
-            }
-
-            var result = await Harness.Store.CommitAsync(commit, cancellationToken);
-            return FailAfterCommit ? throw new IOException("connection lost after the commit") : result;
-        }
-
-        public Task PublishAsync(IReadOnlyList<RealtimeMessage> messages, CancellationToken cancellationToken)
-        {
-            Log.Add("publish");
-            return FailPublish ? throw new HttpRequestException("realtime service unavailable") : Task.CompletedTask;
-        }
-    }
+    private static InterceptingStores NewRig() => new(new FleetHarness().WithCompany("c-1", "dev-1"));
 }

@@ -227,14 +227,14 @@ public sealed class OfflineSweepHandlerTests
     {
         var harness = new FleetHarness().WithCompany("c-1", "dev-1");
         await harness.SendFixesAsync("dev-1", new FixStream("dev-1").Park(0, 60, FixStream.Origin));
-        var stores = new InterceptingStores(harness) { FailCommit = true };
+        var stores = new InterceptingStores(harness) { FailBeforeCommit = true };
 
         await Assert.ThrowsAsync<IOException>(() => stores.Sweep.SweepAsync(None));
         var written = Assert.Single(harness.Alerts.OfflineAlertsOf("c-1"));
         Assert.DoesNotContain("publish", stores.Log);
         Assert.Empty(harness.Publisher.WentOffline());
 
-        stores.FailCommit = false;
+        stores.FailBeforeCommit = false;
         harness.Clock.Advance(TimeSpan.FromMinutes(1));
         var retry = await stores.Sweep.SweepAsync(None);
 
