@@ -101,7 +101,7 @@ param simulatorPrincipalId string = ''
 ])
 param simulatorPrincipalType string = 'User'
 
-@description('Keep Event Hubs local (SAS) authentication disabled. Devices then need Entra tokens (Azure Event Hubs Data Sender); set false only if devices must use SAS.')
+@description('Keep Event Hubs local (SAS) authentication disabled. Devices then need Entra tokens (Azure Event Hubs Data Sender); set false only if devices must use SAS (this also creates a Send-only rule `devices-send` on the hub). See docs/INFRA-REVIEW.md.')
 param eventHubsDisableLocalAuth bool = true
 
 @description('Tags applied to every resource.')

@@ -68,6 +68,7 @@ var names = {
 var eventHubName = 'telemetry'
 var deploymentContainerName = 'app-package-${take(resourceToken, 8)}'
 var alertsTableName = 'alerts'
+var parkedTelemetryTableName = 'parkedtelemetry'
 var postgresDatabaseName = 'fleet'
 
 // ---------------------------------------------------------------- modules
@@ -98,6 +99,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     deploymentContainerName: deploymentContainerName
     alertsTableName: alertsTableName
+    parkedTelemetryTableName: parkedTelemetryTableName
   }
 }
 

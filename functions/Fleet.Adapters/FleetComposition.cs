@@ -5,12 +5,12 @@ using Fleet.Adapters.Tables;
 using Fleet.Core.Api;
 using Fleet.Core.Ports;
 using Fleet.Core.Processing;
+using Fleet.Core.Timers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Fleet.Adapters;
 
@@ -23,6 +23,9 @@ public static class FleetComposition
 {
     public const string PostgresConnectionName = "Fleet";
     public const string TablesConnectionName = "FleetTables";
+    public const string TablesEndpointKey = "Fleet:Tables:Endpoint";
+    public const string TablesManagedIdentityKey = "Fleet:Tables:ManagedIdentityClientId";
+    public const string PostgresManagedIdentityKey = "Fleet:Postgres:ManagedIdentityClientId";
 
     public static IHostApplicationBuilder AddFleetCore(this IHostApplicationBuilder builder)
     {
@@ -37,6 +40,10 @@ public static class FleetComposition
         services.AddSingleton<GeofencesApiHandler>();
         services.AddSingleton<DriversApiHandler>();
         services.AddSingleton<DashboardApiHandler>();
+        services.AddSingleton<DashboardBroadcastHandler>();
+        services.AddSingleton<AlertExpiryHandler>();
+        services.AddSingleton<OfflineSweepHandler>();
+        services.AddSingleton<FleetTimerJobs>();
         services.AddOptions<UserTokenOptions>().Bind(builder.Configuration.GetSection(UserTokenOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<UserTokens>();
         return builder;
@@ -75,11 +82,13 @@ public static class FleetComposition
         ArgumentNullException.ThrowIfNull(builder);
         var connectionString = builder.Configuration.GetConnectionString(PostgresConnectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{PostgresConnectionName} is required for PostgreSQL.");
+        var managedIdentityClientId = builder.Configuration[PostgresManagedIdentityKey];
         var services = builder.Services;
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton(_ => FleetCredentials.PostgresDataSource(connectionString, managedIdentityClientId));
         services.AddSingleton<PostgresRetry>();
         services.AddSingleton<PostgresMigrator>();
         services.AddHostedService<PostgresMigration>();
+        services.AddSingleton<PostgresRealtimeGroups>();
         services.AddSingleton<PostgresFleetDirectory>();
         services.AddSingleton<IDeviceRegistry>(provider => provider.GetRequiredService<PostgresFleetDirectory>());
         services.AddSingleton<ICompanyDirectory>(provider => provider.GetRequiredService<PostgresFleetDirectory>());
@@ -91,16 +100,38 @@ public static class FleetComposition
         return builder;
     }
 
-    /// <summary>Alerts on Table Storage (<c>ConnectionStrings:FleetTables</c>, e.g. <c>UseDevelopmentStorage=true</c>).</summary>
+    /// <summary>
+    /// Alerts and parked telemetry on Table Storage: <c>ConnectionStrings:FleetTables</c> (e.g.
+    /// <c>UseDevelopmentStorage=true</c>), or <c>Fleet:Tables:Endpoint</c> with an Entra identity
+    /// (<c>Fleet:Tables:ManagedIdentityClientId</c> in Azure).
+    /// </summary>
     public static IHostApplicationBuilder AddFleetTables(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var connectionString = builder.Configuration.GetConnectionString(TablesConnectionName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{TablesConnectionName} is required for Table Storage.");
+        var connectionString = builder.Configuration.GetConnectionString(TablesConnectionName);
+        var endpoint = builder.Configuration[TablesEndpointKey];
+        if (string.IsNullOrEmpty(connectionString) && string.IsNullOrEmpty(endpoint))
+        {
+            throw new InvalidOperationException($"ConnectionStrings:{TablesConnectionName} or {TablesEndpointKey} is required for Table Storage.");
+        }
+
+        if (!string.IsNullOrEmpty(endpoint) && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+        {
+            throw new InvalidOperationException($"{TablesEndpointKey} must be an absolute URL such as https://<account>.table.core.windows.net/.");
+        }
+
+        var managedIdentityClientId = builder.Configuration[TablesManagedIdentityKey];
         var services = builder.Services;
         services.AddHttpClient(TablesConnectionName);
-        services.AddSingleton(provider => new TableServiceClient(
-            connectionString, provider.GetRequiredService<IHttpClientFactory>().CreateClient(TablesConnectionName)));
+        services.AddSingleton(provider =>
+        {
+            var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient(TablesConnectionName);
+            return string.IsNullOrEmpty(connectionString)
+                ? new TableServiceClient(new Uri(endpoint!), FleetCredentials.For(managedIdentityClientId), http)
+                : new TableServiceClient(connectionString, http);
+        });
+        services.AddSingleton<IParkedTelemetry>(provider => new TableParkedTelemetry(provider.GetRequiredService<TableServiceClient>()));
+        services.AddSingleton<ParkedTelemetryHandler>();
         services.AddOptions<TableAlertStoreOptions>().Bind(builder.Configuration.GetSection("Fleet:Tables"));
         services.AddSingleton(provider => new TableAlertStore(
             provider.GetRequiredService<TableServiceClient>(), provider.GetRequiredService<IOptions<TableAlertStoreOptions>>().Value));

@@ -1,4 +1,6 @@
 using Fleet.Adapters;
+using Fleet.Functions;
+using Fleet.Http;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
@@ -7,4 +9,6 @@ builder.ConfigureFunctionsWebApplication();
 builder.AddFleetCore();
 builder.AddFleetPostgres();
 builder.AddFleetTables();
+builder.Services.AddFleetHttpApi();
+builder.AddFleetSignalRService();
 await builder.Build().RunAsync();

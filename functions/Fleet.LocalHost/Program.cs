@@ -1,7 +1,7 @@
-using System.Text.Json;
 using Fleet.Adapters;
 using Fleet.Adapters.Auth;
 using Fleet.Core.Ports;
+using Fleet.Http;
 using Fleet.LocalHost;
 using Fleet.LocalHost.Api;
 using Fleet.LocalHost.Demo;
@@ -102,8 +102,8 @@ internal static class LocalHostComposition
         });
         services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SignalRClientAuthentication>(SignalRClientAuthentication.SchemeName, null);
         services.AddAuthorization();
-        services.AddSignalR().AddJsonProtocol(json => json.PayloadSerializerOptions = SnakeCase(json.PayloadSerializerOptions));
-        services.ConfigureHttpJsonOptions(json => SnakeCase(json.SerializerOptions));
+        services.AddSignalR().AddJsonProtocol(json => FleetJson.Configure(json.PayloadSerializerOptions));
+        services.AddFleetHttpApi();
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddCors();
@@ -133,12 +133,5 @@ internal static class LocalHostComposition
         }));
         app.UseAuthentication();
         app.UseAuthorization();
-    }
-
-    private static JsonSerializerOptions SnakeCase(JsonSerializerOptions options)
-    {
-        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-        options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
-        return options;
     }
 }

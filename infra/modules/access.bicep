@@ -19,7 +19,6 @@ param simulatorPrincipalType string = 'User'
 // ---------------------------------------------------------------- built-in roles
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner
-  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor
   eventHubsDataReceiver: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde' // Azure Event Hubs Data Receiver
   eventHubsDataSender: '2b629674-e913-4c01-ae53-ef4638d8f975' // Azure Event Hubs Data Sender
@@ -53,8 +52,9 @@ resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' existin
   name: postgresServerName
 }
 
-// ---------------------------------------------------------------- storage (host storage, deployment package, alerts table)
-// Storage Blob Data Owner: Functions host blobs (leases, Event Hubs checkpoints) and the Flex deployment package.
+// ---------------------------------------------------------------- storage (host storage, deployment package, app tables)
+// Storage Blob Data Owner: Functions host blobs (host locks, timer schedule monitor, Event Hubs checkpoints in
+// azure-webjobs-eventhub) and the Flex deployment package container.
 resource storageBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: storage
   name: guid(storage.id, principalId, roles.storageBlobDataOwner)
@@ -65,18 +65,11 @@ resource storageBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-// Storage Queue Data Contributor: Functions host queues (retries, internal host use).
-resource storageQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: storage
-  name: guid(storage.id, principalId, roles.storageQueueDataContributor)
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor) // Storage Queue Data Contributor
-    principalId: principalId
-    principalType: 'ServicePrincipal'
-  }
-}
+// No Storage Queue Data Contributor: the host only needs queues for blob/queue triggers and Durable Functions, and
+// this app has none (Event Hubs, timer and HTTP triggers; Event Hubs checkpoints and timer state are blobs).
+// Add it (974c5e8b-45b9-4653-ba55-5f855dd0fb88) here if such a trigger is ever introduced.
 
-// Storage Table Data Contributor: host tables and the `alerts` table (Fleet__Tables__Endpoint).
+// Storage Table Data Contributor: the app's `alerts` and `parkedtelemetry` tables (Fleet__Tables__Endpoint).
 resource storageTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: storage
   name: guid(storage.id, principalId, roles.storageTableDataContributor)
@@ -99,7 +92,8 @@ resource eventHubReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-// Azure Event Hubs Data Sender (optional): the simulator / a device gateway principal sends telemetry.
+// Azure Event Hubs Data Sender (optional): a gateway or simulator principal that sends with Entra tokens. The current
+// Fleet.Simulator signs SAS tokens only, so against Azure it needs eventHubsDisableLocalAuth=false instead.
 resource eventHubSimulatorSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(simulatorPrincipalId)) {
   scope: eventHub
   name: guid(eventHub.id, simulatorPrincipalId, roles.eventHubsDataSender)
@@ -111,8 +105,10 @@ resource eventHubSimulatorSender 'Microsoft.Authorization/roleAssignments@2022-0
 }
 
 // ---------------------------------------------------------------- SignalR
-// SignalR Service Owner: serverless mode needs both the data-plane REST API (send, groups) and the
-// token/negotiate API with Entra auth; "SignalR App Server" alone covers server connections + token generation only.
+// SignalR Service Owner: serverless mode with Entra auth needs both the data-plane REST API (send, groups) and the
+// auth API the SDK uses to sign client tokens for negotiate (auth/accessKey). "SignalR App Server" has no REST API
+// rights and "SignalR REST API Owner" has no auth/accessKey; Microsoft's role table names Service Owner for this case
+// (https://learn.microsoft.com/azure/azure-signalr/signalr-howto-authorize-managed-identity).
 resource signalROwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: signalR
   name: guid(signalR.id, principalId, roles.signalRServiceOwner)

@@ -54,6 +54,19 @@ resource hub 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = {
   }
 }
 
+// Only when local (SAS) auth is turned on for devices that cannot use Entra ID: a Send-only rule on the hub, so devices
+// never get the namespace's Manage key (RootManageSharedAccessKey). Its keys stay in Azure (nothing is output); the
+// device provisioning step derives publisher-scoped SAS tokens (/publishers/{device}) from it.
+resource deviceSendRule 'Microsoft.EventHub/namespaces/eventhubs/authorizationRules@2024-01-01' = if (!disableLocalAuth) {
+  parent: hub
+  name: 'devices-send'
+  properties: {
+    rights: [
+      'Send'
+    ]
+  }
+}
+
 resource consumerGroup 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@2024-01-01' = {
   parent: hub
   name: consumerGroupName

@@ -48,6 +48,8 @@ param instanceMemoryMB int = 2048
 param dashboardSchedule string = '*/30 * * * * *'
 param alertExpirySchedule string = '0 */5 * * * *'
 param offlineSweepSchedule string = '0 * * * * *'
+// Replays telemetry batches parked in the `parkedtelemetry` table after the ingest function exhausted its retries.
+param parkedTelemetrySchedule string = '0 */2 * * * *'
 
 var authority = '${environment().authentication.loginEndpoint}${authTenantId}/v2.0'
 
@@ -101,6 +103,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     }
     siteConfig: {
       minTlsVersion: '1.2'
+      // Platform CORS for the browser calls to /api/* (negotiate etc.). The Flex preview docs listed CORS as
+      // unsupported; the later revision dropped that limitation (see docs/INFRA-REVIEW.md).
       cors: {
         allowedOrigins: allowedOrigins
         supportCredentials: false
@@ -159,7 +163,12 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           name: 'ConnectionStrings__Fleet'
           value: 'Host=${postgresHost};Database=${postgresDatabaseName};Username=${identityName};Ssl Mode=Require'
         }
-        // ---- Table Storage (alerts) through the Table REST API with an Entra bearer token.
+        // The identity whose Entra token (scope https://ossrdbms-aad.database.windows.net/.default) is the password.
+        {
+          name: 'Fleet__Postgres__ManagedIdentityClientId'
+          value: identityClientId
+        }
+        // ---- Table Storage (alerts, parkedtelemetry) through the Table REST API with an Entra bearer token.
         {
           name: 'Fleet__Tables__Endpoint'
           value: tablesEndpoint
@@ -194,6 +203,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'OfflineSweepSchedule'
           value: offlineSweepSchedule
+        }
+        {
+          name: 'ParkedTelemetrySchedule'
+          value: parkedTelemetrySchedule
         }
         // ---- Application Insights. Chosen: BOTH settings. The connection string only locates the resource
         // (not a secret by Azure's guidance); the component has local auth disabled, so ingestion only works with

@@ -17,17 +17,15 @@ public sealed class TableAlertStore : IAlertStore
 
     private static readonly string[] KeysOnly = ["PartitionKey", "RowKey"];
 
-    private readonly TableClient _table;
+    private readonly TableOnFirstUse _table;
     private readonly int _maxConcurrentRequests;
-    private readonly SemaphoreSlim _creating = new(1, 1);
-    private volatile bool _created;
 
     public TableAlertStore(TableServiceClient service, TableAlertStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentRequests, 1);
-        _table = service.GetTableClient(options.TableName);
+        _table = new TableOnFirstUse(service.GetTableClient(options.TableName));
         _maxConcurrentRequests = options.MaxConcurrentRequests;
     }
 
@@ -105,7 +103,7 @@ public sealed class TableAlertStore : IAlertStore
             var mark = new TableEntity(found.PartitionKey, found.RowKey) { [AlertEntity.Read] = true };
             try
             {
-                await _table.UpdateEntityAsync(mark, found.ETag, TableUpdateMode.Merge, cancellationToken);
+                await _table.Table.UpdateEntityAsync(mark, found.ETag, TableUpdateMode.Merge, cancellationToken);
                 return true;
             }
             catch (TableRequestFailedException exception) when (exception.Status == (int)HttpStatusCode.NotFound)
@@ -124,7 +122,7 @@ public sealed class TableAlertStore : IAlertStore
     public async Task<bool> DeleteAsync(string companyId, string alertId, CancellationToken cancellationToken)
     {
         var found = await FindAsync(companyId, alertId, KeysOnly, cancellationToken);
-        return found is not null && await _table.DeleteEntityAsync(found.PartitionKey, found.RowKey, ETag.All, cancellationToken);
+        return found is not null && await _table.Table.DeleteEntityAsync(found.PartitionKey, found.RowKey, ETag.All, cancellationToken);
     }
 
     public async Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -196,27 +194,5 @@ public sealed class TableAlertStore : IAlertStore
         CancellationToken = cancellationToken,
     };
 
-    private async ValueTask<TableClient> TableAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
-        {
-            return _table;
-        }
-
-        await _creating.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_created)
-            {
-                await _table.CreateIfNotExistsAsync(cancellationToken);
-                _created = true;
-            }
-
-            return _table;
-        }
-        finally
-        {
-            _creating.Release();
-        }
-    }
+    private ValueTask<TableClient> TableAsync(CancellationToken cancellationToken) => _table.GetAsync(cancellationToken);
 }

@@ -28,7 +28,7 @@ public sealed record TableQueryPage(IReadOnlyList<TableEntity> Entities);
 /// </summary>
 public sealed class TableClient
 {
-    private const int MaxPageSize = 1000;
+    public const int MaxPageSize = 1000;
     private const int MinTableNameLength = 3;
     private const int MaxTableNameLength = 63;
 

@@ -2,6 +2,7 @@ using Fleet.Core.Alerts;
 using Fleet.Core.Geofencing;
 using Fleet.Core.Registry;
 using Fleet.Core.Kpis;
+using Fleet.Core.Processing;
 using Fleet.Core.Realtime;
 using Fleet.Core.State;
 using Fleet.Core.Telemetry;
@@ -157,6 +158,23 @@ public interface IProcessingProgress
 public sealed class UnknownProcessingProgress : IProcessingProgress
 {
     public DateTimeOffset ProcessedThrough(DateTimeOffset now) => now;
+}
+
+/// <summary>
+/// Batches the ingest function gave up on after its retries (DESIGN 2: never lose a batch silently). A parked batch
+/// stays, whole, until a replay of it succeeds.
+/// </summary>
+public interface IParkedTelemetry
+{
+    /// <summary>Parking the same batch again (same id) replaces it: a park retried after a lost answer is harmless.</summary>
+    Task ParkAsync(ParkedBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>Ids of parked batches in id order, i.e. by partition and then stream order.</summary>
+    Task<IReadOnlyList<string>> ListAsync(int limit, CancellationToken cancellationToken);
+
+    Task<ParkedBatch?> GetAsync(string batchId, CancellationToken cancellationToken);
+
+    Task DeleteAsync(string batchId, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -9,4 +9,7 @@ public static class TimerSettingKeys
     public const string DashboardSchedule = "DashboardSchedule";
     public const string AlertExpirySchedule = "AlertExpirySchedule";
     public const string OfflineSweepSchedule = "OfflineSweepSchedule";
+
+    /// <summary>Functions only: the local host retries a failed batch until it succeeds and parks nothing.</summary>
+    public const string ParkedTelemetrySchedule = "ParkedTelemetrySchedule";
 }

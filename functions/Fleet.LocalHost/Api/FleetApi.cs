@@ -1,77 +1,91 @@
 using System.Text.Json;
 using Fleet.Adapters.Auth;
 using Fleet.Core.Api;
+using Fleet.Core.Kpis;
+using Fleet.Http;
 using Fleet.LocalHost.Ingestion;
 using Fleet.LocalHost.Realtime;
+using Microsoft.OpenApi;
+using AlertPayload = Fleet.Core.Realtime.AlertPayload;
+using TripPayload = Fleet.Core.Realtime.TripPayload;
 
 namespace Fleet.LocalHost.Api;
-
-public sealed record SubscriptionRequest(string? VehicleId);
 
 public sealed record DevTokenRequest(string? UserId, string? CompanyId, string? Role, string[]? VehicleIds);
 
 public sealed record DevTokenResponse(string AccessToken);
 
-/// <summary>The HTTP API of DESIGN 3.4 on the local host: each route translates HTTP to a core handler and back.</summary>
+/// <summary>
+/// The HTTP API of DESIGN 3.4 on the local host: the shared routes of <see cref="FleetHttpApi"/>, plus health, negotiate
+/// and the development token, which are this host's own.
+/// </summary>
 internal static class FleetApi
 {
+    private const string Json = "application/json";
+
     // The SignalR client reads negotiate's answer in camelCase; everything else is snake_case.
     private static readonly JsonSerializerOptions NegotiateJson = new(JsonSerializerDefaults.Web);
-    private static readonly TimeSpan HealthProbeTimeout = TimeSpan.FromSeconds(3);
+
+    private static readonly QueryParameter Limit = new("limit", JsonSchemaType.Integer, "int32");
+    private static readonly QueryParameter Unread = new("unread", JsonSchemaType.Boolean, null);
+    private static readonly QueryParameter From = new("from", JsonSchemaType.String, "date-time");
+    private static readonly QueryParameter To = new("to", JsonSchemaType.String, "date-time");
+    private static readonly QueryParameter After = new("after", JsonSchemaType.String, "date-time");
 
     public static void MapFleetApi(this WebApplication app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/health", Health).WithName("Health");
+        api.MapGet("/health", HealthAsync).WithName("Health");
+        api.MapPost("/negotiate", NegotiateAsync).WithName("Negotiate").Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status401Unauthorized);
 
-        var secured = api.MapGroup("").AddEndpointFilter<RequireCaller>();
-        secured.MapPost("/negotiate", NegotiateAsync);
-        secured.MapPost("/subscriptions", async (SubscriptionRequest? request, HttpContext http, RealtimeAccessHandler handler) =>
-            (await handler.FollowAsync(RequireCaller.Of(http), request?.VehicleId, http.RequestAborted)).ToHttp());
-        secured.MapDelete("/subscriptions", async ([Microsoft.AspNetCore.Mvc.FromBody] SubscriptionRequest? request, HttpContext http, RealtimeAccessHandler handler) =>
-            (await handler.UnfollowAsync(RequireCaller.Of(http), request?.VehicleId, http.RequestAborted)).ToHttp());
-        secured.MapGet("/alerts", async (int? limit, bool? unread, HttpContext http, AlertsApiHandler handler) =>
-            (await handler.ListAsync(RequireCaller.Of(http), limit, unread ?? false, http.RequestAborted)).ToHttp());
-        secured.MapPost("/alerts", async (AlertRequest? request, HttpContext http, AlertsApiHandler handler) =>
-            (await handler.RaiseAsync(RequireCaller.Of(http), request, http.RequestAborted)).ToHttp());
-        secured.MapPost("/alerts/{id}/read", async (string id, HttpContext http, AlertsApiHandler handler) =>
-            (await handler.MarkReadAsync(RequireCaller.Of(http), id, http.RequestAborted)).ToHttp());
-        secured.MapDelete("/alerts/{id}", async (string id, HttpContext http, AlertsApiHandler handler) =>
-            (await handler.DeleteAsync(RequireCaller.Of(http), id, http.RequestAborted)).ToHttp());
+        var authenticated = api.MapGroup("").ProducesProblem(StatusCodes.Status401Unauthorized);
+        authenticated.MapPost("/subscriptions", (HttpContext http, FleetHttpApi routes) => routes.FollowAsync(http))
+            .WithName("Follow").Accepts<SubscriptionRequest>(Json).Produces<Subscription>(StatusCodes.Status201Created);
+        authenticated.MapDelete("/subscriptions", (HttpContext http, FleetHttpApi routes) => routes.UnfollowAsync(http))
+            .WithName("Unfollow").Accepts<SubscriptionRequest>(Json).Produces(StatusCodes.Status204NoContent);
 
-        secured.MapGet("/vehicles", async (HttpContext http, VehiclesApiHandler handler) =>
-            (await handler.ListAsync(RequireCaller.Of(http), http.RequestAborted)).ToHttp());
-        secured.MapGet("/vehicles/{id}", async (string id, HttpContext http, VehiclesApiHandler handler) =>
-            (await handler.GetAsync(RequireCaller.Of(http), id, http.RequestAborted)).ToHttp());
-        secured.MapGet("/vehicles/{id}/locations", async (string id, DateTimeOffset? from, DateTimeOffset? to, DateTimeOffset? after, int? limit, HttpContext http, VehiclesApiHandler handler) =>
-            (await handler.LocationsAsync(RequireCaller.Of(http), id, from, to, after, limit, http.RequestAborted)).ToHttp());
-        secured.MapGet("/vehicles/{id}/trips", async (string id, DateTimeOffset? from, DateTimeOffset? to, HttpContext http, VehiclesApiHandler handler) =>
-            (await handler.TripsAsync(RequireCaller.Of(http), id, from, to, http.RequestAborted)).ToHttp());
-        secured.MapGet("/trips/{id}", async (string id, HttpContext http, VehiclesApiHandler handler) =>
-            (await handler.TripAsync(RequireCaller.Of(http), id, http.RequestAborted)).ToHttp());
-        secured.MapPost("/vehicles", async (VehicleRequest? request, HttpContext http, VehiclesApiHandler handler) =>
-            (await handler.CreateAsync(RequireCaller.Of(http), request, http.RequestAborted)).ToHttp());
-        secured.MapPut("/vehicles/{id}", async (string id, VehicleRequest? request, HttpContext http, VehiclesApiHandler handler) =>
-            (await handler.UpdateAsync(RequireCaller.Of(http), id, request, http.RequestAborted)).ToHttp());
-        secured.MapDelete("/vehicles/{id}", async (string id, HttpContext http, VehiclesApiHandler handler) =>
-            (await handler.DeleteAsync(RequireCaller.Of(http), id, http.RequestAborted)).ToHttp());
+        authenticated.MapGet("/alerts", (HttpContext http, FleetHttpApi routes) => routes.ListAlertsAsync(http))
+            .WithName("ListAlerts").WithQuery(Limit, Unread).Produces<IReadOnlyList<AlertPayload>>();
+        authenticated.MapPost("/alerts", (HttpContext http, FleetHttpApi routes) => routes.RaiseAlertAsync(http))
+            .WithName("RaiseAlert").Accepts<AlertRequest>(Json).Produces<AlertPayload>(StatusCodes.Status201Created);
+        authenticated.MapPost("/alerts/{id}/read", (string id, HttpContext http, FleetHttpApi routes) => routes.MarkAlertReadAsync(http, id))
+            .WithName("MarkAlertRead").Produces(StatusCodes.Status204NoContent);
+        authenticated.MapDelete("/alerts/{id}", (string id, HttpContext http, FleetHttpApi routes) => routes.DeleteAlertAsync(http, id))
+            .WithName("DeleteAlert").Produces(StatusCodes.Status204NoContent);
 
-        secured.MapGet("/dashboard", async (HttpContext http, DashboardApiHandler handler) =>
-            (await handler.GetAsync(RequireCaller.Of(http), http.RequestAborted)).ToHttp());
+        authenticated.MapGet("/vehicles", (HttpContext http, FleetHttpApi routes) => routes.ListVehiclesAsync(http))
+            .WithName("ListVehicles").Produces<IReadOnlyList<VehicleView>>();
+        authenticated.MapGet("/vehicles/{id}", (string id, HttpContext http, FleetHttpApi routes) => routes.GetVehicleAsync(http, id))
+            .WithName("GetVehicle").Produces<VehicleView>();
+        authenticated.MapGet("/vehicles/{id}/locations", (string id, HttpContext http, FleetHttpApi routes) => routes.VehicleLocationsAsync(http, id))
+            .WithName("VehicleLocations").WithQuery(From, To, After, Limit).Produces<LocationPage>();
+        authenticated.MapGet("/vehicles/{id}/trips", (string id, HttpContext http, FleetHttpApi routes) => routes.VehicleTripsAsync(http, id))
+            .WithName("VehicleTrips").WithQuery(From, To).Produces<IReadOnlyList<TripPayload>>();
+        authenticated.MapGet("/trips/{id}", (string id, HttpContext http, FleetHttpApi routes) => routes.GetTripAsync(http, id))
+            .WithName("GetTrip").Produces<TripPayload>();
+        authenticated.MapPost("/vehicles", (HttpContext http, FleetHttpApi routes) => routes.CreateVehicleAsync(http))
+            .WithName("CreateVehicle").Accepts<VehicleRequest>(Json).Produces<VehicleView>(StatusCodes.Status201Created);
+        authenticated.MapPut("/vehicles/{id}", (string id, HttpContext http, FleetHttpApi routes) => routes.UpdateVehicleAsync(http, id))
+            .WithName("UpdateVehicle").Accepts<VehicleRequest>(Json).Produces<VehicleView>();
+        authenticated.MapDelete("/vehicles/{id}", (string id, HttpContext http, FleetHttpApi routes) => routes.DeleteVehicleAsync(http, id))
+            .WithName("DeleteVehicle").Produces(StatusCodes.Status204NoContent);
 
-        secured.MapGet("/geofences", async (HttpContext http, GeofencesApiHandler handler) =>
-            (await handler.ListAsync(RequireCaller.Of(http), http.RequestAborted)).ToHttp());
-        secured.MapPost("/geofences", async (GeofenceRequest? request, HttpContext http, GeofencesApiHandler handler) =>
-            (await handler.SaveAsync(RequireCaller.Of(http), request, http.RequestAborted)).ToHttp());
-        secured.MapDelete("/geofences/{id}", async (string id, HttpContext http, GeofencesApiHandler handler) =>
-            (await handler.DeleteAsync(RequireCaller.Of(http), id, http.RequestAborted)).ToHttp());
+        authenticated.MapGet("/dashboard", (HttpContext http, FleetHttpApi routes) => routes.DashboardAsync(http))
+            .WithName("Dashboard").Produces<DashboardPayload>();
 
-        secured.MapGet("/drivers", async (HttpContext http, DriversApiHandler handler) =>
-            (await handler.ListAsync(RequireCaller.Of(http), http.RequestAborted)).ToHttp());
-        secured.MapPost("/drivers", async (DriverRequest? request, HttpContext http, DriversApiHandler handler) =>
-            (await handler.SaveAsync(RequireCaller.Of(http), request, http.RequestAborted)).ToHttp());
-        secured.MapDelete("/drivers/{id}", async (string id, HttpContext http, DriversApiHandler handler) =>
-            (await handler.DeleteAsync(RequireCaller.Of(http), id, http.RequestAborted)).ToHttp());
+        authenticated.MapGet("/geofences", (HttpContext http, FleetHttpApi routes) => routes.ListGeofencesAsync(http))
+            .WithName("ListGeofences").Produces<IReadOnlyList<GeofenceView>>();
+        authenticated.MapPost("/geofences", (HttpContext http, FleetHttpApi routes) => routes.SaveGeofenceAsync(http))
+            .WithName("SaveGeofence").Accepts<GeofenceRequest>(Json).Produces<GeofenceView>(StatusCodes.Status201Created);
+        authenticated.MapDelete("/geofences/{id}", (string id, HttpContext http, FleetHttpApi routes) => routes.DeleteGeofenceAsync(http, id))
+            .WithName("DeleteGeofence").Produces(StatusCodes.Status204NoContent);
+
+        authenticated.MapGet("/drivers", (HttpContext http, FleetHttpApi routes) => routes.ListDriversAsync(http))
+            .WithName("ListDrivers").Produces<IReadOnlyList<DriverView>>();
+        authenticated.MapPost("/drivers", (HttpContext http, FleetHttpApi routes) => routes.SaveDriverAsync(http))
+            .WithName("SaveDriver").Accepts<DriverRequest>(Json).Produces<DriverView>(StatusCodes.Status201Created);
+        authenticated.MapDelete("/drivers/{id}", (string id, HttpContext http, FleetHttpApi routes) => routes.DeleteDriverAsync(http, id))
+            .WithName("DeleteDriver").Produces(StatusCodes.Status204NoContent);
 
         if (app.Environment.IsDevelopment())
         {
@@ -80,9 +94,20 @@ internal static class FleetApi
     }
 
     private static async Task<IResult> NegotiateAsync(
-        HttpContext http, RealtimeAccessHandler handler, SignalRClientTokens clientTokens, ConnectionCounter connections, Microsoft.Extensions.Options.IOptions<LocalHostOptions> options)
+        HttpContext http,
+        FleetHttpApi routes,
+        RealtimeAccessHandler handler,
+        SignalRClientTokens clientTokens,
+        ConnectionCounter connections,
+        Microsoft.Extensions.Options.IOptions<LocalHostOptions> options)
     {
-        var caller = RequireCaller.Of(http);
+        var authentication = await routes.AuthenticateAsync(http);
+        if (!authentication.Succeeded)
+        {
+            return authentication.Refusal;
+        }
+
+        var caller = authentication.Caller;
         if (connections.Of(caller.UserId) >= options.Value.MaxConnectionsPerUser)
         {
             return ApiResults.Problem(new ApiProblem(
@@ -108,41 +133,41 @@ internal static class FleetApi
         return Results.Json(new DevTokenResponse(tokens.MintDevelopmentToken(request.UserId, request.CompanyId, role, request.VehicleIds ?? [])));
     }
 
-    private static async Task<IResult> Health(
-        LocalPartitions partitions, ConnectionCounter connections, Fleet.Core.Ports.IDeviceRegistry registry, Fleet.Core.Ports.IAlertStore alerts, HttpContext http)
+    private static async Task<IResult> HealthAsync(StoreHealth stores, LocalPartitions partitions, ConnectionCounter connections, HttpContext http)
     {
-        // A probe through each store's port: a real round trip on PostgreSQL and Table Storage, nothing to leak.
-        var database = await ProbeAsync(token => registry.ResolveAsync(["health-probe"], token), http.RequestAborted);
-        var tables = await ProbeAsync(token => alerts.GetAsync("health-probe", "health-probe", token), http.RequestAborted);
+        var health = await stores.ProbeAsync(http.RequestAborted);
         var status = partitions.Status();
-        var healthy = database is null && tables is null;
         return Results.Json(
             new
             {
-                Status = healthy ? "healthy" : "unhealthy",
-                Database = database ?? "ok",
-                Tables = tables ?? "ok",
+                health.Status,
+                health.Database,
+                health.Tables,
                 Realtime = new { ConnectedClients = connections.Total },
                 Partitions = status,
                 QueuedEvents = status.Sum(partition => partition.QueuedEvents),
                 ProcessingLagSeconds = status.Max(partition => partition.ProcessingLag).TotalSeconds,
             },
-            statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            statusCode: health.StatusCode);
     }
 
-    /// <returns>Null when the store answered in time, else what went wrong (the kind of failure only).</returns>
-    private static async Task<string?> ProbeAsync(Func<CancellationToken, Task> probe, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(HealthProbeTimeout);
-        try
+    // FleetHttpApi reads the query itself, so the OpenAPI document learns of the parameters from here.
+    private static RouteHandlerBuilder WithQuery(this RouteHandlerBuilder route, params QueryParameter[] parameters) =>
+        route.AddOpenApiOperationTransformer((operation, _, _) =>
         {
-            await probe(timeout.Token);
-            return null;
-        }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            return exception is OperationCanceledException ? $"no answer within {HealthProbeTimeout.TotalSeconds} s" : "unreachable: " + exception.GetType().Name;
-        }
-    }
+            operation.Parameters ??= [];
+            foreach (var parameter in parameters)
+            {
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = parameter.Name,
+                    In = ParameterLocation.Query,
+                    Schema = new OpenApiSchema { Type = parameter.Type, Format = parameter.Format },
+                });
+            }
+
+            return Task.CompletedTask;
+        });
+
+    private sealed record QueryParameter(string Name, JsonSchemaType Type, string? Format);
 }

@@ -1,5 +1,5 @@
 using Fleet.Core.Api;
-using Fleet.LocalHost.Api;
+using Fleet.Http;
 using Microsoft.Extensions.Options;
 
 namespace Fleet.LocalHost.Ingestion;

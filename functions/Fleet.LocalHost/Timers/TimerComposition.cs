@@ -1,5 +1,5 @@
+using Fleet.Adapters;
 using Fleet.Core.Timers;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Fleet.LocalHost.Timers;
 
@@ -10,18 +10,13 @@ namespace Fleet.LocalHost.Timers;
 public static class TimerComposition
 {
     /// <summary>
-    /// Registers the timer handlers and a timer per schedule. A missing or invalid schedule fails start-up with an error
-    /// naming its setting.
+    /// Registers a timer per schedule, running the jobs <c>AddFleetCore</c> registers. A missing or invalid schedule fails
+    /// start-up with an error naming its setting.
     /// </summary>
     public static WebApplicationBuilder AddLocalTimers(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<DashboardBroadcastHandler>();
-        services.TryAddSingleton<AlertExpiryHandler>();
-        services.TryAddSingleton<OfflineSweepHandler>();
-        services.TryAddSingleton<TimerJobs>();
         AddTimer(services, "dashboard broadcast", TimerSettingKeys.DashboardSchedule, static (jobs, token) => jobs.BroadcastDashboardsAsync(token));
         AddTimer(services, "alert expiry", TimerSettingKeys.AlertExpirySchedule, static (jobs, token) => jobs.ExpireAlertsAsync(token));
         AddTimer(services, "offline sweep", TimerSettingKeys.OfflineSweepSchedule, static (jobs, token) => jobs.SweepOfflineAsync(token));
@@ -29,11 +24,11 @@ public static class TimerComposition
     }
 
     // Not AddHostedService: it keeps one registration per implementation type, and all three timers are CronTimers.
-    private static void AddTimer(IServiceCollection services, string name, string settingKey, Func<TimerJobs, CancellationToken, Task> job) =>
+    private static void AddTimer(IServiceCollection services, string name, string settingKey, Func<FleetTimerJobs, CancellationToken, Task> job) =>
         services.AddSingleton<IHostedService>(provider =>
         {
             var schedule = NcrontabSchedule.FromSetting(provider.GetRequiredService<IConfiguration>(), settingKey);
-            var jobs = provider.GetRequiredService<TimerJobs>();
+            var jobs = provider.GetRequiredService<FleetTimerJobs>();
             return new CronTimer(
                 name, schedule, token => job(jobs, token), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<CronTimer>>());
         });

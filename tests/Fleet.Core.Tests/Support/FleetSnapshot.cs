@@ -15,14 +15,16 @@ internal sealed record FleetSnapshot(
     IReadOnlyList<DailyStats> Stats,
     IReadOnlyList<string> DeadLetters)
 {
-    public static FleetSnapshot Of(FleetHarness harness, string companyId)
+    /// <param name="withStreams">False to leave out where each vehicle has read its partitions up to, which a replay of
+    /// parked events moves although it changes nothing else.</param>
+    public static FleetSnapshot Of(FleetHarness harness, string companyId, bool withStreams = true)
     {
         var vehicles = harness.Directory.VehiclesOf(companyId).Select(vehicle => vehicle.VehicleId).ToList();
 
         // States hold immutable arrays, which compare by reference: their serialised form compares by value. The version
         // counts commits, which differ when the same events arrive in different batches.
         return new FleetSnapshot(
-            JsonSerializer.Serialize(harness.Store.StatesOf(companyId).Select(state => state with { Version = 0 })),
+            JsonSerializer.Serialize(harness.Store.StatesOf(companyId).Select(state => state with { Version = 0, Streams = withStreams ? state.Streams : new(null, []) })),
             [.. vehicles.SelectMany(vehicle => harness.Store.PositionsOf(companyId, vehicle))],
             [.. vehicles.SelectMany(vehicle => harness.Store.TripsOf(companyId, vehicle))],
             harness.Alerts.AllOf(companyId),

@@ -82,6 +82,9 @@ public sealed class TimerCompositionTests
             [TimerSettingKeys.DashboardSchedule] = "*/30 * * * * *",
             [TimerSettingKeys.AlertExpirySchedule] = "0 */5 * * * *",
             [TimerSettingKeys.OfflineSweepSchedule] = "0 * * * * *",
+            ["Fleet:Auth:Issuer"] = "https://fleet.test",
+            ["Fleet:Auth:Audience"] = "fleet-api",
+            ["Fleet:Auth:SigningKey"] = "timer-composition-tests-signing-key",
         };
         foreach (var (key, value) in overrides)
         {
@@ -91,6 +94,7 @@ public sealed class TimerCompositionTests
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(clock);
+        builder.AddFleetCore();
         builder.AddFleetInMemory();
         builder.AddFleetInMemoryAlerts();
         builder.Services.AddSingleton(publisher);

@@ -1,13 +1,14 @@
 using Fleet.Core.Timers;
+using Microsoft.Extensions.Logging;
 
-namespace Fleet.LocalHost.Timers;
+namespace Fleet.Adapters;
 
-/// <summary>What the local timers run: the core handlers the timer functions call, with their results logged.</summary>
-internal sealed partial class TimerJobs(
+/// <summary>What the timers of both hosts run: the core handlers, with their results logged.</summary>
+public sealed partial class FleetTimerJobs(
     DashboardBroadcastHandler dashboard,
     AlertExpiryHandler alertExpiry,
     OfflineSweepHandler offlineSweep,
-    ILogger<TimerJobs> logger)
+    ILogger<FleetTimerJobs> logger)
 {
     public async Task BroadcastDashboardsAsync(CancellationToken cancellationToken) =>
         Log.DashboardsSent(logger, await dashboard.BroadcastAsync(cancellationToken));

@@ -1,0 +1,92 @@
+using Azure.Messaging.EventHubs;
+using Fleet.Adapters.EventHubs;
+using Fleet.Core.Processing;
+using Fleet.Core.Telemetry;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace Fleet.Functions;
+
+/// <summary>
+/// Telemetry from Event Hubs into the core handler, one partition's batch at a time. The host checkpoints a batch
+/// whether or not the function succeeded, so a failure is retried here (the retry policy) and, when retries run out,
+/// the batch is parked in Table Storage for <see cref="FleetTimers.ReplayParkedTelemetry"/>: never lost silently.
+/// </summary>
+public sealed partial class IngestTelemetry(TelemetryBatchHandler handler, ParkedTelemetryHandler parking, ILogger<IngestTelemetry> logger)
+{
+    // The event's publisher when it came through a publisher endpoint (Event Hubs publisher policies).
+    private const string PublisherProperty = "x-opt-publisher";
+
+    [Function(nameof(IngestTelemetry))]
+    [ExponentialBackoffRetry(5, "00:00:02", "00:01:00")]
+    public async Task Run(
+        [EventHubTrigger("%EventHubName%", Connection = "EventHubConnection", ConsumerGroup = "%EventHubConsumerGroup%")] EventData[] events,
+        FunctionContext context,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(context);
+        if (events.Length == 0)
+        {
+            return;
+        }
+
+        var partitionId = EventHubsTriggerMetadata.PartitionId(context.BindingContext.BindingData);
+        var batch = Array.ConvertAll(events, telemetryEvent => ToTelemetryEvent(telemetryEvent, partitionId));
+        try
+        {
+            var result = await handler.HandleAsync(batch, cancellationToken);
+            Log.Processed(logger, partitionId, result.Events, result.Positions, result.DeadLetters, result.Alerts);
+            if (result.RealtimeFailure is { } realtimeFailure)
+            {
+                Log.NotDelivered(logger, partitionId, realtimeFailure);
+            }
+        }
+        catch (Exception exception) when (IsLastAttempt(context) && !cancellationToken.IsCancellationRequested)
+        {
+            // The host checkpoints past this batch whatever happens now, so parking is its last chance: no shutdown token.
+            try
+            {
+                var parked = await parking.ParkAsync(batch, exception, CancellationToken.None);
+                Log.Parked(logger, parked.BatchId, batch.Length, exception);
+            }
+            catch (Exception parkingFailure)
+            {
+                Log.Lost(logger, partitionId, events[0].SequenceNumber, events[^1].SequenceNumber, new AggregateException(exception, parkingFailure));
+                throw;
+            }
+        }
+    }
+
+    private static bool IsLastAttempt(FunctionContext context) =>
+        context.RetryContext is not { } retry || retry.RetryCount >= retry.MaxRetryCount;
+
+    private static TelemetryEvent ToTelemetryEvent(EventData data, string partitionId) => new(
+        data.EventBody.ToMemory(),
+        new EventMetadata(
+            partitionId,
+            data.SequenceNumber,
+            data.EnqueuedTime,
+            data.SystemProperties.TryGetValue(PublisherProperty, out var publisher) ? publisher as string : null));
+
+    private static partial class Log
+    {
+        [LoggerMessage(
+            EventId = 3001,
+            Level = LogLevel.Debug,
+            Message = "Partition {PartitionId}: {Events} events, {Positions} positions, {DeadLetters} dead letters, {Alerts} alerts")]
+        public static partial void Processed(ILogger logger, string partitionId, int events, int positions, int deadLetters, int alerts);
+
+        [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Partition {PartitionId}: realtime messages were not delivered (the batch is stored)")]
+        public static partial void NotDelivered(ILogger logger, string partitionId, Exception exception);
+
+        [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Retries exhausted: parked batch {BatchId} ({Events} events) for replay")]
+        public static partial void Parked(ILogger logger, string batchId, int events, Exception exception);
+
+        [LoggerMessage(
+            EventId = 3004,
+            Level = LogLevel.Critical,
+            Message = "Partition {PartitionId}, sequence numbers {FirstSequenceNumber}-{LastSequenceNumber}: not processed and not parked; re-read them from Event Hubs within its retention")]
+        public static partial void Lost(ILogger logger, string partitionId, long firstSequenceNumber, long lastSequenceNumber, Exception exception);
+    }
+}

@@ -1,0 +1,27 @@
+using Fleet.Core.Api;
+using Microsoft.AspNetCore.Http;
+
+namespace Fleet.Http;
+
+/// <summary>A core handler's answer as HTTP: the value as JSON with the handler's status, 204 without one, or RFC 7807.</summary>
+public static class ApiResults
+{
+    // The options are explicit because hosts configure HTTP JSON differently (the Functions app not at all).
+    public static IResult ToHttp<T>(this ApiResult<T> result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Problem is { } problem ? Problem(problem) : Results.Json(result.Value, FleetJson.Options, statusCode: result.Status);
+    }
+
+    public static IResult ToHttp(this ApiResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Problem is { } problem ? Problem(problem) : Results.NoContent();
+    }
+
+    public static IResult Problem(ApiProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return Results.Problem(statusCode: problem.Status, title: problem.Title, detail: problem.Detail);
+    }
+}

@@ -1,0 +1,151 @@
+using Fleet.Adapters.Auth;
+using Fleet.Core.Api;
+using Microsoft.AspNetCore.Http;
+
+namespace Fleet.Http;
+
+public sealed record SubscriptionRequest(string? VehicleId);
+
+/// <summary>
+/// The HTTP API of DESIGN 3.4, whichever host serves it: each route authenticates the caller (DESIGN 7.5), reads its
+/// query or body, calls the core handler and translates its answer. Hosts only map their routes to these methods.
+/// </summary>
+public sealed class FleetHttpApi(
+    UserTokens tokens,
+    RealtimeAccessHandler realtime,
+    AlertsApiHandler alerts,
+    VehiclesApiHandler vehicles,
+    GeofencesApiHandler geofences,
+    DriversApiHandler drivers,
+    DashboardApiHandler dashboard)
+{
+    private const string BearerPrefix = "Bearer ";
+
+    /// <summary>The caller of a route the host serves itself (negotiate), validated as every route here validates it.</summary>
+    public async Task<AuthenticatedCaller> AuthenticateAsync(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var header = http.Request.Headers.Authorization.ToString();
+        var token = header.StartsWith(BearerPrefix, StringComparison.Ordinal) ? header[BearerPrefix.Length..].Trim() : null;
+        var validation = await tokens.ValidateAsync(token, http.RequestAborted);
+        return validation.Caller is { } caller
+            ? new AuthenticatedCaller(caller)
+            : new AuthenticatedCaller(new BearerChallenge(Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not authenticated", detail: validation.Failure)));
+    }
+
+    public Task<IResult> FollowAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
+    {
+        var (request, problem) = await RequestBody.ReadAsync<SubscriptionRequest>(http.Request, cancellationToken);
+        return problem ?? await realtime.FollowAsync(caller, request?.VehicleId, cancellationToken);
+    });
+
+    public Task<IResult> UnfollowAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
+    {
+        var (request, problem) = await RequestBody.ReadAsync<SubscriptionRequest>(http.Request, cancellationToken);
+        return problem ?? await realtime.UnfollowAsync(caller, request?.VehicleId, cancellationToken);
+    });
+
+    public Task<IResult> ListAlertsAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
+    {
+        var query = new QueryReader(http.Request.Query);
+        var (limit, unread) = (query.Int("limit"), query.Bool("unread"));
+        return query.Problem ?? await alerts.ListAsync(caller, limit, unread ?? false, cancellationToken);
+    });
+
+    public Task<IResult> RaiseAlertAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
+    {
+        var (request, problem) = await RequestBody.ReadAsync<AlertRequest>(http.Request, cancellationToken);
+        return problem ?? await alerts.RaiseAsync(caller, request, cancellationToken);
+    });
+
+    public Task<IResult> MarkAlertReadAsync(HttpContext http, string id) =>
+        RespondAsync(http, (caller, cancellationToken) => alerts.MarkReadAsync(caller, id, cancellationToken));
+
+    public Task<IResult> DeleteAlertAsync(HttpContext http, string id) =>
+        RespondAsync(http, (caller, cancellationToken) => alerts.DeleteAsync(caller, id, cancellationToken));
+
+    public Task<IResult> ListVehiclesAsync(HttpContext http) => RespondAsync(http, vehicles.ListAsync);
+
+    public Task<IResult> GetVehicleAsync(HttpContext http, string id) =>
+        RespondAsync(http, (caller, cancellationToken) => vehicles.GetAsync(caller, id, cancellationToken));
+
+    public Task<IResult> VehicleLocationsAsync(HttpContext http, string id) => RespondAsync(http, async (caller, cancellationToken) =>
+    {
+        var query = new QueryReader(http.Request.Query);
+        var (from, to, after, limit) = (query.Time("from"), query.Time("to"), query.Time("after"), query.Int("limit"));
+        return query.Problem ?? await vehicles.LocationsAsync(caller, id, from, to, after, limit, cancellationToken);
+    });
+
+    public Task<IResult> VehicleTripsAsync(HttpContext http, string id) => RespondAsync(http, async (caller, cancellationToken) =>
+    {
+        var query = new QueryReader(http.Request.Query);
+        var (from, to) = (query.Time("from"), query.Time("to"));
+        return query.Problem ?? await vehicles.TripsAsync(caller, id, from, to, cancellationToken);
+    });
+
+    public Task<IResult> GetTripAsync(HttpContext http, string id) =>
+        RespondAsync(http, (caller, cancellationToken) => vehicles.TripAsync(caller, id, cancellationToken));
+
+    public Task<IResult> CreateVehicleAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
+    {
+        var (request, problem) = await RequestBody.ReadAsync<VehicleRequest>(http.Request, cancellationToken);
+        return problem ?? await vehicles.CreateAsync(caller, request, cancellationToken);
+    });
+
+    public Task<IResult> UpdateVehicleAsync(HttpContext http, string id) => RespondAsync(http, async (caller, cancellationToken) =>
+    {
+        var (request, problem) = await RequestBody.ReadAsync<VehicleRequest>(http.Request, cancellationToken);
+        return problem ?? await vehicles.UpdateAsync(caller, id, request, cancellationToken);
+    });
+
+    public Task<IResult> DeleteVehicleAsync(HttpContext http, string id) =>
+        RespondAsync(http, (caller, cancellationToken) => vehicles.DeleteAsync(caller, id, cancellationToken));
+
+    public Task<IResult> DashboardAsync(HttpContext http) => RespondAsync(http, dashboard.GetAsync);
+
+    public Task<IResult> ListGeofencesAsync(HttpContext http) => RespondAsync(http, geofences.ListAsync);
+
+    public Task<IResult> SaveGeofenceAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
+    {
+        var (request, problem) = await RequestBody.ReadAsync<GeofenceRequest>(http.Request, cancellationToken);
+        return problem ?? await geofences.SaveAsync(caller, request, cancellationToken);
+    });
+
+    public Task<IResult> DeleteGeofenceAsync(HttpContext http, string id) =>
+        RespondAsync(http, (caller, cancellationToken) => geofences.DeleteAsync(caller, id, cancellationToken));
+
+    public Task<IResult> ListDriversAsync(HttpContext http) => RespondAsync(http, drivers.ListAsync);
+
+    public Task<IResult> SaveDriverAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
+    {
+        var (request, problem) = await RequestBody.ReadAsync<DriverRequest>(http.Request, cancellationToken);
+        return problem ?? await drivers.SaveAsync(caller, request, cancellationToken);
+    });
+
+    public Task<IResult> DeleteDriverAsync(HttpContext http, string id) =>
+        RespondAsync(http, (caller, cancellationToken) => drivers.DeleteAsync(caller, id, cancellationToken));
+
+    private Task<IResult> RespondAsync<T>(HttpContext http, Func<FleetCaller, CancellationToken, Task<ApiResult<T>>> handle) =>
+        AsCallerAsync(http, async (caller, cancellationToken) => (await handle(caller, cancellationToken)).ToHttp());
+
+    private Task<IResult> RespondAsync(HttpContext http, Func<FleetCaller, CancellationToken, Task<ApiResult>> handle) =>
+        AsCallerAsync(http, async (caller, cancellationToken) => (await handle(caller, cancellationToken)).ToHttp());
+
+    // Authentication comes first: a caller without a valid token learns nothing, not even that the request was malformed.
+    private async Task<IResult> AsCallerAsync(HttpContext http, Func<FleetCaller, CancellationToken, Task<IResult>> respond)
+    {
+        var authentication = await AuthenticateAsync(http);
+        return authentication.Succeeded ? await respond(authentication.Caller, http.RequestAborted) : authentication.Refusal;
+    }
+
+    /// <summary>A 401 that names the scheme to use (RFC 6750), whatever context it is executed in.</summary>
+    private sealed class BearerChallenge(IResult problem) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            ArgumentNullException.ThrowIfNull(httpContext);
+            httpContext.Response.Headers.WWWAuthenticate = "Bearer";
+            return problem.ExecuteAsync(httpContext);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text.Json;
+using Fleet.Core.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Fleet.Http;
+
+/// <summary>
+/// Query values read as minimal APIs bind them (invariant culture, repeated values joined): a value given but not
+/// parsed is the caller's error, reported for the first such parameter.
+/// </summary>
+internal sealed class QueryReader(IQueryCollection query)
+{
+    public ApiProblem? Problem { get; private set; }
+
+    public int? Int(string name) =>
+        Read<int>(name, "an integer", static text => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null);
+
+    public bool? Bool(string name) => Read<bool>(name, "true or false", static text => bool.TryParse(text, out var value) ? value : null);
+
+    // A time without an offset is UTC, whatever the server's time zone.
+    public DateTimeOffset? Time(string name) => Read<DateTimeOffset>(
+        name,
+        "a date and time (ISO 8601)",
+        static text => DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var value) ? value : null);
+
+    private T? Read<T>(string name, string expected, Func<string, T?> parse)
+        where T : struct
+    {
+        var values = query[name];
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        var parsed = parse(values.ToString());
+        if (parsed is null)
+        {
+            Problem ??= ApiProblem.BadRequest($"{name} must be {expected}.");
+        }
+
+        return parsed;
+    }
+}
+
+internal static class RequestBody
+{
+    private static readonly ApiProblem NotJson = new(StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type", "The body must be JSON (Content-Type: application/json).");
+
+    /// <summary>
+    /// The body as <typeparamref name="T"/>; none at all reads as null, for the handler to say which fields it needs.
+    /// </summary>
+    public static async Task<(T? Value, ApiProblem? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        // Servers tell whether a request has a body (chunked ones included); a context built by hand has its Content-Length.
+        var hasBody = request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength > 0;
+        if (!hasBody)
+        {
+            return (null, null);
+        }
+
+        if (!request.HasJsonContentType())
+        {
+            return (null, NotJson);
+        }
+
+        try
+        {
+            return (await request.ReadFromJsonAsync<T>(FleetJson.Options, cancellationToken), null);
+        }
+        catch (JsonException exception)
+        {
+            return (null, ApiProblem.BadRequest($"The body is not the JSON this request takes (at {exception.Path ?? "$"})."));
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using Fleet.Adapters;
+using Fleet.Adapters.Tests.Support;
+using Fleet.Core.Ports;
+using Fleet.Core.Processing;
+using Fleet.Core.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fleet.LocalHost.Tests.Composition;
+
+/// <summary>
+/// The Table Storage part of the composition both hosts share: which settings it needs, and that what it registers
+/// works against a real Table service.
+/// </summary>
+public sealed class FleetCompositionTests
+{
+    [Fact]
+    public void Tables_without_a_connection_string_or_an_endpoint_name_both_settings()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddFleetTables());
+
+        Assert.Contains("ConnectionStrings:FleetTables", error.Message, StringComparison.Ordinal);
+        Assert.Contains(FleetComposition.TablesEndpointKey, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_tables_endpoint_that_is_not_a_url_is_refused_at_start_up()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration[FleetComposition.TablesEndpointKey] = "mystorage.table";
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddFleetTables());
+
+        Assert.Contains(FleetComposition.TablesEndpointKey, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Parked_telemetry_from_the_composition_parks_reads_and_deletes_on_the_table_service()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration["ConnectionStrings:FleetTables"] = TestServers.TablesConnectionString;
+        builder.AddFleetTables();
+        await using var app = builder.Build();
+        var parked = app.Services.GetRequiredService<IParkedTelemetry>();
+        var partition = "c" + Guid.NewGuid().ToString("N");
+        TelemetryEvent[] events = [new("{}"u8.ToArray(), new EventMetadata(partition, 1, DateTimeOffset.UnixEpoch))];
+        var batch = new ParkedBatch(ParkedBatch.IdOf(events), "IOException: down", DateTimeOffset.UnixEpoch, events);
+
+        await parked.ParkAsync(batch, CancellationToken.None);
+
+        var stored = Assert.Single((await parked.GetAsync(batch.BatchId, CancellationToken.None))!.Events);
+        Assert.Equal((events[0].Metadata, "{}"), (stored.Metadata, System.Text.Encoding.UTF8.GetString(stored.Body.Span)));
+        await parked.DeleteAsync(batch.BatchId, CancellationToken.None);
+        Assert.Null(await parked.GetAsync(batch.BatchId, CancellationToken.None));
+    }
+}
