@@ -1,54 +1,48 @@
 using Fleet.Core.Ports;
+using Fleet.Core.Realtime;
 
 namespace Fleet.Adapters.InMemory;
 
-/// <summary>Counts followers per vehicle: a vehicle stays followed until its last follower leaves.</summary>
+/// <summary>Counts followers per vehicle group: a vehicle stays followed until its last follower leaves.</summary>
 public sealed class InMemoryVehicleFollowers : IVehicleFollowers
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, int> _followers = new(StringComparer.Ordinal);
 
-    public void Follow(string vehicleId)
+    public void Follow(string companyId, string vehicleId)
     {
+        var group = RealtimeGroups.Vehicle(companyId, vehicleId);
         lock (_lock)
         {
-            _followers[vehicleId] = _followers.GetValueOrDefault(vehicleId) + 1;
+            _followers[group] = _followers.GetValueOrDefault(group) + 1;
         }
     }
 
-    public void Unfollow(string vehicleId)
+    public void Unfollow(string companyId, string vehicleId)
     {
+        var group = RealtimeGroups.Vehicle(companyId, vehicleId);
         lock (_lock)
         {
-            if (_followers.TryGetValue(vehicleId, out var count))
+            if (_followers.TryGetValue(group, out var count))
             {
                 if (count <= 1)
                 {
-                    _followers.Remove(vehicleId);
+                    _followers.Remove(group);
                 }
                 else
                 {
-                    _followers[vehicleId] = count - 1;
+                    _followers[group] = count - 1;
                 }
             }
         }
     }
 
-    public Task<IReadOnlySet<string>> FollowedAsync(IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken)
+    public Task<IReadOnlySet<string>> FollowedAsync(IReadOnlyCollection<string> vehicleGroups, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(vehicleIds);
+        ArgumentNullException.ThrowIfNull(vehicleGroups);
         lock (_lock)
         {
-            var followed = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var vehicleId in vehicleIds)
-            {
-                if (_followers.ContainsKey(vehicleId))
-                {
-                    followed.Add(vehicleId);
-                }
-            }
-
-            return Task.FromResult<IReadOnlySet<string>>(followed);
+            return Task.FromResult<IReadOnlySet<string>>(vehicleGroups.Where(_followers.ContainsKey).ToHashSet(StringComparer.Ordinal));
         }
     }
 }

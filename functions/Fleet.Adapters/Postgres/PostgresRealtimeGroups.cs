@@ -1,5 +1,4 @@
 using Fleet.Core.Ports;
-using Fleet.Core.Realtime;
 using Npgsql;
 
 namespace Fleet.Adapters.Postgres;
@@ -18,21 +17,13 @@ public sealed class PostgresRealtimeGroups(NpgsqlDataSource dataSource, Postgres
     public Task AddUserAsync(string group, string userId, CancellationToken cancellationToken) => ExecuteAsync(
         "join realtime group",
         "INSERT INTO realtime_group_members (group_name, user_id) VALUES (@group, @user) ON CONFLICT DO NOTHING",
-        parameters =>
-        {
-            parameters.AddWithValue("group", group);
-            parameters.AddWithValue("user", userId);
-        },
+        Membership(group, userId),
         cancellationToken);
 
     public Task RemoveUserAsync(string group, string userId, CancellationToken cancellationToken) => ExecuteAsync(
         "leave realtime group",
         "DELETE FROM realtime_group_members WHERE group_name = @group AND user_id = @user",
-        parameters =>
-        {
-            parameters.AddWithValue("group", group);
-            parameters.AddWithValue("user", userId);
-        },
+        Membership(group, userId),
         cancellationToken);
 
     public Task RemoveUserFromAllGroupsAsync(string userId, CancellationToken cancellationToken) => ExecuteAsync(
@@ -41,25 +32,30 @@ public sealed class PostgresRealtimeGroups(NpgsqlDataSource dataSource, Postgres
         parameters => parameters.AddWithValue("user", userId),
         cancellationToken);
 
-    public async Task<IReadOnlySet<string>> FollowedAsync(IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<string>> FollowedAsync(IReadOnlyCollection<string> vehicleGroups, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(vehicleIds);
-        if (vehicleIds.Count == 0)
+        ArgumentNullException.ThrowIfNull(vehicleGroups);
+        if (vehicleGroups.Count == 0)
         {
-            return new HashSet<string>();
+            return new HashSet<string>(StringComparer.Ordinal);
         }
 
-        var groups = vehicleIds.Distinct(StringComparer.Ordinal).ToDictionary(RealtimeGroups.Vehicle, vehicleId => vehicleId, StringComparer.Ordinal);
-        var followedGroups = await PostgresReads.QueryAsync(
+        var followed = await PostgresReads.QueryAsync(
             dataSource,
             retry,
             "find followed vehicles",
             "SELECT DISTINCT group_name FROM realtime_group_members WHERE group_name = ANY(@groups)",
-            parameters => parameters.AddWithValue("groups", groups.Keys.ToArray()),
+            parameters => parameters.AddWithValue("groups", vehicleGroups.ToArray()),
             reader => reader.GetString(0),
             cancellationToken);
-        return followedGroups.Select(group => groups[group]).ToHashSet(StringComparer.Ordinal);
+        return followed.ToHashSet(StringComparer.Ordinal);
     }
+
+    private static Action<NpgsqlParameterCollection> Membership(string group, string userId) => parameters =>
+    {
+        parameters.AddWithValue("group", group);
+        parameters.AddWithValue("user", userId);
+    };
 
     private Task ExecuteAsync(string operation, string sql, Action<NpgsqlParameterCollection> bind, CancellationToken cancellationToken) =>
         retry.ExecuteAsync(operation, async token =>

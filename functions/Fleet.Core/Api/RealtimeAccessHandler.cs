@@ -30,7 +30,7 @@ public sealed class RealtimeAccessHandler(IFleetConfiguration configuration, IRe
         else if (caller.Role == FleetRole.Driver && caller.VehicleIds.Count > 0)
         {
             var companyVehicles = await CompanyVehiclesAsync(caller.CompanyId, cancellationToken);
-            memberships.AddRange(caller.VehicleIds.Where(companyVehicles.Contains).Order(StringComparer.Ordinal).Select(RealtimeGroups.Vehicle));
+            memberships.AddRange(caller.VehicleIds.Where(companyVehicles.Contains).Order(StringComparer.Ordinal).Select(vehicleId => RealtimeGroups.Vehicle(caller.CompanyId, vehicleId)));
         }
 
         await groups.RemoveUserFromAllGroupsAsync(caller.UserId, cancellationToken);
@@ -50,7 +50,7 @@ public sealed class RealtimeAccessHandler(IFleetConfiguration configuration, IRe
             return refusal;
         }
 
-        var group = RealtimeGroups.Vehicle(vehicleId!);
+        var group = RealtimeGroups.Vehicle(caller.CompanyId, vehicleId!);
         await groups.AddUserAsync(group, caller.UserId, cancellationToken);
         return ApiResult<Subscription>.Created(new Subscription(vehicleId!, group));
     }
@@ -64,7 +64,7 @@ public sealed class RealtimeAccessHandler(IFleetConfiguration configuration, IRe
             return ApiProblem.BadRequest("vehicle_id is required.");
         }
 
-        await groups.RemoveUserAsync(RealtimeGroups.Vehicle(vehicleId), caller.UserId, cancellationToken);
+        await groups.RemoveUserAsync(RealtimeGroups.Vehicle(caller.CompanyId, vehicleId), caller.UserId, cancellationToken);
         return ApiResult.NoContent;
     }
 

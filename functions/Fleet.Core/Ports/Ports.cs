@@ -196,7 +196,26 @@ public interface IRealtimeGroups
 /// </summary>
 public interface IVehicleFollowers
 {
-    Task<IReadOnlySet<string>> FollowedAsync(IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken);
+    /// <summary>Those of the given vehicle groups (<see cref="RealtimeGroups.Vehicle"/>) that have members.</summary>
+    Task<IReadOnlySet<string>> FollowedAsync(IReadOnlyCollection<string> vehicleGroups, CancellationToken cancellationToken);
+}
+
+public static class VehicleFollowersExtensions
+{
+    /// <summary>The ids of the vehicles, among those given, that someone follows.</summary>
+    public static async Task<IReadOnlySet<string>> FollowedVehiclesAsync(
+        this IVehicleFollowers followers, IEnumerable<VehicleProfile> vehicles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(followers);
+        var vehicleByGroup = vehicles.ToDictionary(vehicle => RealtimeGroups.Vehicle(vehicle.CompanyId, vehicle.VehicleId), vehicle => vehicle.VehicleId, StringComparer.Ordinal);
+        if (vehicleByGroup.Count == 0)
+        {
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        var followedGroups = await followers.FollowedAsync(vehicleByGroup.Keys, cancellationToken);
+        return followedGroups.Select(group => vehicleByGroup[group]).ToHashSet(StringComparer.Ordinal);
+    }
 }
 
 /// <summary>What the HTTP API and the timers read of a company's fleet. Every query is scoped to one company.</summary>

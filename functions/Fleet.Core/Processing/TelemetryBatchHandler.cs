@@ -52,7 +52,7 @@ public sealed class TelemetryBatchHandler(
         var contexts = routed.Vehicles.ToDictionary(
             pair => pair.Key, pair => new VehicleContext(pair.Value.Vehicle, companies[pair.Value.Vehicle.CompanyId]), StringComparer.Ordinal);
 
-        var followed = await vehicleFollowers.FollowedAsync(routed.Vehicles.Keys, cancellationToken);
+        var followed = await vehicleFollowers.FollowedVehiclesAsync(routed.Vehicles.Values.Select(routedVehicle => routedVehicle.Vehicle), cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             var loaded = await vehicleStates.LoadAsync(routed.Vehicles.Keys, cancellationToken);

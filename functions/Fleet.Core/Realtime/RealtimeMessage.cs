@@ -20,7 +20,11 @@ public static class RealtimeGroups
 {
     public static string Company(string companyId) => "company:" + companyId;
 
-    public static string Vehicle(string vehicleId) => "vehicle:" + vehicleId;
+    /// <summary>
+    /// Scoped to the company as well: a vehicle id deleted by one company and created again by another must not reach
+    /// the first company's followers. The company id is escaped so that no pair of ids can spell another pair's group.
+    /// </summary>
+    public static string Vehicle(string companyId, string vehicleId) => $"vehicle:{Uri.EscapeDataString(companyId)}:{vehicleId}";
 }
 
 public enum RealtimeTargetKind

@@ -62,7 +62,7 @@ public sealed class RealtimePlan
             {
                 vehicleMessages.Add(new PlannedMessage(
                     state.CompanyId,
-                    RealtimeTarget.Group(RealtimeGroups.Vehicle(state.VehicleId)),
+                    RealtimeTarget.Group(RealtimeGroups.Vehicle(state.CompanyId, state.VehicleId)),
                     RealtimeMessageTypes.VehicleLocationUpdate,
                     Track(outcome.Positions, state.Status),
                     OnCompanyGroup: false));
@@ -133,7 +133,7 @@ public sealed class RealtimePlan
                 if (followedVehicles.Contains(notice.VehicleId))
                 {
                     messages.Add(new PlannedMessage(
-                        notice.CompanyId, RealtimeTarget.Group(RealtimeGroups.Vehicle(notice.VehicleId)), notice.Type, notice.Data, OnCompanyGroup: false));
+                        notice.CompanyId, RealtimeTarget.Group(RealtimeGroups.Vehicle(notice.CompanyId, notice.VehicleId)), notice.Type, notice.Data, OnCompanyGroup: false));
                 }
 
                 break;

@@ -75,7 +75,7 @@ public sealed class OfflineSweepHandler(
             return new OfflineSweepResult(0, 0, 0, 0, []);
         }
 
-        var followed = await vehicleFollowers.FollowedAsync([.. outcomes.Keys], cancellationToken);
+        var followed = await vehicleFollowers.FollowedVehiclesAsync(outcomes.Keys.Select(vehicleId => contexts[vehicleId].Vehicle), cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             var alerts = outcomes.Values.SelectMany(outcome => outcome.Alerts).ToList();

@@ -1,5 +1,4 @@
 using Fleet.Core.Ports;
-using Fleet.Core.Realtime;
 
 namespace Fleet.LocalHost.Realtime;
 
@@ -64,12 +63,12 @@ internal sealed class UserGroups : IRealtimeGroups, IVehicleFollowers
         }
     }
 
-    public Task<IReadOnlySet<string>> FollowedAsync(IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken)
+    public Task<IReadOnlySet<string>> FollowedAsync(IReadOnlyCollection<string> vehicleGroups, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(vehicleIds);
+        ArgumentNullException.ThrowIfNull(vehicleGroups);
         lock (_lock)
         {
-            IReadOnlySet<string> followed = vehicleIds.Where(vehicleId => _usersByGroup.ContainsKey(RealtimeGroups.Vehicle(vehicleId))).ToHashSet(StringComparer.Ordinal);
+            IReadOnlySet<string> followed = vehicleGroups.Where(_usersByGroup.ContainsKey).ToHashSet(StringComparer.Ordinal);
             return Task.FromResult(followed);
         }
     }

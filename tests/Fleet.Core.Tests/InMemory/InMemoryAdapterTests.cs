@@ -1,5 +1,6 @@
 using Fleet.Adapters.InMemory;
 using Fleet.Core.Alerts;
+using Fleet.Core.Realtime;
 using Fleet.Core.Tests.Support;
 
 namespace Fleet.Core.Tests.InMemory;
@@ -43,16 +44,17 @@ public sealed class InMemoryAdapterTests
     public async Task A_vehicle_stays_followed_until_its_last_follower_leaves()
     {
         var followers = new InMemoryVehicleFollowers();
-        followers.Follow("v-1");
-        followers.Follow("v-1");
-        followers.Follow("v-2");
+        followers.Follow("c-1", "v-1");
+        followers.Follow("c-1", "v-1");
+        followers.Follow("c-1", "v-2");
+        string[] groups = [.. new[] { "v-1", "v-2", "v-3" }.Select(vehicleId => RealtimeGroups.Vehicle("c-1", vehicleId))];
 
-        followers.Unfollow("v-1");
-        Assert.Equal(["v-1", "v-2"], (await followers.FollowedAsync(["v-1", "v-2", "v-3"], CancellationToken.None)).Order(StringComparer.Ordinal));
+        followers.Unfollow("c-1", "v-1");
+        Assert.Equal([groups[0], groups[1]], (await followers.FollowedAsync(groups, CancellationToken.None)).Order(StringComparer.Ordinal));
 
-        followers.Unfollow("v-1");
-        followers.Unfollow("v-3");
-        Assert.Equal(["v-2"], await followers.FollowedAsync(["v-1", "v-2", "v-3"], CancellationToken.None));
+        followers.Unfollow("c-1", "v-1");
+        followers.Unfollow("c-1", "v-3");
+        Assert.Equal([groups[1]], await followers.FollowedAsync(groups, CancellationToken.None));
     }
 
     [Fact]

@@ -15,6 +15,28 @@ public sealed class TenantIsolationTests
     };
 
     [Fact]
+    public async Task A_vehicle_id_deleted_by_one_company_and_reused_by_another_never_reaches_the_first_companys_followers()
+    {
+        // A dispatcher of c-a followed v-9 before c-a deleted it; c-b then created a vehicle with the same id.
+        var harness = new FleetHarness().WithCompany("c-b", "dev-9");
+        harness.Followers.Follow("c-a", "v-9");
+
+        await harness.SendAsync(TelemetryJson.Events("dev-9", new FixStream("dev-9").Drive(0, 60, FixStream.Origin, 90, 40)));
+
+        var messages = harness.Publisher.Messages;
+        Assert.NotEmpty(messages);
+        Assert.All(messages, message => Assert.Equal(RealtimeGroups.Company("c-b"), message.Target.Name));
+        Assert.NotEqual(RealtimeGroups.Vehicle("c-a", "v-9"), RealtimeGroups.Vehicle("c-b", "v-9"));
+    }
+
+    [Theory]
+    [InlineData("a:b", "c", "a", "b:c")]
+    [InlineData("a", "b", "a:", "b")]
+    [InlineData("c%3Aa", "v", "c:a", "v")]
+    public void No_two_company_and_vehicle_pairs_share_a_vehicle_group(string companyA, string vehicleA, string companyB, string vehicleB) =>
+        Assert.NotEqual(RealtimeGroups.Vehicle(companyA, vehicleA), RealtimeGroups.Vehicle(companyB, vehicleB));
+
+    [Fact]
     public async Task Every_message_goes_only_to_groups_of_the_company_its_data_belongs_to()
     {
         var harness = new FleetHarness().WithCompany("c-a", "dev-a1", "dev-a2").WithCompany("c-b", "dev-b1", "dev-b2");
@@ -25,8 +47,8 @@ public sealed class TenantIsolationTests
             harness.WithGeofence(new Geofence($"g-{company}", company, "Harbour", new CircleShape(GeoMath.Offset(FixStream.Origin, 1_500, 90), 700)));
         }
 
-        harness.Followers.Follow("v-a1");
-        harness.Followers.Follow("v-b2");
+        harness.Followers.Follow("c-a", "v-a1");
+        harness.Followers.Follow("c-b", "v-b2");
 
         var events = new List<TelemetryEvent>();
         var sequence = 1L;
@@ -54,7 +76,7 @@ public sealed class TenantIsolationTests
             Assert.Equal(RealtimeTargetKind.Group, message.Target.Kind);
             Assert.True(
                 message.Target.Name == RealtimeGroups.Company(company) ||
-                CompanyOfVehicle.Any(pair => pair.Value == company && message.Target.Name == RealtimeGroups.Vehicle(pair.Key)),
+                CompanyOfVehicle.Any(pair => pair.Value == company && message.Target.Name == RealtimeGroups.Vehicle(company, pair.Key)),
                 $"{message.Envelope.Type} of {company} went to {message.Target.Name}");
             foreach (var vehicleId in VehiclesIn(message.Envelope.Data))
             {
@@ -63,9 +85,9 @@ public sealed class TenantIsolationTests
         }
 
         // Followed vehicles got their own messages; the others did not.
-        Assert.Contains(messages, message => message.Target.Name == RealtimeGroups.Vehicle("v-a1"));
-        Assert.Contains(messages, message => message.Target.Name == RealtimeGroups.Vehicle("v-b2"));
-        Assert.DoesNotContain(messages, message => message.Target.Name == RealtimeGroups.Vehicle("v-a2"));
+        Assert.Contains(messages, message => message.Target.Name == RealtimeGroups.Vehicle("c-a", "v-a1"));
+        Assert.Contains(messages, message => message.Target.Name == RealtimeGroups.Vehicle("c-b", "v-b2"));
+        Assert.DoesNotContain(messages, message => message.Target.Name == RealtimeGroups.Vehicle("c-a", "v-a2"));
 
         foreach (var company in new[] { "c-a", "c-b" })
         {

@@ -17,14 +17,14 @@ public sealed class RealtimePlanTests
         var locations = messages.Where(message => message.Envelope.Type == RealtimeMessageTypes.VehicleLocationUpdate).ToList();
 
         Assert.Equal(
-            ["company:c-1", "company:c-2", "vehicle:v-2"],
+            ["company:c-1", "company:c-2", "vehicle:c-1:v-2"],
             locations.Select(message => message.Target.Name).Order(StringComparer.Ordinal));
         var companyOne = (LocationPayload[])locations.Single(message => message.Target.Name == "company:c-1").Envelope.Data;
         Assert.Equal(["v-1", "v-2"], companyOne.Select(location => location.VehicleId));
 
         // The company map gets each vehicle's newest position; the follower gets the whole track.
         Assert.Equal(first.Positions[^1].FixTime, companyOne[0].FixTime);
-        var track = (LocationPayload[])locations.Single(message => message.Target.Name == "vehicle:v-2").Envelope.Data;
+        var track = (LocationPayload[])locations.Single(message => message.Target.Name == "vehicle:c-1:v-2").Envelope.Data;
         Assert.Equal(second.Positions.Select(position => position.FixTime), track.Select(location => location.FixTime));
     }
 
@@ -60,7 +60,7 @@ public sealed class RealtimePlanTests
         Assert.Equal(
             [
                 "vehicle_status_update->Group:company:c-1",
-                "vehicle_status_update->Group:vehicle:v-1",
+                "vehicle_status_update->Group:vehicle:c-1:v-1",
                 "alert->Group:company:c-1",
                 "alert->User:u-9",
             ],

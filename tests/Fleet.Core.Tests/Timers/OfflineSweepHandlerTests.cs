@@ -94,8 +94,8 @@ public sealed class OfflineSweepHandlerTests
     public async Task Each_company_is_told_only_of_its_own_vehicles()
     {
         var harness = new FleetHarness().WithCompany("c-a", "dev-a1", "dev-a2").WithCompany("c-b", "dev-b1");
-        harness.Followers.Follow("v-a1");
-        harness.Followers.Follow("v-b1");
+        harness.Followers.Follow("c-a", "v-a1");
+        harness.Followers.Follow("c-b", "v-b1");
         await harness.SendFixesAsync("dev-a1", new FixStream("dev-a1").Park(0, 60, FixStream.Origin));
         await harness.SendFixesAsync("dev-a2", new FixStream("dev-a2").Park(0, 60, FixStream.Origin));
         await harness.SendFixesAsync("dev-b1", new FixStream("dev-b1").Park(3_300, 290, FixStream.Origin));
@@ -119,15 +119,15 @@ public sealed class OfflineSweepHandlerTests
             foreach (var message in messages)
             {
                 Assert.Equal(companyId, message.Envelope.CompanyId);
-                Assert.Contains(message.Target.Name, new[] { RealtimeGroups.Company(companyId), RealtimeGroups.Vehicle(followed) });
+                Assert.Contains(message.Target.Name, new[] { RealtimeGroups.Company(companyId), RealtimeGroups.Vehicle(companyId, followed) });
                 Assert.Contains(
                     message.Envelope.Data switch { StatusPayload status => status.VehicleId, AlertPayload alert => alert.VehicleId, _ => null },
                     vehicles);
             }
 
             // Riders and customers following a vehicle see its status, never alerts.
-            Assert.Single(messages, message => message.Target.Name == RealtimeGroups.Vehicle(followed));
-            Assert.Equal(RealtimeMessageTypes.VehicleStatusUpdate, messages.Single(message => message.Target.Name == RealtimeGroups.Vehicle(followed)).Envelope.Type);
+            Assert.Single(messages, message => message.Target.Name == RealtimeGroups.Vehicle(companyId, followed));
+            Assert.Equal(RealtimeMessageTypes.VehicleStatusUpdate, messages.Single(message => message.Target.Name == RealtimeGroups.Vehicle(companyId, followed)).Envelope.Type);
         }
     }
 

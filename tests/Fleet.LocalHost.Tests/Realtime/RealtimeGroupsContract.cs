@@ -23,15 +23,15 @@ public abstract class RealtimeGroupsContract
         var (followed, other) = (NewId("v"), NewId("v"));
         var (first, second) = (NewId("u"), NewId("u"));
 
-        await Groups.AddUserAsync(RealtimeGroups.Vehicle(followed), first, Token);
-        await Groups.AddUserAsync(RealtimeGroups.Vehicle(followed), second, Token);
-        await Groups.AddUserAsync(RealtimeGroups.Vehicle(followed), second, Token);
+        await Groups.AddUserAsync(RealtimeGroups.Vehicle(Company, followed), first, Token);
+        await Groups.AddUserAsync(RealtimeGroups.Vehicle(Company, followed), second, Token);
+        await Groups.AddUserAsync(RealtimeGroups.Vehicle(Company, followed), second, Token);
         Assert.Equal([followed], await FollowedAsync(followed, other));
 
-        await Groups.RemoveUserAsync(RealtimeGroups.Vehicle(followed), first, Token);
+        await Groups.RemoveUserAsync(RealtimeGroups.Vehicle(Company, followed), first, Token);
         Assert.Equal([followed], await FollowedAsync(followed, other));
 
-        await Groups.RemoveUserAsync(RealtimeGroups.Vehicle(followed), second, Token);
+        await Groups.RemoveUserAsync(RealtimeGroups.Vehicle(Company, followed), second, Token);
         Assert.Empty(await FollowedAsync(followed, other));
     }
 
@@ -40,9 +40,9 @@ public abstract class RealtimeGroupsContract
     {
         var (leaving, staying) = (NewId("u"), NewId("u"));
         var (onlyLeaving, both) = (NewId("v"), NewId("v"));
-        await Groups.AddUserAsync(RealtimeGroups.Vehicle(onlyLeaving), leaving, Token);
-        await Groups.AddUserAsync(RealtimeGroups.Vehicle(both), leaving, Token);
-        await Groups.AddUserAsync(RealtimeGroups.Vehicle(both), staying, Token);
+        await Groups.AddUserAsync(RealtimeGroups.Vehicle(Company, onlyLeaving), leaving, Token);
+        await Groups.AddUserAsync(RealtimeGroups.Vehicle(Company, both), leaving, Token);
+        await Groups.AddUserAsync(RealtimeGroups.Vehicle(Company, both), staying, Token);
         await Groups.AddUserAsync(RealtimeGroups.Company(NewId("c")), leaving, Token);
 
         await Groups.RemoveUserFromAllGroupsAsync(leaving, Token);
@@ -54,17 +54,23 @@ public abstract class RealtimeGroupsContract
     public async Task A_company_group_member_follows_no_vehicle_and_no_vehicles_asked_is_none_followed()
     {
         var vehicle = NewId("v");
-        await Groups.AddUserAsync(RealtimeGroups.Company(vehicle), NewId("u"), Token);
+        await Groups.AddUserAsync(RealtimeGroups.Company(Company), NewId("u"), Token);
 
         Assert.Empty(await FollowedAsync(vehicle));
         Assert.Empty(await Followers.FollowedAsync([], Token));
     }
 
+    private const string Company = "c-1";
+
     private static CancellationToken Token => CancellationToken.None;
 
     private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
-    private async Task<string[]> FollowedAsync(params string[] vehicleIds) => [.. (await Followers.FollowedAsync(vehicleIds, Token)).Order(StringComparer.Ordinal)];
+    private async Task<string[]> FollowedAsync(params string[] vehicleIds)
+    {
+        var groups = vehicleIds.ToDictionary(vehicleId => RealtimeGroups.Vehicle(Company, vehicleId), vehicleId => vehicleId);
+        return [.. (await Followers.FollowedAsync(groups.Keys, Token)).Select(group => groups[group]).Order(StringComparer.Ordinal)];
+    }
 }
 
 public sealed class LocalUserGroupsContract : RealtimeGroupsContract
