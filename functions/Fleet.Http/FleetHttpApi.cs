@@ -28,9 +28,14 @@ public sealed class FleetHttpApi(
         var header = http.Request.Headers.Authorization.ToString();
         var token = header.StartsWith(BearerPrefix, StringComparison.Ordinal) ? header[BearerPrefix.Length..].Trim() : null;
         var validation = await tokens.ValidateAsync(token, http.RequestAborted);
-        return validation.Caller is { } caller
-            ? new AuthenticatedCaller(caller)
-            : new AuthenticatedCaller(new BearerChallenge(Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not authenticated", detail: validation.Failure)));
+        if (validation.Caller is { } caller)
+        {
+            return new AuthenticatedCaller(caller);
+        }
+
+        return new AuthenticatedCaller(validation.Unavailable
+            ? new RetryLater(Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Sign-in cannot be checked", detail: validation.Failure))
+            : new BearerChallenge(Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not authenticated", detail: validation.Failure)));
     }
 
     public Task<IResult> FollowAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
@@ -136,6 +141,19 @@ public sealed class FleetHttpApi(
     {
         var authentication = await AuthenticateAsync(http);
         return authentication.Succeeded ? await respond(authentication.Caller, http.RequestAborted) : authentication.Refusal;
+    }
+
+    /// <summary>A 503 that tells clients when to try again, as for any outage of a dependency.</summary>
+    private sealed class RetryLater(IResult problem) : IResult
+    {
+        private const string RetryAfterSeconds = "30";
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            ArgumentNullException.ThrowIfNull(httpContext);
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+            return problem.ExecuteAsync(httpContext);
+        }
     }
 
     /// <summary>A 401 that names the scheme to use (RFC 6750), whatever context it is executed in.</summary>

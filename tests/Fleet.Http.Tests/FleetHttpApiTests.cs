@@ -39,6 +39,24 @@ public sealed class FleetHttpApiTests
     }
 
     [Fact]
+    public async Task When_the_token_authority_is_out_of_reach_the_answer_is_a_503_to_retry_not_a_refusal()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var unreachable = new HttpApiHarness(new Uri($"http://127.0.0.1:{closedPort}/tenant/v2.0/"));
+        var http = unreachable.Request("Bearer " + _harness.Token());
+
+        var answer = await HttpApiHarness.AnswerAsync(unreachable.Api.ListVehiclesAsync(http), http);
+
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, answer.Status);
+        Assert.Equal("30", http.Response.Headers.RetryAfter.ToString());
+        Assert.Equal("The token authority's signing keys cannot be fetched right now.", answer.Detail);
+        Assert.Empty(http.Response.Headers.WWWAuthenticate.ToString());
+    }
+
+    [Fact]
     public async Task A_token_that_does_not_validate_is_refused_with_the_reason()
     {
         var http = _harness.Request("Bearer not-a-token");

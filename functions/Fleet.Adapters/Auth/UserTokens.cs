@@ -10,7 +10,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace Fleet.Adapters.Auth;
 
 /// <summary>A validated caller, or why the token was refused (for the 401 answer; never the token itself).</summary>
-public sealed record UserTokenValidation(FleetCaller? Caller, string? Failure)
+/// <param name="Unavailable">The token could not be checked at all (the authority's keys are out of reach): not the caller's fault.</param>
+public sealed record UserTokenValidation(FleetCaller? Caller, string? Failure, bool Unavailable = false)
 {
     public static UserTokenValidation Refused(string failure) => new(null, failure);
 }
@@ -73,7 +74,16 @@ public sealed class UserTokens
 
         if (_authorityMetadata is not null)
         {
-            keys.AddRange((await _authorityMetadata.GetConfigurationAsync(cancellationToken)).SigningKeys);
+            try
+            {
+                keys.AddRange((await _authorityMetadata.GetConfigurationAsync(cancellationToken)).SigningKeys);
+            }
+            catch (InvalidOperationException)
+            {
+                // The metadata manager reports every way of failing to fetch the keys (network, HTTP status, bad
+                // document) as this; it retries on later calls by itself.
+                return new UserTokenValidation(null, "The token authority's signing keys cannot be fetched right now.", Unavailable: true);
+            }
         }
 
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters

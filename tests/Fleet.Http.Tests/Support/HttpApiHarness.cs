@@ -23,14 +23,15 @@ internal sealed class HttpApiHarness
 {
     private static readonly IServiceProvider BareHost = new ServiceCollection().AddLogging().BuildServiceProvider();
 
-    public HttpApiHarness()
+    /// <param name="authority">An OpenID Connect authority to validate tokens with instead of the shared signing key.</param>
+    public HttpApiHarness(Uri? authority = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Fleet:Auth:Issuer"] = "https://fleet.test",
             ["Fleet:Auth:Audience"] = "fleet-api",
-            ["Fleet:Auth:SigningKey"] = "fleet-http-tests-signing-key-of-32-chars",
+            [authority is null ? "Fleet:Auth:SigningKey" : "Fleet:Auth:Authority"] = authority?.ToString() ?? SigningKey,
         });
         builder.AddFleetCore().AddFleetInMemory().AddFleetInMemoryAlerts();
         builder.Services.AddSingleton<NoRealtime>();
@@ -44,6 +45,8 @@ internal sealed class HttpApiHarness
         directory.AddCompany("c-acme", "Acme");
         directory.AddVehicle(new VehicleProfile("v-1", "c-acme", "Van 1"), "dev-1");
     }
+
+    public const string SigningKey = "fleet-http-tests-signing-key-of-32-chars";
 
     public IServiceProvider Services { get; }
 
