@@ -1,7 +1,7 @@
 # Installs (when missing), starts and stops the servers the integration tests run against: PostgreSQL and Azurite,
 # on loopback, on free ports, in throwaway directories. Sourced by tests/run.sh; a developer can source it too:
 #   source tests/servers.sh && start_servers && echo "$FLEET_TEST_POSTGRES"   ...   stop_servers
-# It exports FLEET_TEST_POSTGRES and FLEET_TEST_TABLES for the tests.
+# It exports FLEET_TEST_POSTGRES, FLEET_TEST_TABLES and FLEET_TEST_CHROMIUM for the tests.
 
 SERVERS_DIR=""
 PG_BIN=""
@@ -44,6 +44,16 @@ ensure_azurite() {
     echo "== installing Azurite (npm ci)"
     npm ci --no-audit --no-fund --silent >/dev/null
   fi
+}
+
+# The dashboard tests drive the system Chromium (Playwright cannot download browsers here).
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "== installing Chromium (apt-get)"
+    as_root apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+  fi
+  export FLEET_TEST_CHROMIUM=/usr/bin/chromium
 }
 
 # PostgreSQL refuses to run as root, so the cluster belongs to the postgres user when we are root.
@@ -94,7 +104,7 @@ start_azurite() {
 start_servers() {
   SERVERS_DIR=$(mktemp -d /tmp/fleet-servers.XXXXXX)
   chmod 755 "$SERVERS_DIR"
-  ensure_postgres && ensure_azurite && start_postgres && start_azurite
+  ensure_postgres && ensure_azurite && ensure_chromium && start_postgres && start_azurite
 }
 
 stop_servers() {

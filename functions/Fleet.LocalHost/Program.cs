@@ -4,6 +4,7 @@ using Fleet.Core.Ports;
 using Fleet.Http;
 using Fleet.LocalHost;
 using Fleet.LocalHost.Api;
+using Fleet.LocalHost.Dashboard;
 using Fleet.LocalHost.Demo;
 using Fleet.LocalHost.Ingestion;
 using Fleet.LocalHost.Realtime;
@@ -118,12 +119,15 @@ internal static class LocalHostComposition
             StatusCodeSelector = exception => exception is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        app.UseDashboard();
         app.UseCors(cors => cors.WithOrigins(options.AllowedOrigins).AllowAnyHeader().AllowAnyMethod().AllowCredentials());
         app.UseWhen(context => context.Request.Path.StartsWithSegments(SignalRClientAuthentication.HubPath), hub => hub.Use(async (context, next) =>
         {
             // Browsers always send Origin on WebSockets; a page from elsewhere must not ride on a user's token.
+            // The dashboard the host serves itself is always welcome, whatever port the host runs on.
             var origin = context.Request.Headers.Origin.ToString();
-            if (origin.Length > 0 && !options.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
+            var sameOrigin = string.Equals(origin, $"{context.Request.Scheme}://{context.Request.Host}", StringComparison.OrdinalIgnoreCase);
+            if (origin.Length > 0 && !sameOrigin && !options.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
             {
                 await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Origin not allowed", detail: $"Origin '{origin}' is not allowed.").ExecuteAsync(context);
                 return;

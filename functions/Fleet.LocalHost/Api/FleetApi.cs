@@ -90,6 +90,7 @@ internal static class FleetApi
         if (app.Environment.IsDevelopment())
         {
             api.MapPost("/dev/token", MintDevToken);
+            api.MapGet("/dev/users", () => Results.Json(Demo.DemoFleet.Users));
         }
     }
 

@@ -23,6 +23,9 @@ public sealed class DemoFleetOptions
     public double CenterLongitude { get; set; } = 121.5654;
 }
 
+/// <summary>Someone the dashboard's development sign-in offers; any other user can still be minted a token.</summary>
+public sealed record DemoUser(string UserId, string CompanyId, string CompanyName, string Role, string Name, IReadOnlyList<string> VehicleIds);
+
 /// <summary>
 /// Two companies, so isolation is visible from the first minute: vehicle n (device <c>sim-nnn</c>, the simulator's
 /// default ids) belongs to Acme when n is odd and to Globex when even. Both have a depot fence and a slow zone at the
@@ -32,6 +35,15 @@ internal sealed class DemoFleet(IFleetConfiguration configuration, IOptions<Demo
 {
     public const string Acme = "c-acme";
     public const string Globex = "c-globex";
+
+    public static IReadOnlyList<DemoUser> Users { get; } =
+    [
+        new("acme-dispatcher", Acme, "Acme Logistics", "dispatcher", "Dana, Acme dispatcher", []),
+        new("acme-admin", Acme, "Acme Logistics", "admin", "Alex, Acme administrator", []),
+        new("acme-driver", Acme, "Acme Logistics", "driver", "Sam, drives Vehicle 1 for Acme", [VehicleId(1)]),
+        new("globex-dispatcher", Globex, "Globex Couriers", "dispatcher", "Gale, Globex dispatcher", []),
+        new("globex-admin", Globex, "Globex Couriers", "admin", "Grace, Globex administrator", []),
+    ];
 
     public static string CompanyOf(int vehicleNumber) => vehicleNumber % 2 == 1 ? Acme : Globex;
 

@@ -15,7 +15,7 @@ internal sealed class FleetHub(ConnectionCounter connections, IOptions<LocalHost
     public override Task OnConnectedAsync()
     {
         // The negotiate step refuses users at the cap already; this catches connections that raced past it together.
-        if (!connections.Add(Context.UserIdentifier!, options.Value.MaxConnectionsPerUser))
+        if (!connections.Add(Context, options.Value.MaxConnectionsPerUser))
         {
             Context.Abort();
         }
@@ -25,7 +25,7 @@ internal sealed class FleetHub(ConnectionCounter connections, IOptions<LocalHost
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
-        connections.Remove(Context.UserIdentifier!);
+        connections.Remove(Context);
         return Task.CompletedTask;
     }
 }
@@ -34,6 +34,7 @@ internal sealed class FleetHub(ConnectionCounter connections, IOptions<LocalHost
 internal sealed class ConnectionCounter
 {
     private readonly ConcurrentDictionary<string, int> _byUser = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HubCallerContext> _open = new(StringComparer.Ordinal);
     private int _total;
 
     public int Total => Volatile.Read(ref _total);
@@ -41,17 +42,37 @@ internal sealed class ConnectionCounter
     public int Of(string userId) => _byUser.GetValueOrDefault(userId);
 
     /// <summary>Counts the connection (its disconnect will uncount it) and says whether it is within the user's cap.</summary>
-    public bool Add(string userId, int maxPerUser)
+    public bool Add(HubCallerContext connection, int maxPerUser)
     {
-        var count = _byUser.AddOrUpdate(userId, 1, (_, current) => current + 1);
+        _open[connection.ConnectionId] = connection;
+        var count = _byUser.AddOrUpdate(connection.UserIdentifier!, 1, (_, current) => current + 1);
         Interlocked.Increment(ref _total);
         return count <= maxPerUser;
     }
 
-    public void Remove(string userId)
+    public void Remove(HubCallerContext connection)
     {
+        _open.TryRemove(connection.ConnectionId, out _);
+        var userId = connection.UserIdentifier!;
         _byUser.AddOrUpdate(userId, 0, (_, count) => Math.Max(0, count - 1));
         _byUser.TryRemove(new KeyValuePair<string, int>(userId, 0));
         Interlocked.Decrement(ref _total);
+    }
+
+    /// <summary>
+    /// Closes every open connection of the user, as SignalR Service's close-connection API does: clients see the
+    /// server drop them and must reconnect (and negotiate again).
+    /// </summary>
+    /// <returns>How many connections were closed.</returns>
+    public int CloseAll(string userId)
+    {
+        var closed = 0;
+        foreach (var connection in _open.Values.Where(connection => connection.UserIdentifier == userId))
+        {
+            connection.Abort();
+            closed++;
+        }
+
+        return closed;
     }
 }

@@ -1,0 +1,157 @@
+// The fleet HTTP API (DESIGN 3.4): JSON in snake_case, errors as problem details.
+
+/** A failed call: `status` 0 means the server could not be reached at all. */
+export class ApiError extends Error {
+  constructor(status, title, detail) {
+    super(detail ? `${title}: ${detail}` : title);
+    this.name = 'ApiError';
+    this.status = status;
+    this.title = title;
+    this.detail = detail;
+  }
+}
+
+// A request that hangs would hold back the realtime messages queued behind a snapshot: give up and let the caller retry.
+const REQUEST_TIMEOUT_MS = 20_000;
+const LOCATION_PAGE_SIZE = 1000;
+const MAX_LOCATION_PAGES = 5;
+
+export class FleetApi {
+  /** @param {string} base '' for the page's own origin, or an absolute URL (the dashboard on Static Web Apps). */
+  constructor(base) {
+    this.base = base.replace(/\/+$/, '');
+    this.token = null;
+  }
+
+  url(path, query) {
+    const pairs = Object.entries(query ?? {}).filter(([, value]) => value !== null && value !== undefined);
+    const search = new URLSearchParams(pairs).toString();
+    return `${this.base}${path}${search ? `?${search}` : ''}`;
+  }
+
+  async request(method, path, { query, body, authenticated = true } = {}) {
+    const headers = { Accept: 'application/json' };
+    if (authenticated) {
+      headers.Authorization = `Bearer ${this.token}`;
+    }
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+    }
+
+    let response;
+    try {
+      response = await fetch(this.url(path, query), {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'omit',
+        cache: 'no-store',
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw error?.name === 'TimeoutError'
+        ? new ApiError(0, 'The server did not answer in time', `${method} ${path} took longer than ${REQUEST_TIMEOUT_MS / 1000} s.`)
+        : new ApiError(0, 'The server cannot be reached', 'Check the network connection.');
+    }
+
+    if (!response.ok) {
+      throw await problemOf(response);
+    }
+    if (response.status === 204) {
+      return null;
+    }
+    return response.json();
+  }
+
+  devUsers() {
+    return this.request('GET', '/api/dev/users', { authenticated: false });
+  }
+
+  async devToken(identity) {
+    const answer = await this.request('POST', '/api/dev/token', {
+      authenticated: false,
+      body: {
+        user_id: identity.userId,
+        company_id: identity.companyId,
+        role: identity.role,
+        vehicle_ids: identity.vehicleIds,
+      },
+    });
+    return answer.access_token;
+  }
+
+  negotiate() {
+    return this.request('POST', '/api/negotiate');
+  }
+
+  vehicles() {
+    return this.request('GET', '/api/vehicles');
+  }
+
+  dashboard() {
+    return this.request('GET', '/api/dashboard');
+  }
+
+  drivers() {
+    return this.request('GET', '/api/drivers');
+  }
+
+  alerts() {
+    return this.request('GET', '/api/alerts', { query: { limit: 100 } });
+  }
+
+  geofences() {
+    return this.request('GET', '/api/geofences');
+  }
+
+  markAlertRead(alertId) {
+    return this.request('POST', `/api/alerts/${encodeURIComponent(alertId)}/read`);
+  }
+
+  deleteAlert(alertId) {
+    return this.request('DELETE', `/api/alerts/${encodeURIComponent(alertId)}`);
+  }
+
+  follow(vehicleId) {
+    return this.request('POST', '/api/subscriptions', { body: { vehicle_id: vehicleId } });
+  }
+
+  unfollow(vehicleId) {
+    return this.request('DELETE', '/api/subscriptions', { body: { vehicle_id: vehicleId } });
+  }
+
+  trips(vehicleId, from, to) {
+    return this.request('GET', `/api/vehicles/${encodeURIComponent(vehicleId)}/trips`, {
+      query: { from: from.toISOString(), to: to.toISOString() },
+    });
+  }
+
+  /** Positions in [from, to), oldest first; pages are followed up to a cap so that a long trip cannot stall the page. */
+  async locations(vehicleId, from, to) {
+    const items = [];
+    let after = null;
+    for (let page = 0; page < MAX_LOCATION_PAGES; page++) {
+      const answer = await this.request('GET', `/api/vehicles/${encodeURIComponent(vehicleId)}/locations`, {
+        query: { from: from.toISOString(), to: to.toISOString(), limit: LOCATION_PAGE_SIZE, after },
+      });
+      items.push(...answer.items);
+      after = answer.next_after;
+      if (!after) {
+        return { items, complete: true };
+      }
+    }
+    return { items, complete: false };
+  }
+}
+
+async function problemOf(response) {
+  let problem = null;
+  try {
+    problem = await response.json();
+  } catch {
+    // Not every failure has a body (a proxy's 502, a 404 of a route that does not exist).
+  }
+  const title = typeof problem?.title === 'string' && problem.title ? problem.title : `${response.status} ${response.statusText}`.trim();
+  const detail = typeof problem?.detail === 'string' ? problem.detail : '';
+  return new ApiError(response.status, title, detail);
+}

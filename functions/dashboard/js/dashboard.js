@@ -1,0 +1,675 @@
+// The signed-in dashboard: what the fleet looks like now (snapshot from the HTTP API, kept current by realtime
+// messages), and what the dispatcher does with it (select and follow a vehicle, read its trips, handle alerts).
+
+import { AlertsPanel } from './alerts-panel.js';
+import { byId, el, setText } from './dom.js';
+import { FleetMap } from './fleet-map.js';
+import { formatClock, formatWithUnit, isNumber, parseTime } from './format.js';
+import { KpiTiles } from './kpi-tiles.js';
+import { RealtimeLink, SequenceTracker } from './realtime.js';
+import { TripsPanel } from './trips-panel.js';
+import { VehicleList } from './vehicle-list.js';
+
+const TICK_MS = 5000;
+const TRIP_WINDOW_MS = 24 * 3600 * 1000;
+const MAX_ALERTS = 200;
+const MAX_ACTIVITY_LINES = 5;
+
+/** Followed one by one at connect time: a driver's or viewer's own vehicles are few. */
+const MAX_OWN_VEHICLES_FOLLOWED = 20;
+
+const CONNECTION_TEXT = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  disconnected: 'Disconnected',
+};
+
+export class Dashboard {
+  /**
+   * @param {object} options
+   * @param {import('./api.js').FleetApi} options.api
+   * @param {import('./messages.js').Messages} options.messages
+   * @param {object} options.config config.json
+   * @param {{role: string|null}} options.identity
+   * @param {() => void} options.onSessionEnded the server no longer accepts the user's token
+   */
+  constructor({ api, messages, config, identity, onSessionEnded }) {
+    this.api = api;
+    this.messages = messages;
+    this.config = config;
+    // Admins and dispatchers see the company; drivers and viewers only the vehicles in their token.
+    this.companyWide = identity.role !== 'driver' && identity.role !== 'viewer';
+    this.onSessionEnded = onSessionEnded;
+
+    this.vehicles = new Map();
+    this.driverNames = new Map();
+    this.alerts = new Map();
+    this.trips = new Map();
+    this.tripsLoaded = false;
+    this.selectedId = null;
+    this.following = false;
+    this.trailUntil = null;
+    this.tripsRequest = 0;
+    this.pathRequest = 0;
+    this.followChain = Promise.resolve();
+
+    this.connectionState = 'disconnected';
+    this.everConnected = false;
+    this.lastMessageAt = null;
+    this.fittedOnce = false;
+    this.geofencesLoaded = false;
+    this.snapshotLoading = false;
+    this.snapshotAgain = false;
+    this.queued = [];
+    this.sequence = new SequenceTracker(() => this.refreshSnapshot());
+    this.lastDashboardAt = null;
+  }
+
+  start() {
+    this.connectionElement = byId('connection-state');
+    this.staleBanner = byId('stale-banner');
+    this.retryButton = byId('retry-now');
+    this.activity = byId('activity');
+
+    this.map = new FleetMap(byId('map'), this.config, {
+      onVehicleClick: (vehicleId) => this.selectVehicle(vehicleId),
+      onUserPan: () => {
+        // The dispatcher looks elsewhere: stop dragging the map back to the followed vehicle until it is chosen again.
+        this.following = false;
+      },
+    });
+    this.vehicleList = new VehicleList(byId('vehicle-list'), byId('vehicles-empty'), byId('vehicle-count'), {
+      onSelect: (vehicleId) => this.selectVehicle(vehicleId),
+    });
+    this.alertsPanel = new AlertsPanel(byId('alerts'), byId('alerts-unread'), byId('alerts-empty'), byId('alerts-heading'), {
+      onRead: (alertId) => this.markAlertRead(alertId),
+      onDelete: (alertId) => this.deleteAlert(alertId),
+      onShowVehicle: (vehicleId) => this.selectVehicle(vehicleId),
+      vehicleName: (vehicleId) => this.vehicleName(vehicleId),
+    });
+    this.tripsPanel = new TripsPanel(byId('trips'), byId('trips-note'), byId('trips-vehicle'), {
+      onShowTrip: (trip) => this.showTrip(trip),
+    });
+    this.kpis = new KpiTiles(byId('kpis'));
+    if (!this.companyWide) {
+      this.hideCompanyPanels();
+    }
+
+    byId('vehicle-filter').addEventListener('input', (event) => this.vehicleList.filter(event.target.value));
+    this.retryButton.addEventListener('click', () => this.link.retryNow());
+    window.addEventListener('online', () => this.link.retryNow());
+    setInterval(() => this.tick(), TICK_MS);
+
+    this.link = new RealtimeLink({
+      api: this.api,
+      onState: (state) => this.showConnectionState(state),
+      onEnvelope: (type, envelope) => this.receive(type, envelope),
+      onConnected: () => this.refreshSnapshot(),
+      onUnauthorized: () => this.onSessionEnded(),
+      onAttemptFailed: (error) => this.connectFailed(error),
+    });
+    this.link.start();
+  }
+
+  async stop() {
+    await this.link?.stop();
+  }
+
+  /** What window.fleetDashboard.vehicles() reports: the vehicles that have a marker. */
+  shownVehicles() {
+    return [...this.vehicles.values()]
+      .filter((vehicle) => isNumber(vehicle.latitude) && isNumber(vehicle.longitude))
+      .map(({ vehicle_id, latitude, longitude, status }) => ({ vehicle_id, latitude, longitude, status }));
+  }
+
+  // --- connection -------------------------------------------------------------------------------------------------
+
+  showConnectionState(state) {
+    this.connectionState = state;
+    const element = this.connectionElement;
+    element.dataset.state = state;
+    setText(element.querySelector('.state-text'), CONNECTION_TEXT[state]);
+    this.retryButton.hidden = state !== 'reconnecting';
+    if (state === 'connected') {
+      this.everConnected = true;
+    }
+    this.showStaleness();
+  }
+
+  /** While the link is down the map shows the past: say so, with the time of the last news. */
+  showStaleness() {
+    const stale = this.connectionState !== 'connected' && (this.everConnected || this.vehicles.size > 0);
+    this.staleBanner.hidden = !stale;
+    document.body.classList.toggle('is-stale', stale);
+    if (stale) {
+      const since = this.lastMessageAt === null ? '' : ` Last update at ${formatClock(this.lastMessageAt)}.`;
+      setText(this.staleBanner, `Live updates paused: positions may be out of date.${since}`);
+    }
+  }
+
+  connectFailed(error) {
+    // A server that cannot be reached is what the connection state already says; anything else is worth reading.
+    if (error?.status !== 0) {
+      this.messages.problem('Live updates could not connect', error);
+    }
+    // Without a connection the dispatcher should still see where the fleet was.
+    if (!this.fittedOnce && !this.snapshotLoading) {
+      this.refreshSnapshot();
+    }
+  }
+
+  // --- snapshot ---------------------------------------------------------------------------------------------------
+
+  /**
+   * Re-reads the whole state. Messages arriving meanwhile wait and are applied after it (each one is idempotent), so
+   * the snapshot cannot overwrite news that came while it was on its way.
+   */
+  async refreshSnapshot() {
+    if (this.snapshotLoading) {
+      this.snapshotAgain = true;
+      return;
+    }
+    this.snapshotLoading = true;
+    this.sequence.reset();
+    try {
+      await this.loadSnapshot();
+    } finally {
+      this.snapshotLoading = false;
+      const queued = this.queued;
+      this.queued = [];
+      for (const [type, envelope] of queued) {
+        this.receive(type, envelope);
+      }
+    }
+    if (this.snapshotAgain) {
+      this.snapshotAgain = false;
+      await this.refreshSnapshot();
+    }
+  }
+
+  async loadSnapshot() {
+    const wanted = {
+      vehicles: this.api.vehicles(),
+      dashboard: this.companyWide ? this.api.dashboard() : null,
+      alerts: this.companyWide ? this.api.alerts() : null,
+      drivers: this.companyWide ? this.api.drivers() : null,
+      geofences: this.geofencesLoaded ? null : this.api.geofences(),
+    };
+    const names = Object.keys(wanted);
+    const results = await Promise.allSettled(names.map((name) => wanted[name]));
+    const answers = {};
+    const failures = [];
+    results.forEach((result, index) => {
+      if (result.status === 'fulfilled') {
+        answers[names[index]] = result.value;
+      } else {
+        failures.push([names[index], result.reason]);
+      }
+    });
+
+    if (failures.some(([, error]) => error?.status === 401)) {
+      this.onSessionEnded();
+      return;
+    }
+    // One message per distinct problem: a server that is down fails every part of the snapshot alike.
+    const byProblem = new Map();
+    for (const [name, error] of failures) {
+      if (error?.status === 403 && name !== 'vehicles') {
+        // The token's role was not known or not what it seemed: it may not see company-wide data.
+        this.companyWide = false;
+        this.hideCompanyPanels();
+      } else if (error?.status !== 0 || this.connectionState === 'connected') {
+        // An unreachable server while the link is down is what the connection state already says.
+        const key = error?.message ?? '';
+        byProblem.set(key, { error, names: [...(byProblem.get(key)?.names ?? []), name] });
+      }
+    }
+    for (const { error, names } of byProblem.values()) {
+      this.messages.problem(`Could not load ${names.join(', ')}`, error);
+    }
+
+    if (answers.drivers) {
+      this.driverNames = new Map(answers.drivers.map((driver) => [driver.driver_id, driver.name]));
+    }
+    if (answers.vehicles) {
+      this.applyVehicles(answers.vehicles);
+    }
+    if (answers.dashboard) {
+      this.lastDashboardAt = null;
+      this.kpis.render(answers.dashboard);
+    }
+    if (answers.alerts) {
+      this.alerts = new Map(answers.alerts.map((alert) => [alert.id, alert]));
+      this.renderAlerts();
+    }
+    if (answers.geofences) {
+      this.geofencesLoaded = true;
+      this.map.showGeofences(answers.geofences);
+    }
+    if (answers.vehicles && !this.fittedOnce) {
+      this.fittedOnce = true;
+      this.map.fitToVehicles([...this.vehicles.values()]);
+    }
+    if (this.connectionState === 'connected') {
+      this.refollow();
+    }
+    if (this.selectedId !== null) {
+      this.loadTrips(this.selectedId, true);
+    }
+    this.showStaleness();
+  }
+
+  /**
+   * The snapshot is the truth: messages that arrived before it was requested are in it, and those arriving while it
+   * loads are applied after it. Heading and driver are not in it, so they are kept while the vehicle has not moved.
+   */
+  applyVehicles(list) {
+    const listed = new Set();
+    for (const view of list) {
+      listed.add(view.vehicle_id);
+      const known = this.vehicles.get(view.vehicle_id);
+      const samePlace = known?.latitude === view.latitude && known?.longitude === view.longitude;
+      const lastSeen = parseTime(view.last_seen);
+      const vehicle = {
+        vehicle_id: view.vehicle_id,
+        name: view.name,
+        status: view.status,
+        latitude: view.latitude,
+        longitude: view.longitude,
+        speed_kmh: view.speed_kmh,
+        heading_degrees: samePlace ? known.heading_degrees : null,
+        driver_id: known?.driver_id,
+        fixTime: lastSeen,
+        statusTime: lastSeen,
+      };
+      this.vehicles.set(view.vehicle_id, vehicle);
+      this.showVehicle(vehicle);
+    }
+    for (const vehicleId of [...this.vehicles.keys()]) {
+      if (!listed.has(vehicleId)) {
+        this.forgetVehicle(vehicleId);
+      }
+    }
+  }
+
+  forgetVehicle(vehicleId) {
+    this.vehicles.delete(vehicleId);
+    this.map.removeVehicle(vehicleId);
+    this.vehicleList.remove(vehicleId);
+    if (this.selectedId === vehicleId) {
+      this.selectedId = null;
+      this.map.select(null);
+      this.map.clearTrail();
+      this.map.clearTripPath();
+      this.tripsPanel.showNote('The selected vehicle was removed from the fleet.');
+    }
+  }
+
+  /** A driver or viewer has no company KPIs and no alerts: hide the panels rather than show empty ones. */
+  hideCompanyPanels() {
+    byId('kpis').hidden = true;
+    byId('alerts-section').hidden = true;
+    this.map.refreshSize();
+  }
+
+  // --- realtime messages ------------------------------------------------------------------------------------------
+
+  receive(type, envelope) {
+    if (this.snapshotLoading) {
+      this.queued.push([type, envelope]);
+      return;
+    }
+    if (!envelope || typeof envelope !== 'object' || !this.sequence.admit(envelope.seq)) {
+      return;
+    }
+    this.lastMessageAt = Date.now();
+    const data = envelope.data;
+    if (data === null || typeof data !== 'object') {
+      return;
+    }
+    switch (type) {
+      case 'vehicle_location_update':
+        this.applyLocations(data, typeof envelope.seq !== 'number');
+        break;
+      case 'vehicle_status_update':
+        this.applyStatus(data);
+        break;
+      case 'trip_update':
+        this.applyTrip(data);
+        break;
+      case 'alert':
+        this.alerts.set(data.id, data);
+        this.renderAlerts();
+        break;
+      case 'alert_read':
+        this.setAlertRead(data.alert_id, true);
+        break;
+      case 'alert_deleted':
+        if (this.alerts.delete(data.alert_id)) {
+          this.renderAlerts();
+        }
+        break;
+      case 'fleet_dashboard_update':
+        this.applyDashboard(data, parseTime(envelope.timestamp));
+        break;
+      case 'driver_event_update':
+        this.logActivity(data.time, `${this.vehicleName(data.vehicle_id)}: ${String(data.event ?? 'driver event').replaceAll('_', ' ')}`);
+        break;
+      case 'geofence_violation_update':
+        this.logActivity(data.time, `${this.vehicleName(data.vehicle_id)} ${data.transition === 'exit' ? 'left' : 'entered'} ${data.geofence_name ?? 'a geofence'}`);
+        break;
+      case 'maintenance_alert_update':
+        this.logActivity(null, `${this.vehicleName(data.vehicle_id)}: service due at ${formatWithUnit(data.service_due_km, 0, 'km')}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** @param {boolean} wholeTrack a followed vehicle's group sends every fix of the batch, the company only the newest */
+  applyLocations(positions, wholeTrack) {
+    if (!Array.isArray(positions)) {
+      return;
+    }
+    const ordered = [...positions].sort((a, b) => (parseTime(a.fix_time) ?? 0) - (parseTime(b.fix_time) ?? 0));
+    const newest = new Map();
+    for (const position of ordered) {
+      newest.set(position.vehicle_id, position);
+    }
+    for (const position of newest.values()) {
+      this.applyPosition(position);
+    }
+    if (wholeTrack && this.selectedId !== null) {
+      const track = ordered.filter((position) => position.vehicle_id === this.selectedId
+        && (this.trailUntil === null || (parseTime(position.fix_time) ?? 0) > this.trailUntil));
+      if (track.length > 0) {
+        this.map.extendTrail(track.map((position) => [position.latitude, position.longitude]));
+        this.trailUntil = parseTime(track.at(-1).fix_time);
+      }
+    }
+  }
+
+  applyPosition(position) {
+    const fixTime = parseTime(position.fix_time);
+    const known = this.vehicles.get(position.vehicle_id);
+    // A late fix (a device flushing its buffer) is history, not where the vehicle is now.
+    if (known && known.fixTime !== null && fixTime !== null && fixTime < known.fixTime) {
+      return;
+    }
+    const vehicle = {
+      ...(known ?? { vehicle_id: position.vehicle_id, name: position.vehicle_id }),
+      latitude: position.latitude,
+      longitude: position.longitude,
+      speed_kmh: position.speed_kmh,
+      heading_degrees: position.heading_degrees,
+      status: position.status ?? known?.status,
+      driver_id: position.driver_id ?? null,
+      fixTime,
+      statusTime: fixTime,
+    };
+    this.vehicles.set(vehicle.vehicle_id, vehicle);
+    this.showVehicle(vehicle);
+    if (vehicle.vehicle_id === this.selectedId && this.following) {
+      this.map.follow(vehicle.latitude, vehicle.longitude);
+    }
+  }
+
+  applyStatus(change) {
+    const vehicle = this.vehicles.get(change?.vehicle_id);
+    const time = parseTime(change?.time);
+    if (!vehicle || (vehicle.statusTime !== null && time !== null && time < vehicle.statusTime)) {
+      return;
+    }
+    vehicle.status = change.status;
+    vehicle.statusTime = time ?? vehicle.statusTime;
+    this.showVehicle(vehicle);
+  }
+
+  applyDashboard(kpis, sentAt) {
+    if (!this.companyWide || (this.lastDashboardAt !== null && sentAt !== null && sentAt < this.lastDashboardAt)) {
+      return;
+    }
+    this.lastDashboardAt = sentAt;
+    this.kpis.render(kpis);
+  }
+
+  applyTrip(trip) {
+    if (trip?.vehicle_id !== this.selectedId || !this.tripsLoaded) {
+      return;
+    }
+    this.trips.set(trip.trip_id, trip);
+    this.renderTrips();
+  }
+
+  logActivity(time, text) {
+    const when = parseTime(time) ?? Date.now();
+    this.activity.prepend(el('li', {}, el('time', { datetime: new Date(when).toISOString(), text: formatClock(when) }), ` ${text}`));
+    while (this.activity.children.length > MAX_ACTIVITY_LINES) {
+      this.activity.lastElementChild.remove();
+    }
+  }
+
+  // --- vehicles and selection -------------------------------------------------------------------------------------
+
+  vehicleName(vehicleId) {
+    return this.vehicles.get(vehicleId)?.name ?? vehicleId ?? 'A vehicle';
+  }
+
+  driverText(vehicle) {
+    if (vehicle.driver_id === undefined) {
+      return 'No driver info yet';
+    }
+    if (vehicle.driver_id === null) {
+      return 'No driver';
+    }
+    return this.driverNames.get(vehicle.driver_id) ?? vehicle.driver_id;
+  }
+
+  showVehicle(vehicle) {
+    this.map.showVehicle(vehicle);
+    this.vehicleList.show(vehicle, this.driverText(vehicle));
+  }
+
+  selectVehicle(vehicleId) {
+    const vehicle = this.vehicles.get(vehicleId);
+    if (!vehicle) {
+      return;
+    }
+    this.following = true;
+    if (isNumber(vehicle.latitude) && isNumber(vehicle.longitude)) {
+      this.map.focus(vehicle.latitude, vehicle.longitude);
+    }
+    if (vehicleId === this.selectedId) {
+      return;
+    }
+    const previous = this.selectedId;
+    this.selectedId = vehicleId;
+    this.vehicleList.select(vehicleId);
+    this.map.select(vehicleId);
+    this.map.clearTripPath();
+    this.map.startTrail(vehicle.latitude, vehicle.longitude);
+    this.trailUntil = vehicle.fixTime;
+    if (this.companyWide) {
+      this.changeFollow(previous, vehicleId);
+    }
+    this.tripsPanel.markShown(null);
+    this.loadTrips(vehicleId);
+  }
+
+  /** Follow calls run one after another, so a quick succession of clicks cannot leave two vehicles followed. */
+  changeFollow(previous, next) {
+    this.followChain = this.followChain.then(async () => {
+      if (previous !== null) {
+        try {
+          await this.api.unfollow(previous);
+        } catch (error) {
+          this.failed(`Could not stop following ${this.vehicleName(previous)}`, error);
+        }
+      }
+      await this.followQuietly(next);
+    });
+  }
+
+  async followQuietly(vehicleId) {
+    try {
+      await this.api.follow(vehicleId);
+    } catch (error) {
+      this.failed(`Could not follow ${this.vehicleName(vehicleId)}`, error);
+    }
+  }
+
+  /** Negotiate sets group membership afresh, so whatever was followed must be followed again after a reconnect. */
+  refollow() {
+    const vehicleIds = this.companyWide
+      ? (this.selectedId === null ? [] : [this.selectedId])
+      : [...this.vehicles.keys()].slice(0, MAX_OWN_VEHICLES_FOLLOWED);
+    for (const vehicleId of vehicleIds) {
+      this.followChain = this.followChain.then(() => this.followQuietly(vehicleId));
+    }
+  }
+
+  // --- trips ------------------------------------------------------------------------------------------------------
+
+  /** @param {boolean} reload the same vehicle's trips again (trip updates may have been missed): keep showing the list */
+  async loadTrips(vehicleId, reload = false) {
+    const request = ++this.tripsRequest;
+    const name = this.vehicleName(vehicleId);
+    if (!reload) {
+      this.tripsLoaded = false;
+      this.trips = new Map();
+      this.tripsPanel.showNote('Loading trips…', name);
+    }
+    const to = new Date();
+    const from = new Date(to.getTime() - TRIP_WINDOW_MS);
+    try {
+      const trips = await this.api.trips(vehicleId, from, to);
+      if (request !== this.tripsRequest) {
+        return;
+      }
+      this.trips = new Map(trips.map((trip) => [trip.trip_id, trip]));
+      this.tripsLoaded = true;
+      this.renderTrips();
+    } catch (error) {
+      if (request === this.tripsRequest) {
+        this.tripsPanel.showNote('Trips could not be loaded.', name);
+        this.failed(`Could not load the trips of ${name}`, error);
+      }
+    }
+  }
+
+  renderTrips() {
+    const trips = [...this.trips.values()].sort((a, b) => (parseTime(b.start_time) ?? 0) - (parseTime(a.start_time) ?? 0));
+    this.tripsPanel.render(trips, this.vehicleName(this.selectedId));
+  }
+
+  async showTrip(trip) {
+    const request = ++this.pathRequest;
+    // Looking at history: the live vehicle must not drag the map away from it.
+    this.following = false;
+    this.tripsPanel.markShown(trip.trip_id);
+    const from = new Date(trip.start_time);
+    // The range's end is exclusive: one millisecond more keeps the trip's last fix.
+    const to = trip.end_time ? new Date(Date.parse(trip.end_time) + 1) : new Date();
+    try {
+      const { items, complete } = await this.api.locations(trip.vehicle_id, from, to);
+      if (request !== this.pathRequest) {
+        return;
+      }
+      let points = items.map((position) => [position.latitude, position.longitude]);
+      if (points.length === 0) {
+        points = [[trip.start_latitude, trip.start_longitude], [trip.end_latitude, trip.end_longitude]]
+          .filter(([latitude, longitude]) => isNumber(latitude) && isNumber(longitude));
+      }
+      this.map.showTripPath(points);
+      if (!complete) {
+        this.messages.info(`The trip is long: its path shows the first ${points.length} positions.`);
+      }
+    } catch (error) {
+      if (request === this.pathRequest) {
+        this.failed('Could not load the trip\u2019s path', error);
+      }
+    }
+  }
+
+  // --- alerts -----------------------------------------------------------------------------------------------------
+
+  renderAlerts() {
+    const alerts = [...this.alerts.values()].sort((a, b) => (parseTime(b.event_time) ?? 0) - (parseTime(a.event_time) ?? 0));
+    for (const stale of alerts.slice(MAX_ALERTS)) {
+      this.alerts.delete(stale.id);
+    }
+    this.alertsPanel.render(alerts.slice(0, MAX_ALERTS));
+  }
+
+  setAlertRead(alertId, read) {
+    const alert = this.alerts.get(alertId);
+    if (alert && alert.read !== read) {
+      this.alerts.set(alertId, { ...alert, read });
+      this.renderAlerts();
+    }
+  }
+
+  async markAlertRead(alertId) {
+    this.setAlertRead(alertId, true);
+    try {
+      await this.api.markAlertRead(alertId);
+    } catch (error) {
+      // 404: it was deleted or expired meanwhile; there is nothing left to read.
+      if (error?.status === 404) {
+        this.alerts.delete(alertId);
+        this.renderAlerts();
+        return;
+      }
+      this.setAlertRead(alertId, false);
+      this.failed('Could not mark the alert as read', error);
+    }
+  }
+
+  async deleteAlert(alertId) {
+    const alert = this.alerts.get(alertId);
+    if (!alert) {
+      return;
+    }
+    this.alerts.delete(alertId);
+    this.renderAlerts();
+    try {
+      await this.api.deleteAlert(alertId);
+    } catch (error) {
+      // 404: someone else deleted it or it expired, which is what was asked.
+      if (error?.status === 404) {
+        return;
+      }
+      this.alerts.set(alertId, alert);
+      this.renderAlerts();
+      this.failed('Could not delete the alert', error);
+    }
+  }
+
+  // --- housekeeping -----------------------------------------------------------------------------------------------
+
+  tick() {
+    this.vehicleList.refreshAges();
+    const now = Date.now();
+    let expired = false;
+    for (const [alertId, alert] of this.alerts) {
+      const expiresAt = parseTime(alert.expires_at);
+      if (expiresAt !== null && expiresAt <= now) {
+        this.alerts.delete(alertId);
+        expired = true;
+      }
+    }
+    if (expired) {
+      this.renderAlerts();
+    }
+    this.showStaleness();
+  }
+
+  failed(context, error) {
+    if (error?.status === 401) {
+      this.onSessionEnded();
+    } else {
+      this.messages.problem(context, error);
+    }
+  }
+}

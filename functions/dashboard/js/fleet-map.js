@@ -1,0 +1,276 @@
+// The Leaflet map: one marker per vehicle, geofences, the followed vehicle's trail and a trip's path.
+
+import { el, setAttr, setText } from './dom.js';
+import { formatSpeed, isNumber, statusLabel, statusLetter } from './format.js';
+
+const MARKER_ANIMATION_MS = 1000;
+const MARKER_SIZE = 34;
+const FOCUS_ZOOM = 15;
+const MAX_TRAIL_POINTS = 2000;
+const EARTH_CIRCUMFERENCE_METERS = 40_075_016.686;
+
+export class FleetMap {
+  /**
+   * @param {HTMLElement} container
+   * @param {{tile_url: string|null, tile_attribution: string}} config
+   * @param {{onVehicleClick: (vehicleId: string) => void, onUserPan: () => void}} hooks
+   */
+  constructor(container, config, hooks) {
+    this.hooks = hooks;
+    this.map = L.map(container, { worldCopyJump: true, zoomSnap: 0.5 }).setView([20, 0], 2);
+    // No tile layer unless configured: without internet every tile would be a failed request and a console error.
+    if (config.tile_url) {
+      L.tileLayer(config.tile_url, { attribution: config.tile_attribution || '', maxZoom: 19 }).addTo(this.map);
+    }
+    this.geofenceLayer = L.layerGroup().addTo(this.map);
+    this.tripLayer = L.layerGroup().addTo(this.map);
+    this.markerLayer = L.layerGroup().addTo(this.map);
+    this.markers = new Map();
+    this.corridors = [];
+    this.trail = null;
+    this.tripPath = null;
+    this.selectedId = null;
+    this.animations = new Map();
+    this.frame = 0;
+    this.reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
+
+    this.map.on('dragstart', () => this.hooks.onUserPan());
+    this.map.on('zoomend', () => this.resizeCorridors());
+  }
+
+  /** Leaflet notices window resizes, not its container growing because a panel beside it was hidden. */
+  refreshSize() {
+    this.map.invalidateSize();
+  }
+
+  // --- vehicles -------------------------------------------------------------------------------------------------
+
+  /** Shows or moves a vehicle's marker; a vehicle without a position has none. */
+  showVehicle(vehicle) {
+    if (!isNumber(vehicle.latitude) || !isNumber(vehicle.longitude)) {
+      this.removeVehicle(vehicle.vehicle_id);
+      return;
+    }
+    const target = L.latLng(vehicle.latitude, vehicle.longitude);
+    let entry = this.markers.get(vehicle.vehicle_id);
+    if (entry) {
+      this.moveMarker(vehicle.vehicle_id, entry.marker, target);
+    } else {
+      entry = this.createMarker(vehicle.vehicle_id, target);
+    }
+    this.describeMarker(entry, vehicle);
+  }
+
+  removeVehicle(vehicleId) {
+    const entry = this.markers.get(vehicleId);
+    if (entry) {
+      this.animations.delete(vehicleId);
+      this.markerLayer.removeLayer(entry.marker);
+      this.markers.delete(vehicleId);
+    }
+  }
+
+  createMarker(vehicleId, target) {
+    const heading = el('span', { className: 'marker-heading' }, el('span', { className: 'marker-arrow' }));
+    const letter = el('span', { className: 'marker-letter' });
+    const content = el('span', { className: 'marker-content', 'aria-hidden': 'true' }, heading, el('span', { className: 'marker-body' }, letter));
+    const icon = L.divIcon({
+      className: 'vehicle-marker',
+      html: content,
+      iconSize: [MARKER_SIZE, MARKER_SIZE],
+      iconAnchor: [MARKER_SIZE / 2, MARKER_SIZE / 2],
+    });
+    // keyboard: Leaflet makes the icon focusable with role="button", but only a popup would answer Enter.
+    const marker = L.marker(target, { icon, keyboard: true, riseOnHover: true }).addTo(this.markerLayer);
+    marker.on('click', () => this.hooks.onVehicleClick(vehicleId));
+    marker.on('keydown', ({ originalEvent }) => {
+      if (originalEvent.key === 'Enter' || originalEvent.key === ' ') {
+        originalEvent.preventDefault();
+        this.hooks.onVehicleClick(vehicleId);
+      }
+    });
+    const entry = { marker, element: marker.getElement(), heading, letter };
+    entry.element.dataset.vehicleId = vehicleId;
+    this.markers.set(vehicleId, entry);
+    if (vehicleId === this.selectedId) {
+      this.markSelected(entry, true);
+    }
+    return entry;
+  }
+
+  describeMarker(entry, vehicle) {
+    const { element } = entry;
+    const status = vehicle.status || 'unknown';
+    setAttr(element, 'data-status', status);
+    setAttr(element, 'data-lat', vehicle.latitude);
+    setAttr(element, 'data-lon', vehicle.longitude);
+    const speed = isNumber(vehicle.speed_kmh) ? `, ${formatSpeed(vehicle.speed_kmh)}` : '';
+    setAttr(element, 'aria-label', `${vehicle.name}, ${statusLabel(status).toLowerCase()}${speed}`);
+    setText(entry.letter, statusLetter(status));
+    const hasHeading = isNumber(vehicle.heading_degrees);
+    entry.heading.hidden = !hasHeading;
+    if (hasHeading) {
+      entry.heading.style.transform = `rotate(${vehicle.heading_degrees}deg)`;
+    }
+  }
+
+  /** Glides from where the marker is drawn now (maybe mid-glide) to the new fix, so movement reads as driving. */
+  moveMarker(vehicleId, marker, target) {
+    const from = marker.getLatLng();
+    // The same fix arrives twice for a followed vehicle (company and vehicle group): keep the glide already going.
+    if (from.equals(target) || this.animations.get(vehicleId)?.target.equals(target)) {
+      return;
+    }
+    if (this.reducedMotion.matches || document.hidden) {
+      this.animations.delete(vehicleId);
+      marker.setLatLng(target);
+      return;
+    }
+    this.animations.set(vehicleId, { marker, from, target, start: performance.now() });
+    if (this.frame === 0) {
+      this.frame = requestAnimationFrame((now) => this.animate(now));
+    }
+  }
+
+  animate(now) {
+    for (const [vehicleId, animation] of this.animations) {
+      const progress = Math.min(1, Math.max(0, (now - animation.start) / MARKER_ANIMATION_MS));
+      const { from, target } = animation;
+      animation.marker.setLatLng([
+        from.lat + (target.lat - from.lat) * progress,
+        from.lng + (target.lng - from.lng) * progress,
+      ]);
+      if (progress === 1) {
+        this.animations.delete(vehicleId);
+      }
+    }
+    this.frame = this.animations.size > 0 ? requestAnimationFrame((next) => this.animate(next)) : 0;
+  }
+
+  select(vehicleId) {
+    const previous = this.markers.get(this.selectedId);
+    if (previous) {
+      this.markSelected(previous, false);
+    }
+    this.selectedId = vehicleId;
+    const current = this.markers.get(vehicleId);
+    if (current) {
+      this.markSelected(current, true);
+    }
+  }
+
+  markSelected(entry, selected) {
+    entry.element.classList.toggle('is-selected', selected);
+    entry.marker.setZIndexOffset(selected ? 10_000 : 0);
+  }
+
+  /** Brings a position into view, zooming in only when the map is zoomed out too far to see a street. */
+  focus(latitude, longitude) {
+    const target = L.latLng(latitude, longitude);
+    if (this.map.getZoom() < FOCUS_ZOOM - 2) {
+      this.map.setView(target, FOCUS_ZOOM);
+    } else {
+      this.map.panTo(target);
+    }
+  }
+
+  /** Keeps a followed vehicle centred, panning as long as its marker glides. */
+  follow(latitude, longitude) {
+    this.map.panTo([latitude, longitude], { animate: true, duration: MARKER_ANIMATION_MS / 1000, easeLinearity: 1 });
+  }
+
+  fitToVehicles(vehicles) {
+    const points = vehicles.filter((vehicle) => isNumber(vehicle.latitude) && isNumber(vehicle.longitude))
+      .map((vehicle) => [vehicle.latitude, vehicle.longitude]);
+    if (points.length === 1) {
+      this.map.setView(points[0], FOCUS_ZOOM);
+    } else if (points.length > 1) {
+      this.map.fitBounds(points, { padding: [40, 40], maxZoom: FOCUS_ZOOM });
+    }
+  }
+
+  // --- followed vehicle trail and trip path -----------------------------------------------------------------------
+
+  startTrail(latitude, longitude) {
+    this.clearTrail();
+    const points = isNumber(latitude) && isNumber(longitude) ? [[latitude, longitude]] : [];
+    this.trail = L.polyline(points, { className: 'follow-trail', interactive: false }).addTo(this.tripLayer);
+  }
+
+  extendTrail(points) {
+    if (!this.trail) {
+      return;
+    }
+    const latLngs = this.trail.getLatLngs();
+    latLngs.push(...points.map(([latitude, longitude]) => L.latLng(latitude, longitude)));
+    this.trail.setLatLngs(latLngs.slice(-MAX_TRAIL_POINTS));
+  }
+
+  clearTrail() {
+    if (this.trail) {
+      this.tripLayer.removeLayer(this.trail);
+      this.trail = null;
+    }
+  }
+
+  showTripPath(points) {
+    this.clearTripPath();
+    this.tripPath = L.polyline(points, { className: 'trip-path', interactive: false }).addTo(this.tripLayer);
+    if (points.length > 0) {
+      this.map.fitBounds(this.tripPath.getBounds(), { padding: [40, 40], maxZoom: 17 });
+    }
+  }
+
+  clearTripPath() {
+    if (this.tripPath) {
+      this.tripLayer.removeLayer(this.tripPath);
+      this.tripPath = null;
+    }
+  }
+
+  // --- geofences --------------------------------------------------------------------------------------------------
+
+  showGeofences(geofences) {
+    this.geofenceLayer.clearLayers();
+    this.corridors = [];
+    for (const fence of geofences) {
+      const layer = this.geofenceLayerOf(fence);
+      if (layer) {
+        // An element, not a string: Leaflet would parse a string tooltip as HTML.
+        layer.bindTooltip(el('span', { text: fence.name }), { sticky: true });
+        layer.addTo(this.geofenceLayer);
+      }
+    }
+    this.resizeCorridors();
+  }
+
+  geofenceLayerOf(fence) {
+    const geometry = fence.geometry;
+    const style = { className: 'geofence', color: '#6a3d9a', weight: 2, fillOpacity: 0.08, dashArray: '6 4' };
+    // GeoJSON is longitude first; Leaflet wants latitude first.
+    const toLatLng = ([longitude, latitude]) => [latitude, longitude];
+    switch (geometry?.type) {
+      case 'Point':
+        return isNumber(fence.radius_meters) ? L.circle(toLatLng(geometry.coordinates), { ...style, radius: fence.radius_meters }) : null;
+      case 'Polygon':
+        return L.polygon(geometry.coordinates.map((ring) => ring.map(toLatLng)), style);
+      case 'LineString': {
+        // A corridor drawn as a line as wide as the corridor at the current zoom (resized on zoom).
+        const line = L.polyline(geometry.coordinates.map(toLatLng), { ...style, opacity: 0.25, dashArray: null, lineCap: 'round', lineJoin: 'round' });
+        this.corridors.push({ line, halfWidth: isNumber(fence.half_width_meters) ? fence.half_width_meters : 0 });
+        return line;
+      }
+      default:
+        return null;
+    }
+  }
+
+  resizeCorridors() {
+    const zoom = this.map.getZoom();
+    for (const { line, halfWidth } of this.corridors) {
+      const latitude = line.getBounds().getCenter().lat;
+      const metersPerPixel = (EARTH_CIRCUMFERENCE_METERS * Math.cos((latitude * Math.PI) / 180)) / 2 ** (zoom + 8);
+      line.setStyle({ weight: Math.max(3, (2 * halfWidth) / metersPerPixel) });
+    }
+  }
+}

@@ -1,0 +1,107 @@
+// Formatting in the reader's locale; a missing value is shown as an en dash, never as "NaN" or "null".
+
+const MISSING = '–';
+
+const STATUS_LABELS = {
+  moving: 'Moving',
+  idle: 'Idle',
+  stopped: 'Stopped',
+  online: 'Online',
+  offline: 'Offline',
+};
+
+// A letter on the marker and in the list, so status is never told by colour alone.
+const STATUS_LETTERS = { moving: 'M', idle: 'I', stopped: 'S', online: 'O', offline: '×' };
+
+const SEVERITY_LABELS = { low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' };
+
+const TRIP_STATUS_LABELS = { started: 'In progress', completed: 'Completed', cancelled: 'Cancelled' };
+
+export function isNumber(value) {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+export function formatNumber(value, fractionDigits) {
+  if (!isNumber(value)) {
+    return MISSING;
+  }
+  return value.toLocaleString(undefined, { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits });
+}
+
+export function formatWithUnit(value, fractionDigits, unit) {
+  return isNumber(value) ? `${formatNumber(value, fractionDigits)} ${unit}` : MISSING;
+}
+
+export function formatSpeed(kmh) {
+  return formatWithUnit(kmh, 0, 'km/h');
+}
+
+export function formatDuration(seconds) {
+  if (!isNumber(seconds)) {
+    return MISSING;
+  }
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) {
+    return `${minutes} min`;
+  }
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+export function parseTime(iso) {
+  const time = iso ? Date.parse(iso) : NaN;
+  return Number.isNaN(time) ? null : time;
+}
+
+/** "12 s ago", "5 min ago", ...; a device clock slightly ahead of ours reads as "now", not as the future. */
+export function formatAgo(time, now = Date.now()) {
+  if (time === null) {
+    return 'never';
+  }
+  const seconds = Math.max(0, Math.floor((now - time) / 1000));
+  if (seconds < 1) {
+    return 'now';
+  }
+  if (seconds < 60) {
+    return `${seconds} s ago`;
+  }
+  if (seconds < 3600) {
+    return `${Math.floor(seconds / 60)} min ago`;
+  }
+  if (seconds < 86400) {
+    return `${Math.floor(seconds / 3600)} h ago`;
+  }
+  return `${Math.floor(seconds / 86400)} d ago`;
+}
+
+/** Time of day, with the date only when it is not today: what a dispatcher needs to place an event. */
+export function formatClock(time) {
+  if (time === null) {
+    return MISSING;
+  }
+  const date = new Date(time);
+  const clock = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  if (date.toDateString() === new Date().toDateString()) {
+    return clock;
+  }
+  return `${date.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })} ${clock}`;
+}
+
+export function formatDateTime(time) {
+  return time === null ? '' : new Date(time).toLocaleString();
+}
+
+export function statusLabel(status) {
+  return STATUS_LABELS[status] ?? 'Unknown';
+}
+
+export function statusLetter(status) {
+  return STATUS_LETTERS[status] ?? '?';
+}
+
+export function severityLabel(severity) {
+  return SEVERITY_LABELS[severity] ?? 'Unknown';
+}
+
+export function tripStatusLabel(status) {
+  return TRIP_STATUS_LABELS[status] ?? 'Unknown';
+}

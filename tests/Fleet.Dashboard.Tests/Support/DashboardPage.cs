@@ -1,0 +1,88 @@
+using System.Globalization;
+using Microsoft.Playwright;
+
+namespace Fleet.Dashboard.Tests.Support;
+
+/// <summary>
+/// One browser context signed in to the dashboard, recording every console error, page error and failed request, as
+/// a dispatcher's page would show them, and every realtime message it receives.
+/// </summary>
+public sealed class DashboardPage : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+    private readonly List<string> _problems = [];
+
+    private DashboardPage(IBrowserContext context, IPage page)
+    {
+        _context = context;
+        Page = page;
+        Frames = new RealtimeFrames(page);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                Record("console: " + message.Text);
+            }
+        };
+        page.PageError += (_, error) => Record("page error: " + error);
+        page.RequestFailed += (_, request) => Record($"request failed: {request.Method} {request.Url} {request.Failure}");
+    }
+
+    public IPage Page { get; }
+
+    /// <summary>What the page was sent, from its first connection on.</summary>
+    public RealtimeFrames Frames { get; }
+
+    public ILocator Markers => Page.Locator(".vehicle-marker");
+
+    public ILocator ConnectionState => Page.Locator("#connection-state");
+
+    public ILocator Alerts => Page.Locator("#alerts li[data-alert-id]");
+
+    public IReadOnlyList<string> Problems
+    {
+        get
+        {
+            lock (_problems)
+            {
+                return [.. _problems];
+            }
+        }
+    }
+
+    /// <summary>Signs in through the URL, as demos and tests do, and waits for the live connection.</summary>
+    public static async Task<DashboardPage> OpenAsync(Browser browser, Uri host, string userId, string companyId, string role = "dispatcher")
+    {
+        var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
+        var page = await context.NewPageAsync();
+        var dashboard = new DashboardPage(context, page);
+        await page.GotoAsync(new Uri(host, $"/?user={Uri.EscapeDataString(userId)}&company={Uri.EscapeDataString(companyId)}&role={role}").ToString());
+        await Assertions.Expect(dashboard.ConnectionState).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 10_000 });
+        return dashboard;
+    }
+
+    /// <summary>Where each marker says its vehicle is.</summary>
+    public async Task<Dictionary<string, (double Latitude, double Longitude)>> MarkerPositionsAsync()
+    {
+        var positions = new Dictionary<string, (double, double)>(StringComparer.Ordinal);
+        foreach (var marker in await Markers.AllAsync())
+        {
+            var id = await marker.GetAttributeAsync("data-vehicle-id");
+            var latitude = await marker.GetAttributeAsync("data-lat");
+            var longitude = await marker.GetAttributeAsync("data-lon");
+            positions[id!] = (double.Parse(latitude!, CultureInfo.InvariantCulture), double.Parse(longitude!, CultureInfo.InvariantCulture));
+        }
+
+        return positions;
+    }
+
+    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+
+    private void Record(string problem)
+    {
+        lock (_problems)
+        {
+            _problems.Add(problem);
+        }
+    }
+}
