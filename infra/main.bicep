@@ -60,7 +60,7 @@ param extraAllowedOrigins array = []
 param authTenantId string = tenant().tenantId
 
 @minLength(1)
-@description('Audience of user tokens (the API app registration: application id URI or client id). Required for the API to accept tokens (azd: FLEET_AUTH_AUDIENCE).')
+@description('Audience of user tokens: the API app registration\'s client id, which Entra v2 access tokens carry as aud (azd: FLEET_AUTH_AUDIENCE).')
 param authAudience string
 
 @description('Flex Consumption maximum instance count.')

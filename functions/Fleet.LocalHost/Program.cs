@@ -83,6 +83,7 @@ internal static class LocalHostComposition
             .Bind(builder.Configuration.GetSection(DemoFleetOptions.Section))
             .PostConfigure(demo => demo.Vehicles = Math.Max(demo.Vehicles, BuiltInSimulation.VehiclesOf(builder.Configuration)));
         services.AddHostedService<DemoFleet>();
+        services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.Section));
 
         services.AddSingleton<LocalPartitions>();
         services.AddSingleton<IProcessingProgress>(provider => provider.GetRequiredService<LocalPartitions>());

@@ -1,12 +1,13 @@
-// Entry point: read config.json, sign in (development users, a pasted token, or ?user=&company=&role= in the URL),
-// then hand over to the dashboard. The token lives in memory only: never in storage, never in a log.
+// Entry point: read config.json, sign in (the organisation's identity provider, development users, a pasted token, or
+// ?user=&company=&role= in the URL), then hand over to the dashboard. The token lives in memory only: never in storage, never in a log.
 
-import { FleetApi } from './js/api.js';
+import { apiBaseOf, FleetApi } from './js/api.js';
 import { Dashboard } from './js/dashboard.js';
 import { byId, el } from './js/dom.js';
 import { Messages } from './js/messages.js';
+import { beginSignIn, completeSignIn, signInOf } from './js/oidc.js';
 
-const DEFAULT_CONFIG = { api_base: '', tile_url: null, tile_attribution: '' };
+const DEFAULT_CONFIG = { api_base: '', tile_url: null, tile_attribution: '', sign_in: null };
 
 // Why the page was reloaded into the sign-in state; a query parameter because nothing may be stored.
 const NOTICE_PARAMETER = 'notice';
@@ -27,8 +28,21 @@ window.fleetDashboard = {
 async function main() {
   const messages = new Messages(byId('messages'));
   const config = await loadConfig(messages);
-  const api = new FleetApi(typeof config.api_base === 'string' ? config.api_base : '');
+  const api = new FleetApi(apiBaseFrom(config, messages));
   showNotice(messages);
+
+  const provider = signInOf(config);
+  if (provider) {
+    try {
+      const token = await completeSignIn(provider);
+      if (token) {
+        startSession({ api, messages, config, identity: identityFromToken(token), token });
+        return;
+      }
+    } catch (error) {
+      messages.problem('Could not sign in with your organisation', error);
+    }
+  }
 
   const identity = identityFromUrl();
   if (identity) {
@@ -52,6 +66,15 @@ async function loadConfig(messages) {
   } catch (error) {
     messages.error(`config.json could not be read (${error.message}): using the API of this page's own origin.`);
     return { ...DEFAULT_CONFIG };
+  }
+}
+
+function apiBaseFrom(config, messages) {
+  try {
+    return apiBaseOf(config.api_base);
+  } catch (error) {
+    messages.error(`config.json: ${error.message}: using the API of this page's own origin.`);
+    return '';
   }
 }
 
@@ -91,11 +114,31 @@ async function showSignIn({ api, messages, config }) {
     }
   }
   byId('sign-in-loading').hidden = true;
+  const provider = signInOf(config);
+  if (provider) {
+    showProviderSignIn(provider, messages);
+  }
   if (Array.isArray(users) && users.length > 0) {
     showDemoSignIn({ api, messages, config }, users);
-  } else {
+  } else if (!provider) {
     showTokenSignIn({ api, messages, config });
   }
+}
+
+function showProviderSignIn(provider, messages) {
+  const form = byId('provider-sign-in');
+  form.hidden = false;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = byId('sign-in-provider');
+    button.disabled = true;
+    try {
+      await beginSignIn(provider);
+    } catch (error) {
+      messages.problem('Could not reach your organisation\'s sign-in', error);
+      button.disabled = false;
+    }
+  });
 }
 
 function showDemoSignIn(context, users) {

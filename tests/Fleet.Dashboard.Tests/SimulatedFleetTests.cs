@@ -63,7 +63,15 @@ public sealed class SimulatedFleet : IAsyncLifetime
     }
 }
 
-public sealed class SimulatedFleetTests(SimulatedFleet fleet) : IClassFixture<SimulatedFleet>
+/// <summary>One simulated fleet for every class that needs one: starting it and letting it drive takes a while.</summary>
+[CollectionDefinition(Name)]
+public sealed class SimulatedFleetCollection : ICollectionFixture<SimulatedFleet>
+{
+    public const string Name = "simulated fleet";
+}
+
+[Collection(SimulatedFleetCollection.Name)]
+public sealed class SimulatedFleetTests(SimulatedFleet fleet)
 {
     private static bool IsAcme(string vehicleId) => int.Parse(vehicleId["v-".Length..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 1;
 

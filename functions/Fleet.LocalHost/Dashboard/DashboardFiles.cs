@@ -18,6 +18,14 @@ internal static class DashboardFiles
             return;
         }
 
+        // Before the files: the local host's settings are the dashboard's configuration.
+        app.MapGet("/config.json", (HttpContext http, Microsoft.Extensions.Options.IOptions<DashboardOptions> options) =>
+        {
+            http.Response.Headers.CacheControl = "no-cache";
+            var dashboard = options.Value;
+            return Results.Json(new DashboardConfig("", dashboard.TileUrl, dashboard.TileAttribution, dashboard.SignIn));
+        });
+
         var files = new PhysicalFileProvider(root);
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions

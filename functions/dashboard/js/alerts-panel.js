@@ -64,7 +64,8 @@ export class AlertsPanel {
       ? el('button', { type: 'button', className: 'link-button', 'data-action': 'show-vehicle', text: this.hooks.vehicleName(alert.vehicle_id),
         'aria-label': `Show ${this.hooks.vehicleName(alert.vehicle_id)} on the map`, onClick: () => this.hooks.onShowVehicle(alert.vehicle_id) })
       : null;
-    const read = el('button', { type: 'button', 'data-action': 'read', text: 'Mark read', 'aria-label': `Mark alert “${title}” as read`,
+    // Each name starts with the button's visible words, so speech input can say what the eye reads.
+    const read = el('button', { type: 'button', 'data-action': 'read', text: 'Mark read', 'aria-label': `Mark read: alert “${title}”`,
       onClick: () => this.hooks.onRead(alert.id) });
     // Kept in the DOM but hidden and disabled once read, so the row keeps its shape for scripts and tests alike.
     read.hidden = alert.read;
@@ -108,7 +109,9 @@ export class AlertsPanel {
     if (!focus || this.list.contains(document.activeElement)) {
       return;
     }
-    const same = this.items.get(focus.alertId)?.item.querySelector(`[data-action="${focus.action}"]:not([disabled])`);
+    const same = focus.action
+      ? this.items.get(focus.alertId)?.item.querySelector(`[data-action="${CSS.escape(focus.action)}"]:not([disabled])`)
+      : null;
     if (same) {
       same.focus();
       return;

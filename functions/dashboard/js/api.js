@@ -16,10 +16,32 @@ const REQUEST_TIMEOUT_MS = 20_000;
 const LOCATION_PAGE_SIZE = 1000;
 const MAX_LOCATION_PAGES = 5;
 
+/**
+ * config.json's `api_base` as the prefix of every `/api/...` path: '' for this page's own origin, or an absolute http(s)
+ * URL (the dashboard on Static Web Apps). The bearer token goes wherever it points, so anything else is refused rather
+ * than guessed at: a relative or protocol-relative value, another scheme, credentials, a query or a fragment.
+ * @returns {string} the base without a trailing slash
+ */
+export function apiBaseOf(configured) {
+  if (configured === undefined || configured === null || configured === '') {
+    return '';
+  }
+  let url;
+  try {
+    url = new URL(String(configured));
+  } catch {
+    throw new Error('api_base is not an absolute URL');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search || url.hash) {
+    throw new Error('api_base must be a plain http(s) URL, without credentials, query or fragment');
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
 export class FleetApi {
-  /** @param {string} base '' for the page's own origin, or an absolute URL (the dashboard on Static Web Apps). */
+  /** @param {string} base from apiBaseOf */
   constructor(base) {
-    this.base = base.replace(/\/+$/, '');
+    this.base = base;
     this.token = null;
   }
 

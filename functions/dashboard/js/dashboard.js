@@ -47,6 +47,7 @@ export class Dashboard {
     this.alerts = new Map();
     this.trips = new Map();
     this.tripsLoaded = false;
+    this.tripsArrivedDuringLoad = null;
     this.selectedId = null;
     this.following = false;
     this.trailUntil = null;
@@ -64,6 +65,9 @@ export class Dashboard {
     this.queued = [];
     this.sequence = new SequenceTracker(() => this.refreshSnapshot());
     this.lastDashboardAt = null;
+    this.ticker = 0;
+    // Removes every listener this dashboard adds outside its own elements, when it stops.
+    this.listeners = new AbortController();
   }
 
   start() {
@@ -96,10 +100,11 @@ export class Dashboard {
       this.hideCompanyPanels();
     }
 
-    byId('vehicle-filter').addEventListener('input', (event) => this.vehicleList.filter(event.target.value));
-    this.retryButton.addEventListener('click', () => this.link.retryNow());
-    window.addEventListener('online', () => this.link.retryNow());
-    setInterval(() => this.tick(), TICK_MS);
+    const { signal } = this.listeners;
+    byId('vehicle-filter').addEventListener('input', (event) => this.vehicleList.filter(event.target.value), { signal });
+    this.retryButton.addEventListener('click', () => this.link.retryNow(), { signal });
+    window.addEventListener('online', () => this.link.retryNow(), { signal });
+    this.ticker = setInterval(() => this.tick(), TICK_MS);
 
     this.link = new RealtimeLink({
       api: this.api,
@@ -113,6 +118,9 @@ export class Dashboard {
   }
 
   async stop() {
+    clearInterval(this.ticker);
+    this.listeners.abort();
+    this.sequence.reset();
     await this.link?.stop();
   }
 
@@ -189,15 +197,24 @@ export class Dashboard {
   }
 
   async loadSnapshot() {
-    const wanted = {
+    const { answers, failures } = await this.fetchSnapshot();
+    if (failures.some(([, error]) => error?.status === 401)) {
+      this.onSessionEnded();
+      return;
+    }
+    this.reportSnapshotFailures(failures);
+    this.applySnapshot(answers);
+  }
+
+  /** The parts of the state this user may see, side by side: a part that fails leaves the others usable. */
+  async fetchSnapshot() {
+    const requests = {
       vehicles: this.api.vehicles(),
-      dashboard: this.companyWide ? this.api.dashboard() : null,
-      alerts: this.companyWide ? this.api.alerts() : null,
-      drivers: this.companyWide ? this.api.drivers() : null,
-      geofences: this.geofencesLoaded ? null : this.api.geofences(),
+      ...(this.companyWide ? { dashboard: this.api.dashboard(), alerts: this.api.alerts(), drivers: this.api.drivers() } : {}),
+      ...(this.geofencesLoaded ? {} : { geofences: this.api.geofences() }),
     };
-    const names = Object.keys(wanted);
-    const results = await Promise.allSettled(names.map((name) => wanted[name]));
+    const names = Object.keys(requests);
+    const results = await Promise.allSettled(Object.values(requests));
     const answers = {};
     const failures = [];
     results.forEach((result, index) => {
@@ -207,12 +224,11 @@ export class Dashboard {
         failures.push([names[index], result.reason]);
       }
     });
+    return { answers, failures };
+  }
 
-    if (failures.some(([, error]) => error?.status === 401)) {
-      this.onSessionEnded();
-      return;
-    }
-    // One message per distinct problem: a server that is down fails every part of the snapshot alike.
+  /** One message per distinct problem: a server that is down fails every part of the snapshot alike. */
+  reportSnapshotFailures(failures) {
     const byProblem = new Map();
     for (const [name, error] of failures) {
       if (error?.status === 403 && name !== 'vehicles') {
@@ -228,7 +244,9 @@ export class Dashboard {
     for (const { error, names } of byProblem.values()) {
       this.messages.problem(`Could not load ${names.join(', ')}`, error);
     }
+  }
 
+  applySnapshot(answers) {
     if (answers.drivers) {
       this.driverNames = new Map(answers.drivers.map((driver) => [driver.driver_id, driver.name]));
     }
@@ -261,28 +279,14 @@ export class Dashboard {
   }
 
   /**
-   * The snapshot is the truth: messages that arrived before it was requested are in it, and those arriving while it
-   * loads are applied after it. Heading and driver are not in it, so they are kept while the vehicle has not moved.
+   * The snapshot is the truth, except where this page has seen a newer fix (see vehicleFromSnapshot). Messages that
+   * arrived before it was requested are in it, and those arriving while it loads are applied after it.
    */
   applyVehicles(list) {
     const listed = new Set();
     for (const view of list) {
       listed.add(view.vehicle_id);
-      const known = this.vehicles.get(view.vehicle_id);
-      const samePlace = known?.latitude === view.latitude && known?.longitude === view.longitude;
-      const lastSeen = parseTime(view.last_seen);
-      const vehicle = {
-        vehicle_id: view.vehicle_id,
-        name: view.name,
-        status: view.status,
-        latitude: view.latitude,
-        longitude: view.longitude,
-        speed_kmh: view.speed_kmh,
-        heading_degrees: samePlace ? known.heading_degrees : null,
-        driver_id: known?.driver_id,
-        fixTime: lastSeen,
-        statusTime: lastSeen,
-      };
+      const vehicle = vehicleFromSnapshot(view, this.vehicles.get(view.vehicle_id));
       this.vehicles.set(view.vehicle_id, vehicle);
       this.showVehicle(vehicle);
     }
@@ -316,21 +320,32 @@ export class Dashboard {
   // --- realtime messages ------------------------------------------------------------------------------------------
 
   receive(type, envelope) {
+    if (!envelope || typeof envelope !== 'object') {
+      return;
+    }
     if (this.snapshotLoading) {
       this.queued.push([type, envelope]);
       return;
     }
-    if (!envelope || typeof envelope !== 'object' || !this.sequence.admit(envelope.seq)) {
+    if (!this.sequence.admit(envelope.seq)) {
+      return;
+    }
+    if (this.snapshotLoading) {
+      // This message showed a gap too wide to wait for, and started a re-fetch: like every message arriving from now
+      // on, it waits for that snapshot, or the snapshot would overwrite it.
+      this.queued.push([type, envelope]);
       return;
     }
     this.lastMessageAt = Date.now();
-    const data = envelope.data;
-    if (data === null || typeof data !== 'object') {
-      return;
+    if (envelope.data !== null && typeof envelope.data === 'object') {
+      this.apply(type, envelope);
     }
+  }
+
+  apply(type, { data, seq, timestamp }) {
     switch (type) {
       case 'vehicle_location_update':
-        this.applyLocations(data, typeof envelope.seq !== 'number');
+        this.applyLocations(data, typeof seq !== 'number');
         break;
       case 'vehicle_status_update':
         this.applyStatus(data);
@@ -339,8 +354,7 @@ export class Dashboard {
         this.applyTrip(data);
         break;
       case 'alert':
-        this.alerts.set(data.id, data);
-        this.renderAlerts();
+        this.applyAlert(data);
         break;
       case 'alert_read':
         this.setAlertRead(data.alert_id, true);
@@ -351,7 +365,7 @@ export class Dashboard {
         }
         break;
       case 'fleet_dashboard_update':
-        this.applyDashboard(data, parseTime(envelope.timestamp));
+        this.applyDashboard(data, parseTime(timestamp));
         break;
       case 'driver_event_update':
         this.logActivity(data.time, `${this.vehicleName(data.vehicle_id)}: ${String(data.event ?? 'driver event').replaceAll('_', ' ')}`);
@@ -435,11 +449,16 @@ export class Dashboard {
   }
 
   applyTrip(trip) {
-    if (trip?.vehicle_id !== this.selectedId || !this.tripsLoaded) {
+    if (trip.vehicle_id !== this.selectedId || typeof trip.trip_id !== 'string') {
       return;
     }
-    this.trips.set(trip.trip_id, trip);
-    this.renderTrips();
+    // Kept for the list on its way, which may have been read before this news.
+    if (this.tripsArrivedDuringLoad) {
+      mergeTrip(this.tripsArrivedDuringLoad, trip);
+    }
+    if (this.tripsLoaded && mergeTrip(this.trips, trip)) {
+      this.renderTrips();
+    }
   }
 
   logActivity(time, text) {
@@ -540,6 +559,8 @@ export class Dashboard {
       this.trips = new Map();
       this.tripsPanel.showNote('Loading trips…', name);
     }
+    const arrived = new Map();
+    this.tripsArrivedDuringLoad = arrived;
     const to = new Date();
     const from = new Date(to.getTime() - TRIP_WINDOW_MS);
     try {
@@ -547,11 +568,16 @@ export class Dashboard {
       if (request !== this.tripsRequest) {
         return;
       }
+      this.tripsArrivedDuringLoad = null;
       this.trips = new Map(trips.map((trip) => [trip.trip_id, trip]));
+      for (const trip of arrived.values()) {
+        mergeTrip(this.trips, trip);
+      }
       this.tripsLoaded = true;
       this.renderTrips();
     } catch (error) {
       if (request === this.tripsRequest) {
+        this.tripsArrivedDuringLoad = null;
         this.tripsPanel.showNote('Trips could not be loaded.', name);
         this.failed(`Could not load the trips of ${name}`, error);
       }
@@ -593,6 +619,14 @@ export class Dashboard {
   }
 
   // --- alerts -----------------------------------------------------------------------------------------------------
+
+  /** A new alert, or a newer version of one (an episode that ended, a severity raised): replaced by its id. */
+  applyAlert(alert) {
+    if (typeof alert.id === 'string') {
+      this.alerts.set(alert.id, alert);
+      this.renderAlerts();
+    }
+  }
 
   renderAlerts() {
     const alerts = [...this.alerts.values()].sort((a, b) => (parseTime(b.event_time) ?? 0) - (parseTime(a.event_time) ?? 0));
@@ -672,4 +706,46 @@ export class Dashboard {
       this.messages.problem(context, error);
     }
   }
+}
+
+/**
+ * The vehicle as a snapshot row shows it. The row has no fix time, only `last_seen`: when the newest fix reached the
+ * server, which is never before that fix was taken. So a fix already shown here that is newer than `last_seen` is newer
+ * than the row's position, and is kept rather than jumping the marker back; otherwise the row wins, and `last_seen`
+ * stands in for its fix time: a later message with an older fix is then taken for a late one and ignored, which at
+ * worst holds a marker still until the next fix.
+ */
+function vehicleFromSnapshot(view, known) {
+  const lastSeen = parseTime(view.last_seen);
+  if (known && known.fixTime !== null && lastSeen !== null && known.fixTime > lastSeen) {
+    return { ...known, name: view.name };
+  }
+  // Heading and driver are not in the row: they are kept while the vehicle has not moved.
+  const samePlace = known?.latitude === view.latitude && known?.longitude === view.longitude;
+  return {
+    vehicle_id: view.vehicle_id,
+    name: view.name,
+    status: view.status,
+    latitude: view.latitude,
+    longitude: view.longitude,
+    speed_kmh: view.speed_kmh,
+    heading_degrees: samePlace ? known.heading_degrees : null,
+    driver_id: known?.driver_id,
+    fixTime: lastSeen,
+    statusTime: lastSeen,
+  };
+}
+
+/**
+ * Puts a trip update into `trips` unless it is older than what is there: a trip only moves forward, so news that it is
+ * still going never replaces news that it ended (messages may be reordered, or overtaken by a list read later).
+ * @returns {boolean} whether it was put
+ */
+function mergeTrip(trips, trip) {
+  const known = trips.get(trip.trip_id);
+  if (known && known.status !== 'started' && trip.status === 'started') {
+    return false;
+  }
+  trips.set(trip.trip_id, trip);
+  return true;
 }

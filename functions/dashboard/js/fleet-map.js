@@ -35,6 +35,12 @@ export class FleetMap {
     this.reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
     this.map.on('dragstart', () => this.hooks.onUserPan());
+    // Leaflet's arrow-key panning of the focused map fires no dragstart, and it is the keyboard's way to look elsewhere.
+    container.addEventListener('keydown', (event) => {
+      if (event.target === container && event.key.startsWith('Arrow')) {
+        this.hooks.onUserPan();
+      }
+    });
     this.map.on('zoomend', () => this.resizeCorridors());
   }
 

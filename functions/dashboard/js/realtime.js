@@ -18,23 +18,27 @@ const MESSAGE_TYPES = [
 ];
 
 const RETRY_DELAYS_MS = [0, 1000, 2000, 5000, 10_000];
+const STEADY_RETRY_DELAY_MS = 30_000;
 
 // The SignalR client reports a dropped connection as an error; here that is an expected event, shown as
 // "Reconnecting…" and handled by the loop below, so its messages are kept as warnings and the console's errors stay
-// for faults in the page itself.
+// for faults in the page itself. A URL in a message may carry the client's access token: tokens never reach a log.
 const clientLog = {
   log(level, message) {
     if (level >= signalR.LogLevel.Warning) {
-      console.warn(`SignalR: ${message}`);
+      console.warn(`SignalR: ${String(message).replace(/(access_token=)[^&\s'"]+/gi, '$1[redacted]')}`);
     }
   },
 };
-const STEADY_RETRY_DELAY_MS = 30_000;
 
 /** Spread so that a restarted server is not hit by every dashboard in the same instant. */
-function retryDelay(attempt) {
-  const base = RETRY_DELAYS_MS[attempt] ?? STEADY_RETRY_DELAY_MS;
+function retryDelay(failures) {
+  const base = RETRY_DELAYS_MS[failures] ?? STEADY_RETRY_DELAY_MS;
   return base + Math.random() * (250 + base * 0.2);
+}
+
+function isUnauthorized(error) {
+  return error instanceof ApiError && error.status === 401;
 }
 
 export class RealtimeLink {
@@ -50,6 +54,9 @@ export class RealtimeLink {
   constructor(hooks) {
     this.hooks = hooks;
     this.running = false;
+    // Moved on by every start and stop: an attempt still in flight from an earlier run (a negotiate or a start that
+    // answers late) sees that it is stale and gives up, instead of connecting alongside the current run.
+    this.generation = 0;
     this.connection = null;
     this.wake = null;
   }
@@ -57,12 +64,13 @@ export class RealtimeLink {
   start() {
     if (!this.running) {
       this.running = true;
-      this.run();
+      this.loop(++this.generation);
     }
   }
 
   async stop() {
     this.running = false;
+    this.generation++;
     this.wake?.();
     const connection = this.connection;
     this.connection = null;
@@ -72,62 +80,64 @@ export class RealtimeLink {
     this.hooks.onState('disconnected');
   }
 
-  /** Cuts a wait between attempts short (the browser came back online, or the user asked). */
+  /** Cuts a wait between attempts short (the browser came back online, or the user asked); no-op during an attempt. */
   retryNow() {
     this.wake?.();
   }
 
-  async run() {
-    let retries = 0;
-    let everConnected = false;
-    let first = true;
-    while (this.running) {
-      if (!first) {
-        await this.pause(retryDelay(retries));
-        retries++;
-        if (!this.running) {
-          return;
-        }
-      }
-      first = false;
-      this.hooks.onState(everConnected || retries > 0 ? 'reconnecting' : 'connecting');
+  async loop(generation) {
+    const isCurrent = () => this.generation === generation;
+    let failures = 0;
+    this.hooks.onState('connecting');
+    while (isCurrent()) {
+      let closed = null;
       try {
-        const { closed } = await this.connect();
-        if (!this.running) {
-          return;
-        }
-        everConnected = true;
-        retries = 0;
-        this.hooks.onState('connected');
-        this.hooks.onConnected();
-        await closed;
+        closed = await this.connect(isCurrent);
       } catch (error) {
-        if (!this.running) {
+        if (!isCurrent()) {
           return;
         }
-        if (error instanceof ApiError && error.status === 401) {
+        this.connection = null;
+        if (isUnauthorized(error)) {
           this.running = false;
-          this.connection = null;
+          this.generation++;
           this.hooks.onState('disconnected');
           this.hooks.onUnauthorized(error);
           return;
         }
         this.hooks.onAttemptFailed(error);
       }
-      this.connection = null;
-      if (this.running) {
-        this.hooks.onState('reconnecting');
+      if (!isCurrent()) {
+        return;
       }
+      if (closed) {
+        failures = 0;
+        this.hooks.onState('connected');
+        this.hooks.onConnected();
+        await closed.promise;
+        if (!isCurrent()) {
+          return;
+        }
+        this.connection = null;
+      }
+      this.hooks.onState('reconnecting');
+      await this.pause(retryDelay(failures++));
     }
   }
 
-  /** One attempt: negotiate, a new connection, start. `closed` settles when that connection ends. */
-  async connect() {
+  /**
+   * One attempt: negotiate, a new connection, start. Answers `{promise}` settling when that connection ends (wrapped:
+   * an async function returning the promise itself would wait for it), or null when the run was stopped meanwhile.
+   */
+  async connect(isCurrent) {
     const negotiated = await this.hooks.api.negotiate();
+    if (!isCurrent()) {
+      return null;
+    }
     if (!negotiated?.url || !negotiated?.accessToken) {
       throw new Error('negotiate answered without a url and an accessToken');
     }
-    const accessToken = negotiated.accessToken;
+    const { accessToken } = negotiated;
     const connection = new signalR.HubConnectionBuilder()
       .withUrl(negotiated.url, { accessTokenFactory: () => accessToken })
       .configureLogging(clientLog)
@@ -136,25 +146,27 @@ export class RealtimeLink {
       connection.on(type, (envelope) => this.hooks.onEnvelope(type, envelope));
     }
     const closed = new Promise((resolve) => connection.onclose(resolve));
+    // Published before start, so that stop() during the start stops this connection too.
     this.connection = connection;
     await connection.start();
-    if (!this.running) {
+    if (!isCurrent()) {
       await connection.stop();
+      return null;
     }
-    // Wrapped: an async function returning the promise itself would wait for it.
-    return { closed };
+    return { promise: closed };
   }
 
   pause(milliseconds) {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, milliseconds);
-      const self = this;
-      function done() {
+      const wake = () => {
         clearTimeout(timer);
-        self.wake = null;
+        if (this.wake === wake) {
+          this.wake = null;
+        }
         resolve();
-      }
-      this.wake = done;
+      };
+      const timer = setTimeout(wake, milliseconds);
+      this.wake = wake;
     });
   }
 }
@@ -173,11 +185,12 @@ export class SequenceTracker {
   constructor(onLost) {
     this.onLost = onLost;
     this.last = null;
-    this.missing = new Set();
+    // seq -> when it went missing; inserted in time order, so the first entry is the oldest gap.
+    this.missing = new Map();
     this.timer = null;
   }
 
-  /** Forget the baseline: after a (re)connect the next message starts a new one. */
+  /** Forget the baseline: after a (re)connect or a re-fetch the next message starts a new one. */
   reset() {
     this.last = null;
     this.missing.clear();
@@ -198,30 +211,39 @@ export class SequenceTracker {
       // Either a late message filling a gap, or one already seen.
       return this.missing.delete(seq);
     }
-    if (seq - this.last - 1 > MAX_TRACKED_GAP) {
-      this.last = seq;
+    const gap = seq - this.last - 1;
+    this.last = seq;
+    if (gap > MAX_TRACKED_GAP) {
       this.lost();
       return true;
     }
-    for (let missing = this.last + 1; missing < seq; missing++) {
-      this.missing.add(missing);
+    const now = performance.now();
+    for (let missing = seq - gap; missing < seq; missing++) {
+      this.missing.set(missing, now);
     }
-    this.last = seq;
-    if (this.missing.size > 0 && this.timer === null) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        if (this.missing.size > 0) {
-          this.lost();
-        }
-      }, REORDER_WINDOW_MS);
-    }
+    this.watchOldestGap();
     return true;
   }
 
+  /** Each gap gets its whole window: one opened just before an older gap's window closes is not judged with it. */
+  watchOldestGap() {
+    if (this.timer !== null || this.missing.size === 0) {
+      return;
+    }
+    const openedAt = this.missing.values().next().value;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const oldest = this.missing.values().next().value;
+      if (oldest !== undefined && performance.now() - oldest >= REORDER_WINDOW_MS) {
+        this.lost();
+      } else {
+        this.watchOldestGap();
+      }
+    }, Math.max(0, openedAt + REORDER_WINDOW_MS - performance.now()));
+  }
+
   lost() {
-    this.missing.clear();
-    clearTimeout(this.timer);
-    this.timer = null;
+    this.reset();
     this.onLost();
   }
 }

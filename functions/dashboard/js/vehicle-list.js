@@ -36,7 +36,9 @@ export class VehicleList {
     setText(row.status, statusLabel(status));
     row.lastSeen = vehicle.fixTime;
     this.showAge(row, Date.now());
-    this.applyFilter(row);
+    if (this.applyFilter(row)) {
+      this.updateCount();
+    }
   }
 
   createRow(vehicle) {
@@ -104,10 +106,11 @@ export class VehicleList {
     row.button.setAttribute('aria-pressed', String(selected));
     if (selected) {
       row.item.setAttribute('aria-current', 'true');
-      row.item.hidden = false;
     } else {
       row.item.removeAttribute('aria-current');
-      this.applyFilter(row);
+    }
+    if (this.applyFilter(row)) {
+      this.updateCount();
     }
   }
 
@@ -135,11 +138,20 @@ export class VehicleList {
     this.updateCount();
   }
 
+  /**
+   * The selected row stays visible whatever the filter says, so the selection is never out of sight.
+   * @returns {boolean} whether the row was shown or hidden by it
+   */
   applyFilter(row) {
     const matches = !this.filterText
       || row.name.textContent.toLocaleLowerCase().includes(this.filterText)
       || row.driver.textContent.toLocaleLowerCase().includes(this.filterText);
-    row.item.hidden = !matches && row.button.getAttribute('aria-pressed') !== 'true';
+    const hidden = !matches && row.button.getAttribute('aria-pressed') !== 'true';
+    if (row.item.hidden === hidden) {
+      return false;
+    }
+    row.item.hidden = hidden;
+    return true;
   }
 
   updateCount() {
