@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Fleet.Dashboard.Tests.Support;
 using Microsoft.Playwright;
 
 namespace Fleet.Dashboard.Tests;
@@ -11,8 +10,7 @@ public sealed class KeyboardTests(SimulatedFleet fleet)
     [Fact]
     public async Task Every_control_has_a_name_and_a_vehicle_and_its_trip_path_are_reached_from_the_keyboard()
     {
-        await using var page = await DashboardPage.OpenAsync(fleet.Browser, fleet.Host.BaseAddress, "acme-dispatcher-keyboard", "c-acme");
-        await Assertions.Expect(page.Markers).ToHaveCountAsync(SimulatedFleet.VehiclesPerCompany, new() { Timeout = 5_000 });
+        await using var page = await fleet.OpenWithVehiclesAsync("acme-dispatcher-keyboard", "c-acme");
 
         // What a screen reader would announce for each control: its label, text or aria-label.
         var unnamed = await page.Page.EvaluateAsync<JsonElement>("""

@@ -40,6 +40,14 @@ public sealed class SimulatedFleet : IAsyncLifetime
         }
     }
 
+    /// <summary>A dispatcher's page, once it shows all of the company's vehicles: within 5 s of signing in.</summary>
+    public async Task<DashboardPage> OpenWithVehiclesAsync(string userId, string companyId)
+    {
+        var page = await DashboardPage.OpenAsync(Browser, Host.BaseAddress, userId, companyId);
+        await Assertions.Expect(page.Markers).ToHaveCountAsync(VehiclesPerCompany, new() { Timeout = 5_000 });
+        return page;
+    }
+
     public async Task<IReadOnlyList<(string VehicleId, double? Latitude, double? Longitude)>> VehiclesAsync(string companyId)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/vehicles");
@@ -79,8 +87,7 @@ public sealed class SimulatedFleetTests(SimulatedFleet fleet)
     public async Task A_dispatcher_sees_the_companys_20_simulated_vehicles_within_5_s_and_they_move()
     {
         var signIn = Stopwatch.StartNew();
-        await using var page = await DashboardPage.OpenAsync(fleet.Browser, fleet.Host.BaseAddress, "acme-dispatcher-markers", "c-acme");
-        await Assertions.Expect(page.Markers).ToHaveCountAsync(SimulatedFleet.VehiclesPerCompany, new() { Timeout = 5_000 });
+        await using var page = await fleet.OpenWithVehiclesAsync("acme-dispatcher-markers", "c-acme");
         Assert.True(signIn.Elapsed < TimeSpan.FromSeconds(5), $"20 markers took {signIn.Elapsed.TotalSeconds:0.0} s from sign-in");
 
         var first = await page.MarkerPositionsAsync();
@@ -104,8 +111,7 @@ public sealed class SimulatedFleetTests(SimulatedFleet fleet)
     [Fact]
     public async Task A_page_of_company_b_never_shows_or_receives_a_vehicle_alert_or_kpi_of_company_a()
     {
-        await using var page = await DashboardPage.OpenAsync(fleet.Browser, fleet.Host.BaseAddress, "globex-dispatcher-isolation", "c-globex");
-        await Assertions.Expect(page.Markers).ToHaveCountAsync(SimulatedFleet.VehiclesPerCompany, new() { Timeout = 5_000 });
+        await using var page = await fleet.OpenWithVehiclesAsync("globex-dispatcher-isolation", "c-globex");
 
         // Long enough for every simulated vehicle to report and a dashboard to be sent.
         await Task.Delay(TimeSpan.FromSeconds(8));
@@ -134,8 +140,7 @@ public sealed class SimulatedFleetTests(SimulatedFleet fleet)
     public async Task When_the_server_drops_the_connection_the_page_says_reconnecting_recovers_and_matches_the_api()
     {
         const string user = "acme-dispatcher-reconnect";
-        await using var page = await DashboardPage.OpenAsync(fleet.Browser, fleet.Host.BaseAddress, user, "c-acme");
-        await Assertions.Expect(page.Markers).ToHaveCountAsync(SimulatedFleet.VehiclesPerCompany, new() { Timeout = 5_000 });
+        await using var page = await fleet.OpenWithVehiclesAsync(user, "c-acme");
 
         // Every state the indicator passes through, however briefly.
         await page.Page.EvaluateAsync("""
@@ -168,8 +173,7 @@ public sealed class SimulatedFleetTests(SimulatedFleet fleet)
     [Fact]
     public async Task A_screenshot_of_the_running_dashboard_is_written()
     {
-        await using var page = await DashboardPage.OpenAsync(fleet.Browser, fleet.Host.BaseAddress, "acme-dispatcher-screenshot", "c-acme");
-        await Assertions.Expect(page.Markers).ToHaveCountAsync(SimulatedFleet.VehiclesPerCompany, new() { Timeout = 5_000 });
+        await using var page = await fleet.OpenWithVehiclesAsync("acme-dispatcher-screenshot", "c-acme");
         // Half a minute on, trips have started (after 200 m) and the scenarios have raised their first alerts.
         await Task.Delay(TimeSpan.FromSeconds(30));
 
