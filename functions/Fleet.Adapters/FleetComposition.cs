@@ -40,6 +40,7 @@ public static class FleetComposition
         services.AddSingleton<GeofencesApiHandler>();
         services.AddSingleton<DriversApiHandler>();
         services.AddSingleton<DashboardApiHandler>();
+        services.AddSingleton<JobsApiHandler>();
         services.AddSingleton<DashboardBroadcastHandler>();
         services.AddSingleton<AlertExpiryHandler>();
         services.AddSingleton<OfflineSweepHandler>();
@@ -62,6 +63,7 @@ public static class FleetComposition
         services.AddSingleton<IVehicleStateStore>(provider => provider.GetRequiredService<InMemoryTelemetryStore>());
         services.AddSingleton<ITelemetryStore>(provider => provider.GetRequiredService<InMemoryTelemetryStore>());
         services.AddSingleton<IFleetHistory>(provider => provider.GetRequiredService<InMemoryTelemetryStore>());
+        services.AddSingleton<IJobStore, InMemoryJobStore>();
         return builder;
     }
 
@@ -97,6 +99,7 @@ public static class FleetComposition
         services.AddSingleton<IVehicleStateStore>(provider => provider.GetRequiredService<PostgresTelemetryStore>());
         services.AddSingleton<ITelemetryStore>(provider => provider.GetRequiredService<PostgresTelemetryStore>());
         services.AddSingleton<IFleetHistory>(provider => provider.GetRequiredService<PostgresTelemetryStore>());
+        services.AddSingleton<IJobStore, PostgresJobStore>();
         return builder;
     }
 

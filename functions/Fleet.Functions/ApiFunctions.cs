@@ -102,4 +102,24 @@ public sealed class ApiFunctions(FleetHttpApi api, StoreHealth storeHealth)
     [Function("DeleteDriver")]
     public Task<IActionResult> DeleteDriver([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "drivers/{id}")] HttpRequest request, string id) =>
         api.DeleteDriverAsync(request.HttpContext, id).AsActionResult();
+
+    [Function("CreateJob")]
+    public Task<IActionResult> CreateJob([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "jobs")] HttpRequest request) =>
+        api.CreateJobAsync(request.HttpContext).AsActionResult();
+
+    [Function("ListJobs")]
+    public Task<IActionResult> ListJobs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "jobs")] HttpRequest request) =>
+        api.ListJobsAsync(request.HttpContext).AsActionResult();
+
+    [Function("GetJob")]
+    public Task<IActionResult> GetJob([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "jobs/{id}")] HttpRequest request, string id) =>
+        api.GetJobAsync(request.HttpContext, id).AsActionResult();
+
+    [Function("AssignJob")]
+    public Task<IActionResult> AssignJob([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "jobs/{id}/assign")] HttpRequest request, string id) =>
+        api.AssignJobAsync(request.HttpContext, id).AsActionResult();
+
+    [Function("ChangeJobStatus")]
+    public Task<IActionResult> ChangeJobStatus([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "jobs/{id}/status")] HttpRequest request, string id) =>
+        api.ChangeJobStatusAsync(request.HttpContext, id).AsActionResult();
 }

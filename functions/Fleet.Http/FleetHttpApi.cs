@@ -17,7 +17,8 @@ public sealed class FleetHttpApi(
     VehiclesApiHandler vehicles,
     GeofencesApiHandler geofences,
     DriversApiHandler drivers,
-    DashboardApiHandler dashboard)
+    DashboardApiHandler dashboard,
+    JobsApiHandler jobs)
 {
     private const string BearerPrefix = "Bearer ";
 
@@ -107,6 +108,34 @@ public sealed class FleetHttpApi(
         RespondAsync(http, (caller, cancellationToken) => vehicles.DeleteAsync(caller, id, cancellationToken));
 
     public Task<IResult> DashboardAsync(HttpContext http) => RespondAsync(http, dashboard.GetAsync);
+
+    public Task<IResult> CreateJobAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
+    {
+        var (request, problem) = await RequestBody.ReadAsync<JobRequest>(http.Request, cancellationToken);
+        return problem ?? await jobs.CreateAsync(caller, request, cancellationToken);
+    });
+
+    public Task<IResult> ListJobsAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
+    {
+        var query = new QueryReader(http.Request.Query);
+        var (status, vehicleId, from, to, limit) = (query.Text("status"), query.Text("vehicle_id"), query.Time("from"), query.Time("to"), query.Int("limit"));
+        return query.Problem ?? await jobs.ListAsync(caller, status, vehicleId, from, to, limit, cancellationToken);
+    });
+
+    public Task<IResult> GetJobAsync(HttpContext http, string id) =>
+        RespondAsync(http, (caller, cancellationToken) => jobs.GetAsync(caller, id, cancellationToken));
+
+    public Task<IResult> AssignJobAsync(HttpContext http, string id) => RespondAsync(http, async (caller, cancellationToken) =>
+    {
+        var (request, problem) = await RequestBody.ReadAsync<JobAssignmentRequest>(http.Request, cancellationToken);
+        return problem ?? await jobs.AssignAsync(caller, id, request, cancellationToken);
+    });
+
+    public Task<IResult> ChangeJobStatusAsync(HttpContext http, string id) => RespondAsync(http, async (caller, cancellationToken) =>
+    {
+        var (request, problem) = await RequestBody.ReadAsync<JobStatusRequest>(http.Request, cancellationToken);
+        return problem ?? await jobs.ChangeStatusAsync(caller, id, request, cancellationToken);
+    });
 
     public Task<IResult> ListGeofencesAsync(HttpContext http) => RespondAsync(http, geofences.ListAsync);
 

@@ -19,6 +19,18 @@ internal sealed class QueryReader(IQueryCollection query)
 
     public bool? Bool(string name) => Read<bool>(name, "true or false", static text => bool.TryParse(text, out var value) ? value : null);
 
+    /// <summary>A value taken as it is (the handler judges it); given twice it is ambiguous.</summary>
+    public string? Text(string name)
+    {
+        var values = query[name];
+        if (values.Count > 1)
+        {
+            Problem ??= ApiProblem.BadRequest($"{name} may be given once.");
+        }
+
+        return values.Count == 1 ? values.ToString() : null;
+    }
+
     // A time without an offset is UTC, whatever the server's time zone.
     public DateTimeOffset? Time(string name) => Read<DateTimeOffset>(
         name,

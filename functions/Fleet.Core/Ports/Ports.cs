@@ -160,6 +160,32 @@ public sealed class UnknownProcessingProgress : IProcessingProgress
     public DateTimeOffset ProcessedThrough(DateTimeOffset now) => now;
 }
 
+/// <param name="Status">Only jobs in this status.</param>
+/// <param name="From">Only jobs created (or scheduled) at or after this time; <paramref name="To"/> before that one.</param>
+/// <param name="DriverIds">Only jobs assigned to one of these drivers (a driver's own jobs); null for all.</param>
+public sealed record JobQuery(
+    Jobs.JobStatus? Status, string? VehicleId, IReadOnlyCollection<string>? DriverIds, DateTimeOffset? From, DateTimeOffset? To, int Limit)
+{
+    public const int MaxLimit = 500;
+}
+
+/// <summary>Jobs and their status history (DESIGN 5a), every query scoped to one company.</summary>
+public interface IJobStore
+{
+    Task CreateAsync(Jobs.Job job, CancellationToken cancellationToken);
+
+    Task<Jobs.Job?> GetAsync(string companyId, string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Newest first.</summary>
+    Task<IReadOnlyList<Jobs.Job>> ListAsync(string companyId, JobQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores <paramref name="job"/> (vehicle, driver, status and the history entries it gained) if the stored one is
+    /// still at <paramref name="expectedVersion"/>; false when someone changed it meanwhile.
+    /// </summary>
+    Task<bool> UpdateAsync(Jobs.Job job, int expectedVersion, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// Batches the ingest function gave up on after its retries (DESIGN 2: never lose a batch silently). A parked batch
 /// stays, whole, until a replay of it succeeds.

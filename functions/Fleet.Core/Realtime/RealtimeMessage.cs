@@ -13,6 +13,9 @@ public static class RealtimeMessageTypes
     public const string Alert = "alert";
     public const string AlertRead = "alert_read";
     public const string AlertDeleted = "alert_deleted";
+    public const string AssignmentNew = "assignment_new";
+    public const string JobStatusUpdate = "job_status_update";
+    public const string JobEtaUpdate = "job_eta_update";
 }
 
 /// <summary>Group names (DESIGN 3.3). Only the server computes them, from validated claims and its own data.</summary>
@@ -24,6 +27,9 @@ public static class RealtimeGroups
     /// Scoped to the company as well: a vehicle id deleted by one company and created again by another must not reach
     /// the first company's followers. The company id is escaped so that no pair of ids can spell another pair's group.
     /// </summary>
+    /// <summary>Job ids are made by the server and never reused, so the job alone names its group.</summary>
+    public static string Job(string jobId) => "job:" + jobId;
+
     public static string Vehicle(string companyId, string vehicleId) => $"vehicle:{Uri.EscapeDataString(companyId)}:{vehicleId}";
 }
 

@@ -31,6 +31,8 @@ internal static class FleetApi
     private static readonly QueryParameter From = new("from", JsonSchemaType.String, "date-time");
     private static readonly QueryParameter To = new("to", JsonSchemaType.String, "date-time");
     private static readonly QueryParameter After = new("after", JsonSchemaType.String, "date-time");
+    private static readonly QueryParameter Status = new("status", JsonSchemaType.String, null);
+    private static readonly QueryParameter VehicleId = new("vehicle_id", JsonSchemaType.String, null);
 
     public static void MapFleetApi(this WebApplication app)
     {
@@ -72,6 +74,17 @@ internal static class FleetApi
 
         authenticated.MapGet("/dashboard", (HttpContext http, FleetHttpApi routes) => routes.DashboardAsync(http))
             .WithName("Dashboard").Produces<DashboardPayload>();
+
+        authenticated.MapPost("/jobs", (HttpContext http, FleetHttpApi routes) => routes.CreateJobAsync(http))
+            .WithName("CreateJob").Accepts<JobRequest>(Json).Produces<JobView>(StatusCodes.Status201Created);
+        authenticated.MapGet("/jobs", (HttpContext http, FleetHttpApi routes) => routes.ListJobsAsync(http))
+            .WithName("ListJobs").WithQuery(Status, VehicleId, From, To, Limit).Produces<IReadOnlyList<JobView>>();
+        authenticated.MapGet("/jobs/{id}", (string id, HttpContext http, FleetHttpApi routes) => routes.GetJobAsync(http, id))
+            .WithName("GetJob").Produces<JobView>();
+        authenticated.MapPost("/jobs/{id}/assign", (string id, HttpContext http, FleetHttpApi routes) => routes.AssignJobAsync(http, id))
+            .WithName("AssignJob").Accepts<JobAssignmentRequest>(Json).Produces<JobView>().ProducesProblem(StatusCodes.Status409Conflict);
+        authenticated.MapPost("/jobs/{id}/status", (string id, HttpContext http, FleetHttpApi routes) => routes.ChangeJobStatusAsync(http, id))
+            .WithName("ChangeJobStatus").Accepts<JobStatusRequest>(Json).Produces<JobView>().ProducesProblem(StatusCodes.Status409Conflict);
 
         authenticated.MapGet("/geofences", (HttpContext http, FleetHttpApi routes) => routes.ListGeofencesAsync(http))
             .WithName("ListGeofences").Produces<IReadOnlyList<GeofenceView>>();

@@ -1,0 +1,111 @@
+using Fleet.Core.Geo;
+using Fleet.Core.Jobs;
+using Fleet.Core.Tests.Support;
+
+namespace Fleet.Core.Tests.Jobs;
+
+/// <summary>Arrival with dwell and the ETA of DESIGN 5a, fix by fix.</summary>
+public sealed class JobProgressTests
+{
+    private static readonly JobStop Stop = new(FixStream.Origin.Latitude, FixStream.Origin.Longitude, "12 Harbour Rd");
+    private static readonly JobProgressSettings Settings = JobProgressSettings.Default;
+
+    [Fact]
+    public void Driving_past_the_stop_without_stopping_is_not_an_arrival()
+    {
+        // 40 km/h straight through the stop, a fix every 5 s: inside the 75 m radius for about 13 s.
+        var steps = Drive(startMetersBefore: 500, speedKmh: 40, fixes: 20).ToList();
+
+        Assert.Contains(steps, step => step.RemainingMeters <= Settings.ArrivalRadiusMeters);
+        Assert.DoesNotContain(steps, step => step.Arrived);
+    }
+
+    [Fact]
+    public void Stopping_at_the_stop_is_an_arrival_once_the_dwell_has_passed()
+    {
+        var state = JobProgressState.Start;
+        var arrivedAfter = (double?)null;
+        for (var second = 0; second <= 60; second += 5)
+        {
+            var step = JobProgress.Advance(state, Stop, GeoMath.Offset(FixStream.Origin, 20, 90), FixStream.At(second), 0, Settings);
+            state = step.State;
+            if (step.Arrived)
+            {
+                arrivedAfter = second;
+                break;
+            }
+        }
+
+        Assert.Equal(Settings.ArrivalDwellSeconds, arrivedAfter);
+    }
+
+    [Fact]
+    public void Leaving_the_radius_starts_the_dwell_again()
+    {
+        var state = JobProgressState.Start;
+        state = JobProgress.Advance(state, Stop, FixStream.Origin, FixStream.At(0), 0, Settings).State;
+        state = JobProgress.Advance(state, Stop, GeoMath.Offset(FixStream.Origin, 200, 0), FixStream.At(20), 20, Settings).State;
+        var back = JobProgress.Advance(state, Stop, FixStream.Origin, FixStream.At(35), 0, Settings);
+
+        Assert.False(back.Arrived);
+        Assert.Equal(FixStream.At(35), back.State.InsideStopSince);
+    }
+
+    [Fact]
+    public void The_eta_falls_as_the_vehicle_approaches_and_matches_the_time_left_at_a_steady_speed()
+    {
+        var steps = Drive(startMetersBefore: 3_000, speedKmh: 36, fixes: 30).ToList();
+
+        // 36 km/h = 10 m/s: the ETA is the distance left in seconds, once the average has settled on the speed.
+        Assert.All(steps.Zip(steps.Skip(1)), pair => Assert.True(pair.Second.EtaSeconds < pair.First.EtaSeconds));
+        Assert.All(steps, step => Assert.InRange(step.EtaSeconds, step.RemainingMeters / 10 * 0.8, step.RemainingMeters / 10 * 1.2));
+    }
+
+    [Fact]
+    public void A_stopped_vehicle_still_has_a_finite_eta_at_the_floor_speed()
+    {
+        var stopped = JobProgress.Advance(JobProgressState.Start, Stop, GeoMath.Offset(FixStream.Origin, 1_000, 90), FixStream.At(0), 0, Settings);
+
+        Assert.Equal(1_000 / (Settings.MinEtaSpeedKmh / 3.6), stopped.EtaSeconds, 1);
+    }
+
+    [Fact]
+    public void The_eta_is_pushed_at_most_every_15_s()
+    {
+        var pushed = Drive(startMetersBefore: 3_000, speedKmh: 36, fixes: 13, intervalSeconds: 5).Where(step => step.PushEta).Count();
+
+        // Fixes at 0, 5, ..., 60 s: pushes at 0, 15, 30, 45 and 60 s.
+        Assert.Equal(5, pushed);
+    }
+
+    [Theory]
+    [InlineData(JobStatus.Created, null)]
+    [InlineData(JobStatus.Assigned, null)]
+    [InlineData(JobStatus.EnRoute, "pickup")]
+    [InlineData(JobStatus.Arrived, "dropoff")]
+    [InlineData(JobStatus.InProgress, "dropoff")]
+    [InlineData(JobStatus.Completed, null)]
+    [InlineData(JobStatus.Cancelled, null)]
+    public void The_next_stop_is_the_pickup_until_reached_then_the_dropoff(JobStatus status, string? expected)
+    {
+        var pickup = new JobStop(1, 1, "pickup");
+        var dropoff = new JobStop(2, 2, "dropoff");
+        var job = new Job("j", "c", JobKind.Ride, pickup, dropoff, null, null, "v", "d", status, FixStream.Start, 1, []);
+
+        Assert.Equal(expected, JobProgress.NextStop(job)?.Address);
+    }
+
+    /// <summary>A vehicle driving due east through the stop at a steady speed.</summary>
+    private static IEnumerable<JobProgressStep> Drive(double startMetersBefore, double speedKmh, int fixes, int intervalSeconds = 5)
+    {
+        var state = JobProgressState.Start;
+        for (var i = 0; i < fixes; i++)
+        {
+            var travelled = speedKmh / 3.6 * intervalSeconds * i;
+            var position = GeoMath.Offset(FixStream.Origin, startMetersBefore - travelled, 270);
+            var step = JobProgress.Advance(state, Stop, position, FixStream.At(i * intervalSeconds), speedKmh, Settings);
+            state = step.State;
+            yield return step;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Fleet.LocalHost.Tests.Support;
+
+namespace Fleet.LocalHost.Tests.Host;
+
+/// <summary>Jobs over HTTP on the real host (DESIGN 5a): the driver hears of the assignment, the company of every change.</summary>
+public abstract class JobsApiTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private LocalHostRig _host = null!;
+
+    protected abstract HostStores Stores { get; }
+
+    public async Task InitializeAsync() => _host = await LocalHostRig.StartAsync(Stores);
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task A_dispatched_delivery_reaches_its_driver_and_every_status_change_reaches_the_company()
+    {
+        using var admin = await ClientAsync("u-admin", "c-acme", "admin");
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "d-sam", name = "Sam", user_id = "u-sam" })).StatusCode);
+        await using var driverHub = await _host.ConnectAsync("u-sam", "c-acme", "driver", "v-001");
+        await using var dispatcherHub = await _host.ConnectAsync("u-dispatch", "c-acme");
+        using var dispatcher = await ClientAsync("u-dispatch", "c-acme", "dispatcher");
+
+        using var created = await dispatcher.PostAsJsonAsync("/api/jobs", new
+        {
+            kind = "delivery",
+            pickup = new { latitude = 25.033, longitude = 121.565, address = "Depot" },
+            dropoff = new { latitude = 25.047, longitude = 121.517, address = "12 Harbour Rd" },
+            customer_reference = "order-42",
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var jobId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
+
+        using var assigned = await dispatcher.PostAsJsonAsync($"/api/jobs/{jobId}/assign", new { vehicle_id = "v-001", driver_id = "d-sam" });
+        Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
+        var assignment = await driverHub.NextAsync(Wait, "assignment_new");
+        Assert.Equal(jobId, assignment.Argument.GetProperty("data").GetProperty("job_id").GetString());
+        Assert.Equal("12 Harbour Rd", assignment.Argument.GetProperty("data").GetProperty("dropoff").GetProperty("address").GetString());
+
+        var assignedUpdate = await dispatcherHub.NextAsync(Wait, "job_status_update");
+        Assert.Equal("assigned", assignedUpdate.Argument.GetProperty("data").GetProperty("status").GetString());
+
+        using var driver = await ClientAsync("u-sam", "c-acme", "driver", "v-001");
+        using var enRoute = await driver.PostAsJsonAsync($"/api/jobs/{jobId}/status", new { status = "en_route", note = "leaving the depot" });
+        Assert.Equal(HttpStatusCode.OK, enRoute.StatusCode);
+        var update = await dispatcherHub.NextAsync(Wait, "job_status_update");
+        Assert.Equal(("en_route", "assigned", "u-sam", "leaving the depot"), (
+            update.Argument.GetProperty("data").GetProperty("status").GetString(),
+            update.Argument.GetProperty("data").GetProperty("previous_status").GetString(),
+            update.Argument.GetProperty("data").GetProperty("by").GetString(),
+            update.Argument.GetProperty("data").GetProperty("note").GetString()));
+
+        // Skipping a step is a conflict with a problem detail, and changes nothing.
+        using var skipped = await driver.PostAsJsonAsync($"/api/jobs/{jobId}/status", new { status = "completed" });
+        Assert.Equal(HttpStatusCode.Conflict, skipped.StatusCode);
+        var problem = await skipped.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("A job that is en_route can go to arrived or cancelled, not completed.", problem.GetProperty("detail").GetString());
+
+        var job = await dispatcher.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}");
+        Assert.Equal("en_route", job.GetProperty("status").GetString());
+        Assert.Equal(["created", "assigned", "en_route"], job.GetProperty("history").EnumerateArray().Select(change => change.GetProperty("status").GetString()));
+        var listed = await dispatcher.GetFromJsonAsync<JsonElement>("/api/jobs?status=en_route&vehicle_id=v-001");
+        Assert.Equal(jobId, Assert.Single(listed.EnumerateArray()).GetProperty("job_id").GetString());
+    }
+
+    [Fact]
+    public async Task A_driver_changing_another_drivers_job_is_forbidden_and_bad_requests_are_problems()
+    {
+        using var admin = await ClientAsync("u-admin", "c-acme", "admin");
+        await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "d-kim", name = "Kim", user_id = "u-kim" });
+        using var dispatcher = await ClientAsync("u-dispatch", "c-acme", "dispatcher");
+        using var created = await dispatcher.PostAsJsonAsync("/api/jobs", new
+        {
+            kind = "ride",
+            pickup = new { latitude = 25.033, longitude = 121.565 },
+            dropoff = new { latitude = 25.047, longitude = 121.517 },
+            vehicle_id = "v-003",
+            driver_id = "d-kim",
+        });
+        var jobId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
+
+        using var sam = await ClientAsync("u-sam", "c-acme", "driver", "v-001");
+        using var refused = await sam.PostAsJsonAsync($"/api/jobs/{jobId}/status", new { status = "en_route" });
+        using var malformed = await dispatcher.PostAsync($"/api/jobs/{jobId}/status", new StringContent("{\"status\":", System.Text.Encoding.UTF8, "application/json"));
+        using var unknownStatus = await dispatcher.GetAsync("/api/jobs?status=lost");
+        using var globex = await ClientAsync("u-globex", "c-globex", "admin");
+        using var otherCompany = await globex.GetAsync($"/api/jobs/{jobId}");
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unknownStatus.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, otherCompany.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+    }
+
+    private async Task<HttpClient> ClientAsync(string userId, string companyId, string role, params string[] vehicleIds)
+    {
+        var http = new HttpClient { BaseAddress = _host.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await _host.TokenAsync(userId, companyId, role, vehicleIds));
+        return http;
+    }
+}
+
+public sealed class JobsApiTestsInMemory : JobsApiTests
+{
+    protected override HostStores Stores => HostStores.InMemory;
+}
+
+public sealed class JobsApiTestsOnServers : JobsApiTests
+{
+    protected override HostStores Stores => HostStores.Servers;
+}
