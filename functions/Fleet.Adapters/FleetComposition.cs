@@ -41,6 +41,8 @@ public static class FleetComposition
         services.AddSingleton<DriversApiHandler>();
         services.AddSingleton<DashboardApiHandler>();
         services.AddSingleton<JobsApiHandler>();
+        services.TryAddSingleton(Core.Jobs.JobProgressSettings.Default);
+        services.AddSingleton<Core.Jobs.JobTracker>();
         services.AddSingleton<DashboardBroadcastHandler>();
         services.AddSingleton<AlertExpiryHandler>();
         services.AddSingleton<OfflineSweepHandler>();

@@ -41,6 +41,11 @@ public sealed partial class IngestTelemetry(TelemetryBatchHandler handler, Parke
             {
                 Log.NotDelivered(logger, partitionId, realtimeFailure);
             }
+
+            if (result.JobTrackingFailure is { } jobFailure)
+            {
+                Log.JobsNotTracked(logger, partitionId, jobFailure);
+            }
         }
         catch (Exception exception) when (IsLastAttempt(context) && !cancellationToken.IsCancellationRequested)
         {
@@ -79,6 +84,9 @@ public sealed partial class IngestTelemetry(TelemetryBatchHandler handler, Parke
 
         [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Partition {PartitionId}: realtime messages were not delivered (the batch is stored)")]
         public static partial void NotDelivered(ILogger logger, string partitionId, Exception exception);
+
+        [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Partition {PartitionId}: jobs were not moved on by this batch (the batch is stored)")]
+        public static partial void JobsNotTracked(ILogger logger, string partitionId, Exception exception);
 
         [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Retries exhausted: parked batch {BatchId} ({Events} events) for replay")]
         public static partial void Parked(ILogger logger, string batchId, int events, Exception exception);

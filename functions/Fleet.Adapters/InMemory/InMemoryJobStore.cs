@@ -50,6 +50,19 @@ public sealed class InMemoryJobStore : IJobStore
         }
     }
 
+    public Task<IReadOnlyList<Job>> ActiveForVehiclesAsync(IReadOnlyCollection<(string CompanyId, string VehicleId)> vehicles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(vehicles);
+        var wanted = vehicles.ToHashSet();
+        lock (_lock)
+        {
+            IReadOnlyList<Job> active = [.. _jobs.Values
+                .Where(job => job.VehicleId is { } vehicleId && JobLifecycle.IsActive(job.Status) && wanted.Contains((job.CompanyId, vehicleId)))
+                .OrderBy(job => job.JobId, StringComparer.Ordinal)];
+            return Task.FromResult(active);
+        }
+    }
+
     public Task<bool> UpdateAsync(Job job, int expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);

@@ -177,6 +177,36 @@ public sealed class PostgresJobStore(NpgsqlDataSource dataSource, PostgresRetry 
             cancellationToken);
     }
 
+    public Task<IReadOnlyList<Job>> ActiveForVehiclesAsync(IReadOnlyCollection<(string CompanyId, string VehicleId)> vehicles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(vehicles);
+        if (vehicles.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<Job>>([]);
+        }
+
+        // One query per batch, on the (company_id, vehicle_id) index.
+        return PostgresReads.QueryAsync(
+            dataSource,
+            retry,
+            "read the active jobs of vehicles",
+            $"""
+            SELECT {Prefixed("j.")}, {HistoryColumns}
+            FROM jobs j
+            {HistoryJoin}
+            WHERE (j.company_id, j.vehicle_id) IN (SELECT * FROM unnest(@companies, @vehicles))
+              AND j.status IN ('en_route', 'arrived', 'in_progress')
+            ORDER BY j.job_id COLLATE "C"
+            """,
+            parameters =>
+            {
+                parameters.Add(new NpgsqlParameter("companies", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = vehicles.Select(vehicle => vehicle.CompanyId).ToArray() });
+                parameters.Add(new NpgsqlParameter("vehicles", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = vehicles.Select(vehicle => vehicle.VehicleId).ToArray() });
+            },
+            ReadJob,
+            cancellationToken);
+    }
+
     /// <remarks>
     /// Retried on transient failures like every write. Should a commit succeed but its answer be lost, the retry finds
     /// the version already moved on and answers false: a caller that re-reads then sees its own change.

@@ -49,10 +49,6 @@ public sealed record JobView(
     }
 }
 
-/// <summary>The payload of <c>job_status_update</c> and <c>assignment_new</c>.</summary>
-public sealed record JobStatusPayload(
-    string JobId, string Status, string PreviousStatus, DateTimeOffset At, string By, string? Note, string? VehicleId, string? DriverId);
-
 /// <summary>
 /// Jobs (DESIGN 5a): dispatchers and admins create, assign and move any job of their company; a driver sees and moves
 /// only the jobs assigned to them. Every change is stored with who made it and when, then announced.
@@ -298,30 +294,8 @@ public sealed class JobsApiHandler(IJobStore jobs, IFleetConfiguration configura
             .Select(driver => driver.DriverId)
             .ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>
-    /// The change goes to the company and the job's followers; a new assignment also to the driver's user. Outside a
-    /// telemetry batch these carry no sequence number, as alert changes do not.
-    /// </summary>
-    private async Task AnnounceAsync(Job job, string? assignedUserId, CancellationToken cancellationToken)
-    {
-        var change = job.History[^1];
-        var previous = job.History.Count > 1 ? job.History[^2].Status : change.Status;
-        var payload = new JobStatusPayload(
-            job.JobId, change.Status.ToCode(), previous.ToCode(), change.At, change.ByUserId, change.Note, job.VehicleId, job.DriverId);
-        var now = timeProvider.GetUtcNow();
-        List<RealtimeMessage> messages =
-        [
-            new(RealtimeTarget.Group(RealtimeGroups.Company(job.CompanyId)), new RealtimeEnvelope(RealtimeMessageTypes.JobStatusUpdate, job.CompanyId, null, now, payload)),
-            new(RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)), new RealtimeEnvelope(RealtimeMessageTypes.JobStatusUpdate, job.CompanyId, null, now, payload)),
-        ];
-        if (assignedUserId is not null)
-        {
-            messages.Add(new(RealtimeTarget.User(assignedUserId), new RealtimeEnvelope(RealtimeMessageTypes.AssignmentNew, job.CompanyId, null, now, JobView.From(job))));
-        }
-
-        // Stored already: a push that fails is caught up by the next fetch, as a dashboard does after any gap.
-        await CommittedDelivery.PublishAsync(publisher, messages, cancellationToken);
-    }
+    private Task AnnounceAsync(Job job, string? assignedUserId, CancellationToken cancellationToken) =>
+        CommittedDelivery.PublishAsync(publisher, JobAnnouncements.Of(job, assignedUserId, timeProvider.GetUtcNow()), cancellationToken);
 
     private static ApiProblem? DispatchersOnly(FleetCaller caller, string what)
     {

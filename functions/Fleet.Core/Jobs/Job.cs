@@ -81,6 +81,9 @@ public static class JobLifecycle
 
     public static bool IsOver(JobStatus status) => status is JobStatus.Completed or JobStatus.Cancelled;
 
+    /// <summary>Under way with its vehicle: heading for a stop, at one, or carrying the load.</summary>
+    public static bool IsActive(JobStatus status) => status is JobStatus.EnRoute or JobStatus.Arrived or JobStatus.InProgress;
+
     public static bool CanMove(JobStatus from, JobStatus to) => Next[from].Contains(to);
 
     /// <summary>What may follow <paramref name="from"/>, for a refusal that says what would have been allowed.</summary>

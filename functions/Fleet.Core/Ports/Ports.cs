@@ -184,6 +184,12 @@ public interface IJobStore
     /// still at <paramref name="expectedVersion"/>; false when someone changed it meanwhile.
     /// </summary>
     Task<bool> UpdateAsync(Jobs.Job job, int expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The jobs these vehicles are driving right now (<c>en_route</c>, <c>arrived</c>, <c>in_progress</c>), each vehicle
+    /// named with its company; what telemetry moves forward.
+    /// </summary>
+    Task<IReadOnlyList<Jobs.Job>> ActiveForVehiclesAsync(IReadOnlyCollection<(string CompanyId, string VehicleId)> vehicles, CancellationToken cancellationToken);
 }
 
 /// <summary>

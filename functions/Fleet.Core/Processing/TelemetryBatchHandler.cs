@@ -1,3 +1,4 @@
+using Fleet.Core.Jobs;
 using Fleet.Core.Registry;
 using Fleet.Core.Pipeline;
 using Fleet.Core.Ports;
@@ -9,6 +10,8 @@ namespace Fleet.Core.Processing;
 
 /// <summary>What one batch did, for logs and metrics.</summary>
 /// <param name="RealtimeFailure">Publishing failed after the batch was committed; the data is safe, the push was lost.</param>
+/// <param name="Jobs">What the batch did to the jobs under way, when jobs are tracked.</param>
+/// <param name="JobTrackingFailure">Following the jobs failed after the commit; the next fixes take them on.</param>
 public sealed record BatchResult(
     int Events,
     int Positions,
@@ -20,7 +23,9 @@ public sealed record BatchResult(
     int TripChanges,
     int RealtimeMessages,
     int CommitAttempts,
-    Exception? RealtimeFailure);
+    Exception? RealtimeFailure,
+    JobTrackingResult? Jobs = null,
+    Exception? JobTrackingFailure = null);
 
 /// <summary>
 /// Processes one batch of telemetry in the order of DESIGN 2: parse and validate, resolve devices, run each vehicle's
@@ -36,7 +41,8 @@ public sealed class TelemetryBatchHandler(
     ITelemetryStore telemetryStore,
     IRealtimePublisher realtimePublisher,
     IVehicleFollowers vehicleFollowers,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    JobTracker? jobTracker = null)
 {
     /// <summary>Concurrent writers to one vehicle are rare (a partition changing owner); a few rounds settle them.</summary>
     public const int MaxCommitAttempts = 5;
@@ -96,6 +102,7 @@ public sealed class TelemetryBatchHandler(
 
             var messages = plan.Stamp(result.LastSequences, timeProvider.GetUtcNow());
             var realtimeFailure = await CommittedDelivery.PublishAsync(realtimePublisher, messages, cancellationToken);
+            var (jobs, jobTrackingFailure) = await TrackJobsAsync(outcomes, cancellationToken);
 
             return new BatchResult(
                 events.Count,
@@ -108,7 +115,37 @@ public sealed class TelemetryBatchHandler(
                 trips.Count,
                 messages.Count,
                 attempt,
-                realtimeFailure);
+                realtimeFailure,
+                jobs,
+                jobTrackingFailure);
+        }
+    }
+
+    /// <summary>
+    /// Last, after the commit: jobs follow committed positions, and a failure here is reported, not thrown, since a
+    /// replayed batch would be recognised as a replay and move no job anyway.
+    /// </summary>
+    private async Task<(JobTrackingResult? Result, Exception? Failure)> TrackJobsAsync(IReadOnlyList<VehicleBatchOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        if (jobTracker is null)
+        {
+            return (null, null);
+        }
+
+        var moved = outcomes
+            .Select(outcome => new MovedVehicle(
+                outcome.State.CompanyId,
+                outcome.State.VehicleId,
+                outcome.State.Status,
+                [.. outcome.Positions.Where(position => !position.IsLate).OrderBy(position => position.FixTime)]))
+            .ToList();
+        try
+        {
+            return (await jobTracker.TrackAsync(moved, cancellationToken), null);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return (null, exception);
         }
     }
 

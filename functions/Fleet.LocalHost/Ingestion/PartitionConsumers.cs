@@ -86,6 +86,11 @@ internal sealed partial class PartitionConsumers(
                     Log.PublishFailed(logger, failure, partition);
                 }
 
+                if (result.JobTrackingFailure is { } jobFailure)
+                {
+                    Log.JobTrackingFailed(logger, jobFailure, partition);
+                }
+
                 return;
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -107,5 +112,8 @@ internal sealed partial class PartitionConsumers(
 
         [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Partition {Partition}: realtime messages were not delivered (the batch itself is stored)")]
         public static partial void PublishFailed(ILogger logger, Exception exception, int partition);
+
+        [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Partition {Partition}: jobs were not moved on by this batch (the batch itself is stored)")]
+        public static partial void JobTrackingFailed(ILogger logger, Exception exception, int partition);
     }
 }

@@ -178,6 +178,30 @@ public abstract class JobStoreContract
     }
 
     [Fact]
+    public async Task The_active_jobs_of_vehicles_are_those_under_way_on_them_in_their_company()
+    {
+        var company = NewCompany();
+        var other = NewCompany();
+        var created = Job(company, "job-created", minutesAgo: 9);
+        var assigned = Assigned(Job(company, "job-assigned", minutesAgo: 8), "v-1", "d-1");
+        var enRoute = Assigned(Job(company, "job-en-route", minutesAgo: 7), "v-1", "d-1").With(new JobStatusChange(JobStatus.EnRoute, Now, "u-driver", null));
+        var inProgress = enRoute with { JobId = "job-in-progress", Status = JobStatus.InProgress, VehicleId = "v-2" };
+        var completed = enRoute with { JobId = "job-completed", Status = JobStatus.Completed };
+        var elsewhere = enRoute with { CompanyId = other };
+        var otherVehicle = enRoute with { JobId = "job-other-vehicle", VehicleId = "v-9" };
+        foreach (var job in new[] { created, assigned, enRoute, inProgress, completed, elsewhere, otherVehicle })
+        {
+            await Store.CreateAsync(job, Token);
+        }
+
+        var active = await Store.ActiveForVehiclesAsync([(company, "v-1"), (company, "v-2")], Token);
+
+        Assert.Equal(["job-en-route", "job-in-progress"], active.Select(job => job.JobId));
+        AssertSame(enRoute, active[0]);
+        Assert.Empty(await Store.ActiveForVehiclesAsync([], Token));
+    }
+
+    [Fact]
     public async Task An_update_from_a_stale_version_returns_false_and_changes_nothing()
     {
         var company = NewCompany();

@@ -1,0 +1,139 @@
+using Fleet.Adapters.InMemory;
+using Fleet.Core.Geo;
+using Fleet.Core.Jobs;
+using Fleet.Core.Ports;
+using Fleet.Core.Processing;
+using Fleet.Core.Realtime;
+using Fleet.Core.Telemetry;
+using Fleet.Core.Tests.Support;
+
+namespace Fleet.Core.Tests.Jobs;
+
+/// <summary>Jobs moved on by telemetry through the batch handler (DESIGN 5a): arrival with dwell, ETA, the job's view.</summary>
+public sealed class JobTrackerTests
+{
+    // The pickup lies 1 km east of where the vehicle starts.
+    private static readonly GeoPoint Pickup = GeoMath.Offset(FixStream.Origin, 1_000, 90);
+
+    private readonly FleetHarness _harness = new FleetHarness().WithCompany("c-1", "dev-1");
+    private readonly FixStream _device = new("dev-1");
+    private readonly InMemoryJobStore _jobs = new();
+    private readonly TelemetryBatchHandler _handler;
+    private long _sequence = 1;
+
+    public JobTrackerTests()
+    {
+        var tracker = new JobTracker(_jobs, _harness.Publisher, _harness.Clock, JobProgressSettings.Default);
+        _handler = new TelemetryBatchHandler(
+            _harness.Directory, _harness.Directory, _harness.Store, _harness.Alerts, _harness.Store, _harness.Publisher, _harness.Followers, _harness.Clock, tracker);
+    }
+
+    [Fact]
+    public async Task Driving_past_the_pickup_is_not_an_arrival_but_stopping_there_is()
+    {
+        var job = await JobAsync(JobStatus.EnRoute);
+
+        // 40 km/h straight through the pickup and 500 m beyond: inside its 75 m for about 13 s.
+        await SendAsync(_device.Drive(0, 135, FixStream.Origin, 90, 40));
+        Assert.Equal(JobStatus.EnRoute, (await _jobs.GetAsync("c-1", job.JobId, CancellationToken.None))!.Status);
+
+        // Back and standing at the pickup for longer than the 30 s dwell.
+        await SendAsync(_device.Park(200, 40, GeoMath.Offset(Pickup, 20, 0), intervalSeconds: 5));
+
+        var arrived = (await _jobs.GetAsync("c-1", job.JobId, CancellationToken.None))!;
+        Assert.Equal(JobStatus.Arrived, arrived.Status);
+        Assert.Equal((Job.System, FixStream.At(230)), (arrived.History[^1].ByUserId, arrived.History[^1].At));
+        var told = _harness.Publisher.Messages.Where(message => message.Envelope.Type == RealtimeMessageTypes.JobStatusUpdate).ToList();
+        Assert.Equal([RealtimeGroups.Company("c-1"), RealtimeGroups.Job(job.JobId)], told.Select(message => message.Target.Name));
+    }
+
+    [Fact]
+    public async Task The_eta_falls_as_the_vehicle_approaches_and_is_within_20_percent_of_the_time_left()
+    {
+        var job = await JobAsync(JobStatus.EnRoute);
+
+        // 36 km/h = 10 m/s towards the pickup, one fix every 5 s for 80 s, sent as the device reports them.
+        foreach (var fix in _device.Drive(0, 80, FixStream.Origin, 90, 36))
+        {
+            await SendAsync([fix]);
+        }
+
+        var etas = _harness.Publisher.Messages
+            .Where(message => message.Envelope.Type == RealtimeMessageTypes.JobEtaUpdate)
+            .Select(message => (JobEtaPayload)message.Envelope.Data)
+            .ToList();
+        Assert.Equal([0, 15, 30, 45, 60, 75], etas.Select(eta => (eta.At - FixStream.Start).TotalSeconds));
+        Assert.All(etas.Zip(etas.Skip(1)), pair => Assert.True(pair.Second.EtaSeconds < pair.First.EtaSeconds));
+        Assert.All(etas, eta =>
+        {
+            var secondsLeft = (1_000 - (eta.At - FixStream.Start).TotalSeconds * 10) / 10;
+            Assert.InRange(eta.EtaSeconds, secondsLeft * 0.8, secondsLeft * 1.2);
+            Assert.Equal(("pickup", "v-1"), (eta.NextStop, eta.VehicleId));
+        });
+        Assert.All(
+            _harness.Publisher.Messages.Where(message => message.Envelope.Type == RealtimeMessageTypes.JobEtaUpdate),
+            message => Assert.Equal(RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)), message.Target));
+    }
+
+    [Fact]
+    public async Task The_jobs_followers_see_its_vehicle_only_while_the_job_is_under_way()
+    {
+        var job = await JobAsync(JobStatus.InProgress);
+        await SendAsync(_device.Drive(0, 10, FixStream.Origin, 90, 36));
+        var jobGroup = RealtimeTarget.Group(RealtimeGroups.Job(job.JobId));
+        Assert.Contains(_harness.Publisher.Messages, message => message.Target == jobGroup && message.Envelope.Type == RealtimeMessageTypes.VehicleLocationUpdate);
+
+        var stored = (await _jobs.GetAsync("c-1", job.JobId, CancellationToken.None))!;
+        await _jobs.UpdateAsync(stored.With(new JobStatusChange(JobStatus.Completed, FixStream.At(11), "u-driver", null)), stored.Version, CancellationToken.None);
+        var before = _harness.Publisher.Messages.Count;
+        await SendAsync(_device.Drive(15, 10, GeoMath.Offset(FixStream.Origin, 100, 90), 90, 36));
+
+        Assert.DoesNotContain(_harness.Publisher.Messages.Skip(before), message => message.Target == jobGroup);
+    }
+
+    [Fact]
+    public async Task A_job_store_that_fails_leaves_the_batch_stored_and_says_so()
+    {
+        var failing = new TelemetryBatchHandler(
+            _harness.Directory, _harness.Directory, _harness.Store, _harness.Alerts, _harness.Store, _harness.Publisher, _harness.Followers, _harness.Clock,
+            new JobTracker(new UnreachableJobs(), _harness.Publisher, _harness.Clock, JobProgressSettings.Default));
+
+        var result = await failing.HandleAsync(TelemetryJson.Events("dev-1", _device.Drive(0, 20, FixStream.Origin, 90, 36)), CancellationToken.None);
+
+        Assert.IsType<IOException>(result.JobTrackingFailure);
+        Assert.Equal(5, result.Positions);
+        Assert.Equal(5, _harness.Store.PositionsOf("c-1", "v-1").Count);
+    }
+
+    private async Task<Job> JobAsync(JobStatus status)
+    {
+        var created = FixStream.Start.AddMinutes(-10);
+        var job = new Job(
+            "job-1", "c-1", JobKind.Delivery, new JobStop(Pickup.Latitude, Pickup.Longitude, "Depot"), new JobStop(25.1, 121.6, "Customer"),
+            null, null, "v-1", "d-1", status, created, 3,
+            [new JobStatusChange(JobStatus.Created, created, "u-dispatch", null), new JobStatusChange(JobStatus.Assigned, created, "u-dispatch", null), new JobStatusChange(status, created, "u-driver", null)]);
+        await _jobs.CreateAsync(job, CancellationToken.None);
+        return job;
+    }
+
+    private async Task SendAsync(IReadOnlyList<TelemetryFix> fixes)
+    {
+        var events = TelemetryJson.Events("dev-1", fixes, _sequence);
+        _sequence += events.Count;
+        await _handler.HandleAsync(events, CancellationToken.None);
+    }
+
+    private sealed class UnreachableJobs : IJobStore
+    {
+        public Task CreateAsync(Job job, CancellationToken cancellationToken) => throw new IOException("database unreachable");
+
+        public Task<Job?> GetAsync(string companyId, string jobId, CancellationToken cancellationToken) => throw new IOException("database unreachable");
+
+        public Task<IReadOnlyList<Job>> ListAsync(string companyId, JobQuery query, CancellationToken cancellationToken) => throw new IOException("database unreachable");
+
+        public Task<bool> UpdateAsync(Job job, int expectedVersion, CancellationToken cancellationToken) => throw new IOException("database unreachable");
+
+        public Task<IReadOnlyList<Job>> ActiveForVehiclesAsync(IReadOnlyCollection<(string CompanyId, string VehicleId)> vehicles, CancellationToken cancellationToken) =>
+            throw new IOException("database unreachable");
+    }
+}
