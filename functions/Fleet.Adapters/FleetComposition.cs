@@ -41,6 +41,7 @@ public static class FleetComposition
         services.AddSingleton<DriversApiHandler>();
         services.AddSingleton<DashboardApiHandler>();
         services.AddSingleton<JobsApiHandler>();
+        services.AddSingleton<TrackingHandler>();
         services.TryAddSingleton(Core.Jobs.JobProgressSettings.Default);
         services.AddSingleton<Core.Jobs.JobTracker>();
         services.AddSingleton<DashboardBroadcastHandler>();
@@ -66,6 +67,7 @@ public static class FleetComposition
         services.AddSingleton<ITelemetryStore>(provider => provider.GetRequiredService<InMemoryTelemetryStore>());
         services.AddSingleton<IFleetHistory>(provider => provider.GetRequiredService<InMemoryTelemetryStore>());
         services.AddSingleton<IJobStore, InMemoryJobStore>();
+        services.AddSingleton<IJobGrantStore, InMemoryJobGrantStore>();
         return builder;
     }
 
@@ -102,6 +104,7 @@ public static class FleetComposition
         services.AddSingleton<ITelemetryStore>(provider => provider.GetRequiredService<PostgresTelemetryStore>());
         services.AddSingleton<IFleetHistory>(provider => provider.GetRequiredService<PostgresTelemetryStore>());
         services.AddSingleton<IJobStore, PostgresJobStore>();
+        services.AddSingleton<IJobGrantStore, PostgresJobGrantStore>();
         return builder;
     }
 

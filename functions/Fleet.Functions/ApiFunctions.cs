@@ -122,4 +122,12 @@ public sealed class ApiFunctions(FleetHttpApi api, StoreHealth storeHealth)
     [Function("ChangeJobStatus")]
     public Task<IActionResult> ChangeJobStatus([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "jobs/{id}/status")] HttpRequest request, string id) =>
         api.ChangeJobStatusAsync(request.HttpContext, id).AsActionResult();
+
+    [Function("ShareJob")]
+    public Task<IActionResult> ShareJob([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "jobs/{id}/share")] HttpRequest request, string id) =>
+        api.ShareJobAsync(request.HttpContext, id).AsActionResult();
+
+    [Function("Track")]
+    public Task<IActionResult> Track([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "track")] HttpRequest request) =>
+        api.TrackAsync(request.HttpContext).AsActionResult();
 }

@@ -18,7 +18,9 @@ public sealed class FleetHttpApi(
     GeofencesApiHandler geofences,
     DriversApiHandler drivers,
     DashboardApiHandler dashboard,
-    JobsApiHandler jobs)
+    JobsApiHandler jobs,
+    TrackingHandler tracking,
+    Microsoft.Extensions.Options.IOptions<DashboardLocation> dashboardLocation)
 {
     private const string BearerPrefix = "Bearer ";
 
@@ -28,6 +30,14 @@ public sealed class FleetHttpApi(
         ArgumentNullException.ThrowIfNull(http);
         var header = http.Request.Headers.Authorization.ToString();
         var token = header.StartsWith(BearerPrefix, StringComparison.Ordinal) ? header[BearerPrefix.Length..].Trim() : null;
+        if (TrackingHandler.IsTrackingToken(token))
+        {
+            var link = await tracking.ValidateAsync(token!, http.RequestAborted);
+            return link.Caller is { } linkCaller
+                ? new AuthenticatedCaller(linkCaller)
+                : new AuthenticatedCaller(new BearerChallenge(Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not authenticated", detail: link.Failure)));
+        }
+
         var validation = await tokens.ValidateAsync(token, http.RequestAborted);
         if (validation.Caller is { } caller)
         {
@@ -131,6 +141,18 @@ public sealed class FleetHttpApi(
         return problem ?? await jobs.AssignAsync(caller, id, request, cancellationToken);
     });
 
+    /// <summary>The tracking page is the dashboard's <c>/track/</c>: on this host's origin unless the dashboard lives elsewhere.</summary>
+    public Task<IResult> ShareJobAsync(HttpContext http, string id) => RespondAsync(http, (caller, cancellationToken) =>
+    {
+        var dashboard = dashboardLocation.Value.Url is { Length: > 0 } configured
+            ? new Uri(configured.EndsWith('/') ? configured : configured + "/")
+            : new Uri($"{http.Request.Scheme}://{http.Request.Host}/");
+        return tracking.ShareAsync(caller, id, new Uri(dashboard, "track/"), cancellationToken);
+    });
+
+    public Task<IResult> TrackAsync(HttpContext http) =>
+        AsCallerAsync(http, async (caller, cancellationToken) => (await tracking.TrackAsync(caller, cancellationToken)).ToHttp(), forTrackingLinks: true);
+
     public Task<IResult> ChangeJobStatusAsync(HttpContext http, string id) => RespondAsync(http, async (caller, cancellationToken) =>
     {
         var (request, problem) = await RequestBody.ReadAsync<JobStatusRequest>(http.Request, cancellationToken);
@@ -166,10 +188,21 @@ public sealed class FleetHttpApi(
         AsCallerAsync(http, async (caller, cancellationToken) => (await handle(caller, cancellationToken)).ToHttp());
 
     // Authentication comes first: a caller without a valid token learns nothing, not even that the request was malformed.
-    private async Task<IResult> AsCallerAsync(HttpContext http, Func<FleetCaller, CancellationToken, Task<IResult>> respond)
+    // A tracking link opens its job's tracking view and nothing else, whatever a handler would allow a viewer.
+    private async Task<IResult> AsCallerAsync(HttpContext http, Func<FleetCaller, CancellationToken, Task<IResult>> respond, bool forTrackingLinks = false)
     {
         var authentication = await AuthenticateAsync(http);
-        return authentication.Succeeded ? await respond(authentication.Caller, http.RequestAborted) : authentication.Refusal;
+        if (!authentication.Succeeded)
+        {
+            return authentication.Refusal;
+        }
+
+        if (authentication.Caller.Tracking is not null && !forTrackingLinks)
+        {
+            return ApiResults.Problem(ApiProblem.Forbidden("A tracking link opens its job's tracking view and nothing else."));
+        }
+
+        return await respond(authentication.Caller, http.RequestAborted);
     }
 
     /// <summary>A 503 that tells clients when to try again, as for any outage of a dependency.</summary>

@@ -9,9 +9,19 @@ public static class FleetHttpComposition
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton<FleetHttpApi>();
+        services.AddOptions<DashboardLocation>().BindConfiguration(DashboardLocation.Section);
         services.AddSingleton<StoreHealth>();
         // What the host writes or reads with its own JSON settings (problem details, host-specific routes) is snake_case too.
         services.ConfigureHttpJsonOptions(json => FleetJson.Configure(json.SerializerOptions));
         return services;
     }
+}
+
+/// <summary>Section <c>Fleet:Dashboard</c>: where the dashboard is served, when not on the API's own origin (Azure).</summary>
+public sealed class DashboardLocation
+{
+    public const string Section = "Fleet:Dashboard";
+
+    /// <summary>The dashboard's absolute URL; tracking links point at its <c>/track/</c> page.</summary>
+    public string? Url { get; set; }
 }

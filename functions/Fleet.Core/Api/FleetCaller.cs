@@ -21,9 +21,14 @@ public enum FleetRole
 /// is scoped to <see cref="CompanyId"/>.
 /// </summary>
 /// <param name="VehicleIds">The vehicles a driver drives or a viewer was granted; empty for admins and dispatchers.</param>
-public sealed record FleetCaller(string UserId, string CompanyId, FleetRole Role, IReadOnlySet<string> VehicleIds)
+/// <param name="Tracking">Set when the caller holds a job's tracking link rather than a user token: it opens that job's
+/// tracking view and nothing else.</param>
+public sealed record FleetCaller(string UserId, string CompanyId, FleetRole Role, IReadOnlySet<string> VehicleIds, TrackedJob? Tracking = null)
 {
     public bool SeesWholeCompany => Role is FleetRole.Admin or FleetRole.Dispatcher;
 
     public bool MaySee(string vehicleId) => SeesWholeCompany || VehicleIds.Contains(vehicleId);
 }
+
+/// <param name="Over">The job has ended: the link still says so for a short while, and shows nothing else.</param>
+public sealed record TrackedJob(string JobId, bool Over);

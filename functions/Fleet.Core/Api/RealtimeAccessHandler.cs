@@ -23,7 +23,15 @@ public sealed class RealtimeAccessHandler(IFleetConfiguration configuration, IRe
     {
         ArgumentNullException.ThrowIfNull(caller);
         List<string> memberships = [];
-        if (caller.SeesWholeCompany)
+        if (caller.Tracking is { } tracking)
+        {
+            // A tracking link joins its job's group while the job is under way, and nothing ever beyond it.
+            if (!tracking.Over)
+            {
+                memberships.Add(RealtimeGroups.Job(tracking.JobId));
+            }
+        }
+        else if (caller.SeesWholeCompany)
         {
             memberships.Add(RealtimeGroups.Company(caller.CompanyId));
         }

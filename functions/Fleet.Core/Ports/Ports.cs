@@ -192,6 +192,16 @@ public interface IJobStore
     Task<IReadOnlyList<Jobs.Job>> ActiveForVehiclesAsync(IReadOnlyCollection<(string CompanyId, string VehicleId)> vehicles, CancellationToken cancellationToken);
 }
 
+/// <summary>A job's tracking link as stored: only a hash of its secret, so a leaked table opens nothing.</summary>
+public sealed record JobGrant(string TokenHash, string CompanyId, string JobId, string CreatedByUserId, DateTimeOffset CreatedAt);
+
+public interface IJobGrantStore
+{
+    Task CreateAsync(JobGrant grant, CancellationToken cancellationToken);
+
+    Task<JobGrant?> FindAsync(string tokenHash, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// Batches the ingest function gave up on after its retries (DESIGN 2: never lose a batch silently). A parked batch
 /// stays, whole, until a replay of it succeeds.

@@ -86,6 +86,11 @@ internal static class FleetApi
         authenticated.MapPost("/jobs/{id}/status", (string id, HttpContext http, FleetHttpApi routes) => routes.ChangeJobStatusAsync(http, id))
             .WithName("ChangeJobStatus").Accepts<JobStatusRequest>(Json).Produces<JobView>().ProducesProblem(StatusCodes.Status409Conflict);
 
+        authenticated.MapPost("/jobs/{id}/share", (string id, HttpContext http, FleetHttpApi routes) => routes.ShareJobAsync(http, id))
+            .WithName("ShareJob").Produces<JobShare>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
+        authenticated.MapGet("/track", (HttpContext http, FleetHttpApi routes) => routes.TrackAsync(http))
+            .WithName("Track").Produces<TrackingView>();
+
         authenticated.MapGet("/geofences", (HttpContext http, FleetHttpApi routes) => routes.ListGeofencesAsync(http))
             .WithName("ListGeofences").Produces<IReadOnlyList<GeofenceView>>();
         authenticated.MapPost("/geofences", (HttpContext http, FleetHttpApi routes) => routes.SaveGeofenceAsync(http))

@@ -99,6 +99,99 @@ public abstract class JobsApiTests : IAsyncLifetime
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task A_tracking_link_follows_its_jobs_vehicle_until_the_job_ends_and_opens_nothing_else()
+    {
+        using var admin = await ClientAsync("u-admin", "c-acme", "admin");
+        await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "d-sam", name = "Sam", user_id = "u-sam" });
+        using var dispatcher = await ClientAsync("u-dispatch", "c-acme", "dispatcher");
+        var jobId = await CreateJobAsync(dispatcher, "v-001", "d-sam");
+        var otherJobId = await CreateJobAsync(dispatcher, null, null);
+        using var driver = await ClientAsync("u-sam", "c-acme", "driver", "v-001");
+        Assert.Equal(HttpStatusCode.OK, (await driver.PostAsJsonAsync($"/api/jobs/{jobId}/status", new { status = "en_route" })).StatusCode);
+
+        using var shared = await dispatcher.PostAsync($"/api/jobs/{jobId}/share", null);
+        Assert.Equal(HttpStatusCode.Created, shared.StatusCode);
+        var share = await shared.Content.ReadFromJsonAsync<JsonElement>();
+        var link = share.GetProperty("token").GetString()!;
+        Assert.StartsWith(new Uri(_host.BaseAddress, "/track/#grant=jt_").ToString(), share.GetProperty("tracking_url").GetString(), StringComparison.Ordinal);
+        using var customer = new HttpClient { BaseAddress = _host.BaseAddress };
+        customer.DefaultRequestHeaders.Authorization = new("Bearer", link);
+
+        // Live: the job's vehicle, on the job's group only.
+        using var negotiated = await _host.NegotiateAsync(link);
+        var connection = await negotiated.Content.ReadFromJsonAsync<JsonElement>();
+        await using var customerHub = await SignalRTestClient.ConnectAsync(
+            new Uri(connection.GetProperty("url").GetString()!), connection.GetProperty("accessToken").GetString()!, CancellationToken.None);
+        var start = DateTimeOffset.UtcNow.AddSeconds(-10);
+        using var sent = await _host.SendBatchAsync([
+            LocalHostRig.Fix("sim-001", start, 25.10, 121.450, 30), LocalHostRig.Fix("sim-003", start, 25.20, 121.600, 30)]);
+        var location = await customerHub.NextAsync(Wait, "vehicle_location_update");
+        Assert.Equal(JsonValueKind.Null, location.Argument.GetProperty("seq").ValueKind);
+        Assert.Equal("v-001", Assert.Single(location.Argument.GetProperty("data").EnumerateArray()).GetProperty("vehicle_id").GetString());
+        var view = await EventuallyAsync(customer, "/api/track", json => json.GetProperty("vehicle").ValueKind == JsonValueKind.Object);
+        Assert.Equal(("en_route", false, 25.10), (view.GetProperty("status").GetString(), view.GetProperty("ended").GetBoolean(), view.GetProperty("vehicle").GetProperty("latitude").GetDouble()));
+
+        // Nothing else: not the company's data, not other jobs, not following other vehicles, not sharing.
+        foreach (var (method, path) in new[]
+        {
+            ("GET", "/api/alerts"), ("GET", "/api/vehicles"), ("GET", "/api/vehicles/v-001/locations"), ("GET", "/api/dashboard"),
+            ("GET", $"/api/jobs/{jobId}"), ("GET", $"/api/jobs/{otherJobId}"), ("GET", "/api/jobs"), ("POST", $"/api/jobs/{jobId}/share"),
+        })
+        {
+            using var refused = await customer.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+            Assert.True(refused.StatusCode == HttpStatusCode.Forbidden, $"{method} {path} answered {refused.StatusCode}");
+        }
+
+        using var follow = await customer.PostAsJsonAsync("/api/subscriptions", new { vehicle_id = "v-003" });
+        Assert.Equal(HttpStatusCode.Forbidden, follow.StatusCode);
+        Assert.DoesNotContain(await customerHub.DrainAsync(TimeSpan.FromMilliseconds(500)), message =>
+            message.Argument.TryGetProperty("seq", out var seq) && seq.ValueKind != JsonValueKind.Null);
+
+        // Over: the link says so, and shows no position.
+        foreach (var status in new[] { "arrived", "in_progress", "completed" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await driver.PostAsJsonAsync($"/api/jobs/{jobId}/status", new { status })).StatusCode);
+        }
+
+        var ended = await customer.GetFromJsonAsync<JsonElement>("/api/track");
+        Assert.Equal(("completed", true, JsonValueKind.Null), (ended.GetProperty("status").GetString(), ended.GetProperty("ended").GetBoolean(), ended.GetProperty("vehicle").ValueKind));
+
+        using var bogus = new HttpClient { BaseAddress = _host.BaseAddress };
+        bogus.DefaultRequestHeaders.Authorization = new("Bearer", "jt_not-a-link");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await bogus.GetAsync("/api/track")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _host.NegotiateAsync("jt_not-a-link")).StatusCode);
+    }
+
+    private static async Task<string> CreateJobAsync(HttpClient dispatcher, string? vehicleId, string? driverId)
+    {
+        using var created = await dispatcher.PostAsJsonAsync("/api/jobs", new
+        {
+            kind = "delivery",
+            pickup = new { latitude = 25.033, longitude = 121.565, address = "Depot" },
+            dropoff = new { latitude = 25.047, longitude = 121.517, address = "12 Harbour Rd" },
+            vehicle_id = vehicleId,
+            driver_id = driverId,
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
+    }
+
+    private static async Task<JsonElement> EventuallyAsync(HttpClient http, string path, Func<JsonElement, bool> done)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (true)
+        {
+            var json = await http.GetFromJsonAsync<JsonElement>(path);
+            if (done(json) || DateTime.UtcNow > deadline)
+            {
+                return json;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     private async Task<HttpClient> ClientAsync(string userId, string companyId, string role, params string[] vehicleIds)
     {
         var http = new HttpClient { BaseAddress = _host.BaseAddress };
