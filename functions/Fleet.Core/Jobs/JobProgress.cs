@@ -38,18 +38,26 @@ public sealed record JobProgressStep(JobProgressState State, double RemainingMet
 public static class JobProgress
 {
     /// <summary>
-    /// The stop a vehicle is heading for: the pickup until it has been reached, then the drop-off; none before the
-    /// vehicle sets off or after the job is over.
+    /// The stop a vehicle is heading for, none before it sets off or after the job is over. A delivery or shipment
+    /// leaves loaded, so <c>en_route</c> heads for the customer at the drop-off and <c>arrived</c> is there. A ride
+    /// first goes to the rider: <c>en_route</c> heads for the pickup, and <c>in_progress</c> carries them to the drop-off.
     /// </summary>
     public static JobStop? NextStop(Job job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        return job.Status switch
+        return (job.Kind, job.Status) switch
         {
-            JobStatus.EnRoute => job.Pickup,
-            JobStatus.Arrived or JobStatus.InProgress => job.Dropoff,
+            (JobKind.Ride, JobStatus.EnRoute or JobStatus.Arrived) => job.Pickup,
+            (_, JobStatus.EnRoute or JobStatus.Arrived or JobStatus.InProgress) => job.Dropoff,
             _ => null,
         };
+    }
+
+    /// <summary><c>pickup</c> or <c>dropoff</c>: which of the job's stops <paramref name="stop"/> is.</summary>
+    public static string StopName(Job job, JobStop stop)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return ReferenceEquals(stop, job.Pickup) ? "pickup" : "dropoff";
     }
 
     /// <summary>One fix of the job's vehicle: dwell at the stop, the running speed and the ETA it gives.</summary>

@@ -83,7 +83,7 @@ public sealed class JobTracker(IJobStore jobs, IRealtimePublisher publisher, Tim
             if (step.Arrived && job.Status == JobStatus.EnRoute)
             {
                 var arrivedAt = position.FixTime;
-                var change = new JobStatusChange(JobStatus.Arrived, arrivedAt, Job.System, "arrived at the pickup (detected from telemetry)");
+                var change = new JobStatusChange(JobStatus.Arrived, arrivedAt, Job.System, $"arrived at the {JobProgress.StopName(job, stop)} (detected from telemetry)");
                 return (job.With(change), EtaOf(job, stop, step, arrivedAt));
             }
         }
@@ -96,7 +96,7 @@ public sealed class JobTracker(IJobStore jobs, IRealtimePublisher publisher, Tim
     private static JobEtaPayload EtaOf(Job job, JobStop stop, JobProgressStep step, DateTimeOffset at) => new(
         job.JobId,
         job.VehicleId!,
-        stop == job.Pickup ? "pickup" : "dropoff",
+        JobProgress.StopName(job, stop),
         Math.Round(step.RemainingMeters, 1),
         Math.Round(step.EtaSeconds),
         at.AddSeconds(step.EtaSeconds),

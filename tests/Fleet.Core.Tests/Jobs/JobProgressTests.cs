@@ -79,18 +79,21 @@ public sealed class JobProgressTests
     }
 
     [Theory]
-    [InlineData(JobStatus.Created, null)]
-    [InlineData(JobStatus.Assigned, null)]
-    [InlineData(JobStatus.EnRoute, "pickup")]
-    [InlineData(JobStatus.Arrived, "dropoff")]
-    [InlineData(JobStatus.InProgress, "dropoff")]
-    [InlineData(JobStatus.Completed, null)]
-    [InlineData(JobStatus.Cancelled, null)]
-    public void The_next_stop_is_the_pickup_until_reached_then_the_dropoff(JobStatus status, string? expected)
+    [InlineData(JobKind.Ride, JobStatus.Created, null)]
+    [InlineData(JobKind.Ride, JobStatus.Assigned, null)]
+    [InlineData(JobKind.Ride, JobStatus.EnRoute, "pickup")]
+    [InlineData(JobKind.Ride, JobStatus.Arrived, "pickup")]
+    [InlineData(JobKind.Ride, JobStatus.InProgress, "dropoff")]
+    [InlineData(JobKind.Ride, JobStatus.Completed, null)]
+    [InlineData(JobKind.Delivery, JobStatus.EnRoute, "dropoff")]
+    [InlineData(JobKind.Delivery, JobStatus.Arrived, "dropoff")]
+    [InlineData(JobKind.Shipment, JobStatus.EnRoute, "dropoff")]
+    [InlineData(JobKind.Delivery, JobStatus.Cancelled, null)]
+    public void A_ride_heads_for_the_rider_first_and_a_delivery_straight_for_the_customer(JobKind kind, JobStatus status, string? expected)
     {
         var pickup = new JobStop(1, 1, "pickup");
         var dropoff = new JobStop(2, 2, "dropoff");
-        var job = new Job("j", "c", JobKind.Ride, pickup, dropoff, null, null, "v", "d", status, FixStream.Start, 1, []);
+        var job = new Job("j", "c", kind, pickup, dropoff, null, null, "v", "d", status, FixStream.Start, 1, []);
 
         Assert.Equal(expected, JobProgress.NextStop(job)?.Address);
     }

@@ -12,8 +12,8 @@ namespace Fleet.Core.Tests.Jobs;
 /// <summary>Jobs moved on by telemetry through the batch handler (DESIGN 5a): arrival with dwell, ETA, the job's view.</summary>
 public sealed class JobTrackerTests
 {
-    // The pickup lies 1 km east of where the vehicle starts.
-    private static readonly GeoPoint Pickup = GeoMath.Offset(FixStream.Origin, 1_000, 90);
+    // The customer (a delivery's drop-off, its next stop once en route) lies 1 km east of where the vehicle starts.
+    private static readonly GeoPoint Customer = GeoMath.Offset(FixStream.Origin, 1_000, 90);
 
     private readonly FleetHarness _harness = new FleetHarness().WithCompany("c-1", "dev-1");
     private readonly FixStream _device = new("dev-1");
@@ -29,20 +29,20 @@ public sealed class JobTrackerTests
     }
 
     [Fact]
-    public async Task Driving_past_the_pickup_is_not_an_arrival_but_stopping_there_is()
+    public async Task Driving_past_the_drop_off_is_not_an_arrival_but_stopping_there_is()
     {
         var job = await JobAsync(JobStatus.EnRoute);
 
-        // 40 km/h straight through the pickup and 500 m beyond: inside its 75 m for about 13 s.
+        // 40 km/h straight past the customer and 500 m beyond: inside the 75 m radius for about 13 s.
         await SendAsync(_device.Drive(0, 135, FixStream.Origin, 90, 40));
         Assert.Equal(JobStatus.EnRoute, (await _jobs.GetAsync("c-1", job.JobId, CancellationToken.None))!.Status);
 
-        // Back and standing at the pickup for longer than the 30 s dwell.
-        await SendAsync(_device.Park(200, 40, GeoMath.Offset(Pickup, 20, 0), intervalSeconds: 5));
+        // Back and standing at the customer's door for longer than the 30 s dwell.
+        await SendAsync(_device.Park(200, 40, GeoMath.Offset(Customer, 20, 0), intervalSeconds: 5));
 
         var arrived = (await _jobs.GetAsync("c-1", job.JobId, CancellationToken.None))!;
         Assert.Equal(JobStatus.Arrived, arrived.Status);
-        Assert.Equal((Job.System, FixStream.At(230)), (arrived.History[^1].ByUserId, arrived.History[^1].At));
+        Assert.Equal((Job.System, FixStream.At(230), "arrived at the dropoff (detected from telemetry)"), (arrived.History[^1].ByUserId, arrived.History[^1].At, arrived.History[^1].Note));
         var told = _harness.Publisher.Messages.Where(message => message.Envelope.Type == RealtimeMessageTypes.JobStatusUpdate).ToList();
         Assert.Equal([RealtimeGroups.Company("c-1"), RealtimeGroups.Job(job.JobId)], told.Select(message => message.Target.Name));
     }
@@ -52,7 +52,7 @@ public sealed class JobTrackerTests
     {
         var job = await JobAsync(JobStatus.EnRoute);
 
-        // 36 km/h = 10 m/s towards the pickup, one fix every 5 s for 80 s, sent as the device reports them.
+        // 36 km/h = 10 m/s towards the customer, one fix every 5 s for 80 s, sent as the device reports them.
         foreach (var fix in _device.Drive(0, 80, FixStream.Origin, 90, 36))
         {
             await SendAsync([fix]);
@@ -68,7 +68,7 @@ public sealed class JobTrackerTests
         {
             var secondsLeft = (1_000 - (eta.At - FixStream.Start).TotalSeconds * 10) / 10;
             Assert.InRange(eta.EtaSeconds, secondsLeft * 0.8, secondsLeft * 1.2);
-            Assert.Equal(("pickup", "v-1"), (eta.NextStop, eta.VehicleId));
+            Assert.Equal(("dropoff", "v-1"), (eta.NextStop, eta.VehicleId));
         });
         Assert.All(
             _harness.Publisher.Messages.Where(message => message.Envelope.Type == RealtimeMessageTypes.JobEtaUpdate),
@@ -109,7 +109,7 @@ public sealed class JobTrackerTests
     {
         var created = FixStream.Start.AddMinutes(-10);
         var job = new Job(
-            "job-1", "c-1", JobKind.Delivery, new JobStop(Pickup.Latitude, Pickup.Longitude, "Depot"), new JobStop(25.1, 121.6, "Customer"),
+            "job-1", "c-1", JobKind.Delivery, new JobStop(25.1, 121.6, "Depot"), new JobStop(Customer.Latitude, Customer.Longitude, "Customer"),
             null, null, "v-1", "d-1", status, created, 3,
             [new JobStatusChange(JobStatus.Created, created, "u-dispatch", null), new JobStatusChange(JobStatus.Assigned, created, "u-dispatch", null), new JobStatusChange(status, created, "u-driver", null)]);
         await _jobs.CreateAsync(job, CancellationToken.None);
