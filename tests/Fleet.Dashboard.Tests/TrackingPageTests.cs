@@ -52,9 +52,9 @@ public sealed class TrackingPageTests(QuietFleet fleet) : IClassFixture<QuietFle
         await SendAsync(LocalHostRig.Fix("sim-001", start, 25.060, 121.540, 30), LocalHostRig.Fix("sim-003", start, 25.200, 121.600, 30));
         var marker = page.Locator(".vehicle-marker[data-vehicle-id='v-001']");
         await Assertions.Expect(marker).ToHaveCountAsync(1, new() { Timeout = 5_000 });
-        await SendAsync(LocalHostRig.Fix("sim-001", start.AddSeconds(10), 25.070, 121.535, 30));
+        await SendAsync(LocalHostRig.Fix("sim-001", start.AddSeconds(10), 25.061, 121.540, 40));
         var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (Math.Abs(double.Parse((await marker.GetAttributeAsync("data-lat"))!, System.Globalization.CultureInfo.InvariantCulture) - 25.070) > 1e-6)
+        while (Math.Abs(double.Parse((await marker.GetAttributeAsync("data-lat"))!, System.Globalization.CultureInfo.InvariantCulture) - 25.061) > 1e-6)
         {
             Assert.True(DateTime.UtcNow < deadline, "the marker did not follow the vehicle's new position");
             await Task.Delay(100);

@@ -148,6 +148,28 @@ export class FleetApi {
     });
   }
 
+  jobs(limit = 50) {
+    return this.request('GET', '/api/jobs', { query: { limit } });
+  }
+
+  createJob(job) {
+    return this.request('POST', '/api/jobs', { body: job });
+  }
+
+  assignJob(jobId, vehicleId, driverId) {
+    return this.request('POST', `/api/jobs/${encodeURIComponent(jobId)}/assign`, { body: { vehicle_id: vehicleId, driver_id: driverId } });
+  }
+
+  /** A tracking link for the job's customer: `{job_id, token, tracking_url}`. */
+  shareJob(jobId) {
+    return this.request('POST', `/api/jobs/${encodeURIComponent(jobId)}/share`);
+  }
+
+  /** The tracking page's one read, with a tracking link's token as the bearer. */
+  track() {
+    return this.request('GET', '/api/track');
+  }
+
   /** Positions in [from, to), oldest first; pages are followed up to a cap so that a long trip cannot stall the page. */
   async locations(vehicleId, from, to) {
     const items = [];

@@ -4,6 +4,7 @@
 import { AlertsPanel } from './alerts-panel.js';
 import { byId, el, setText } from './dom.js';
 import { FleetMap } from './fleet-map.js';
+import { JobsPanel } from './jobs-panel.js';
 import { formatClock, formatWithUnit, isNumber, parseTime } from './format.js';
 import { KpiTiles } from './kpi-tiles.js';
 import { RealtimeLink, SequenceTracker } from './realtime.js';
@@ -96,6 +97,19 @@ export class Dashboard {
       onShowTrip: (trip) => this.showTrip(trip),
     });
     this.kpis = new KpiTiles(byId('kpis'));
+    this.jobsPanel = new JobsPanel(
+      { list: byId('job-list'), empty: byId('jobs-empty'), count: byId('jobs-count'), form: byId('new-job') },
+      {
+        api: this.api,
+        failed: (context, error) => this.failed(context, error),
+        info: (text) => this.messages.info(text),
+        vehicles: () => [...this.vehicles.values()].sort((a, b) => String(a.name).localeCompare(String(b.name))),
+        drivers: () => [...this.driverNames.entries()].sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
+        vehicleName: (vehicleId) => this.vehicleName(vehicleId),
+        driverName: (driverId) => this.driverNames.get(driverId) ?? driverId,
+        mapCentre: () => this.map.centre(),
+      },
+    );
     if (!this.companyWide) {
       this.hideCompanyPanels();
     }
@@ -210,7 +224,9 @@ export class Dashboard {
   async fetchSnapshot() {
     const requests = {
       vehicles: this.api.vehicles(),
-      ...(this.companyWide ? { dashboard: this.api.dashboard(), alerts: this.api.alerts(), drivers: this.api.drivers() } : {}),
+      ...(this.companyWide
+        ? { dashboard: this.api.dashboard(), alerts: this.api.alerts(), drivers: this.api.drivers(), jobs: this.api.jobs() }
+        : {}),
       ...(this.geofencesLoaded ? {} : { geofences: this.api.geofences() }),
     };
     const names = Object.keys(requests);
@@ -260,6 +276,9 @@ export class Dashboard {
     if (answers.alerts) {
       this.alerts = new Map(answers.alerts.map((alert) => [alert.id, alert]));
       this.renderAlerts();
+    }
+    if (Array.isArray(answers.jobs)) {
+      this.jobsPanel.setJobs(answers.jobs);
     }
     if (answers.geofences) {
       this.geofencesLoaded = true;
@@ -314,6 +333,7 @@ export class Dashboard {
   hideCompanyPanels() {
     byId('kpis').hidden = true;
     byId('alerts-section').hidden = true;
+    byId('jobs').hidden = true;
     this.map.refreshSize();
   }
 
@@ -372,6 +392,15 @@ export class Dashboard {
         break;
       case 'geofence_violation_update':
         this.logActivity(data.time, `${this.vehicleName(data.vehicle_id)} ${data.transition === 'exit' ? 'left' : 'entered'} ${data.geofence_name ?? 'a geofence'}`);
+        break;
+      case 'job_status_update':
+        this.jobsPanel.applyStatus(data);
+        break;
+      case 'job_eta_update':
+        this.jobsPanel.applyEta(data);
+        break;
+      case 'assignment_new':
+        this.jobsPanel.upsert(data);
         break;
       case 'maintenance_alert_update':
         this.logActivity(null, `${this.vehicleName(data.vehicle_id)}: service due at ${formatWithUnit(data.service_due_km, 0, 'km')}`);

@@ -170,6 +170,11 @@ export class FleetMap {
     entry.marker.setZIndexOffset(selected ? 10_000 : 0);
   }
 
+  /** Where the dispatcher is looking: the place a new job most likely starts. */
+  centre() {
+    return this.map.getCenter();
+  }
+
   /** Brings a position into view, zooming in only when the map is zoomed out too far to see a street. */
   focus(latitude, longitude) {
     const target = L.latLng(latitude, longitude);

@@ -15,6 +15,19 @@ const STATUS_LETTERS = { moving: 'M', idle: 'I', stopped: 'S', online: 'O', offl
 
 const SEVERITY_LABELS = { low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' };
 
+// The words a customer and a dispatcher read for a job's status code.
+const JOB_STATUS_LABELS = {
+  created: 'Received',
+  assigned: 'Driver assigned',
+  en_route: 'On the way',
+  arrived: 'Arrived',
+  in_progress: 'In progress',
+  completed: 'Completed',
+  cancelled: 'Cancelled',
+};
+
+const JOB_KIND_LABELS = { delivery: 'Delivery', ride: 'Ride', shipment: 'Shipment' };
+
 const TRIP_STATUS_LABELS = { started: 'In progress', completed: 'Completed', cancelled: 'Cancelled' };
 
 export function isNumber(value) {
@@ -104,4 +117,36 @@ export function severityLabel(severity) {
 
 export function tripStatusLabel(status) {
   return TRIP_STATUS_LABELS[status] ?? 'Unknown';
+}
+
+export function jobStatusLabel(status) {
+  return JOB_STATUS_LABELS[status] ?? 'Unknown';
+}
+
+export function jobKindLabel(kind) {
+  return JOB_KIND_LABELS[kind] ?? 'Job';
+}
+
+/** A job that is over: its vehicle is no longer anyone's business on a tracking link. */
+export function isJobEnded(status) {
+  return status === 'completed' || status === 'cancelled';
+}
+
+/** "about 7 min": an ETA is an estimate, so it is never shown to the second. */
+export function formatEta(seconds) {
+  if (!isNumber(seconds)) {
+    return MISSING;
+  }
+  if (seconds < 60) {
+    return 'less than a minute';
+  }
+  return `about ${formatDuration(seconds)}`;
+}
+
+/** Metres to the nearest ten below a kilometre, else kilometres with one decimal. */
+export function formatDistance(meters) {
+  if (!isNumber(meters)) {
+    return MISSING;
+  }
+  return meters < 1000 ? `${formatNumber(Math.round(meters / 10) * 10, 0)} m` : formatWithUnit(meters / 1000, 1, 'km');
 }

@@ -15,6 +15,9 @@ const MESSAGE_TYPES = [
   'driver_event_update',
   'geofence_violation_update',
   'maintenance_alert_update',
+  'assignment_new',
+  'job_status_update',
+  'job_eta_update',
 ];
 
 const RETRY_DELAYS_MS = [0, 1000, 2000, 5000, 10_000];

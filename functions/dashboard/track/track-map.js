@@ -1,0 +1,152 @@
+// The tracking page's map: the job's pickup and drop-off, and its vehicle while the job is under way. Nothing on it is
+// interactive but the map itself: a customer has nothing to choose, only something to watch.
+
+import { el, setAttr, setText } from '../js/dom.js';
+import { formatSpeed, isNumber, statusLabel, statusLetter } from '../js/format.js';
+
+const MARKER_SIZE = 34;
+const STOP_SIZE = 24;
+const STREET_ZOOM = 15;
+const FIT_PADDING = [40, 40];
+
+const STOPS = {
+  pickup: { letter: 'P', label: 'Pickup' },
+  dropoff: { letter: 'D', label: 'Drop-off' },
+};
+
+export class TrackMap {
+  /**
+   * @param {HTMLElement} container
+   * @param {{tile_url: string|null, tile_attribution: string}} config
+   */
+  constructor(container, config) {
+    this.map = L.map(container, { zoomSnap: 0.5 }).setView([20, 0], 2);
+    // No tile layer unless configured: without internet every tile would be a failed request and a console error.
+    if (config.tile_url) {
+      L.tileLayer(config.tile_url, { attribution: config.tile_attribution || '', maxZoom: 19 }).addTo(this.map);
+    }
+    this.stops = new Map();
+    this.vehicle = null;
+    this.fitted = false;
+    // Once the customer pans (mouse, touch or arrow keys: programmatic moves fire no dragstart), the map stops moving
+    // itself to keep the vehicle in view.
+    this.userMoved = false;
+    this.map.on('dragstart', () => {
+      this.userMoved = true;
+    });
+    container.addEventListener('keydown', (event) => {
+      if (event.target === container && event.key.startsWith('Arrow')) {
+        this.userMoved = true;
+      }
+    });
+  }
+
+  /** @param {'pickup'|'dropoff'} kind @param {{latitude: number, longitude: number, address: string|null}} stop */
+  showStop(kind, stop) {
+    const known = this.stops.get(kind);
+    if (!stop || !isNumber(stop.latitude) || !isNumber(stop.longitude)) {
+      if (known) {
+        known.remove();
+        this.stops.delete(kind);
+      }
+      return;
+    }
+    const { letter, label } = STOPS[kind];
+    const text = stop.address ? `${label}: ${stop.address}` : label;
+    if (known) {
+      known.setLatLng([stop.latitude, stop.longitude]);
+      setAttr(known.getElement(), 'aria-label', text);
+      return;
+    }
+    const icon = L.divIcon({
+      className: 'stop-marker',
+      html: el('span', { className: 'stop-body', 'aria-hidden': 'true', text: letter }),
+      iconSize: [STOP_SIZE, STOP_SIZE],
+      iconAnchor: [STOP_SIZE / 2, STOP_SIZE / 2],
+    });
+    const marker = L.marker([stop.latitude, stop.longitude], { icon, interactive: false, keyboard: false }).addTo(this.map);
+    const element = marker.getElement();
+    element.dataset.stop = kind;
+    element.setAttribute('role', 'img');
+    element.setAttribute('aria-label', text);
+    this.stops.set(kind, marker);
+  }
+
+  /** Shows or moves the vehicle: one marker, its element carrying the position it shows (data-lat, data-lon). */
+  showVehicle(location) {
+    const target = [location.latitude, location.longitude];
+    if (!this.vehicle) {
+      const heading = el('span', { className: 'marker-heading' }, el('span', { className: 'marker-arrow' }));
+      const letter = el('span', { className: 'marker-letter' });
+      const content = el('span', { className: 'marker-content', 'aria-hidden': 'true' }, heading, el('span', { className: 'marker-body' }, letter));
+      const icon = L.divIcon({
+        className: 'vehicle-marker',
+        html: content,
+        iconSize: [MARKER_SIZE, MARKER_SIZE],
+        iconAnchor: [MARKER_SIZE / 2, MARKER_SIZE / 2],
+      });
+      const marker = L.marker(target, { icon, interactive: false, keyboard: false, zIndexOffset: 1000 }).addTo(this.map);
+      const element = marker.getElement();
+      element.setAttribute('role', 'img');
+      this.vehicle = { marker, element, heading, letter };
+    } else {
+      this.vehicle.marker.setLatLng(target);
+    }
+    const { element, heading, letter } = this.vehicle;
+    const status = location.status || 'unknown';
+    setAttr(element, 'data-vehicle-id', location.vehicle_id ?? '');
+    setAttr(element, 'data-status', status);
+    setAttr(element, 'data-lat', location.latitude);
+    setAttr(element, 'data-lon', location.longitude);
+    const speed = isNumber(location.speed_kmh) ? `, ${formatSpeed(location.speed_kmh)}` : '';
+    setAttr(element, 'aria-label', `Your vehicle, ${statusLabel(status).toLowerCase()}${speed}`);
+    setText(letter, statusLetter(status));
+    heading.hidden = !isNumber(location.heading_degrees);
+    if (!heading.hidden) {
+      heading.style.transform = `rotate(${location.heading_degrees}deg)`;
+    }
+    this.keepInView(target);
+  }
+
+  /** Takes the vehicle off the map entirely: after the job nothing may tell where it is. */
+  removeVehicle() {
+    if (this.vehicle) {
+      this.vehicle.marker.remove();
+      this.vehicle = null;
+    }
+  }
+
+  /** The first view holds the stops and the vehicle; later ones are the customer's, or follow the vehicle out of view. */
+  fit() {
+    const points = [...this.stops.values()].map((marker) => marker.getLatLng());
+    if (this.vehicle) {
+      points.push(this.vehicle.marker.getLatLng());
+    }
+    if (points.length === 0) {
+      return;
+    }
+    this.fitted = true;
+    // The summary above the map grows and shrinks (facts shown, ETA hidden, the ended notice): Leaflet notices window
+    // resizes only, and would fit to the size it had.
+    this.map.invalidateSize();
+    if (points.length === 1) {
+      this.map.setView(points[0], STREET_ZOOM);
+    } else {
+      this.map.fitBounds(L.latLngBounds(points), { padding: FIT_PADDING, maxZoom: STREET_ZOOM });
+    }
+  }
+
+  /** Back to the stops only, away from where the vehicle was last shown. */
+  fitStops() {
+    this.userMoved = false;
+    this.fit();
+  }
+
+  keepInView(target) {
+    if (!this.fitted) {
+      this.fit();
+    } else if (!this.userMoved && !this.map.getBounds().pad(-0.1).contains(target)) {
+      this.map.panTo(target);
+    }
+  }
+}

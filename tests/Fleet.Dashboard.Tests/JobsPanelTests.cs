@@ -1,0 +1,54 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Fleet.Dashboard.Tests.Support;
+using Microsoft.Playwright;
+
+namespace Fleet.Dashboard.Tests;
+
+/// <summary>A dispatcher creating a job and sharing its tracking link from the dashboard.</summary>
+public sealed class JobsPanelTests(QuietFleet fleet) : IClassFixture<QuietFleet>
+{
+    [Fact]
+    public async Task A_job_created_in_the_panel_is_stored_shows_live_and_yields_a_tracking_link_that_works()
+    {
+        await using var page = await DashboardPage.OpenAsync(fleet.Browser, fleet.Host.BaseAddress, "acme-dispatcher-jobs", "c-acme");
+
+        await page.Page.Locator("details.new-job summary").ClickAsync();
+        await page.Page.Locator("#new-job-kind").SelectOptionAsync("delivery");
+        await page.Page.Locator("#new-job-pickup-latitude").FillAsync("25.033");
+        await page.Page.Locator("#new-job-pickup-longitude").FillAsync("121.565");
+        await page.Page.Locator("#new-job-pickup-address").FillAsync("Depot");
+        await page.Page.Locator("#new-job-dropoff-latitude").FillAsync("25.047");
+        await page.Page.Locator("#new-job-dropoff-longitude").FillAsync("121.517");
+        await page.Page.Locator("#new-job-dropoff-address").FillAsync("12 Harbour Rd");
+        await page.Page.Locator("#new-job-reference").FillAsync("order-77");
+        await page.Page.Locator("#new-job button[type=submit]").ClickAsync();
+
+        var row = page.Page.Locator("#job-list li[data-job-id]", new() { HasText = "order-77" });
+        await Assertions.Expect(row).ToHaveCountAsync(1, new() { Timeout = 5_000 });
+        var jobId = (await row.GetAttributeAsync("data-job-id"))!;
+        using var dispatcher = new HttpClient { BaseAddress = fleet.Host.BaseAddress };
+        dispatcher.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await fleet.Host.TokenAsync("acme-dispatcher-jobs", "c-acme", "dispatcher"));
+        var stored = await dispatcher.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}");
+        Assert.Equal(("delivery", "12 Harbour Rd", "created"), (
+            stored.GetProperty("kind").GetString(), stored.GetProperty("dropoff").GetProperty("address").GetString(), stored.GetProperty("status").GetString()));
+
+        // Assigned by another dispatcher's API call: the panel shows it live.
+        using var assigned = await dispatcher.PostAsJsonAsync($"/api/jobs/{jobId}/assign", new { vehicle_id = "v-001" });
+        assigned.EnsureSuccessStatusCode();
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "assigned", new() { Timeout = 5_000 });
+
+        await row.Locator("button[data-action='share']").ClickAsync();
+        var link = row.Locator("input.job-link-input");
+        await Assertions.Expect(link).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("/track/#grant=jt_"), new() { Timeout = 5_000 });
+
+        // The link opens the job's tracking view.
+        using var customer = new HttpClient { BaseAddress = fleet.Host.BaseAddress };
+        var token = (await link.InputValueAsync()).Split("#grant=")[1];
+        customer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var view = await customer.GetFromJsonAsync<JsonElement>("/api/track");
+        Assert.Equal((jobId, "assigned"), (view.GetProperty("job_id").GetString(), view.GetProperty("status").GetString()));
+        Assert.Empty(page.Problems);
+    }
+}
