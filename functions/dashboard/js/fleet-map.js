@@ -2,9 +2,9 @@
 
 import { el, setAttr, setText } from './dom.js';
 import { formatSpeed, isNumber, statusLabel, statusLetter } from './format.js';
+import { vehicleIcon } from './vehicle-icon.js';
 
 const MARKER_ANIMATION_MS = 1000;
-const MARKER_SIZE = 34;
 const FOCUS_ZOOM = 15;
 const MAX_TRAIL_POINTS = 2000;
 const EARTH_CIRCUMFERENCE_METERS = 40_075_016.686;
@@ -77,15 +77,7 @@ export class FleetMap {
   }
 
   createMarker(vehicleId, target) {
-    const heading = el('span', { className: 'marker-heading' }, el('span', { className: 'marker-arrow' }));
-    const letter = el('span', { className: 'marker-letter' });
-    const content = el('span', { className: 'marker-content', 'aria-hidden': 'true' }, heading, el('span', { className: 'marker-body' }, letter));
-    const icon = L.divIcon({
-      className: 'vehicle-marker',
-      html: content,
-      iconSize: [MARKER_SIZE, MARKER_SIZE],
-      iconAnchor: [MARKER_SIZE / 2, MARKER_SIZE / 2],
-    });
+    const { icon, heading, letter } = vehicleIcon();
     // keyboard: Leaflet makes the icon focusable with role="button", but only a popup would answer Enter.
     const marker = L.marker(target, { icon, keyboard: true, riseOnHover: true }).addTo(this.markerLayer);
     marker.on('click', () => this.hooks.onVehicleClick(vehicleId));

@@ -3,8 +3,8 @@
 
 import { el, setAttr, setText } from '../js/dom.js';
 import { formatSpeed, isNumber, statusLabel, statusLetter } from '../js/format.js';
+import { vehicleIcon } from '../js/vehicle-icon.js';
 
-const MARKER_SIZE = 34;
 const STOP_SIZE = 24;
 const STREET_ZOOM = 15;
 const FIT_PADDING = [40, 40];
@@ -76,15 +76,7 @@ export class TrackMap {
   showVehicle(location) {
     const target = [location.latitude, location.longitude];
     if (!this.vehicle) {
-      const heading = el('span', { className: 'marker-heading' }, el('span', { className: 'marker-arrow' }));
-      const letter = el('span', { className: 'marker-letter' });
-      const content = el('span', { className: 'marker-content', 'aria-hidden': 'true' }, heading, el('span', { className: 'marker-body' }, letter));
-      const icon = L.divIcon({
-        className: 'vehicle-marker',
-        html: content,
-        iconSize: [MARKER_SIZE, MARKER_SIZE],
-        iconAnchor: [MARKER_SIZE / 2, MARKER_SIZE / 2],
-      });
+      const { icon, heading, letter } = vehicleIcon();
       const marker = L.marker(target, { icon, interactive: false, keyboard: false, zIndexOffset: 1000 }).addTo(this.map);
       const element = marker.getElement();
       element.setAttribute('role', 'img');
