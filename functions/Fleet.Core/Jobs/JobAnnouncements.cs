@@ -4,8 +4,10 @@ using Fleet.Core.Realtime;
 namespace Fleet.Core.Jobs;
 
 /// <summary>The payload of <c>job_status_update</c>.</summary>
+/// <param name="By">Who made the change; null on the job's group, whose followers are customers and riders.</param>
+/// <param name="Note">The change's note, for the company only, like <paramref name="By"/> and <paramref name="DriverId"/>.</param>
 public sealed record JobStatusPayload(
-    string JobId, string Status, string PreviousStatus, DateTimeOffset At, string By, string? Note, string? VehicleId, string? DriverId);
+    string JobId, string Status, string PreviousStatus, DateTimeOffset At, string? By, string? Note, string? VehicleId, string? DriverId);
 
 /// <summary>The payload of <c>job_eta_update</c>: how far the vehicle is from its next stop and when it should be there.</summary>
 /// <param name="NextStop"><c>pickup</c> or <c>dropoff</c>.</param>
@@ -28,7 +30,9 @@ public static class JobAnnouncements
         List<RealtimeMessage> messages =
         [
             new(RealtimeTarget.Group(RealtimeGroups.Company(job.CompanyId)), new RealtimeEnvelope(RealtimeMessageTypes.JobStatusUpdate, job.CompanyId, null, now, payload)),
-            new(RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)), new RealtimeEnvelope(RealtimeMessageTypes.JobStatusUpdate, job.CompanyId, null, now, payload)),
+            new(
+                RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)),
+                new RealtimeEnvelope(RealtimeMessageTypes.JobStatusUpdate, job.CompanyId, null, now, payload with { By = null, Note = null, DriverId = null })),
         ];
         if (assignedUserId is not null)
         {

@@ -61,8 +61,13 @@ public sealed class JobsApiHandlerTests
         Assert.Equal(10, updates.Count);
         Assert.Equal(5, updates.Count(message => message.Target == RealtimeTarget.Group(RealtimeGroups.Job(created.JobId))));
         Assert.All(updates, message => Assert.Equal("c-1", message.Envelope.CompanyId));
-        var last = (JobStatusPayload)updates[^1].Envelope.Data;
-        Assert.Equal(("completed", "in_progress", "u-dispatch", "now completed"), (last.Status, last.PreviousStatus, last.By, last.Note));
+        var toCompany = (JobStatusPayload)updates[^2].Envelope.Data;
+        Assert.Equal(("completed", "in_progress", "u-dispatch", "now completed", "d-sam"), (toCompany.Status, toCompany.PreviousStatus, toCompany.By, toCompany.Note, toCompany.DriverId));
+
+        // The job's followers are customers and riders: they learn the status, not who set it, their notes or the driver's id.
+        var toFollowers = (JobStatusPayload)updates[^1].Envelope.Data;
+        Assert.Equal(RealtimeTarget.Group(RealtimeGroups.Job(created.JobId)), updates[^1].Target);
+        Assert.Equal(("completed", null, null, null), (toFollowers.Status, toFollowers.By, toFollowers.Note, toFollowers.DriverId));
     }
 
     public static TheoryData<JobStatus, JobStatus> IllegalMoves()

@@ -87,7 +87,8 @@ public abstract class IngestionTests
         var token = host.SasToken(publisher: "sim-001");
 
         var statuses = new List<HttpStatusCode>();
-        for (var i = 0; i < 4; i++)
+        var sending = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 6; i++)
         {
             using var response = await SendAsPublisherAsync(host, "sim-001", token);
             statuses.Add(response.StatusCode);
@@ -97,8 +98,11 @@ public abstract class IngestionTests
             }
         }
 
-        // A bucket of twice the rate: two pass, then the publisher must wait.
-        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        // A bucket of twice the rate: two pass at once, then one more per second at most, however slow this machine is.
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created], statuses.Take(2));
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        Assert.InRange(statuses.Count(status => status == HttpStatusCode.Created), 2, 2 + (int)Math.Ceiling(sending.Elapsed.TotalSeconds));
+        Assert.All(statuses, status => Assert.Contains(status, new[] { HttpStatusCode.Created, HttpStatusCode.TooManyRequests }));
     }
 
     [Fact]
