@@ -196,6 +196,7 @@ module functionApp 'modules/functionapp.bicep' = {
     authTenantId: authTenantId
     authAudience: authAudience
     allowedOrigins: allowedOrigins
+    dashboardUrl: dashboard.outputs.origin
     maximumInstanceCount: functionMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB
   }

@@ -33,6 +33,9 @@ param authAudience string
 @description('Browser origins allowed to call the HTTP API (/api/negotiate etc.).')
 param allowedOrigins array
 
+@description('The dashboard\'s URL (Static Web Apps): tracking links point at its /track/ page.')
+param dashboardUrl string
+
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 100
@@ -207,6 +210,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'ParkedTelemetrySchedule'
           value: parkedTelemetrySchedule
+        }
+        // ---- Where tracking links point (the dashboard is on another origin than this app).
+        {
+          name: 'Fleet__Dashboard__Url'
+          value: dashboardUrl
         }
         // ---- Application Insights. Chosen: BOTH settings. The connection string only locates the resource
         // (not a secret by Azure's guidance); the component has local auth disabled, so ingestion only works with
