@@ -49,17 +49,11 @@ public sealed class FleetHttpApi(
             : new BearerChallenge(Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not authenticated", detail: validation.Failure)));
     }
 
-    public Task<IResult> FollowAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
-    {
-        var (request, problem) = await RequestBody.ReadAsync<SubscriptionRequest>(http.Request, cancellationToken);
-        return problem ?? await realtime.FollowAsync(caller, request?.VehicleId, cancellationToken);
-    });
+    public Task<IResult> FollowAsync(HttpContext http) =>
+        RespondWithBodyAsync(http, (FleetCaller caller, SubscriptionRequest? request, CancellationToken token) => realtime.FollowAsync(caller, request?.VehicleId, token));
 
-    public Task<IResult> UnfollowAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
-    {
-        var (request, problem) = await RequestBody.ReadAsync<SubscriptionRequest>(http.Request, cancellationToken);
-        return problem ?? await realtime.UnfollowAsync(caller, request?.VehicleId, cancellationToken);
-    });
+    public Task<IResult> UnfollowAsync(HttpContext http) =>
+        RespondWithBodyAsync(http, (FleetCaller caller, SubscriptionRequest? request, CancellationToken token) => realtime.UnfollowAsync(caller, request?.VehicleId, token));
 
     public Task<IResult> ListAlertsAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
     {
@@ -68,11 +62,8 @@ public sealed class FleetHttpApi(
         return query.Problem ?? await alerts.ListAsync(caller, limit, unread ?? false, cancellationToken);
     });
 
-    public Task<IResult> RaiseAlertAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
-    {
-        var (request, problem) = await RequestBody.ReadAsync<AlertRequest>(http.Request, cancellationToken);
-        return problem ?? await alerts.RaiseAsync(caller, request, cancellationToken);
-    });
+    public Task<IResult> RaiseAlertAsync(HttpContext http) =>
+        RespondWithBodyAsync(http, (FleetCaller caller, AlertRequest? request, CancellationToken token) => alerts.RaiseAsync(caller, request, token));
 
     public Task<IResult> MarkAlertReadAsync(HttpContext http, string id) =>
         RespondAsync(http, (caller, cancellationToken) => alerts.MarkReadAsync(caller, id, cancellationToken));
@@ -102,28 +93,19 @@ public sealed class FleetHttpApi(
     public Task<IResult> GetTripAsync(HttpContext http, string id) =>
         RespondAsync(http, (caller, cancellationToken) => vehicles.TripAsync(caller, id, cancellationToken));
 
-    public Task<IResult> CreateVehicleAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
-    {
-        var (request, problem) = await RequestBody.ReadAsync<VehicleRequest>(http.Request, cancellationToken);
-        return problem ?? await vehicles.CreateAsync(caller, request, cancellationToken);
-    });
+    public Task<IResult> CreateVehicleAsync(HttpContext http) =>
+        RespondWithBodyAsync(http, (FleetCaller caller, VehicleRequest? request, CancellationToken token) => vehicles.CreateAsync(caller, request, token));
 
-    public Task<IResult> UpdateVehicleAsync(HttpContext http, string id) => RespondAsync(http, async (caller, cancellationToken) =>
-    {
-        var (request, problem) = await RequestBody.ReadAsync<VehicleRequest>(http.Request, cancellationToken);
-        return problem ?? await vehicles.UpdateAsync(caller, id, request, cancellationToken);
-    });
+    public Task<IResult> UpdateVehicleAsync(HttpContext http, string id) =>
+        RespondWithBodyAsync(http, (FleetCaller caller, VehicleRequest? request, CancellationToken token) => vehicles.UpdateAsync(caller, id, request, token));
 
     public Task<IResult> DeleteVehicleAsync(HttpContext http, string id) =>
         RespondAsync(http, (caller, cancellationToken) => vehicles.DeleteAsync(caller, id, cancellationToken));
 
     public Task<IResult> DashboardAsync(HttpContext http) => RespondAsync(http, dashboard.GetAsync);
 
-    public Task<IResult> CreateJobAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
-    {
-        var (request, problem) = await RequestBody.ReadAsync<JobRequest>(http.Request, cancellationToken);
-        return problem ?? await jobs.CreateAsync(caller, request, cancellationToken);
-    });
+    public Task<IResult> CreateJobAsync(HttpContext http) =>
+        RespondWithBodyAsync(http, (FleetCaller caller, JobRequest? request, CancellationToken token) => jobs.CreateAsync(caller, request, token));
 
     public Task<IResult> ListJobsAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
     {
@@ -135,11 +117,8 @@ public sealed class FleetHttpApi(
     public Task<IResult> GetJobAsync(HttpContext http, string id) =>
         RespondAsync(http, (caller, cancellationToken) => jobs.GetAsync(caller, id, cancellationToken));
 
-    public Task<IResult> AssignJobAsync(HttpContext http, string id) => RespondAsync(http, async (caller, cancellationToken) =>
-    {
-        var (request, problem) = await RequestBody.ReadAsync<JobAssignmentRequest>(http.Request, cancellationToken);
-        return problem ?? await jobs.AssignAsync(caller, id, request, cancellationToken);
-    });
+    public Task<IResult> AssignJobAsync(HttpContext http, string id) =>
+        RespondWithBodyAsync(http, (FleetCaller caller, JobAssignmentRequest? request, CancellationToken token) => jobs.AssignAsync(caller, id, request, token));
 
     /// <summary>The tracking page is the dashboard's <c>/track/</c>: on this host's origin unless the dashboard lives elsewhere.</summary>
     public Task<IResult> ShareJobAsync(HttpContext http, string id) => RespondAsync(http, (caller, cancellationToken) =>
@@ -153,33 +132,41 @@ public sealed class FleetHttpApi(
     public Task<IResult> TrackAsync(HttpContext http) =>
         AsCallerAsync(http, async (caller, cancellationToken) => (await tracking.TrackAsync(caller, cancellationToken)).ToHttp(), forTrackingLinks: true);
 
-    public Task<IResult> ChangeJobStatusAsync(HttpContext http, string id) => RespondAsync(http, async (caller, cancellationToken) =>
-    {
-        var (request, problem) = await RequestBody.ReadAsync<JobStatusRequest>(http.Request, cancellationToken);
-        return problem ?? await jobs.ChangeStatusAsync(caller, id, request, cancellationToken);
-    });
+    public Task<IResult> ChangeJobStatusAsync(HttpContext http, string id) =>
+        RespondWithBodyAsync(http, (FleetCaller caller, JobStatusRequest? request, CancellationToken token) => jobs.ChangeStatusAsync(caller, id, request, token));
 
     public Task<IResult> ListGeofencesAsync(HttpContext http) => RespondAsync(http, geofences.ListAsync);
 
-    public Task<IResult> SaveGeofenceAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
-    {
-        var (request, problem) = await RequestBody.ReadAsync<GeofenceRequest>(http.Request, cancellationToken);
-        return problem ?? await geofences.SaveAsync(caller, request, cancellationToken);
-    });
+    public Task<IResult> SaveGeofenceAsync(HttpContext http) =>
+        RespondWithBodyAsync(http, (FleetCaller caller, GeofenceRequest? request, CancellationToken token) => geofences.SaveAsync(caller, request, token));
 
     public Task<IResult> DeleteGeofenceAsync(HttpContext http, string id) =>
         RespondAsync(http, (caller, cancellationToken) => geofences.DeleteAsync(caller, id, cancellationToken));
 
     public Task<IResult> ListDriversAsync(HttpContext http) => RespondAsync(http, drivers.ListAsync);
 
-    public Task<IResult> SaveDriverAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
-    {
-        var (request, problem) = await RequestBody.ReadAsync<DriverRequest>(http.Request, cancellationToken);
-        return problem ?? await drivers.SaveAsync(caller, request, cancellationToken);
-    });
+    public Task<IResult> SaveDriverAsync(HttpContext http) =>
+        RespondWithBodyAsync(http, (FleetCaller caller, DriverRequest? request, CancellationToken token) => drivers.SaveAsync(caller, request, token));
 
     public Task<IResult> DeleteDriverAsync(HttpContext http, string id) =>
         RespondAsync(http, (caller, cancellationToken) => drivers.DeleteAsync(caller, id, cancellationToken));
+
+    // A route with a JSON body: a body that does not read as TBody is the caller's 400 before any handler runs.
+    private Task<IResult> RespondWithBodyAsync<TBody, T>(HttpContext http, Func<FleetCaller, TBody?, CancellationToken, Task<ApiResult<T>>> handle)
+        where TBody : class =>
+        RespondAsync(http, async (caller, cancellationToken) =>
+        {
+            var (request, problem) = await RequestBody.ReadAsync<TBody>(http.Request, cancellationToken);
+            return problem ?? await handle(caller, request, cancellationToken);
+        });
+
+    private Task<IResult> RespondWithBodyAsync<TBody>(HttpContext http, Func<FleetCaller, TBody?, CancellationToken, Task<ApiResult>> handle)
+        where TBody : class =>
+        RespondAsync(http, async (caller, cancellationToken) =>
+        {
+            var (request, problem) = await RequestBody.ReadAsync<TBody>(http.Request, cancellationToken);
+            return problem ?? await handle(caller, request, cancellationToken);
+        });
 
     private Task<IResult> RespondAsync<T>(HttpContext http, Func<FleetCaller, CancellationToken, Task<ApiResult<T>>> handle) =>
         AsCallerAsync(http, async (caller, cancellationToken) => (await handle(caller, cancellationToken)).ToHttp());

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using Fleet.Dashboard.Tests.Support;
 using Fleet.LocalHost.Tests.Support;
 using Microsoft.Playwright;
@@ -75,10 +76,9 @@ public sealed class AlertTests(QuietFleet fleet) : IClassFixture<QuietFleet>
         await using var first = await DashboardPage.OpenAsync(fleet.Browser, fleet.Host.BaseAddress, "acme-dispatcher-3", "c-acme");
         await using var second = await DashboardPage.OpenAsync(fleet.Browser, fleet.Host.BaseAddress, "acme-dispatcher-4", "c-acme");
         var before = await first.Alerts.CountAsync();
-        using var token = new HttpRequestMessage(HttpMethod.Post, "/api/alerts");
-        token.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await fleet.Host.TokenAsync("acme-admin", "c-acme", "admin"));
-        token.Content = System.Net.Http.Json.JsonContent.Create(new { type = "system_error", severity = "high", title = "Depot gate jammed", message = "Vehicles cannot leave the depot.", source_id = "gate-1" });
-        using var raised = await fleet.Host.Http.SendAsync(token);
+        using var admin = await fleet.Host.ClientAsync("acme-admin", "c-acme", "admin");
+        using var raised = await admin.PostAsJsonAsync(
+            "/api/alerts", new { type = "system_error", severity = "high", title = "Depot gate jammed", message = "Vehicles cannot leave the depot.", source_id = "gate-1" });
         Assert.Equal(HttpStatusCode.Created, raised.StatusCode);
 
         var jammed = second.Page.Locator("#alerts li[data-alert-id]", new() { HasText = "Depot gate jammed" });

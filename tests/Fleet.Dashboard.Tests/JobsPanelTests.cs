@@ -28,8 +28,7 @@ public sealed class JobsPanelTests(QuietFleet fleet) : IClassFixture<QuietFleet>
         var row = page.Page.Locator("#job-list li[data-job-id]", new() { HasText = "order-77" });
         await Assertions.Expect(row).ToHaveCountAsync(1, new() { Timeout = 5_000 });
         var jobId = (await row.GetAttributeAsync("data-job-id"))!;
-        using var dispatcher = new HttpClient { BaseAddress = fleet.Host.BaseAddress };
-        dispatcher.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await fleet.Host.TokenAsync("acme-dispatcher-jobs", "c-acme", "dispatcher"));
+        using var dispatcher = await fleet.Host.ClientAsync("acme-dispatcher-jobs", "c-acme", "dispatcher");
         var stored = await dispatcher.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}");
         Assert.Equal(("delivery", "12 Harbour Rd", "created"), (
             stored.GetProperty("kind").GetString(), stored.GetProperty("dropoff").GetProperty("address").GetString(), stored.GetProperty("status").GetString()));

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fleet.Dashboard.Tests.Support;
@@ -50,11 +49,8 @@ public sealed class SimulatedFleet : IAsyncLifetime
 
     public async Task<IReadOnlyList<(string VehicleId, double? Latitude, double? Longitude)>> VehiclesAsync(string companyId)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/vehicles");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await Host.TokenAsync("test-observer", companyId, "dispatcher"));
-        using var response = await Host.Http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        var vehicles = await response.Content.ReadFromJsonAsync<JsonElement>();
+        using var observer = await Host.ClientAsync("test-observer", companyId, "dispatcher");
+        var vehicles = await observer.GetFromJsonAsync<JsonElement>("/api/vehicles");
         return [.. vehicles.EnumerateArray().Select(vehicle => (
             vehicle.GetProperty("vehicle_id").GetString()!,
             vehicle.GetProperty("latitude").ValueKind == JsonValueKind.Number ? vehicle.GetProperty("latitude").GetDouble() : (double?)null,

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fleet.Dashboard.Tests.Support;
@@ -14,9 +13,9 @@ public sealed class TrackingPageTests(QuietFleet fleet) : IClassFixture<QuietFle
     [Fact]
     public async Task A_customer_follows_the_delivery_live_and_sees_only_that_it_ended_once_completed()
     {
-        using var admin = await ClientAsync("acme-admin", "admin");
+        using var admin = await fleet.Host.ClientAsync("acme-admin", "c-acme", "admin");
         await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "d-sam", name = "Sam", user_id = "acme-driver-sam" });
-        using var dispatcher = await ClientAsync("acme-dispatcher-tracking", "dispatcher");
+        using var dispatcher = await fleet.Host.ClientAsync("acme-dispatcher-tracking", "c-acme", "dispatcher");
         using var created = await dispatcher.PostAsJsonAsync("/api/jobs", new
         {
             kind = "delivery",
@@ -78,13 +77,6 @@ public sealed class TrackingPageTests(QuietFleet fleet) : IClassFixture<QuietFle
             Assert.Equal("v-001", location.GetProperty("vehicle_id").GetString()));
         Assert.Empty(problems);
         await context.DisposeAsync();
-    }
-
-    private async Task<HttpClient> ClientAsync(string userId, string role)
-    {
-        var http = new HttpClient { BaseAddress = fleet.Host.BaseAddress };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await fleet.Host.TokenAsync(userId, "c-acme", role));
-        return http;
     }
 
     private static async Task MoveAsync(HttpClient dispatcher, string jobId, string status)

@@ -20,7 +20,7 @@ public sealed record TrackingValidation(FleetCaller? Caller, string? Failure);
 /// link is a random secret whose hash is stored; it is good while its job is not over and for
 /// <see cref="GraceAfterEnd"/> after, when it only says the job has ended.
 /// </summary>
-public sealed class TrackingHandler(IJobGrantStore grants, IJobStore jobs, IFleetHistory history, TimeProvider timeProvider)
+public sealed class TrackingHandler(IJobGrantStore grants, IJobStore jobs, IVehicleStateStore vehicleStates, TimeProvider timeProvider)
 {
     /// <summary>Tokens start with it, so a host tells a link from a user token before validating anything.</summary>
     public const string TokenPrefix = "jt_";
@@ -92,8 +92,9 @@ public sealed class TrackingHandler(IJobGrantStore grants, IJobStore jobs, IFlee
         LocationPayload? vehicle = null;
         if (JobLifecycle.IsActive(job.Status) && job.VehicleId is { } vehicleId)
         {
-            var state = (await history.StatesOfAsync(job.CompanyId, cancellationToken)).FirstOrDefault(candidate => candidate.VehicleId == vehicleId);
-            if (state?.LastFix is { } last)
+            // The one vehicle, not the company's fleet: a customer's page asks this on every reconnect.
+            var states = await vehicleStates.LoadAsync([vehicleId], cancellationToken);
+            if (states.TryGetValue(vehicleId, out var state) && state.CompanyId == job.CompanyId && state.LastFix is { } last)
             {
                 vehicle = LocationPayload.From(new PositionRecord(last.Fix, vehicleId, job.CompanyId, last.OdometerKm, IsLate: false), state.Status);
             }

@@ -19,7 +19,9 @@ public sealed record JobTrackingResult(int JobsTracked, int Arrivals, int EtaUpd
 /// </summary>
 public sealed class JobTracker(IJobStore jobs, IRealtimePublisher publisher, TimeProvider timeProvider, JobProgressSettings settings)
 {
-    private readonly ConcurrentDictionary<string, Progress> _progress = new(StringComparer.Ordinal);
+    // Per vehicle, what each of its jobs under way has done towards its stop. Replaced whole on every batch of the
+    // vehicle, so jobs that ended or moved to another vehicle drop out with no sweep over the rest.
+    private readonly ConcurrentDictionary<(string CompanyId, string VehicleId), IReadOnlyDictionary<string, Progress>> _progress = new();
 
     /// <param name="moved">Each vehicle with its status after the batch and its live (not late) positions, in fix order.</param>
     public async Task<JobTrackingResult> TrackAsync(IReadOnlyList<MovedVehicle> moved, CancellationToken cancellationToken)
@@ -31,66 +33,82 @@ public sealed class JobTracker(IJobStore jobs, IRealtimePublisher publisher, Tim
             return new JobTrackingResult(0, 0, 0, null);
         }
 
-        var active = await jobs.ActiveForVehiclesAsync([.. withFixes.Select(vehicle => (vehicle.CompanyId, vehicle.VehicleId))], cancellationToken);
-        Forget(withFixes, active);
-        var movedOf = withFixes.ToDictionary(vehicle => (vehicle.CompanyId, vehicle.VehicleId));
+        var active = (await jobs.ActiveForVehiclesAsync([.. withFixes.Select(vehicle => (vehicle.CompanyId, vehicle.VehicleId))], cancellationToken))
+            .ToLookup(job => (job.CompanyId, job.VehicleId!));
         var messages = new List<RealtimeMessage>();
-        var arrivals = 0;
-        var etaUpdates = 0;
-        foreach (var job in active)
+        var (tracked, arrivals, etaUpdates) = (0, 0, 0);
+        foreach (var vehicle in withFixes)
         {
-            var vehicle = movedOf[(job.CompanyId, job.VehicleId!)];
-            var (arrived, eta) = Follow(job, vehicle.Positions);
-            var now = timeProvider.GetUtcNow();
-            messages.Add(LocationFor(job, vehicle, now));
-            if (eta is not null)
+            var key = (vehicle.CompanyId, vehicle.VehicleId);
+            var kept = _progress.GetValueOrDefault(key);
+            var progress = new Dictionary<string, Progress>(StringComparer.Ordinal);
+            foreach (var job in active[key])
             {
-                messages.Add(new RealtimeMessage(
-                    RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)), new RealtimeEnvelope(RealtimeMessageTypes.JobEtaUpdate, job.CompanyId, null, now, eta)));
-                etaUpdates++;
+                tracked++;
+                var (arrived, eta, state) = Follow(job, vehicle.Positions, kept?.GetValueOrDefault(job.JobId));
+                var now = timeProvider.GetUtcNow();
+                messages.Add(LocationFor(job, vehicle, now));
+                if (eta is not null)
+                {
+                    messages.Add(new RealtimeMessage(
+                        RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)), new RealtimeEnvelope(RealtimeMessageTypes.JobEtaUpdate, job.CompanyId, null, now, eta)));
+                    etaUpdates++;
+                }
+
+                if (arrived is not null && await jobs.UpdateAsync(arrived, job.Version, cancellationToken))
+                {
+                    // A new status is a new stop: nothing is kept for it.
+                    messages.AddRange(JobAnnouncements.Of(arrived, assignedUserId: null, now));
+                    arrivals++;
+                    continue;
+                }
+
+                // Not arrived, or lost to a person changing the job at the same moment: theirs stands and the dwell goes on.
+                progress[job.JobId] = new Progress(job.Status, state);
             }
 
-            if (arrived is not null && await jobs.UpdateAsync(arrived, job.Version, cancellationToken))
+            if (progress.Count > 0)
             {
-                // Lost to a person changing the job at the same moment: theirs stands, and the dwell goes on counting.
-                _progress.TryRemove(job.JobId, out _);
-                messages.AddRange(JobAnnouncements.Of(arrived, assignedUserId: null, now));
-                arrivals++;
+                _progress[key] = progress;
+            }
+            else
+            {
+                _progress.TryRemove(key, out _);
             }
         }
 
         var failure = await CommittedDelivery.PublishAsync(publisher, messages, cancellationToken);
-        return new JobTrackingResult(active.Count, arrivals, etaUpdates, failure);
+        return new JobTrackingResult(tracked, arrivals, etaUpdates, failure);
     }
 
-    /// <returns>The job as arrived, when the dwell at its pickup is complete; the newest ETA when the throttle allows one.</returns>
-    private (Job? Arrived, JobEtaPayload? Eta) Follow(Job job, IReadOnlyList<PositionRecord> positions)
+    /// <returns>
+    /// The job as arrived, when the dwell at its next stop is complete; the newest ETA when the throttle allows one; and
+    /// what to keep for the next fixes.
+    /// </returns>
+    private (Job? Arrived, JobEtaPayload? Eta, JobProgressState State) Follow(Job job, IReadOnlyList<PositionRecord> positions, Progress? kept)
     {
+        // A new status means a new stop: dwell and ETA start afresh.
+        var state = kept is not null && kept.Status == job.Status ? kept.State : JobProgressState.Start;
         if (JobProgress.NextStop(job) is not { } stop)
         {
-            return (null, null);
+            return (null, null, state);
         }
 
-        // A new status means a new stop: dwell and ETA start afresh.
-        var state = _progress.TryGetValue(job.JobId, out var kept) && kept.Status == job.Status ? kept.State : JobProgressState.Start;
-        JobProgressStep? step = null;
         JobProgressStep? pushable = null;
         foreach (var position in positions)
         {
-            step = JobProgress.Advance(state, stop, position.Position, position.FixTime, position.SpeedKmh, settings);
+            var step = JobProgress.Advance(state, stop, position.Position, position.FixTime, position.SpeedKmh, settings);
             state = step.State;
             pushable = step.PushEta ? step : pushable;
             if (step.Arrived && job.Status == JobStatus.EnRoute)
             {
                 var arrivedAt = position.FixTime;
                 var change = new JobStatusChange(JobStatus.Arrived, arrivedAt, Job.System, $"arrived at the {JobProgress.StopName(job, stop)} (detected from telemetry)");
-                return (job.With(change), EtaOf(job, stop, step, arrivedAt));
+                return (job.With(change), EtaOf(job, stop, step, arrivedAt), state);
             }
         }
 
-        _progress[job.JobId] = new Progress(job.CompanyId, job.VehicleId!, job.Status, state);
-        var last = positions[^1].FixTime;
-        return (null, pushable is null ? null : EtaOf(job, stop, pushable, last));
+        return (null, pushable is null ? null : EtaOf(job, stop, pushable, positions[^1].FixTime), state);
     }
 
     private static JobEtaPayload EtaOf(Job job, JobStop stop, JobProgressStep step, DateTimeOffset at) => new(
@@ -108,21 +126,7 @@ public sealed class JobTracker(IJobStore jobs, IRealtimePublisher publisher, Tim
         new RealtimeEnvelope(
             RealtimeMessageTypes.VehicleLocationUpdate, job.CompanyId, null, now, new[] { LocationPayload.From(vehicle.Positions[^1], vehicle.Status) }));
 
-    /// <summary>Drops what is kept for jobs of these vehicles that are no longer under way (completed, cancelled, moved).</summary>
-    private void Forget(IEnumerable<MovedVehicle> vehicles, IReadOnlyList<Job> active)
-    {
-        var tracked = vehicles.Select(vehicle => (vehicle.CompanyId, vehicle.VehicleId)).ToHashSet();
-        var activeIds = active.Select(job => job.JobId).ToHashSet(StringComparer.Ordinal);
-        foreach (var (jobId, progress) in _progress)
-        {
-            if (tracked.Contains((progress.CompanyId, progress.VehicleId)) && !activeIds.Contains(jobId))
-            {
-                _progress.TryRemove(jobId, out _);
-            }
-        }
-    }
-
-    private sealed record Progress(string CompanyId, string VehicleId, JobStatus Status, JobProgressState State);
+    private sealed record Progress(JobStatus Status, JobProgressState State);
 }
 
 /// <summary>A vehicle a batch moved: its status after the batch and its live positions in fix order.</summary>

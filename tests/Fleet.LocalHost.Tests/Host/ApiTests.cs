@@ -21,7 +21,7 @@ public abstract class ApiTests : IAsyncLifetime
     [Fact]
     public async Task An_admin_onboards_a_vehicle_whose_telemetry_then_shows_in_its_state_and_history()
     {
-        using var admin = await ClientAsync("u-admin", "c-acme", "admin");
+        using var admin = await _host.ClientAsync("u-admin", "c-acme", "admin");
         using var created = await admin.PostAsJsonAsync("/api/vehicles", new
         {
             vehicle_id = "v-new", name = "Van 9", device_id = "dev-new", vehicle_class = "light_truck", speed_limit_kmh = 80, expected_report_interval_seconds = 10,
@@ -32,7 +32,7 @@ public abstract class ApiTests : IAsyncLifetime
         using var sent = await _host.SendBatchAsync(Enumerable.Range(0, 3).Select(i => LocalHostRig.Fix("dev-new", start.AddSeconds(5 * i), 25.1, 121.5 + i * 0.0005, 36)));
         Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
 
-        var vehicle = await EventuallyAsync(admin, "/api/vehicles/v-new", json => json.GetProperty("last_seen").ValueKind != JsonValueKind.Null);
+        var vehicle = await LocalHostRig.EventuallyAsync(admin, "/api/vehicles/v-new", json => json.GetProperty("last_seen").ValueKind != JsonValueKind.Null, Wait);
         Assert.Equal("light_truck", vehicle.GetProperty("vehicle_class").GetString());
         Assert.Equal(121.501, vehicle.GetProperty("longitude").GetDouble(), 6);
 
@@ -48,8 +48,8 @@ public abstract class ApiTests : IAsyncLifetime
     [Fact]
     public async Task Only_admins_change_the_fleet_and_no_one_reads_another_companys_vehicle()
     {
-        using var dispatcher = await ClientAsync("u-dispatcher", "c-acme", "dispatcher");
-        using var globex = await ClientAsync("u-globex", "c-globex", "admin");
+        using var dispatcher = await _host.ClientAsync("u-dispatcher", "c-acme", "dispatcher");
+        using var globex = await _host.ClientAsync("u-globex", "c-globex", "admin");
 
         using var refused = await dispatcher.PostAsJsonAsync("/api/vehicles", new { vehicle_id = "v-x", name = "X", device_id = "dev-x" });
         using var foreign = await globex.GetAsync("/api/vehicles/v-001");
@@ -65,7 +65,7 @@ public abstract class ApiTests : IAsyncLifetime
     [Fact]
     public async Task Geofences_are_created_from_GeoJSON_listed_refused_when_malformed_and_deleted()
     {
-        using var admin = await ClientAsync("u-admin", "c-globex", "admin");
+        using var admin = await _host.ClientAsync("u-admin", "c-globex", "admin");
 
         using var created = await admin.PostAsJsonAsync("/api/geofences", new
         {
@@ -90,7 +90,7 @@ public abstract class ApiTests : IAsyncLifetime
     public async Task A_speeding_vehicle_raises_exactly_one_alert_and_marking_it_read_tells_the_company()
     {
         await using var dispatcher = await _host.ConnectAsync("u-acme", "c-acme");
-        using var http = await ClientAsync("u-acme", "c-acme", "dispatcher");
+        using var http = await _host.ClientAsync("u-acme", "c-acme", "dispatcher");
 
         // 120 km/h against v-001's 90 km/h limit, far from the 50 km/h centre: 166.7 m every 5 s, for 30 s.
         var start = DateTimeOffset.UtcNow.AddSeconds(-40);
@@ -118,7 +118,7 @@ public abstract class ApiTests : IAsyncLifetime
         await using var dispatcher = await _host.ConnectAsync("u-health", "c-acme");
 
         // The hub counts a connection in OnConnectedAsync, which runs just after the client's handshake completes.
-        var health = await EventuallyAsync(_host.Http, "/api/health", json => json.GetProperty("realtime").GetProperty("connected_clients").GetInt32() == 1);
+        var health = await LocalHostRig.EventuallyAsync(_host.Http, "/api/health", json => json.GetProperty("realtime").GetProperty("connected_clients").GetInt32() == 1, Wait);
 
         Assert.Equal("healthy", health.GetProperty("status").GetString());
         Assert.Equal("ok", health.GetProperty("database").GetString());
@@ -130,7 +130,7 @@ public abstract class ApiTests : IAsyncLifetime
     [Fact]
     public async Task Bad_input_is_a_400_problem_never_a_500()
     {
-        using var admin = await ClientAsync("u-admin", "c-acme", "admin");
+        using var admin = await _host.ClientAsync("u-admin", "c-acme", "admin");
 
         using var malformedJson = await admin.PostAsync("/api/subscriptions", new StringContent("{bad", System.Text.Encoding.UTF8, "application/json"));
         using var wrongType = await admin.PostAsync("/api/subscriptions", new StringContent("""{"vehicle_id": 5}""", System.Text.Encoding.UTF8, "application/json"));
@@ -151,28 +151,6 @@ public abstract class ApiTests : IAsyncLifetime
         var paths = document.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/api/vehicles/{id}/locations", out _));
         Assert.True(paths.TryGetProperty("/api/geofences", out _));
-    }
-
-    private async Task<HttpClient> ClientAsync(string userId, string companyId, string role)
-    {
-        var http = new HttpClient { BaseAddress = _host.BaseAddress };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", await _host.TokenAsync(userId, companyId, role));
-        return http;
-    }
-
-    private static async Task<JsonElement> EventuallyAsync(HttpClient http, string path, Func<JsonElement, bool> done)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (true)
-        {
-            var json = await http.GetFromJsonAsync<JsonElement>(path);
-            if (done(json) || DateTime.UtcNow > deadline)
-            {
-                return json;
-            }
-
-            await Task.Delay(50);
-        }
     }
 }
 

@@ -21,11 +21,11 @@ public abstract class JobsApiTests : IAsyncLifetime
     [Fact]
     public async Task A_dispatched_delivery_reaches_its_driver_and_every_status_change_reaches_the_company()
     {
-        using var admin = await ClientAsync("u-admin", "c-acme", "admin");
+        using var admin = await _host.ClientAsync("u-admin", "c-acme", "admin");
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "d-sam", name = "Sam", user_id = "u-sam" })).StatusCode);
         await using var driverHub = await _host.ConnectAsync("u-sam", "c-acme", "driver", "v-001");
         await using var dispatcherHub = await _host.ConnectAsync("u-dispatch", "c-acme");
-        using var dispatcher = await ClientAsync("u-dispatch", "c-acme", "dispatcher");
+        using var dispatcher = await _host.ClientAsync("u-dispatch", "c-acme", "dispatcher");
 
         using var created = await dispatcher.PostAsJsonAsync("/api/jobs", new
         {
@@ -46,7 +46,7 @@ public abstract class JobsApiTests : IAsyncLifetime
         var assignedUpdate = await dispatcherHub.NextAsync(Wait, "job_status_update");
         Assert.Equal("assigned", assignedUpdate.Argument.GetProperty("data").GetProperty("status").GetString());
 
-        using var driver = await ClientAsync("u-sam", "c-acme", "driver", "v-001");
+        using var driver = await _host.ClientAsync("u-sam", "c-acme", "driver", "v-001");
         using var enRoute = await driver.PostAsJsonAsync($"/api/jobs/{jobId}/status", new { status = "en_route", note = "leaving the depot" });
         Assert.Equal(HttpStatusCode.OK, enRoute.StatusCode);
         var update = await dispatcherHub.NextAsync(Wait, "job_status_update");
@@ -72,9 +72,9 @@ public abstract class JobsApiTests : IAsyncLifetime
     [Fact]
     public async Task A_driver_changing_another_drivers_job_is_forbidden_and_bad_requests_are_problems()
     {
-        using var admin = await ClientAsync("u-admin", "c-acme", "admin");
+        using var admin = await _host.ClientAsync("u-admin", "c-acme", "admin");
         await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "d-kim", name = "Kim", user_id = "u-kim" });
-        using var dispatcher = await ClientAsync("u-dispatch", "c-acme", "dispatcher");
+        using var dispatcher = await _host.ClientAsync("u-dispatch", "c-acme", "dispatcher");
         using var created = await dispatcher.PostAsJsonAsync("/api/jobs", new
         {
             kind = "ride",
@@ -85,11 +85,11 @@ public abstract class JobsApiTests : IAsyncLifetime
         });
         var jobId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
 
-        using var sam = await ClientAsync("u-sam", "c-acme", "driver", "v-001");
+        using var sam = await _host.ClientAsync("u-sam", "c-acme", "driver", "v-001");
         using var refused = await sam.PostAsJsonAsync($"/api/jobs/{jobId}/status", new { status = "en_route" });
         using var malformed = await dispatcher.PostAsync($"/api/jobs/{jobId}/status", new StringContent("{\"status\":", System.Text.Encoding.UTF8, "application/json"));
         using var unknownStatus = await dispatcher.GetAsync("/api/jobs?status=lost");
-        using var globex = await ClientAsync("u-globex", "c-globex", "admin");
+        using var globex = await _host.ClientAsync("u-globex", "c-globex", "admin");
         using var otherCompany = await globex.GetAsync($"/api/jobs/{jobId}");
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
@@ -102,12 +102,12 @@ public abstract class JobsApiTests : IAsyncLifetime
     [Fact]
     public async Task A_tracking_link_follows_its_jobs_vehicle_until_the_job_ends_and_opens_nothing_else()
     {
-        using var admin = await ClientAsync("u-admin", "c-acme", "admin");
+        using var admin = await _host.ClientAsync("u-admin", "c-acme", "admin");
         await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "d-sam", name = "Sam", user_id = "u-sam" });
-        using var dispatcher = await ClientAsync("u-dispatch", "c-acme", "dispatcher");
+        using var dispatcher = await _host.ClientAsync("u-dispatch", "c-acme", "dispatcher");
         var jobId = await CreateJobAsync(dispatcher, "v-001", "d-sam");
         var otherJobId = await CreateJobAsync(dispatcher, null, null);
-        using var driver = await ClientAsync("u-sam", "c-acme", "driver", "v-001");
+        using var driver = await _host.ClientAsync("u-sam", "c-acme", "driver", "v-001");
         Assert.Equal(HttpStatusCode.OK, (await driver.PostAsJsonAsync($"/api/jobs/{jobId}/status", new { status = "en_route" })).StatusCode);
 
         using var shared = await dispatcher.PostAsync($"/api/jobs/{jobId}/share", null);
@@ -129,7 +129,7 @@ public abstract class JobsApiTests : IAsyncLifetime
         var location = await customerHub.NextAsync(Wait, "vehicle_location_update");
         Assert.Equal(JsonValueKind.Null, location.Argument.GetProperty("seq").ValueKind);
         Assert.Equal("v-001", Assert.Single(location.Argument.GetProperty("data").EnumerateArray()).GetProperty("vehicle_id").GetString());
-        var view = await EventuallyAsync(customer, "/api/track", json => json.GetProperty("vehicle").ValueKind == JsonValueKind.Object);
+        var view = await LocalHostRig.EventuallyAsync(customer, "/api/track", json => json.GetProperty("vehicle").ValueKind == JsonValueKind.Object, Wait);
         Assert.Equal(("en_route", false, 25.10), (view.GetProperty("status").GetString(), view.GetProperty("ended").GetBoolean(), view.GetProperty("vehicle").GetProperty("latitude").GetDouble()));
 
         // Nothing else: not the company's data, not other jobs, not following other vehicles, not sharing.
@@ -175,28 +175,6 @@ public abstract class JobsApiTests : IAsyncLifetime
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
-    }
-
-    private static async Task<JsonElement> EventuallyAsync(HttpClient http, string path, Func<JsonElement, bool> done)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (true)
-        {
-            var json = await http.GetFromJsonAsync<JsonElement>(path);
-            if (done(json) || DateTime.UtcNow > deadline)
-            {
-                return json;
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
-    private async Task<HttpClient> ClientAsync(string userId, string companyId, string role, params string[] vehicleIds)
-    {
-        var http = new HttpClient { BaseAddress = _host.BaseAddress };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", await _host.TokenAsync(userId, companyId, role, vehicleIds));
-        return http;
     }
 }
 

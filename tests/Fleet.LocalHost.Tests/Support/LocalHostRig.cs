@@ -87,6 +87,32 @@ public sealed class LocalHostRig : IAsyncDisposable
         return json.RootElement.GetProperty("access_token").GetString()!;
     }
 
+    /// <summary>An HTTP client signed in as a new user of the company with the role (and vehicles, for drivers and viewers).</summary>
+    public async Task<HttpClient> ClientAsync(string userId, string companyId, string role, params string[] vehicleIds)
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(userId, companyId, role, vehicleIds));
+        return http;
+    }
+
+    /// <summary>Reads <paramref name="path"/> until <paramref name="done"/> holds or the time is up, and answers the last read.</summary>
+    public static async Task<JsonElement> EventuallyAsync(HttpClient http, string path, Func<JsonElement, bool> done, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(done);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var json = await http.GetFromJsonAsync<JsonElement>(path);
+            if (done(json) || DateTime.UtcNow > deadline)
+            {
+                return json;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     public async Task<HttpResponseMessage> NegotiateAsync(string? userToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/negotiate");
