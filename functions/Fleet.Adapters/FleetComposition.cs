@@ -42,7 +42,7 @@ public static class FleetComposition
         services.AddSingleton<DashboardApiHandler>();
         services.AddSingleton<JobsApiHandler>();
         services.AddSingleton<TrackingHandler>();
-        services.TryAddSingleton(Core.Jobs.JobProgressSettings.Default);
+        services.TryAddSingleton(JobProgressSettingsOf(builder.Configuration));
         services.AddSingleton<Core.Jobs.JobTracker>();
         services.AddSingleton<DashboardBroadcastHandler>();
         services.AddSingleton<AlertExpiryHandler>();
@@ -51,6 +51,13 @@ public static class FleetComposition
         services.AddOptions<UserTokenOptions>().Bind(builder.Configuration.GetSection(UserTokenOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<UserTokens>();
         return builder;
+    }
+
+    private static Core.Jobs.JobProgressSettings JobProgressSettingsOf(IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(Core.Jobs.JobProgressSettings.Section).Get<Core.Jobs.JobProgressSettings>()
+            ?? Core.Jobs.JobProgressSettings.Default;
+        return settings.FindProblem() is { } problem ? throw new InvalidOperationException(problem) : settings;
     }
 
     /// <summary>Configuration, history and state in process memory: the local host's default, gone when it stops.</summary>

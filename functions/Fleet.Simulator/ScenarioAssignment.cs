@@ -19,6 +19,12 @@ public enum ScenarioKind
 
     /// <summary>The device stops reporting a few minutes in, for offline detection.</summary>
     Silent,
+
+    /// <summary>
+    /// The driver takes the deliveries assigned to the vehicle (and, when the simulator dispatches, is given new ones):
+    /// drives to the pickup, loads, sets off (<c>en_route</c>), stops at the drop-off and hands over.
+    /// </summary>
+    Delivery,
 }
 
 /// <summary>

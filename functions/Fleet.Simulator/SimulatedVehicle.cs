@@ -1,4 +1,5 @@
 using Fleet.Core.Alerts;
+using Fleet.Core.Geo;
 using Fleet.Core.Settings;
 
 namespace Fleet.Simulator;
@@ -101,6 +102,15 @@ internal sealed class SimulatedVehicle
     private static readonly double TheftDropPercent = 3 * RuleSettings.Default.Fuel.TheftDropPercentOfCapacity;
     private static readonly TimeSpan TheftDrain = RuleSettings.Default.Fuel.TheftWindow / 4;
 
+    // Deliveries: the driver loads at the pickup, then at the drop-off parks, walks to the door (longer than the
+    // backend's arrival dwell, so the arrival comes from telemetry first) and hands over. New ones are nearby.
+    private static readonly TimeSpan Loading = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan HandoverStartsAfter = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Handover = TimeSpan.FromSeconds(60);
+    private const double MaxPickupMeters = 1_000;
+    private const double MinDeliveryMeters = 1_500;
+    private const double MaxDeliveryMeters = 3_500;
+
     // Silent: the device stops reporting a few minutes in and never comes back.
     private static readonly TimeSpan MinSilentAfter = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan MaxSilentAfter = TimeSpan.FromMinutes(4);
@@ -138,15 +148,22 @@ internal sealed class SimulatedVehicle
     private int _depotBlocksToLeave;
     private double? _brakeToMetersPerSecond;
 
+    private DeliveryLeg _leg;
+    private GridNode _legStart;
+    private GridNode _legEnd;
+    private bool _atLegEnd;
+    private DateTimeOffset? _handoverAt;
+
     public SimulatedVehicle(VehicleSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
         DeviceId = setup.DeviceId;
         DriverId = setup.DriverId;
+        TakesDeliveries = setup.Scenarios.Contains(ScenarioKind.Delivery);
         _random = new Random(setup.Seed);
         _grid = setup.Grid;
         _reportInterval = setup.ReportInterval;
-        _errands = [.. setup.Scenarios.Where(scenario => scenario != ScenarioKind.Silent).Order()];
+        _errands = [.. setup.Scenarios.Where(scenario => scenario is not (ScenarioKind.Silent or ScenarioKind.Delivery)).Order()];
         _now = TruncateToMilliseconds(setup.Start);
         _silentFrom = setup.Scenarios.Contains(ScenarioKind.Silent) ? _now + Between(MinSilentAfter, MaxSilentAfter) : null;
         _temperament = Between(0.92, 1.05);
@@ -179,19 +196,36 @@ internal sealed class SimulatedVehicle
         HarshBraking,
         FuelTheft,
         Refuel,
+        Delivery,
+    }
+
+    private enum DeliveryLeg
+    {
+        ToPickup,
+        ToDropoff,
     }
 
     public string DeviceId { get; }
 
     public string DriverId { get; }
 
+    /// <summary>The vehicle acts out the delivery scenario: its driver takes the deliveries assigned to it.</summary>
+    public bool TakesDeliveries { get; }
+
+    /// <summary>The delivery the driver has taken and not finished, or null.</summary>
+    public DeliveryOrder? Delivery { get; private set; }
+
     /// <summary>When the next fix is due; <see cref="DateTimeOffset.MaxValue"/> once the vehicle has gone silent.</summary>
     public DateTimeOffset NextReportAt { get; private set; }
 
-    /// <summary>Drives until <paramref name="until"/>, adding every fix reported on the way, in time order.</summary>
-    public void AdvanceTo(DateTimeOffset until, ICollection<TelemetryFix> reported)
+    /// <summary>
+    /// Drives until <paramref name="until"/>, adding every fix reported on the way, in time order, and every job status
+    /// the driver sets to <paramref name="statusChanges"/>.
+    /// </summary>
+    public void AdvanceTo(DateTimeOffset until, ICollection<TelemetryFix> reported, ICollection<DriverStatusChange>? statusChanges = null)
     {
         ArgumentNullException.ThrowIfNull(reported);
+        statusChanges ??= [];
         while (_now < until)
         {
             if (_now >= _silentFrom)
@@ -201,7 +235,7 @@ internal sealed class SimulatedVehicle
             }
 
             var step = Min(MaxStep, Min(until - _now, NextReportAt - _now));
-            Step(step, reported);
+            Step(step, reported, statusChanges);
             if (_now >= NextReportAt)
             {
                 Report(reported, []);
@@ -210,7 +244,38 @@ internal sealed class SimulatedVehicle
         }
     }
 
-    private void Step(TimeSpan step, ICollection<TelemetryFix> reported)
+    /// <summary>The driver takes <paramref name="order"/>: off to the pickup once any errand under way is done.</summary>
+    public void Take(DeliveryOrder order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        if (Delivery is not null)
+        {
+            throw new InvalidOperationException($"{DeviceId} is on delivery {Delivery.JobId} already.");
+        }
+
+        Delivery = order;
+    }
+
+    /// <summary>The delivery was cancelled or given to someone else: the driver forgets it and drives on.</summary>
+    public void Drop()
+    {
+        if (_errand == Errand.Delivery)
+        {
+            FinishErrand();
+        }
+
+        Delivery = null;
+    }
+
+    /// <summary>Where a dispatcher might send this vehicle next: a pickup nearby and a drop-off a few kilometres on.</summary>
+    public (GeoPoint Pickup, GeoPoint Dropoff) PlanDelivery()
+    {
+        var pickup = NodeNear(_from, StreetGrid.BlockMeters, MaxPickupMeters);
+        var dropoff = NodeNear(pickup, MinDeliveryMeters, MaxDeliveryMeters);
+        return (_grid.ToGeoPoint(pickup), _grid.ToGeoPoint(dropoff));
+    }
+
+    private void Step(TimeSpan step, ICollection<TelemetryFix> reported, ICollection<DriverStatusChange> statusChanges)
     {
         StartErrandIfDue();
         var seconds = step.TotalSeconds;
@@ -221,15 +286,21 @@ internal sealed class SimulatedVehicle
             _ignition = _now + step >= park.IgnitionOnAt;
             if (_now + step >= park.Until)
             {
-                Depart();
+                Depart(statusChanges);
             }
         }
         else if (_stoppedUntil is { } stoppedUntil)
         {
             _fuelPercent -= IdleFuelPercentPerSecond * seconds;
+            if (_handoverAt is { } handoverAt && _now + step >= handoverAt)
+            {
+                _handoverAt = null;
+                statusChanges.Add(StatusChange("in_progress", _now + step));
+            }
+
             if (_now + step >= stoppedUntil)
             {
-                Depart();
+                Depart(statusChanges);
             }
         }
         else
@@ -339,6 +410,8 @@ internal sealed class SimulatedVehicle
             else
             {
                 _stoppedUntil = _now + _plan.StopFor;
+                _atLegEnd = _errand == Errand.Delivery && _from == _legEnd;
+                _handoverAt = _atLegEnd && _leg == DeliveryLeg.ToDropoff ? _now + HandoverStartsAfter : null;
             }
 
             return;
@@ -349,13 +422,29 @@ internal sealed class SimulatedVehicle
         BeginStreet(_plan.NextCruiseKmh);
     }
 
-    private void Depart()
+    private void Depart(ICollection<DriverStatusChange> statusChanges)
     {
         _stoppedUntil = null;
         _park = null;
         _ignition = true;
         _direction = _plan.Next;
-        if (_errand is Errand.FuelTheft or Errand.Refuel && _plan.Park)
+        if (_atLegEnd && Delivery is { } delivery)
+        {
+            _atLegEnd = false;
+            if (_leg == DeliveryLeg.ToPickup)
+            {
+                statusChanges.Add(StatusChange("en_route", _now));
+                StartLeg(DeliveryLeg.ToDropoff, delivery.Dropoff);
+                _direction = TowardLegEnd(_from, _direction, canTurn: true, standing: true);
+            }
+            else
+            {
+                statusChanges.Add(StatusChange("completed", _now));
+                Delivery = null;
+                FinishErrand();
+            }
+        }
+        else if (_errand is Errand.FuelTheft or Errand.Refuel && _plan.Park)
         {
             FinishErrand();
         }
@@ -400,6 +489,13 @@ internal sealed class SimulatedVehicle
                 next = node == GridNode.Centre ? RandomDirection(node, arriving, canTurn) : TowardCentre(node, arriving, canTurn);
                 stop = canStop && node == GridNode.Centre;
                 stopFor = DepotStop;
+                break;
+            case Errand.Delivery:
+                // At the stop itself the way on is chosen when the driver leaves, for the next leg.
+                next = node == _legEnd ? arriving : TowardLegEnd(node, arriving, canTurn, standing: false);
+                stop = canStop && (node == _legEnd || _random.NextDouble() < StopProbability);
+                stopFor = node != _legEnd ? Between(MinIntersectionStop, MaxIntersectionStop)
+                    : _leg == DeliveryLeg.ToPickup ? Loading : HandoverStartsAfter + Handover;
                 break;
             case Errand.FuelTheft or Errand.Refuel:
                 next = RandomDirection(node, arriving, canTurn);
@@ -491,6 +587,76 @@ internal sealed class SimulatedVehicle
             : (node.East > 0 ? Direction.West : Direction.East);
     }
 
+    /// <summary>
+    /// Across the grid the way a driver cuts across a city: blocks east-west and north-south in the proportion of the
+    /// whole leg, keeping near the straight line from where the leg began; around the block when past the stop.
+    /// </summary>
+    /// <param name="standing">Setting off from a stop, when turning back is allowed.</param>
+    private Direction TowardLegEnd(GridNode node, Direction arriving, bool canTurn, bool standing)
+    {
+        var (east, north) = (_legEnd.East - node.East, _legEnd.North - node.North);
+        Direction? alongEast = east > 0 ? Direction.East : east < 0 ? Direction.West : null;
+        Direction? alongNorth = north > 0 ? Direction.North : north < 0 ? Direction.South : null;
+        if (!canTurn || (alongEast is null && alongNorth is null))
+        {
+            return arriving;
+        }
+
+        var wanted = (alongEast, alongNorth) switch
+        {
+            ({ } a, { } b) => Nearer(a, b),
+            ({ } a, null) => a,
+            _ => alongNorth!.Value,
+        };
+        if (standing || wanted != arriving.Reverse())
+        {
+            return wanted;
+        }
+
+        // The stop is behind: turn off towards the other distance still to close, or round the block.
+        return (wanted == alongEast ? alongNorth : alongEast) ?? arriving.Right();
+
+        // Of two ways that both close in, the one staying nearer the leg's line; on a tie, straight on.
+        Direction Nearer(Direction a, Direction b)
+        {
+            var (offA, offB) = (OffLegLine(node.Next(a)), OffLegLine(node.Next(b)));
+            return offA < offB || (offA == offB && a == arriving) ? a : b;
+        }
+    }
+
+    /// <summary>How far (in blocks, scaled by the leg's length) a node lies off the straight line of the leg.</summary>
+    private double OffLegLine(GridNode node)
+    {
+        var (legEast, legNorth) = (_legEnd.East - _legStart.East, _legEnd.North - _legStart.North);
+        return Math.Abs((double)legEast * (node.North - _legStart.North) - (double)legNorth * (node.East - _legStart.East));
+    }
+
+    private void StartLeg(DeliveryLeg leg, GeoPoint to)
+    {
+        _leg = leg;
+        _legStart = _from;
+        _legEnd = _grid.NearestNode(to);
+    }
+
+    private DriverStatusChange StatusChange(string status, DateTimeOffset at) => new(DeviceId, Delivery!.JobId, status, at);
+
+    /// <summary>A node of the city at a random distance in the ring around <paramref name="from"/>, not that node.</summary>
+    private GridNode NodeNear(GridNode from, double minMeters, double maxMeters)
+    {
+        while (true)
+        {
+            var meters = Between(minMeters, maxMeters);
+            var angle = Between(0, 2 * Math.PI);
+            var node = new GridNode(
+                from.East + (int)Math.Round(meters * Math.Cos(angle) / StreetGrid.BlockMeters),
+                from.North + (int)Math.Round(meters * Math.Sin(angle) / StreetGrid.BlockMeters));
+            if (node != from && _grid.Contains(node))
+            {
+                return node;
+            }
+        }
+    }
+
     private Direction LongestRun(GridNode node, Direction arriving)
     {
         var best = arriving;
@@ -543,12 +709,21 @@ internal sealed class SimulatedVehicle
 
     private void StartErrandIfDue()
     {
-        if (_errand != Errand.None || _now < _nextErrandAt)
+        if (_errand != Errand.None)
         {
             return;
         }
 
-        if (_fuelPercent < RefuelBelowPercent)
+        if (Delivery is { } delivery)
+        {
+            _errand = Errand.Delivery;
+            StartLeg(DeliveryLeg.ToPickup, delivery.Pickup);
+        }
+        else if (_now < _nextErrandAt)
+        {
+            return;
+        }
+        else if (_fuelPercent < RefuelBelowPercent)
         {
             _errand = Errand.Refuel;
         }
@@ -585,6 +760,8 @@ internal sealed class SimulatedVehicle
         _errand = Errand.None;
         _speedingUntil = null;
         _depotBlocksToLeave = 0;
+        _atLegEnd = false;
+        _handoverAt = null;
         _nextErrandAt = _now + Between(MinErrandPause, MaxErrandPause);
     }
 

@@ -55,6 +55,12 @@ public sealed record SimulatorOptions
 
     public IReadOnlyList<ScenarioAssignment> Scenarios { get; init; } = [];
 
+    /// <summary>
+    /// Whether the simulator plays the dispatcher too, giving each idle delivery vehicle a new delivery nearby; without
+    /// it, delivery vehicles wait for the jobs someone assigns to them.
+    /// </summary>
+    public bool DispatchDeliveries { get; init; }
+
     public string DeviceId(int vehicleNumber) => string.Create(CultureInfo.InvariantCulture, $"{DevicePrefix}{vehicleNumber:000}");
 
     public string DriverId(int vehicleNumber) => "drv-" + DeviceId(vehicleNumber);

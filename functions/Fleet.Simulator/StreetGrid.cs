@@ -78,6 +78,13 @@ internal sealed class StreetGrid(GeoPoint centre, double radiusMeters)
         return blocks;
     }
 
+    public GeoPoint ToGeoPoint(GridNode node) => ToGeoPoint(node.East * BlockMeters, node.North * BlockMeters);
+
+    /// <summary>The intersection nearest <paramref name="point"/>, where a driver would stop for it.</summary>
+    public GridNode NearestNode(GeoPoint point) => new(
+        (int)Math.Round((point.Longitude - centre.Longitude) * GeoMath.MetersPerDegreeLongitude(centre.Latitude) / BlockMeters),
+        (int)Math.Round((point.Latitude - centre.Latitude) * GeoMath.MetersPerDegreeLatitude / BlockMeters));
+
     public GeoPoint ToGeoPoint(double eastMeters, double northMeters) => new(
         centre.Latitude + northMeters / GeoMath.MetersPerDegreeLatitude,
         centre.Longitude + eastMeters / GeoMath.MetersPerDegreeLongitude(centre.Latitude));

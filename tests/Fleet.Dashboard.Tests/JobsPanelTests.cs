@@ -1,7 +1,9 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fleet.Dashboard.Tests.Support;
+using Fleet.LocalHost.Tests.Support;
 using Microsoft.Playwright;
 
 namespace Fleet.Dashboard.Tests;
@@ -48,6 +50,35 @@ public sealed class JobsPanelTests(QuietFleet fleet) : IClassFixture<QuietFleet>
         customer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var view = await customer.GetFromJsonAsync<JsonElement>("/api/track");
         Assert.Equal((jobId, "assigned"), (view.GetProperty("job_id").GetString(), view.GetProperty("status").GetString()));
+        Assert.Empty(page.Problems);
+    }
+
+    [Fact]
+    public async Task A_job_under_way_shows_its_eta_from_the_vehicles_telemetry()
+    {
+        using var dispatcher = await fleet.Host.ClientAsync("acme-dispatcher-eta", "c-acme", "dispatcher");
+        using var created = await dispatcher.PostAsJsonAsync("/api/jobs", new
+        {
+            kind = "delivery",
+            pickup = new { latitude = 25.033, longitude = 121.565, address = "Depot" },
+            dropoff = new { latitude = 25.060, longitude = 121.565, address = "3 Hill St" },
+            customer_reference = "order-eta",
+            vehicle_id = "v-003",
+        });
+        var jobId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
+        using var moved = await dispatcher.PostAsJsonAsync($"/api/jobs/{jobId}/status", new { status = "en_route" });
+        moved.EnsureSuccessStatusCode();
+        await using var page = await DashboardPage.OpenAsync(fleet.Browser, fleet.Host.BaseAddress, "acme-dispatcher-eta", "c-acme");
+        var eta = page.Page.Locator($"#job-list li[data-job-id='{jobId}'] .job-eta");
+        await Assertions.Expect(eta).ToHaveTextAsync("", new() { Timeout = 5_000 });
+
+        // Heading north at 36 km/h, 2 km short of the drop-off: about three and a half minutes.
+        var start = DateTimeOffset.UtcNow.AddSeconds(-20);
+        using var sent = await fleet.Host.SendBatchAsync(
+            Enumerable.Range(0, 3).Select(i => LocalHostRig.Fix("sim-003", start.AddSeconds(5 * i), 25.042 + (i * 0.00045), 121.565, 36)));
+        Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+
+        await Assertions.Expect(eta).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^ETA about 3 min \\(1\\.9 km to drop-off\\)$"), new() { Timeout = 5_000 });
         Assert.Empty(page.Problems);
     }
 }

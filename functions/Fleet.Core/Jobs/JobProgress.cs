@@ -9,25 +9,49 @@ namespace Fleet.Core.Jobs;
 /// <param name="ArrivalRadiusMeters">How close to the stop counts as there: GPS error plus a parking space.</param>
 /// <param name="ArrivalDwellSeconds">How long it must stay that close, so a drive-by is not an arrival.</param>
 /// <param name="MinEtaSpeedKmh">The slowest speed an ETA assumes: a stopped vehicle still gets a finite ETA.</param>
-/// <param name="SpeedSmoothing">Weight of the newest fix in the running average speed (0..1).</param>
+/// <param name="RecentSpeedSeconds">
+/// How far back the recent speed looks (the time constant of its exponential average): long enough to take in red
+/// lights and turns, short enough to follow the vehicle from side streets onto a main road.
+/// </param>
 /// <param name="EtaPushIntervalSeconds">How often an ETA is pushed at most; status changes push at once.</param>
 public sealed record JobProgressSettings(
     double ArrivalRadiusMeters = 75,
     double ArrivalDwellSeconds = 30,
     double MinEtaSpeedKmh = 10,
-    double SpeedSmoothing = 0.2,
+    double RecentSpeedSeconds = 300,
     double EtaPushIntervalSeconds = 15)
 {
+    public const string Section = "Fleet:Jobs";
+
     public static JobProgressSettings Default { get; } = new();
+
+    /// <summary>The first setting that cannot work, naming its configuration key; null when all can.</summary>
+    public string? FindProblem() =>
+        !(ArrivalRadiusMeters > 0) ? $"{Section}:ArrivalRadiusMeters must be above 0"
+        : !(ArrivalDwellSeconds >= 0) ? $"{Section}:ArrivalDwellSeconds must not be negative"
+        : !(MinEtaSpeedKmh > 0) ? $"{Section}:MinEtaSpeedKmh must be above 0"
+        : !(RecentSpeedSeconds > 0) ? $"{Section}:RecentSpeedSeconds must be above 0"
+        : !(EtaPushIntervalSeconds >= 0) ? $"{Section}:EtaPushIntervalSeconds must not be negative"
+        : null;
 }
 
 /// <summary>What a job's vehicle has done towards its next stop, carried from fix to fix.</summary>
 /// <param name="InsideStopSince">When the vehicle came within the arrival radius and has stayed since; null outside.</param>
-/// <param name="AverageSpeedKmh">A running average of the vehicle's recent speed; null before the first fix.</param>
+/// <param name="Last">The previous fix's time and distance to the stop; null before the first fix.</param>
+/// <param name="ApproachSpeedMetersPerSecond">
+/// The recent speed at which the distance to the stop has been shrinking. Measured towards the stop rather than read
+/// off the speedometer, it already counts the red lights and the streets that do not lead straight there.
+/// </param>
+/// <param name="ApproachWeight">How much history the average holds (0..1); a fresh one leans on its first reading.</param>
 /// <param name="EtaPushedAt">When the last ETA was pushed, for the throttle.</param>
-public sealed record JobProgressState(DateTimeOffset? InsideStopSince, double? AverageSpeedKmh, DateTimeOffset? EtaPushedAt)
+public sealed record JobProgressState(
+    DateTimeOffset? InsideStopSince,
+    (DateTimeOffset FixTime, double RemainingMeters)? Last,
+    double? ApproachSpeedMetersPerSecond,
+    double ApproachWeight,
+    DateTimeOffset? EtaPushedAt)
 {
-    public static JobProgressState Start { get; } = new(null, null, null);
+    public static JobProgressState Start { get; } = new(null, null, null, 0, null);
 }
 
 /// <param name="Arrived">The vehicle has dwelt at the stop long enough: apply <c>arrived</c>.</param>
@@ -37,6 +61,9 @@ public sealed record JobProgressStep(JobProgressState State, double RemainingMet
 
 public static class JobProgress
 {
+    // The device's own speed at the first fix counts as this much driving: it steers the first ETAs, not later ones.
+    private const double FirstReadingSeconds = 30;
+
     /// <summary>
     /// The stop a vehicle is heading for, none before it sets off or after the job is over. A delivery or shipment
     /// leaves loaded, so <c>en_route</c> heads for the customer at the drop-off and <c>arrived</c> is there. A ride
@@ -60,8 +87,8 @@ public static class JobProgress
         return ReferenceEquals(stop, job.Pickup) ? "pickup" : "dropoff";
     }
 
-    /// <summary>One fix of the job's vehicle: dwell at the stop, the running speed and the ETA it gives.</summary>
-    /// <param name="speedKmh">The device's speed, or null when it reports none (the average then holds).</param>
+    /// <summary>One fix of the job's vehicle: dwell at the stop, the recent approach speed and the ETA it gives.</summary>
+    /// <param name="speedKmh">The device's speed, or null when it reports none; only the first fix uses it.</param>
     public static JobProgressStep Advance(
         JobProgressState state, JobStop stop, GeoPoint position, DateTimeOffset fixTime, double? speedKmh, JobProgressSettings settings)
     {
@@ -73,14 +100,43 @@ public static class JobProgress
         var insideSince = inside ? state.InsideStopSince ?? fixTime : (DateTimeOffset?)null;
         var arrived = insideSince is { } since && (fixTime - since).TotalSeconds >= settings.ArrivalDwellSeconds;
 
-        var average = speedKmh is { } speed && speed >= 0
-            ? state.AverageSpeedKmh is { } previous ? previous + (settings.SpeedSmoothing * (speed - previous)) : speed
-            : state.AverageSpeedKmh;
-        var etaSpeedKmh = Math.Max(average ?? 0, settings.MinEtaSpeedKmh);
-        var etaSeconds = inside ? 0 : remainingMeters / (etaSpeedKmh / 3.6);
+        var (approach, weight) = Approach(state, remainingMeters, fixTime, speedKmh, settings);
+        var etaMetersPerSecond = Math.Max(approach ?? 0, settings.MinEtaSpeedKmh / GeoMath.KmhPerMeterPerSecond);
+        var etaSeconds = inside ? 0 : remainingMeters / etaMetersPerSecond;
 
         var pushEta = state.EtaPushedAt is not { } pushedAt || (fixTime - pushedAt).TotalSeconds >= settings.EtaPushIntervalSeconds;
-        var next = new JobProgressState(insideSince, average, pushEta ? fixTime : state.EtaPushedAt);
+        // A late fix says nothing about the approach since the newest one: the average and its reference stay.
+        var last = state.Last is { } previous && previous.FixTime >= fixTime ? previous : (fixTime, remainingMeters);
+        var next = new JobProgressState(insideSince, last, approach, weight, pushEta ? fixTime : state.EtaPushedAt);
         return new JobProgressStep(next, remainingMeters, etaSeconds, arrived, pushEta);
+    }
+
+    /// <summary>
+    /// An exponential average over time, so a minute at a red light weighs as a minute whatever the report interval.
+    /// Before there is a previous fix it starts from the device's speed, weighted as a few seconds of history.
+    /// </summary>
+    private static (double? MetersPerSecond, double Weight) Approach(
+        JobProgressState state, double remainingMeters, DateTimeOffset fixTime, double? speedKmh, JobProgressSettings settings)
+    {
+        if (state.Last is not { } last)
+        {
+            return speedKmh is { } speed && speed >= 0
+                ? (speed / GeoMath.KmhPerMeterPerSecond, 1 - Math.Exp(-FirstReadingSeconds / settings.RecentSpeedSeconds))
+                : (null, 0);
+        }
+
+        var seconds = (fixTime - last.FixTime).TotalSeconds;
+        if (seconds <= 0)
+        {
+            return (state.ApproachSpeedMetersPerSecond, state.ApproachWeight);
+        }
+
+        var metersPerSecond = (last.RemainingMeters - remainingMeters) / seconds;
+        var kept = Math.Exp(-seconds / settings.RecentSpeedSeconds);
+        var weight = (state.ApproachWeight * kept) + (1 - kept);
+        var average = state.ApproachSpeedMetersPerSecond is { } previous
+            ? ((previous * state.ApproachWeight * kept) + (metersPerSecond * (1 - kept))) / weight
+            : metersPerSecond;
+        return (average, weight);
     }
 }

@@ -9,10 +9,11 @@ namespace Fleet.Core.Jobs;
 public sealed record JobTrackingResult(int JobsTracked, int Arrivals, int EtaUpdates, Exception? RealtimeFailure);
 
 /// <summary>
-/// Moves jobs forward with their vehicles' telemetry (DESIGN 5a): an arrival at the pickup after the dwell becomes
-/// <c>arrived</c>, and the job's followers get the vehicle's position and, at most every 15 s, its ETA.
+/// Moves jobs forward with their vehicles' telemetry (DESIGN 5a): an arrival at the next stop after the dwell becomes
+/// <c>arrived</c>; the job's followers get the vehicle's position and, at most every 15 s, its ETA, which the company's
+/// dispatchers get too.
 /// <para>
-/// Dwell and the running speed are kept in this process, per job. Each vehicle reports through one partition, which
+/// Dwell and the recent approach speed are kept in this process, per job. Each vehicle reports through one partition, which
 /// one consumer reads, so its fixes come here in order; after a restart (or a partition moving to another instance) a
 /// job's dwell and average start afresh, which delays an arrival by one dwell at worst.
 /// </para>
@@ -50,8 +51,10 @@ public sealed class JobTracker(IJobStore jobs, IRealtimePublisher publisher, Tim
                 messages.Add(LocationFor(job, vehicle, now));
                 if (eta is not null)
                 {
-                    messages.Add(new RealtimeMessage(
-                        RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)), new RealtimeEnvelope(RealtimeMessageTypes.JobEtaUpdate, job.CompanyId, null, now, eta)));
+                    // The job's followers and the company's dispatchers, who watch every job of theirs.
+                    var envelope = new RealtimeEnvelope(RealtimeMessageTypes.JobEtaUpdate, job.CompanyId, null, now, eta);
+                    messages.Add(new RealtimeMessage(RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)), envelope));
+                    messages.Add(new RealtimeMessage(RealtimeTarget.Group(RealtimeGroups.Company(job.CompanyId)), envelope));
                     etaUpdates++;
                 }
 
@@ -94,12 +97,14 @@ public sealed class JobTracker(IJobStore jobs, IRealtimePublisher publisher, Tim
             return (null, null, state);
         }
 
-        JobProgressStep? pushable = null;
+        JobProgressStep? newest = null;
+        var push = false;
         foreach (var position in positions)
         {
             var step = JobProgress.Advance(state, stop, position.Position, position.FixTime, position.SpeedKmh, settings);
             state = step.State;
-            pushable = step.PushEta ? step : pushable;
+            newest = step;
+            push |= step.PushEta;
             if (step.Arrived && job.Status == JobStatus.EnRoute)
             {
                 var arrivedAt = position.FixTime;
@@ -108,7 +113,8 @@ public sealed class JobTracker(IJobStore jobs, IRealtimePublisher publisher, Tim
             }
         }
 
-        return (null, pushable is null ? null : EtaOf(job, stop, pushable, positions[^1].FixTime), state);
+        // When the throttle let one through, the batch's newest fix says it best.
+        return (null, push ? EtaOf(job, stop, newest!, positions[^1].FixTime) : null, state);
     }
 
     private static JobEtaPayload EtaOf(Job job, JobStop stop, JobProgressStep step, DateTimeOffset at) => new(

@@ -51,6 +51,11 @@ internal sealed class DemoFleet(IFleetConfiguration configuration, IOptions<Demo
 
     public static string DeviceId(int vehicleNumber) => "sim-" + vehicleNumber.ToString("000", CultureInfo.InvariantCulture);
 
+    /// <summary>The simulator's driver of vehicle n; Sam, the demo driver, drives vehicle 1.</summary>
+    public static string DriverId(int vehicleNumber) => "drv-" + DeviceId(vehicleNumber);
+
+    public static string DriverUserId(int vehicleNumber) => vehicleNumber == 1 ? "acme-driver" : DriverId(vehicleNumber);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var demo = options.Value;
@@ -75,6 +80,8 @@ internal sealed class DemoFleet(IFleetConfiguration configuration, IOptions<Demo
             var vehicle = new VehicleProfile(
                 VehicleId(number), CompanyOf(number), $"Vehicle {number}", vehicleClass, SpeedLimitKmh: 90, FuelCapacityLiters: 80, ExpectedReportInterval: TimeSpan.FromSeconds(5));
             await configuration.SaveVehicleAsync(vehicle, [DeviceId(number)], cancellationToken);
+            var driverName = number == 1 ? "Sam" : $"Driver {number}";
+            await configuration.SaveDriverAsync(new DriverProfile(DriverId(number), CompanyOf(number), driverName, DriverUserId(number)), cancellationToken);
         }
     }
 

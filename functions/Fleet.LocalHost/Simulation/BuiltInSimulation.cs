@@ -1,3 +1,7 @@
+using System.Globalization;
+using Fleet.Adapters.Auth;
+using Fleet.Core.Api;
+using Fleet.LocalHost.Demo;
 using Fleet.Simulator;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -7,16 +11,23 @@ namespace Fleet.LocalHost.Simulation;
 
 /// <summary>
 /// <c>--simulate N</c>: N simulated vehicles of the demo fleet driving through the host's own Event Hubs endpoint, as
-/// real devices would, with a share of them acting out every alert scenario so the dashboard has something to show.
+/// real devices would, with a share of them acting out every alert scenario so the dashboard has something to show,
+/// and another share doing deliveries that the simulator dispatches through the jobs API, drivers tapping through
+/// their statuses with development tokens.
 /// </summary>
 internal sealed class BuiltInSimulation(
     IConfiguration configuration,
     IServer server,
     IHostApplicationLifetime lifetime,
     IOptions<LocalEventHubsOptions> eventHubs,
+    UserTokens tokens,
     TimeProvider timeProvider) : BackgroundService
 {
     public const string VehiclesKey = "simulate";
+
+    private const string DispatcherUserId = "simulator-dispatcher";
+
+    private static readonly ScenarioAssignment Deliveries = ScenarioAssignment.ForShare(ScenarioKind.Delivery, 0.1);
 
     private static readonly ScenarioAssignment[] Scenarios =
     [
@@ -48,10 +59,33 @@ internal sealed class BuiltInSimulation(
             KeyName = eventHubs.Value.SharedAccessKeyName,
             Key = eventHubs.Value.SharedAccessKey,
             Vehicles = vehicles,
-            Scenarios = Scenarios,
+            // Without a development signing key the drivers have no tokens: no deliveries then.
+            Scenarios = tokens.MintsDevelopmentTokens ? [.. Scenarios, Deliveries] : Scenarios,
+            DispatchDeliveries = true,
         };
         using var http = new HttpClient();
-        await new FleetSimulator(options, http, timeProvider, Console.Out).RunAsync(stoppingToken);
+        var desk = new ApiDeliveryDesk(http, new Uri(address), VehicleOf, TokenFor);
+        await new FleetSimulator(options, http, timeProvider, Console.Out, desk).RunAsync(stoppingToken);
+    }
+
+    private static DeliveryVehicle VehicleOf(string deviceId)
+    {
+        var number = NumberOf(deviceId);
+        return new DeliveryVehicle(DemoFleet.CompanyOf(number), DemoFleet.VehicleId(number), DemoFleet.DriverId(number));
+    }
+
+    private static int NumberOf(string deviceId) =>
+        int.Parse(deviceId.AsSpan(deviceId.LastIndexOf('-') + 1), CultureInfo.InvariantCulture);
+
+    private ValueTask<string> TokenFor(DeskCaller caller, CancellationToken cancellationToken)
+    {
+        if (caller.DriverId is null)
+        {
+            return ValueTask.FromResult(tokens.MintDevelopmentToken(DispatcherUserId, caller.CompanyId, FleetRole.Dispatcher, []));
+        }
+
+        var number = NumberOf(caller.DriverId);
+        return ValueTask.FromResult(tokens.MintDevelopmentToken(DemoFleet.DriverUserId(number), caller.CompanyId, FleetRole.Driver, [DemoFleet.VehicleId(number)]));
     }
 
     private async Task<bool> StartedAsync(CancellationToken stoppingToken)

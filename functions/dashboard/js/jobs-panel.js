@@ -67,7 +67,7 @@ export class JobsPanel {
     this.render();
   }
 
-  /** job_eta_update: sent to the job's group, so a dashboard hears it only if it is in that group. */
+  /** job_eta_update: the company group hears every job's ETA, at most every 15 s each. */
   applyEta(eta) {
     const known = this.etas.get(eta.job_id);
     if (known && (parseTime(known.at) ?? 0) > (parseTime(eta.at) ?? 0)) {

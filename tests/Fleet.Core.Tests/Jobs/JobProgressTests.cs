@@ -62,6 +62,65 @@ public sealed class JobProgressTests
     }
 
     [Fact]
+    public void A_red_light_slows_the_eta_down_without_sending_it_to_the_floor()
+    {
+        var steps = Drive(startMetersBefore: 3_000, speedKmh: 36, fixes: 37).ToList();
+        var beforeTheLight = steps[^1];
+        var state = beforeTheLight.State;
+        var position = GeoMath.Offset(FixStream.Origin, beforeTheLight.RemainingMeters, 270);
+        JobProgressStep? afterTheLight = null;
+        for (var second = 185; second <= 220; second += 5)
+        {
+            afterTheLight = JobProgress.Advance(state, Stop, position, FixStream.At(second), 0, Settings);
+            state = afterTheLight.State;
+        }
+
+        // 40 s standing after 3 minutes at 10 m/s: the recent speed drops by a fifth or so, not to the 10 km/h floor.
+        var floorEtaSeconds = beforeTheLight.RemainingMeters / (Settings.MinEtaSpeedKmh / 3.6);
+        Assert.InRange(afterTheLight!.EtaSeconds, beforeTheLight.EtaSeconds * 1.1, beforeTheLight.EtaSeconds * 1.5);
+        Assert.True(afterTheLight.EtaSeconds < floorEtaSeconds / 2);
+    }
+
+    [Fact]
+    public void Driving_away_from_the_stop_gives_the_floor_eta_not_a_negative_one()
+    {
+        var state = JobProgressState.Start;
+        JobProgressStep? step = null;
+        for (var i = 0; i < 12; i++)
+        {
+            // Due west, away from a stop that lies to the east.
+            step = JobProgress.Advance(state, Stop, GeoMath.Offset(FixStream.Origin, 500 + (50 * i), 270), FixStream.At(5 * i), 36, Settings);
+            state = step.State;
+        }
+
+        Assert.Equal(step!.RemainingMeters / (Settings.MinEtaSpeedKmh / 3.6), step.EtaSeconds, 1);
+    }
+
+    [Fact]
+    public void The_speed_that_counts_is_the_speed_towards_the_stop_so_streets_that_zigzag_there_are_accounted_for()
+    {
+        // 2 km south and 2 km west of the stop, at 10 m/s, one 250 m block east, one north, and so on: the road is 41 %
+        // longer than the straight line, so the vehicle closes in at about 7 m/s.
+        var state = JobProgressState.Start;
+        JobProgressStep? step = null;
+        var (east, north) = (-2_000.0, -2_000.0);
+        for (var i = 0; i <= 36; i++)
+        {
+            if (i > 0)
+            {
+                (east, north) = (i - 1) / 5 % 2 == 0 ? (east + 50, north) : (east, north + 50);
+            }
+
+            var position = GeoMath.Offset(GeoMath.Offset(FixStream.Origin, north, 0), east, 90);
+            step = JobProgress.Advance(state, Stop, position, FixStream.At(5 * i), 36, Settings);
+            state = step.State;
+        }
+
+        var roadLeftMeters = Math.Abs(east) + Math.Abs(north);
+        Assert.InRange(step!.EtaSeconds, roadLeftMeters / 10 * 0.9, roadLeftMeters / 10 * 1.1);
+    }
+
+    [Fact]
     public void A_stopped_vehicle_still_has_a_finite_eta_at_the_floor_speed()
     {
         var stopped = JobProgress.Advance(JobProgressState.Start, Stop, GeoMath.Offset(FixStream.Origin, 1_000, 90), FixStream.At(0), 0, Settings);

@@ -58,8 +58,9 @@ public sealed class JobTrackerTests
             await SendAsync([fix]);
         }
 
-        var etas = _harness.Publisher.Messages
-            .Where(message => message.Envelope.Type == RealtimeMessageTypes.JobEtaUpdate)
+        var etaMessages = _harness.Publisher.Messages.Where(message => message.Envelope.Type == RealtimeMessageTypes.JobEtaUpdate).ToList();
+        var etas = etaMessages
+            .Where(message => message.Target == RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)))
             .Select(message => (JobEtaPayload)message.Envelope.Data)
             .ToList();
         Assert.Equal([0, 15, 30, 45, 60, 75], etas.Select(eta => (eta.At - FixStream.Start).TotalSeconds));
@@ -70,9 +71,26 @@ public sealed class JobTrackerTests
             Assert.InRange(eta.EtaSeconds, secondsLeft * 0.8, secondsLeft * 1.2);
             Assert.Equal(("dropoff", "v-1"), (eta.NextStop, eta.VehicleId));
         });
-        Assert.All(
-            _harness.Publisher.Messages.Where(message => message.Envelope.Type == RealtimeMessageTypes.JobEtaUpdate),
-            message => Assert.Equal(RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)), message.Target));
+
+        // The same ETAs reach the job's followers and the company's dispatchers, and nobody else.
+        Assert.Equal(
+            etas.SelectMany(eta => new[] { (RealtimeGroups.Job(job.JobId), eta), (RealtimeGroups.Company("c-1"), eta) }),
+            etaMessages.Select(message => (message.Target.Name, (JobEtaPayload)message.Envelope.Data)));
+    }
+
+    [Fact]
+    public async Task A_batch_of_several_fixes_pushes_one_eta_and_that_from_its_newest_fix()
+    {
+        var job = await JobAsync(JobStatus.EnRoute);
+
+        // Fixes at 0, 5 and 10 s, 10 m/s towards the customer, in one batch.
+        await SendAsync(_device.Drive(0, 10, FixStream.Origin, 90, 36));
+
+        var eta = (JobEtaPayload)Assert.Single(
+            _harness.Publisher.Messages,
+            message => message.Envelope.Type == RealtimeMessageTypes.JobEtaUpdate && message.Target == RealtimeTarget.Group(RealtimeGroups.Job(job.JobId))).Envelope.Data;
+        Assert.Equal(FixStream.At(10), eta.At);
+        Assert.Equal(900, eta.RemainingMeters, 0);
     }
 
     [Fact]

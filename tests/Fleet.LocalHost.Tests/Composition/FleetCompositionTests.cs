@@ -1,5 +1,6 @@
 using Fleet.Adapters;
 using Fleet.Adapters.Tests.Support;
+using Fleet.Core.Jobs;
 using Fleet.Core.Ports;
 using Fleet.Core.Processing;
 using Fleet.Core.Telemetry;
@@ -9,11 +10,35 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Fleet.LocalHost.Tests.Composition;
 
 /// <summary>
-/// The Table Storage part of the composition both hosts share: which settings it needs, and that what it registers
-/// works against a real Table service.
+/// The composition both hosts share: the job settings it binds, which Table Storage settings it needs, and that what it
+/// registers works against a real Table service.
 /// </summary>
 public sealed class FleetCompositionTests
 {
+    [Fact]
+    public void Job_settings_are_bound_from_fleet_jobs_and_the_rest_keep_their_defaults()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration["Fleet:Jobs:ArrivalRadiusMeters"] = "120";
+        builder.Configuration["Fleet:Jobs:RecentSpeedSeconds"] = "90";
+
+        builder.AddFleetCore();
+
+        var settings = builder.Services.BuildServiceProvider().GetRequiredService<JobProgressSettings>();
+        Assert.Equal(JobProgressSettings.Default with { ArrivalRadiusMeters = 120, RecentSpeedSeconds = 90 }, settings);
+    }
+
+    [Fact]
+    public void A_job_setting_that_cannot_work_is_refused_at_start_up_by_its_key()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration["Fleet:Jobs:MinEtaSpeedKmh"] = "0";
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddFleetCore());
+
+        Assert.Equal("Fleet:Jobs:MinEtaSpeedKmh must be above 0", error.Message);
+    }
+
     [Fact]
     public void Tables_without_a_connection_string_or_an_endpoint_name_both_settings()
     {
