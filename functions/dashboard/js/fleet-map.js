@@ -2,9 +2,9 @@
 
 import { el, setAttr, setText } from './dom.js';
 import { formatSpeed, isNumber, statusLabel, statusLetter } from './format.js';
+import { GLIDE_MS, MarkerGlide } from './marker-glide.js';
 import { vehicleIcon } from './vehicle-icon.js';
 
-const MARKER_ANIMATION_MS = 1000;
 const FOCUS_ZOOM = 15;
 const MAX_TRAIL_POINTS = 2000;
 const EARTH_CIRCUMFERENCE_METERS = 40_075_016.686;
@@ -30,9 +30,7 @@ export class FleetMap {
     this.trail = null;
     this.tripPath = null;
     this.selectedId = null;
-    this.animations = new Map();
-    this.frame = 0;
-    this.reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
+    this.glide = new MarkerGlide();
 
     this.map.on('dragstart', () => this.hooks.onUserPan());
     // Leaflet's arrow-key panning of the focused map fires no dragstart, and it is the keyboard's way to look elsewhere.
@@ -60,7 +58,7 @@ export class FleetMap {
     const target = L.latLng(vehicle.latitude, vehicle.longitude);
     let entry = this.markers.get(vehicle.vehicle_id);
     if (entry) {
-      this.moveMarker(vehicle.vehicle_id, entry.marker, target);
+      this.glide.move(vehicle.vehicle_id, entry.marker, target);
     } else {
       entry = this.createMarker(vehicle.vehicle_id, target);
     }
@@ -70,7 +68,7 @@ export class FleetMap {
   removeVehicle(vehicleId) {
     const entry = this.markers.get(vehicleId);
     if (entry) {
-      this.animations.delete(vehicleId);
+      this.glide.stop(vehicleId);
       this.markerLayer.removeLayer(entry.marker);
       this.markers.delete(vehicleId);
     }
@@ -112,39 +110,6 @@ export class FleetMap {
     }
   }
 
-  /** Glides from where the marker is drawn now (maybe mid-glide) to the new fix, so movement reads as driving. */
-  moveMarker(vehicleId, marker, target) {
-    const from = marker.getLatLng();
-    // The same fix arrives twice for a followed vehicle (company and vehicle group): keep the glide already going.
-    if (from.equals(target) || this.animations.get(vehicleId)?.target.equals(target)) {
-      return;
-    }
-    if (this.reducedMotion.matches || document.hidden) {
-      this.animations.delete(vehicleId);
-      marker.setLatLng(target);
-      return;
-    }
-    this.animations.set(vehicleId, { marker, from, target, start: performance.now() });
-    if (this.frame === 0) {
-      this.frame = requestAnimationFrame((now) => this.animate(now));
-    }
-  }
-
-  animate(now) {
-    for (const [vehicleId, animation] of this.animations) {
-      const progress = Math.min(1, Math.max(0, (now - animation.start) / MARKER_ANIMATION_MS));
-      const { from, target } = animation;
-      animation.marker.setLatLng([
-        from.lat + (target.lat - from.lat) * progress,
-        from.lng + (target.lng - from.lng) * progress,
-      ]);
-      if (progress === 1) {
-        this.animations.delete(vehicleId);
-      }
-    }
-    this.frame = this.animations.size > 0 ? requestAnimationFrame((next) => this.animate(next)) : 0;
-  }
-
   select(vehicleId) {
     const previous = this.markers.get(this.selectedId);
     if (previous) {
@@ -179,7 +144,7 @@ export class FleetMap {
 
   /** Keeps a followed vehicle centred, panning as long as its marker glides. */
   follow(latitude, longitude) {
-    this.map.panTo([latitude, longitude], { animate: true, duration: MARKER_ANIMATION_MS / 1000, easeLinearity: 1 });
+    this.map.panTo([latitude, longitude], { animate: true, duration: GLIDE_MS / 1000, easeLinearity: 1 });
   }
 
   fitToVehicles(vehicles) {

@@ -3,6 +3,7 @@
 
 import { el, setAttr, setText } from '../js/dom.js';
 import { formatSpeed, isNumber, statusLabel, statusLetter } from '../js/format.js';
+import { MarkerGlide } from '../js/marker-glide.js';
 import { vehicleIcon } from '../js/vehicle-icon.js';
 
 const STOP_SIZE = 24;
@@ -27,6 +28,7 @@ export class TrackMap {
     }
     this.stops = new Map();
     this.vehicle = null;
+    this.glide = new MarkerGlide();
     this.fitted = false;
     // Once the customer pans (mouse, touch or arrow keys: programmatic moves fire no dragstart), the map stops moving
     // itself to keep the vehicle in view.
@@ -74,7 +76,7 @@ export class TrackMap {
 
   /** Shows or moves the vehicle: one marker, its element carrying the position it shows (data-lat, data-lon). */
   showVehicle(location) {
-    const target = [location.latitude, location.longitude];
+    const target = L.latLng(location.latitude, location.longitude);
     if (!this.vehicle) {
       const { icon, heading, letter } = vehicleIcon();
       const marker = L.marker(target, { icon, interactive: false, keyboard: false, zIndexOffset: 1000 }).addTo(this.map);
@@ -82,7 +84,7 @@ export class TrackMap {
       element.setAttribute('role', 'img');
       this.vehicle = { marker, element, heading, letter };
     } else {
-      this.vehicle.marker.setLatLng(target);
+      this.glide.move('vehicle', this.vehicle.marker, target);
     }
     const { element, heading, letter } = this.vehicle;
     const status = location.status || 'unknown';
@@ -103,6 +105,7 @@ export class TrackMap {
   /** Takes the vehicle off the map entirely: after the job nothing may tell where it is. */
   removeVehicle() {
     if (this.vehicle) {
+      this.glide.stop('vehicle');
       this.vehicle.marker.remove();
       this.vehicle = null;
     }
