@@ -81,4 +81,34 @@ public sealed class JobsPanelTests(QuietFleet fleet) : IClassFixture<QuietFleet>
         await Assertions.Expect(eta).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^ETA about 3 min \\(1\\.9 km to drop-off\\)$"), new() { Timeout = 5_000 });
         Assert.Empty(page.Problems);
     }
+
+    [Fact]
+    public async Task A_job_is_assigned_to_a_vehicle_and_its_driver_from_the_panel()
+    {
+        using var dispatcher = await fleet.Host.ClientAsync("acme-dispatcher-assign", "c-acme", "dispatcher");
+        using var created = await dispatcher.PostAsJsonAsync("/api/jobs", new
+        {
+            kind = "shipment",
+            pickup = new { latitude = 25.033, longitude = 121.565, address = "Depot" },
+            dropoff = new { latitude = 25.047, longitude = 121.517, address = "Harbour warehouse" },
+            customer_reference = "order-assign",
+        });
+        var jobId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
+        await using var page = await DashboardPage.OpenAsync(fleet.Browser, fleet.Host.BaseAddress, "acme-dispatcher-assign", "c-acme");
+        var row = page.Page.Locator($"#job-list li[data-job-id='{jobId}']");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "created", new() { Timeout = 5_000 });
+
+        await row.Locator("button[data-action='assign']").ClickAsync();
+        await row.GetByLabel("Vehicle").SelectOptionAsync("v-003");
+        await row.GetByLabel("Driver").SelectOptionAsync("drv-sim-003");
+        await row.Locator("form.job-assign button[type=submit]").ClickAsync();
+
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "assigned", new() { Timeout = 5_000 });
+        await Assertions.Expect(row.Locator("form.job-assign")).ToHaveCountAsync(0);
+        var stored = await dispatcher.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}");
+        Assert.Equal(("assigned", "v-003", "drv-sim-003", "acme-dispatcher-assign"), (
+            stored.GetProperty("status").GetString(), stored.GetProperty("vehicle_id").GetString(), stored.GetProperty("driver_id").GetString(),
+            stored.GetProperty("history").EnumerateArray().Last().GetProperty("by").GetString()));
+        Assert.Empty(page.Problems);
+    }
 }

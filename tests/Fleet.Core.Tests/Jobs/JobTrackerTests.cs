@@ -110,6 +110,25 @@ public sealed class JobTrackerTests
     }
 
     [Fact]
+    public async Task A_status_change_lets_the_next_fix_push_an_eta_without_waiting_for_the_throttle()
+    {
+        var job = await JobAsync(JobStatus.EnRoute);
+        var fixes = _device.Drive(0, 10, FixStream.Origin, 90, 36);
+        await SendAsync([fixes[0]]);
+        await SendAsync([fixes[1]]);
+
+        // Five seconds after the last push, someone marks the job arrived: the fix after that is pushed at once.
+        var current = (await _jobs.GetAsync("c-1", job.JobId, CancellationToken.None))!;
+        Assert.True(await _jobs.UpdateAsync(current.With(new JobStatusChange(JobStatus.Arrived, FixStream.At(7), "u-driver", null)), current.Version, CancellationToken.None));
+        await SendAsync([fixes[2]]);
+
+        var pushedAt = _harness.Publisher.Messages
+            .Where(message => message.Envelope.Type == RealtimeMessageTypes.JobEtaUpdate && message.Target == RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)))
+            .Select(message => (((JobEtaPayload)message.Envelope.Data).At - FixStream.Start).TotalSeconds);
+        Assert.Equal([0, 10], pushedAt);
+    }
+
+    [Fact]
     public async Task A_job_store_that_fails_leaves_the_batch_stored_and_says_so()
     {
         var failing = new TelemetryBatchHandler(
