@@ -5,8 +5,16 @@ namespace Fleet.Simulator;
 /// <summary>A delivery a vehicle's driver has been given: load at the pickup, take it to the drop-off.</summary>
 public sealed record DeliveryOrder(string JobId, GeoPoint Pickup, GeoPoint Dropoff);
 
+/// <summary>The job statuses a delivery driver sets, as the jobs API spells them.</summary>
+public static class DriverStatuses
+{
+    public const string EnRoute = "en_route";
+    public const string InProgress = "in_progress";
+    public const string Completed = "completed";
+}
+
 /// <summary>A job status the driver sets in their app, at a moment of simulated time.</summary>
-/// <param name="Status">A job status code of the API: <c>en_route</c>, <c>in_progress</c> or <c>completed</c>.</param>
+/// <param name="Status">One of <see cref="DriverStatuses"/>.</param>
 public sealed record DriverStatusChange(string DeviceId, string JobId, string Status, DateTimeOffset At);
 
 /// <summary>

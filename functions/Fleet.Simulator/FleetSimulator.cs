@@ -20,9 +20,6 @@ public sealed class FleetSimulator
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
 
-    // How often delivery drivers look at their app for new or withdrawn jobs (wall-clock time).
-    private static readonly TimeSpan DeliveryCheckInterval = TimeSpan.FromSeconds(2);
-
     // Where scenario vehicles that visit the depot start: close enough to get there within minutes, outside its fence.
     private const double MinGeofenceStartMeters = 600;
     private const double MaxGeofenceStartMeters = 1_500;
@@ -31,10 +28,7 @@ public sealed class FleetSimulator
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
     private readonly TextWriter _output;
-    private readonly IDeliveryDesk? _deliveries;
-
-    // Jobs the drivers have finished: the desk may list one again until the backend has taken the completion.
-    private readonly HashSet<string> _finishedJobs = new(StringComparer.Ordinal);
+    private readonly DeliveryDrivers? _drivers;
 
     /// <param name="deliveries">The jobs API, required when any vehicle acts out <see cref="ScenarioKind.Delivery"/>.</param>
     public FleetSimulator(SimulatorOptions options, HttpClient http, TimeProvider time, TextWriter output, IDeliveryDesk? deliveries = null)
@@ -56,8 +50,8 @@ public sealed class FleetSimulator
         _options = options;
         _http = http;
         _time = time;
-        _output = output;
-        _deliveries = deliveries;
+        _output = TextWriter.Synchronized(output);
+        _drivers = deliveries is null ? null : new DeliveryDrivers(deliveries, options.DispatchDeliveries, _output);
     }
 
     /// <summary>Runs until the configured duration has passed or <paramref name="cancellationToken"/> is cancelled.</summary>
@@ -69,7 +63,7 @@ public sealed class FleetSimulator
         var fleet = CreateFleet(_options, simulationStart, seed);
         var delivering = fleet.Where(vehicle => vehicle.TakesDeliveries).ToList();
         var due = new PriorityQueue<SimulatedVehicle, DateTimeOffset>(fleet.Select(vehicle => (vehicle, vehicle.NextReportAt)));
-        var deliveriesCheckedAt = -DeliveryCheckInterval;
+        var deliveriesCheckedAt = -DeliveryDrivers.CheckInterval;
         var sender = new EventHubsSender(_http, _options, _time, _output);
         var progress = new Progress(TimeSpan.Zero, 0);
         WriteStart(seed);
@@ -92,16 +86,15 @@ public sealed class FleetSimulator
                     progress = WriteProgress(sender.Counters, progress, elapsed);
                 }
 
-                if (delivering.Count > 0 && elapsed - deliveriesCheckedAt >= DeliveryCheckInterval)
+                if (delivering.Count > 0 && _drivers!.Tick(delivering, elapsed - deliveriesCheckedAt >= DeliveryDrivers.CheckInterval, cancellationToken))
                 {
-                    await CheckDeliveriesAsync(delivering, cancellationToken);
                     deliveriesCheckedAt = elapsed;
                 }
 
                 var wait = Min(progress.At + ProgressInterval - elapsed, (_options.Duration ?? TimeSpan.MaxValue) - elapsed);
                 if (delivering.Count > 0)
                 {
-                    wait = Min(wait, deliveriesCheckedAt + DeliveryCheckInterval - elapsed);
+                    wait = Min(wait, deliveriesCheckedAt + DeliveryDrivers.CheckInterval - elapsed);
                 }
 
                 if (due.TryPeek(out _, out var nextReport))
@@ -118,6 +111,11 @@ public sealed class FleetSimulator
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Ctrl+C or the host stopping: the summary below is the answer.
+        }
+
+        if (_drivers is not null)
+        {
+            await _drivers.StopAsync(cancellationToken);
         }
 
         var counters = sender.Counters;
@@ -195,65 +193,10 @@ public sealed class FleetSimulator
             await sender.SendAsync(pending, null, cancellationToken);
         }
 
-        // After the fixes that led up to them, as a driver's tap follows the drive.
-        foreach (var change in statusChanges)
+        if (statusChanges.Count > 0)
         {
-            if (change.Status == "completed")
-            {
-                _finishedJobs.Add(change.JobId);
-            }
-
-            await DeskAsync(change.DeviceId, () => _deliveries!.ReportAsync(change, cancellationToken));
-        }
-    }
-
-    /// <summary>
-    /// Each delivery driver's look at their app: a withdrawn job is dropped, an idle driver takes the oldest job
-    /// assigned to them, and, when the simulator dispatches, an idle driver with nothing assigned is given a new one.
-    /// </summary>
-    private async Task CheckDeliveriesAsync(IReadOnlyList<SimulatedVehicle> delivering, CancellationToken cancellationToken)
-    {
-        var desk = _deliveries!;
-        foreach (var vehicle in delivering)
-        {
-            await DeskAsync(vehicle.DeviceId, async () =>
-            {
-                var assigned = (await desk.AssignedAsync(vehicle.DeviceId, cancellationToken))
-                    .Where(order => !_finishedJobs.Contains(order.JobId))
-                    .ToList();
-                if (vehicle.Delivery is { } current && !assigned.Any(order => order.JobId == current.JobId))
-                {
-                    vehicle.Drop();
-                }
-
-                if (vehicle.Delivery is not null)
-                {
-                    return;
-                }
-
-                if (assigned.Count > 0)
-                {
-                    vehicle.Take(assigned[0]);
-                }
-                else if (_options.DispatchDeliveries)
-                {
-                    var (pickup, dropoff) = vehicle.PlanDelivery();
-                    await desk.DispatchAsync(vehicle.DeviceId, pickup, dropoff, cancellationToken);
-                }
-            });
-        }
-    }
-
-    /// <summary>The jobs API being unreachable or refusing is reported and the drive goes on: telemetry matters more.</summary>
-    private async Task DeskAsync(string deviceId, Func<Task> call)
-    {
-        try
-        {
-            await call();
-        }
-        catch (HttpRequestException exception)
-        {
-            _output.WriteLine($"Jobs API, {deviceId}: {exception.Message}");
+            // After the fixes that led up to them, as a driver's tap follows the drive.
+            _drivers!.Report(statusChanges);
         }
     }
 

@@ -295,7 +295,7 @@ internal sealed class SimulatedVehicle
             if (_handoverAt is { } handoverAt && _now + step >= handoverAt)
             {
                 _handoverAt = null;
-                statusChanges.Add(StatusChange("in_progress", _now + step));
+                statusChanges.Add(StatusChange(DriverStatuses.InProgress, _now + step));
             }
 
             if (_now + step >= stoppedUntil)
@@ -433,13 +433,13 @@ internal sealed class SimulatedVehicle
             _atLegEnd = false;
             if (_leg == DeliveryLeg.ToPickup)
             {
-                statusChanges.Add(StatusChange("en_route", _now));
+                statusChanges.Add(StatusChange(DriverStatuses.EnRoute, _now));
                 StartLeg(DeliveryLeg.ToDropoff, delivery.Dropoff);
                 _direction = TowardLegEnd(_from, _direction, canTurn: true, standing: true);
             }
             else
             {
-                statusChanges.Add(StatusChange("completed", _now));
+                statusChanges.Add(StatusChange(DriverStatuses.Completed, _now));
                 Delivery = null;
                 FinishErrand();
             }
@@ -640,17 +640,20 @@ internal sealed class SimulatedVehicle
 
     private DriverStatusChange StatusChange(string status, DateTimeOffset at) => new(DeviceId, Delivery!.JobId, status, at);
 
-    /// <summary>A node of the city at a random distance in the ring around <paramref name="from"/>, not that node.</summary>
+    /// <summary>
+    /// A node of the city at a random distance in the ring around <paramref name="from"/>, not that node. A point of the
+    /// ring outside the city is pulled in towards the centre, so a small city gives shorter deliveries, not none.
+    /// </summary>
     private GridNode NodeNear(GridNode from, double minMeters, double maxMeters)
     {
         while (true)
         {
             var meters = Between(minMeters, maxMeters);
             var angle = Between(0, 2 * Math.PI);
-            var node = new GridNode(
-                from.East + (int)Math.Round(meters * Math.Cos(angle) / StreetGrid.BlockMeters),
-                from.North + (int)Math.Round(meters * Math.Sin(angle) / StreetGrid.BlockMeters));
-            if (node != from && _grid.Contains(node))
+            var (east, north) = (from.East * StreetGrid.BlockMeters + meters * Math.Cos(angle), from.North * StreetGrid.BlockMeters + meters * Math.Sin(angle));
+            var inside = Math.Min(1, _grid.RadiusMeters / Math.Sqrt((east * east) + (north * north)));
+            var node = new GridNode((int)(east * inside / StreetGrid.BlockMeters), (int)(north * inside / StreetGrid.BlockMeters));
+            if (node != from)
             {
                 return node;
             }

@@ -57,17 +57,8 @@ public sealed class JobsPanelTests(QuietFleet fleet) : IClassFixture<QuietFleet>
     public async Task A_job_under_way_shows_its_eta_from_the_vehicles_telemetry()
     {
         using var dispatcher = await fleet.Host.ClientAsync("acme-dispatcher-eta", "c-acme", "dispatcher");
-        using var created = await dispatcher.PostAsJsonAsync("/api/jobs", new
-        {
-            kind = "delivery",
-            pickup = new { latitude = 25.033, longitude = 121.565, address = "Depot" },
-            dropoff = new { latitude = 25.060, longitude = 121.565, address = "3 Hill St" },
-            customer_reference = "order-eta",
-            vehicle_id = "v-003",
-        });
-        var jobId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
-        using var moved = await dispatcher.PostAsJsonAsync($"/api/jobs/{jobId}/status", new { status = "en_route" });
-        moved.EnsureSuccessStatusCode();
+        var jobId = await TestJobs.CreateAsync(dispatcher, "delivery", 25.060, 121.565, "3 Hill St", "order-eta", "v-003");
+        await TestJobs.MoveAsync(dispatcher, jobId, "en_route");
         await using var page = await DashboardPage.OpenAsync(fleet.Browser, fleet.Host.BaseAddress, "acme-dispatcher-eta", "c-acme");
         var eta = page.Page.Locator($"#job-list li[data-job-id='{jobId}'] .job-eta");
         await Assertions.Expect(eta).ToHaveTextAsync("", new() { Timeout = 5_000 });
@@ -86,14 +77,7 @@ public sealed class JobsPanelTests(QuietFleet fleet) : IClassFixture<QuietFleet>
     public async Task A_job_is_assigned_to_a_vehicle_and_its_driver_from_the_panel()
     {
         using var dispatcher = await fleet.Host.ClientAsync("acme-dispatcher-assign", "c-acme", "dispatcher");
-        using var created = await dispatcher.PostAsJsonAsync("/api/jobs", new
-        {
-            kind = "shipment",
-            pickup = new { latitude = 25.033, longitude = 121.565, address = "Depot" },
-            dropoff = new { latitude = 25.047, longitude = 121.517, address = "Harbour warehouse" },
-            customer_reference = "order-assign",
-        });
-        var jobId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
+        var jobId = await TestJobs.CreateAsync(dispatcher, "shipment", 25.047, 121.517, "Harbour warehouse", "order-assign");
         await using var page = await DashboardPage.OpenAsync(fleet.Browser, fleet.Host.BaseAddress, "acme-dispatcher-assign", "c-acme");
         var row = page.Page.Locator($"#job-list li[data-job-id='{jobId}']");
         await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "created", new() { Timeout = 5_000 });

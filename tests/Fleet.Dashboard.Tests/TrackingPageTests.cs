@@ -16,16 +16,8 @@ public sealed class TrackingPageTests(QuietFleet fleet) : IClassFixture<QuietFle
         using var admin = await fleet.Host.ClientAsync("acme-admin", "c-acme", "admin");
         await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "d-sam", name = "Sam", user_id = "acme-driver-sam" });
         using var dispatcher = await fleet.Host.ClientAsync("acme-dispatcher-tracking", "c-acme", "dispatcher");
-        using var created = await dispatcher.PostAsJsonAsync("/api/jobs", new
-        {
-            kind = "delivery",
-            pickup = new { latitude = 25.033, longitude = 121.565, address = "Depot" },
-            dropoff = new { latitude = 25.100, longitude = 121.520, address = "12 Harbour Rd" },
-            vehicle_id = "v-001",
-            driver_id = "d-sam",
-        });
-        var jobId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
-        await MoveAsync(dispatcher, jobId, "en_route");
+        var jobId = await TestJobs.CreateAsync(dispatcher, "delivery", 25.100, 121.520, "12 Harbour Rd", vehicleId: "v-001", driverId: "d-sam");
+        await TestJobs.MoveAsync(dispatcher, jobId, "en_route");
         using var shared = await dispatcher.PostAsync($"/api/jobs/{jobId}/share", null);
         var trackingUrl = (await shared.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("tracking_url").GetString()!;
 
@@ -63,7 +55,7 @@ public sealed class TrackingPageTests(QuietFleet fleet) : IClassFixture<QuietFle
         // Over: the page says so and shows no position any more.
         foreach (var status in new[] { "arrived", "in_progress", "completed" })
         {
-            await MoveAsync(dispatcher, jobId, status);
+            await TestJobs.MoveAsync(dispatcher, jobId, status);
         }
 
         await Assertions.Expect(page.Locator("#track-ended")).ToContainTextAsync("This job has ended", new() { Timeout = 5_000 });
@@ -77,12 +69,6 @@ public sealed class TrackingPageTests(QuietFleet fleet) : IClassFixture<QuietFle
             Assert.Equal("v-001", location.GetProperty("vehicle_id").GetString()));
         Assert.Empty(problems);
         await context.DisposeAsync();
-    }
-
-    private static async Task MoveAsync(HttpClient dispatcher, string jobId, string status)
-    {
-        using var moved = await dispatcher.PostAsJsonAsync($"/api/jobs/{jobId}/status", new { status });
-        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
     }
 
     private async Task SendAsync(params string[] fixes)

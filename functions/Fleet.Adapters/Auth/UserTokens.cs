@@ -103,10 +103,10 @@ public sealed class UserTokens
         return ToCaller(result.ClaimsIdentity);
     }
 
-    /// <summary>A token for any user of any company, signed with the shared key (the development token endpoint).</summary>
     /// <summary>Whether <see cref="MintDevelopmentToken"/> can sign: a shared signing key is configured.</summary>
     public bool MintsDevelopmentTokens => _sharedKey is not null;
 
+    /// <summary>A token for any user of any company, signed with the shared key (the development token endpoint).</summary>
     public string MintDevelopmentToken(string userId, string companyId, FleetRole role, IReadOnlyCollection<string> vehicleIds)
     {
         if (_sharedKey is null)

@@ -105,7 +105,8 @@ public static class JobProgress
         var etaSeconds = inside ? 0 : remainingMeters / etaMetersPerSecond;
 
         var pushEta = state.EtaPushedAt is not { } pushedAt || (fixTime - pushedAt).TotalSeconds >= settings.EtaPushIntervalSeconds;
-        // A late fix says nothing about the approach since the newest one: the average and its reference stay.
+        // A fix no newer than the last (the batch handler drops late ones, so one stamped the same moment) says nothing
+        // about the approach: the average and its reference stay.
         var last = state.Last is { } previous && previous.FixTime >= fixTime ? previous : (fixTime, remainingMeters);
         var next = new JobProgressState(insideSince, last, approach, weight, pushEta ? fixTime : state.EtaPushedAt);
         return new JobProgressStep(next, remainingMeters, etaSeconds, arrived, pushEta);
@@ -113,7 +114,8 @@ public static class JobProgress
 
     /// <summary>
     /// An exponential average over time, so a minute at a red light weighs as a minute whatever the report interval.
-    /// Before there is a previous fix it starts from the device's speed, weighted as a few seconds of history.
+    /// Before there is a previous fix it starts from the device's speed, weighted as <see cref="FirstReadingSeconds"/>
+    /// of driving.
     /// </summary>
     private static (double? MetersPerSecond, double Weight) Approach(
         JobProgressState state, double remainingMeters, DateTimeOffset fixTime, double? speedKmh, JobProgressSettings settings)

@@ -10,8 +10,8 @@ public sealed record JobTrackingResult(int JobsTracked, int Arrivals, int EtaUpd
 
 /// <summary>
 /// Moves jobs forward with their vehicles' telemetry (DESIGN 5a): an arrival at the next stop after the dwell becomes
-/// <c>arrived</c>; the job's followers get the vehicle's position and, at most every 15 s, its ETA, which the company's
-/// dispatchers get too.
+/// <c>arrived</c>; the job's followers get the vehicle's position and, throttled, its ETA, which the company's dispatchers
+/// get too.
 /// <para>
 /// Dwell and the recent approach speed are kept in this process, per job. Each vehicle reports through one partition, which
 /// one consumer reads, so its fixes come here in order; after a restart (or a partition moving to another instance) a
@@ -113,8 +113,13 @@ public sealed class JobTracker(IJobStore jobs, IRealtimePublisher publisher, Tim
             }
         }
 
-        // When the throttle let one through, the batch's newest fix says it best.
-        return (null, push ? EtaOf(job, stop, newest!, positions[^1].FixTime) : null, state);
+        if (!push)
+        {
+            return (null, null, state);
+        }
+
+        // When the throttle let one through, the batch's newest fix says it best, and the throttle counts from there.
+        return (null, EtaOf(job, stop, newest!, positions[^1].FixTime), state with { EtaPushedAt = positions[^1].FixTime });
     }
 
     private static JobEtaPayload EtaOf(Job job, JobStop stop, JobProgressStep step, DateTimeOffset at) => new(

@@ -4,6 +4,7 @@ using Fleet.Core.Geofencing;
 using Fleet.Core.Ports;
 using Fleet.Core.Registry;
 using Fleet.Core.Settings;
+using Fleet.Simulator;
 using Microsoft.Extensions.Options;
 
 namespace Fleet.LocalHost.Demo;
@@ -36,6 +37,9 @@ internal sealed class DemoFleet(IFleetConfiguration configuration, IOptions<Demo
     public const string Acme = "c-acme";
     public const string Globex = "c-globex";
 
+    // The simulator's default device and driver ids are the demo fleet's.
+    private static readonly SimulatorOptions Simulated = new();
+
     public static IReadOnlyList<DemoUser> Users { get; } =
     [
         new("acme-dispatcher", Acme, "Acme Logistics", "dispatcher", "Dana, Acme dispatcher", []),
@@ -49,10 +53,10 @@ internal sealed class DemoFleet(IFleetConfiguration configuration, IOptions<Demo
 
     public static string VehicleId(int vehicleNumber) => "v-" + vehicleNumber.ToString("000", CultureInfo.InvariantCulture);
 
-    public static string DeviceId(int vehicleNumber) => "sim-" + vehicleNumber.ToString("000", CultureInfo.InvariantCulture);
+    public static string DeviceId(int vehicleNumber) => Simulated.DeviceId(vehicleNumber);
 
     /// <summary>The simulator's driver of vehicle n; Sam, the demo driver, drives vehicle 1.</summary>
-    public static string DriverId(int vehicleNumber) => "drv-" + DeviceId(vehicleNumber);
+    public static string DriverId(int vehicleNumber) => Simulated.DriverId(vehicleNumber);
 
     public static string DriverUserId(int vehicleNumber) => vehicleNumber == 1 ? "acme-driver" : DriverId(vehicleNumber);
 

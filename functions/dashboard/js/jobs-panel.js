@@ -67,7 +67,7 @@ export class JobsPanel {
     this.render();
   }
 
-  /** job_eta_update: the company group hears every job's ETA, at most every 15 s each. */
+  /** job_eta_update: the company group hears every job's ETA, throttled per job. */
   applyEta(eta) {
     const known = this.etas.get(eta.job_id);
     if (known && (parseTime(known.at) ?? 0) > (parseTime(eta.at) ?? 0)) {

@@ -1,6 +1,6 @@
 // Markers that glide from fix to fix, so movement reads as driving: the fleet map's and the tracking page's.
 
-/** How long a glide takes; about the time between two fixes on the wire is too slow to follow, a jump too abrupt. */
+/** How long a glide takes: long enough to read as driving, short enough to be there well before the next fix. */
 export const GLIDE_MS = 1000;
 
 export class MarkerGlide {

