@@ -17,6 +17,9 @@ internal sealed class DeliveryDrivers(IDeliveryDesk desk, bool dispatch, TextWri
     /// <summary>How often the drivers look at their app for new or withdrawn jobs (wall-clock time).</summary>
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(2);
 
+    /// <summary>How soon to look again when a check is due but the last round has not finished.</summary>
+    public static readonly TimeSpan BusyRetry = TimeSpan.FromMilliseconds(200);
+
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Lock _lock = new();

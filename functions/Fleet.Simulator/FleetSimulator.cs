@@ -94,7 +94,9 @@ public sealed class FleetSimulator
                 var wait = Min(progress.At + ProgressInterval - elapsed, (_options.Duration ?? TimeSpan.MaxValue) - elapsed);
                 if (delivering.Count > 0)
                 {
-                    wait = Min(wait, deliveriesCheckedAt + DeliveryDrivers.CheckInterval - elapsed);
+                    // A check falls due while the last round still waits on the API: look again shortly, not in a spin.
+                    var checkIn = deliveriesCheckedAt + DeliveryDrivers.CheckInterval - elapsed;
+                    wait = Min(wait, checkIn > DeliveryDrivers.BusyRetry ? checkIn : DeliveryDrivers.BusyRetry);
                 }
 
                 if (due.TryPeek(out _, out var nextReport))
