@@ -9,16 +9,14 @@ public sealed class DeliveryDispatchTests
     [Fact]
     public async Task A_dispatching_run_gives_each_delivery_vehicle_jobs_that_its_driver_takes_through_to_completed()
     {
-        await using var hub = await FakeEventHub.StartAsync();
-        using var http = new HttpClient();
         var desk = new RecordingDesk();
         var options = new SimulatorOptions
         {
-            Endpoint = hub.Endpoint, Vehicles = 4, Duration = TimeSpan.FromSeconds(12), Speedup = 120, Seed = 11, DispatchDeliveries = true,
+            Vehicles = 4, Duration = TimeSpan.FromSeconds(12), Speedup = 120, Seed = 11, DispatchDeliveries = true,
             Scenarios = [ScenarioAssignment.ForVehicles(ScenarioKind.Delivery, 2, 4)],
         };
 
-        await new FleetSimulator(options, http, TimeProvider.System, TextWriter.Null, desk).RunAsync(CancellationToken.None);
+        await RunAsync(options, desk);
 
         Assert.Equal(["sim-002", "sim-004"], desk.Jobs.Select(job => job.DeviceId).Distinct().Order());
         var completed = desk.Jobs.Where(job => job.Status == "completed").ToList();
@@ -29,11 +27,9 @@ public sealed class DeliveryDispatchTests
     [Fact]
     public async Task Without_dispatching_a_driver_works_through_the_jobs_assigned_and_drops_one_withdrawn_on_the_way()
     {
-        await using var hub = await FakeEventHub.StartAsync();
-        using var http = new HttpClient();
         var options = new SimulatorOptions
         {
-            Endpoint = hub.Endpoint, Vehicles = 1, Duration = TimeSpan.FromSeconds(24), Speedup = 40, Seed = 11,
+            Vehicles = 1, Duration = TimeSpan.FromSeconds(24), Speedup = 40, Seed = 11,
             Scenarios = [ScenarioAssignment.ForVehicles(ScenarioKind.Delivery, 1)],
         };
         var desk = new RecordingDesk { WithdrawnOnTheWay = "job-1" };
@@ -43,7 +39,7 @@ public sealed class DeliveryDispatchTests
         await desk.DispatchAsync("sim-001", pickup, dropoff, CancellationToken.None);
         await desk.DispatchAsync("sim-001", pickup, dropoff, CancellationToken.None);
 
-        await new FleetSimulator(options, http, TimeProvider.System, TextWriter.Null, desk).RunAsync(CancellationToken.None);
+        await RunAsync(options, desk);
 
         Assert.Equal(
             [("job-1", "cancelled", new[] { "en_route" }), ("job-2", "completed", new[] { "en_route", "in_progress", "completed" })],
@@ -53,16 +49,14 @@ public sealed class DeliveryDispatchTests
     [Fact]
     public async Task A_jobs_api_that_fails_or_answers_nonsense_is_reported_and_the_fleet_drives_on()
     {
-        await using var hub = await FakeEventHub.StartAsync();
-        using var http = new HttpClient();
         using var output = new StringWriter();
         var options = new SimulatorOptions
         {
-            Endpoint = hub.Endpoint, Vehicles = 2, Duration = TimeSpan.FromSeconds(3), Speedup = 20, Seed = 11, DispatchDeliveries = true,
+            Vehicles = 2, Duration = TimeSpan.FromSeconds(3), Speedup = 20, Seed = 11, DispatchDeliveries = true,
             Scenarios = [ScenarioAssignment.ForVehicles(ScenarioKind.Delivery, 1, 2)],
         };
 
-        var summary = await new FleetSimulator(options, http, TimeProvider.System, output, new FailingDesk()).RunAsync(CancellationToken.None);
+        var summary = await RunAsync(options, new FailingDesk(), output);
 
         // A minute of simulated driving, two vehicles reporting every 4 to 6 s.
         Assert.InRange(summary.Accepted, 2 * 9, long.MaxValue);
@@ -74,20 +68,27 @@ public sealed class DeliveryDispatchTests
     [Fact]
     public async Task A_jobs_api_that_does_not_answer_holds_up_no_telemetry_and_is_given_up_on()
     {
-        await using var hub = await FakeEventHub.StartAsync();
-        using var http = new HttpClient();
         using var output = new StringWriter();
         var options = new SimulatorOptions
         {
-            Endpoint = hub.Endpoint, Vehicles = 2, Duration = TimeSpan.FromSeconds(6), Speedup = 10, Seed = 11,
+            Vehicles = 2, Duration = TimeSpan.FromSeconds(6), Speedup = 10, Seed = 11,
             Scenarios = [ScenarioAssignment.ForVehicles(ScenarioKind.Delivery, 1)],
         };
 
-        var summary = await new FleetSimulator(options, http, TimeProvider.System, output, new SilentDesk()).RunAsync(CancellationToken.None);
+        var summary = await RunAsync(options, new SilentDesk(), output);
 
         // A minute of simulated driving, two vehicles reporting every 4 to 6 s, while the first look hangs for 5 s.
         Assert.InRange(summary.Accepted, 2 * 9, long.MaxValue);
         Assert.Contains("Jobs API, sim-001: TaskCanceledException", output.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>A run against a fake Event Hubs endpoint of its own.</summary>
+    private static async Task<SimulatorSummary> RunAsync(SimulatorOptions options, IDeliveryDesk desk, TextWriter? output = null)
+    {
+        await using var hub = await FakeEventHub.StartAsync();
+        using var http = new HttpClient();
+        return await new FleetSimulator(options with { Endpoint = hub.Endpoint }, http, TimeProvider.System, output ?? TextWriter.Null, desk)
+            .RunAsync(CancellationToken.None);
     }
 
     private sealed class SilentDesk : IDeliveryDesk
