@@ -29,7 +29,7 @@ public sealed class DeliveryDispatchTests
     {
         var options = new SimulatorOptions
         {
-            Vehicles = 1, Duration = TimeSpan.FromSeconds(24), Speedup = 40, Seed = 11,
+            Vehicles = 1, Duration = TimeSpan.FromSeconds(30), Speedup = 40, Seed = 11,
             Scenarios = [ScenarioAssignment.ForVehicles(ScenarioKind.Delivery, 1)],
         };
         var desk = new RecordingDesk { WithdrawnOnTheWay = "job-1" };
