@@ -12,9 +12,12 @@ namespace Fleet.Functions;
 /// </summary>
 internal sealed class SignalRServiceRealtime(IServiceProvider services) : IRealtimePublisher, IRealtimeGroups
 {
+    // Matching the constructor once, not on every send.
+    private static readonly ObjectFactory CreateHub = ActivatorUtilities.CreateFactory(typeof(FleetHub), Type.EmptyTypes);
+
     // A hub takes the service's hub context when it is created; creating one per use never holds on to a context from
     // before the extension finished starting.
-    private FleetHub Hub => ActivatorUtilities.CreateInstance<FleetHub>(services);
+    private FleetHub Hub => (FleetHub)CreateHub(services, null);
 
     public Task PublishAsync(IReadOnlyList<RealtimeMessage> messages, CancellationToken cancellationToken)
     {

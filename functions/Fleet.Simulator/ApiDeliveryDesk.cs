@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Fleet.Core.Api;
 using Fleet.Core.Geo;
+using Fleet.Core.Jobs;
 
 namespace Fleet.Simulator;
 
@@ -23,20 +25,20 @@ public sealed class ApiDeliveryDesk(
     Func<string, DeliveryVehicle> vehicleOf,
     Func<DeskCaller, CancellationToken, ValueTask<string>> tokenFor) : IDeliveryDesk
 {
-    // The statuses a driver taps through, in order; a job in none of them (created, completed, cancelled) is not theirs to move.
-    private static readonly string[] UnderWay = ["assigned", "en_route", "arrived", "in_progress"];
-    private static readonly string[] DriverSteps = [.. UnderWay, "completed"];
+    private static readonly string DeliveryKind = JobKind.Delivery.ToCode();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public async Task DispatchAsync(string deviceId, GeoPoint pickup, GeoPoint dropoff, CancellationToken cancellationToken)
     {
         var vehicle = vehicleOf(deviceId);
-        var request = new CreateJob(
-            "delivery",
+        // Due now: scheduled_for is optional, and the API reads its null as it would its absence.
+        var request = new JobRequest(
+            DeliveryKind,
             Stop(pickup, "Pickup"),
             Stop(dropoff, "Drop-off"),
             "sim-" + Guid.NewGuid().ToString("N")[..8],
+            ScheduledFor: null,
             vehicle.VehicleId,
             vehicle.DriverId);
         using var response = await SendAsync(HttpMethod.Post, "jobs", request, new DeskCaller(vehicle.CompanyId, null), cancellationToken);
@@ -47,11 +49,12 @@ public sealed class ApiDeliveryDesk(
         var vehicle = vehicleOf(deviceId);
         using var response = await SendAsync(
             HttpMethod.Get, "jobs?vehicle_id=" + Uri.EscapeDataString(vehicle.VehicleId), null, DriverOf(vehicle), cancellationToken);
-        var jobs = await response.Content.ReadFromJsonAsync<List<JobSummary>>(Json, cancellationToken) ?? [];
+        var jobs = await response.Content.ReadFromJsonAsync<List<JobView>>(Json, cancellationToken) ?? [];
         return
         [
             .. jobs
-                .Where(job => job.Kind == "delivery" && job.DriverId == vehicle.DriverId && UnderWay.Contains(job.Status))
+                .Where(job => job.Kind == DeliveryKind && job.DriverId == vehicle.DriverId)
+                .Where(job => JobLifecycle.TryParse(job.Status, out var status) && IsUnderWay(status))
                 .OrderBy(job => job.CreatedAt)
                 .Select(job => new DeliveryOrder(job.JobId, Point(job.Pickup), Point(job.Dropoff))),
         ];
@@ -62,21 +65,32 @@ public sealed class ApiDeliveryDesk(
         ArgumentNullException.ThrowIfNull(change);
         var driver = DriverOf(vehicleOf(change.DeviceId));
         var path = "jobs/" + Uri.EscapeDataString(change.JobId);
-        JobSummary? job;
+        JobView? job;
         using (var response = await SendAsync(HttpMethod.Get, path, null, driver, cancellationToken))
         {
-            job = await response.Content.ReadFromJsonAsync<JobSummary>(Json, cancellationToken);
+            job = await response.Content.ReadFromJsonAsync<JobView>(Json, cancellationToken);
         }
 
-        var from = Array.IndexOf(DriverSteps, job?.Status);
-        var to = Array.IndexOf(DriverSteps, change.Status);
-        for (var step = from + 1; from >= 0 && step <= to; step++)
+        // A job not under way (created, completed, cancelled) is not the driver's to move; nor is it moved back.
+        if (!JobLifecycle.TryParse(job?.Status, out var from) || !IsUnderWay(from) || !IsDriverStep(change.Status))
+        {
+            return;
+        }
+
+        // The lifecycle runs in the enum's order, so the statuses between are the values between.
+        for (var step = from + 1; step <= change.Status; step++)
         {
             // Arrival is the backend's to detect; the driver confirms it only when it has not.
-            var note = DriverSteps[step] == "arrived" ? "confirmed by the driver" : null;
-            using var moved = await SendAsync(HttpMethod.Post, path + "/status", new ChangeStatus(DriverSteps[step], note), driver, cancellationToken);
+            var note = step == JobStatus.Arrived ? "confirmed by the driver" : null;
+            using var moved = await SendAsync(HttpMethod.Post, path + "/status", new JobStatusRequest(step.ToCode(), note), driver, cancellationToken);
         }
     }
+
+    /// <summary>Assigned to a driver and not over: theirs to tap on through.</summary>
+    private static bool IsUnderWay(JobStatus status) => status == JobStatus.Assigned || JobLifecycle.IsActive(status);
+
+    /// <summary>A status the driver taps: the ones under way, and the completion at the end.</summary>
+    private static bool IsDriverStep(JobStatus status) => IsUnderWay(status) || status == JobStatus.Completed;
 
     private static DeskCaller DriverOf(DeliveryVehicle vehicle) => new(vehicle.CompanyId, vehicle.DriverId);
 
@@ -103,19 +117,10 @@ public sealed class ApiDeliveryDesk(
         return response;
     }
 
-    private static StopBody Stop(GeoPoint point, string what) => new(
+    private static JobStopRequest Stop(GeoPoint point, string what) => new(
         Math.Round(point.Latitude, 6),
         Math.Round(point.Longitude, 6),
         string.Create(CultureInfo.InvariantCulture, $"{what} at {point.Latitude:F5}, {point.Longitude:F5}"));
 
-    private static GeoPoint Point(StopBody stop) => new(stop.Latitude, stop.Longitude);
-
-    private sealed record StopBody(double Latitude, double Longitude, string? Address);
-
-    private sealed record CreateJob(string Kind, StopBody Pickup, StopBody Dropoff, string CustomerReference, string VehicleId, string DriverId);
-
-    private sealed record ChangeStatus(string Status, string? Note);
-
-    private sealed record JobSummary(
-        string JobId, string Kind, string Status, StopBody Pickup, StopBody Dropoff, string? DriverId, DateTimeOffset CreatedAt);
+    private static GeoPoint Point(JobStopView stop) => new(stop.Latitude, stop.Longitude);
 }

@@ -1,21 +1,17 @@
 using Fleet.Core.Geo;
+using Fleet.Core.Jobs;
 
 namespace Fleet.Simulator;
 
 /// <summary>A delivery a vehicle's driver has been given: load at the pickup, take it to the drop-off.</summary>
 public sealed record DeliveryOrder(string JobId, GeoPoint Pickup, GeoPoint Dropoff);
 
-/// <summary>The job statuses a delivery driver sets, as the jobs API spells them.</summary>
-public static class DriverStatuses
-{
-    public const string EnRoute = "en_route";
-    public const string InProgress = "in_progress";
-    public const string Completed = "completed";
-}
-
 /// <summary>A job status the driver sets in their app, at a moment of simulated time.</summary>
-/// <param name="Status">One of <see cref="DriverStatuses"/>.</param>
-public sealed record DriverStatusChange(string DeviceId, string JobId, string Status, DateTimeOffset At);
+/// <param name="Status">
+/// <see cref="JobStatus.EnRoute"/>, <see cref="JobStatus.InProgress"/> or <see cref="JobStatus.Completed"/>; the desk
+/// spells it as the jobs API does.
+/// </param>
+public sealed record DriverStatusChange(string DeviceId, string JobId, JobStatus Status, DateTimeOffset At);
 
 /// <summary>
 /// The jobs API as the delivery scenario uses it: the dispatcher's side gives an idle vehicle a delivery, the driver's

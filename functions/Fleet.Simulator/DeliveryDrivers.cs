@@ -1,5 +1,6 @@
 using System.Net;
 using Fleet.Core.Geo;
+using Fleet.Core.Jobs;
 
 namespace Fleet.Simulator;
 
@@ -48,11 +49,12 @@ internal sealed class DeliveryDrivers(IDeliveryDesk desk, bool dispatch, TextWri
         if (_round is { IsCompletedSuccessfully: true } round)
         {
             _round = null;
+            var unsentCompletions = UnsentCompletions();
             foreach (var vehicle in vehicles)
             {
                 if (round.Result.TryGetValue(vehicle.DeviceId, out var assigned))
                 {
-                    Apply(vehicle, assigned);
+                    Apply(vehicle, assigned, unsentCompletions);
                 }
             }
         }
@@ -89,17 +91,21 @@ internal sealed class DeliveryDrivers(IDeliveryDesk desk, bool dispatch, TextWri
         }
     }
 
-    /// <summary>A withdrawn job is dropped; an idle driver takes the oldest job assigned, or is given a new one.</summary>
-    private void Apply(SimulatedVehicle vehicle, IReadOnlyList<DeliveryOrder> assigned)
+    /// <summary>The jobs whose drivers finished them but could not report it yet: read once per round, for every vehicle.</summary>
+    private HashSet<string> UnsentCompletions()
     {
-        List<DriverStatusChange> unsent;
         lock (_lock)
         {
-            unsent = [.. _statuses];
+            return _statuses.Where(change => change.Status == JobStatus.Completed).Select(change => change.JobId).ToHashSet(StringComparer.Ordinal);
         }
+    }
 
+    /// <summary>A withdrawn job is dropped; an idle driver takes the oldest job assigned, or is given a new one.</summary>
+    /// <param name="unsentCompletions">From <see cref="UnsentCompletions"/>.</param>
+    private void Apply(SimulatedVehicle vehicle, IReadOnlyList<DeliveryOrder> assigned, HashSet<string> unsentCompletions)
+    {
         // A job the driver finished but could not report yet is still listed: it is not a new one.
-        var open = assigned.Where(order => !unsent.Any(change => change.JobId == order.JobId && change.Status == DriverStatuses.Completed)).ToList();
+        var open = assigned.Where(order => !unsentCompletions.Contains(order.JobId)).ToList();
         if (vehicle.Delivery is { } current && !open.Any(order => order.JobId == current.JobId))
         {
             vehicle.Drop();

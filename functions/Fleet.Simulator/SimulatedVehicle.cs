@@ -1,5 +1,6 @@
 using Fleet.Core.Alerts;
 using Fleet.Core.Geo;
+using Fleet.Core.Jobs;
 using Fleet.Core.Settings;
 
 namespace Fleet.Simulator;
@@ -295,7 +296,7 @@ internal sealed class SimulatedVehicle
             if (_handoverAt is { } handoverAt && _now + step >= handoverAt)
             {
                 _handoverAt = null;
-                statusChanges.Add(StatusChange(DriverStatuses.InProgress, _now + step));
+                statusChanges.Add(StatusChange(JobStatus.InProgress, _now + step));
             }
 
             if (_now + step >= stoppedUntil)
@@ -433,13 +434,13 @@ internal sealed class SimulatedVehicle
             _atLegEnd = false;
             if (_leg == DeliveryLeg.ToPickup)
             {
-                statusChanges.Add(StatusChange(DriverStatuses.EnRoute, _now));
+                statusChanges.Add(StatusChange(JobStatus.EnRoute, _now));
                 StartLeg(DeliveryLeg.ToDropoff, delivery.Dropoff);
                 _direction = TowardLegEnd(_from, _direction, canTurn: true, standing: true);
             }
             else
             {
-                statusChanges.Add(StatusChange(DriverStatuses.Completed, _now));
+                statusChanges.Add(StatusChange(JobStatus.Completed, _now));
                 Delivery = null;
                 FinishErrand();
             }
@@ -638,7 +639,7 @@ internal sealed class SimulatedVehicle
         _legEnd = _grid.NearestNode(to);
     }
 
-    private DriverStatusChange StatusChange(string status, DateTimeOffset at) => new(DeviceId, Delivery!.JobId, status, at);
+    private DriverStatusChange StatusChange(JobStatus status, DateTimeOffset at) => new(DeviceId, Delivery!.JobId, status, at);
 
     /// <summary>
     /// A node of the city at a random distance in the ring around <paramref name="from"/>, not that node. A point of the

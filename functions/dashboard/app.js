@@ -1,7 +1,8 @@
 // Entry point: read config.json, sign in (the organisation's identity provider, development users, a pasted token, or
 // ?user=&company=&role= in the URL), then hand over to the dashboard. The token lives in memory only: never in storage, never in a log.
 
-import { apiBaseOf, FleetApi } from './js/api.js';
+import { FleetApi } from './js/api.js';
+import { apiBaseFrom, loadConfig } from './js/config.js';
 import { Dashboard } from './js/dashboard.js';
 import { byId, el } from './js/dom.js';
 import { Messages } from './js/messages.js';
@@ -27,8 +28,9 @@ window.fleetDashboard = {
 
 async function main() {
   const messages = new Messages(byId('messages'));
-  const config = await loadConfig(messages);
-  const api = new FleetApi(apiBaseFrom(config, messages));
+  const warn = (text) => messages.error(text);
+  const config = await loadConfig('config.json', DEFAULT_CONFIG, warn);
+  const api = new FleetApi(apiBaseFrom(config, warn));
   showNotice(messages);
 
   const provider = signInOf(config);
@@ -54,28 +56,6 @@ async function main() {
     }
   }
   await showSignIn({ api, messages, config });
-}
-
-async function loadConfig(messages) {
-  try {
-    const response = await fetch('config.json', { cache: 'no-cache' });
-    if (!response.ok) {
-      throw new Error(`HTTP ${response.status}`);
-    }
-    return { ...DEFAULT_CONFIG, ...(await response.json()) };
-  } catch (error) {
-    messages.error(`config.json could not be read (${error.message}): using the API of this page's own origin.`);
-    return { ...DEFAULT_CONFIG };
-  }
-}
-
-function apiBaseFrom(config, messages) {
-  try {
-    return apiBaseOf(config.api_base);
-  } catch (error) {
-    messages.error(`config.json: ${error.message}: using the API of this page's own origin.`);
-    return '';
-  }
 }
 
 function showNotice(messages) {

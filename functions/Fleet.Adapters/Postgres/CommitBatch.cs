@@ -149,8 +149,8 @@ internal sealed class CommitBatch
             var sequences = commit.SequenceCounts.OrderBy(pair => pair.Key, StringComparer.Ordinal).ToList();
             batch.Add(
                 AllocateSequences,
-                Array("companies", NpgsqlDbType.Text, sequences.Select(pair => pair.Key)),
-                Array("counts", NpgsqlDbType.Bigint, sequences.Select(pair => (long)pair.Value)));
+                PostgresReads.Array("companies", NpgsqlDbType.Text, sequences.Select(pair => pair.Key)),
+                PostgresReads.Array("counts", NpgsqlDbType.Bigint, sequences.Select(pair => (long)pair.Value)));
         }
 
         return batch;
@@ -287,15 +287,15 @@ internal sealed class CommitBatch
     {
         NpgsqlParameter[] columns =
         [
-            Array("ids", NpgsqlDbType.Text, states.Select(state => state.VehicleId)),
-            Array("expected", NpgsqlDbType.Bigint, states.Select(state => state.Version)),
-            Array("companies", NpgsqlDbType.Text, states.Select(state => state.CompanyId)),
-            Array("watermarks", NpgsqlDbType.TimestampTz, states.Select(state => Utc(state.LastFix?.Time))),
-            Array("last_seen", NpgsqlDbType.TimestampTz, states.Select(state => Utc(state.LastSeen))),
-            Array("statuses", NpgsqlDbType.Text, states.Select(state => EnumText.Of(state.Status))),
-            Array("latitudes", NpgsqlDbType.Double, states.Select(state => state.LastFix?.Position.Latitude)),
-            Array("longitudes", NpgsqlDbType.Double, states.Select(state => state.LastFix?.Position.Longitude)),
-            Array("states", NpgsqlDbType.Json, states.Select(PostgresJson.Serialize)),
+            PostgresReads.Array("ids", NpgsqlDbType.Text, states.Select(state => state.VehicleId)),
+            PostgresReads.Array("expected", NpgsqlDbType.Bigint, states.Select(state => state.Version)),
+            PostgresReads.Array("companies", NpgsqlDbType.Text, states.Select(state => state.CompanyId)),
+            PostgresReads.Array("watermarks", NpgsqlDbType.TimestampTz, states.Select(state => Utc(state.LastFix?.Time))),
+            PostgresReads.Array("last_seen", NpgsqlDbType.TimestampTz, states.Select(state => Utc(state.LastSeen))),
+            PostgresReads.Array("statuses", NpgsqlDbType.Text, states.Select(state => EnumText.Of(state.Status))),
+            PostgresReads.Array("latitudes", NpgsqlDbType.Double, states.Select(state => state.LastFix?.Position.Latitude)),
+            PostgresReads.Array("longitudes", NpgsqlDbType.Double, states.Select(state => state.LastFix?.Position.Longitude)),
+            PostgresReads.Array("states", NpgsqlDbType.Json, states.Select(PostgresJson.Serialize)),
         ];
         _stateStatements.Add((LockStates, [columns[0]]));
         _stateStatements.Add((UpdateStates, columns));
@@ -306,28 +306,28 @@ internal sealed class CommitBatch
     {
         Add(
             InsertPositions,
-            Array("vehicles", NpgsqlDbType.Text, positions.Select(position => position.VehicleId)),
-            Array("companies", NpgsqlDbType.Text, positions.Select(position => position.CompanyId)),
-            Array("devices", NpgsqlDbType.Text, positions.Select(position => position.DeviceId)),
-            Array("times", NpgsqlDbType.TimestampTz, positions.Select(position => position.FixTime.UtcDateTime)),
-            Array("latitudes", NpgsqlDbType.Double, positions.Select(position => position.Position.Latitude)),
-            Array("longitudes", NpgsqlDbType.Double, positions.Select(position => position.Position.Longitude)),
-            Array("speeds", NpgsqlDbType.Double, positions.Select(position => position.SpeedKmh)),
-            Array("headings", NpgsqlDbType.Double, positions.Select(position => position.HeadingDegrees)),
-            Array("accuracies", NpgsqlDbType.Double, positions.Select(position => position.AccuracyMeters)),
-            Array("altitudes", NpgsqlDbType.Double, positions.Select(position => position.AltitudeMeters)),
-            Array("device_sequences", NpgsqlDbType.Bigint, positions.Select(position => position.Fix.DeviceSequence)),
-            Array("drivers", NpgsqlDbType.Text, positions.Select(position => position.DriverId)),
-            Array("device_odometers", NpgsqlDbType.Double, positions.Select(position => position.Fix.DeviceOdometerKm)),
-            Array("fuel_levels", NpgsqlDbType.Double, positions.Select(position => position.FuelLevelPercent)),
-            Array("ignitions", NpgsqlDbType.Boolean, positions.Select(position => position.Ignition)),
-            Array("events", NpgsqlDbType.Integer, positions.Select(position => (int)position.Fix.Events)),
-            Array("odometers", NpgsqlDbType.Double, positions.Select(position => position.OdometerKm)),
-            Array("late", NpgsqlDbType.Boolean, positions.Select(position => position.IsLate)),
-            Array("partitions", NpgsqlDbType.Text, positions.Select(position => position.PartitionId)),
-            Array("sequences", NpgsqlDbType.Bigint, positions.Select(position => position.SequenceNumber)),
-            Array("enqueued", NpgsqlDbType.TimestampTz, positions.Select(position => position.Fix.Source.EnqueuedTime.UtcDateTime)),
-            Array("publishers", NpgsqlDbType.Text, positions.Select(position => position.Fix.Source.Publisher)));
+            PostgresReads.Array("vehicles", NpgsqlDbType.Text, positions.Select(position => position.VehicleId)),
+            PostgresReads.Array("companies", NpgsqlDbType.Text, positions.Select(position => position.CompanyId)),
+            PostgresReads.Array("devices", NpgsqlDbType.Text, positions.Select(position => position.DeviceId)),
+            PostgresReads.Array("times", NpgsqlDbType.TimestampTz, positions.Select(position => position.FixTime.UtcDateTime)),
+            PostgresReads.Array("latitudes", NpgsqlDbType.Double, positions.Select(position => position.Position.Latitude)),
+            PostgresReads.Array("longitudes", NpgsqlDbType.Double, positions.Select(position => position.Position.Longitude)),
+            PostgresReads.Array("speeds", NpgsqlDbType.Double, positions.Select(position => position.SpeedKmh)),
+            PostgresReads.Array("headings", NpgsqlDbType.Double, positions.Select(position => position.HeadingDegrees)),
+            PostgresReads.Array("accuracies", NpgsqlDbType.Double, positions.Select(position => position.AccuracyMeters)),
+            PostgresReads.Array("altitudes", NpgsqlDbType.Double, positions.Select(position => position.AltitudeMeters)),
+            PostgresReads.Array("device_sequences", NpgsqlDbType.Bigint, positions.Select(position => position.Fix.DeviceSequence)),
+            PostgresReads.Array("drivers", NpgsqlDbType.Text, positions.Select(position => position.DriverId)),
+            PostgresReads.Array("device_odometers", NpgsqlDbType.Double, positions.Select(position => position.Fix.DeviceOdometerKm)),
+            PostgresReads.Array("fuel_levels", NpgsqlDbType.Double, positions.Select(position => position.FuelLevelPercent)),
+            PostgresReads.Array("ignitions", NpgsqlDbType.Boolean, positions.Select(position => position.Ignition)),
+            PostgresReads.Array("events", NpgsqlDbType.Integer, positions.Select(position => (int)position.Fix.Events)),
+            PostgresReads.Array("odometers", NpgsqlDbType.Double, positions.Select(position => position.OdometerKm)),
+            PostgresReads.Array("late", NpgsqlDbType.Boolean, positions.Select(position => position.IsLate)),
+            PostgresReads.Array("partitions", NpgsqlDbType.Text, positions.Select(position => position.PartitionId)),
+            PostgresReads.Array("sequences", NpgsqlDbType.Bigint, positions.Select(position => position.SequenceNumber)),
+            PostgresReads.Array("enqueued", NpgsqlDbType.TimestampTz, positions.Select(position => position.Fix.Source.EnqueuedTime.UtcDateTime)),
+            PostgresReads.Array("publishers", NpgsqlDbType.Text, positions.Select(position => position.Fix.Source.Publisher)));
     }
 
     private void AddTrips(TelemetryCommit commit)
@@ -335,20 +335,20 @@ internal sealed class CommitBatch
         var trips = commit.Trips.OrderBy(trip => trip.TripId, StringComparer.Ordinal).ToList();
         Add(
             UpsertTrips,
-            Array("ids", NpgsqlDbType.Text, trips.Select(trip => trip.TripId)),
-            Array("companies", NpgsqlDbType.Text, trips.Select(trip => trip.CompanyId)),
-            Array("vehicles", NpgsqlDbType.Text, trips.Select(trip => trip.VehicleId)),
-            Array("drivers", NpgsqlDbType.Text, trips.Select(trip => trip.DriverId)),
-            Array("statuses", NpgsqlDbType.Text, trips.Select(trip => EnumText.Of(trip.Status))),
-            Array("starts", NpgsqlDbType.TimestampTz, trips.Select(trip => trip.StartTime.UtcDateTime)),
-            Array("start_latitudes", NpgsqlDbType.Double, trips.Select(trip => trip.StartPosition.Latitude)),
-            Array("start_longitudes", NpgsqlDbType.Double, trips.Select(trip => trip.StartPosition.Longitude)),
-            Array("ends", NpgsqlDbType.TimestampTz, trips.Select(trip => Utc(trip.EndTime))),
-            Array("end_latitudes", NpgsqlDbType.Double, trips.Select(trip => trip.EndPosition?.Latitude)),
-            Array("end_longitudes", NpgsqlDbType.Double, trips.Select(trip => trip.EndPosition?.Longitude)),
-            Array("distances", NpgsqlDbType.Double, trips.Select(trip => trip.DistanceKm)),
-            Array("max_speeds", NpgsqlDbType.Double, trips.Select(trip => trip.MaxSpeedKmh)),
-            Array("fuel", NpgsqlDbType.Double, trips.Select(trip => trip.FuelUsedLiters)));
+            PostgresReads.Array("ids", NpgsqlDbType.Text, trips.Select(trip => trip.TripId)),
+            PostgresReads.Array("companies", NpgsqlDbType.Text, trips.Select(trip => trip.CompanyId)),
+            PostgresReads.Array("vehicles", NpgsqlDbType.Text, trips.Select(trip => trip.VehicleId)),
+            PostgresReads.Array("drivers", NpgsqlDbType.Text, trips.Select(trip => trip.DriverId)),
+            PostgresReads.Array("statuses", NpgsqlDbType.Text, trips.Select(trip => EnumText.Of(trip.Status))),
+            PostgresReads.Array("starts", NpgsqlDbType.TimestampTz, trips.Select(trip => trip.StartTime.UtcDateTime)),
+            PostgresReads.Array("start_latitudes", NpgsqlDbType.Double, trips.Select(trip => trip.StartPosition.Latitude)),
+            PostgresReads.Array("start_longitudes", NpgsqlDbType.Double, trips.Select(trip => trip.StartPosition.Longitude)),
+            PostgresReads.Array("ends", NpgsqlDbType.TimestampTz, trips.Select(trip => Utc(trip.EndTime))),
+            PostgresReads.Array("end_latitudes", NpgsqlDbType.Double, trips.Select(trip => trip.EndPosition?.Latitude)),
+            PostgresReads.Array("end_longitudes", NpgsqlDbType.Double, trips.Select(trip => trip.EndPosition?.Longitude)),
+            PostgresReads.Array("distances", NpgsqlDbType.Double, trips.Select(trip => trip.DistanceKm)),
+            PostgresReads.Array("max_speeds", NpgsqlDbType.Double, trips.Select(trip => trip.MaxSpeedKmh)),
+            PostgresReads.Array("fuel", NpgsqlDbType.Double, trips.Select(trip => trip.FuelUsedLiters)));
     }
 
     private void AddDailyStats(TelemetryCommit commit)
@@ -361,16 +361,16 @@ internal sealed class CommitBatch
             .ToList();
         Add(
             AddStats,
-            Array("companies", NpgsqlDbType.Text, stats.Select(row => row.CompanyId)),
-            Array("days", NpgsqlDbType.Date, stats.Select(row => row.Day)),
-            Array("vehicles", NpgsqlDbType.Text, stats.Select(row => row.VehicleId)),
-            Array("distances", NpgsqlDbType.Double, stats.Select(row => row.DistanceKm)),
-            Array("started", NpgsqlDbType.Integer, stats.Select(row => row.TripsStarted)),
-            Array("completed", NpgsqlDbType.Integer, stats.Select(row => row.TripsCompleted)),
-            Array("cancelled", NpgsqlDbType.Integer, stats.Select(row => row.TripsCancelled)),
-            Array("fuel", NpgsqlDbType.Double, stats.Select(row => row.FuelUsedLiters)),
-            Array("moving", NpgsqlDbType.Double, stats.Select(row => row.MovingSeconds)),
-            Array("idle", NpgsqlDbType.Double, stats.Select(row => row.IdleSeconds)));
+            PostgresReads.Array("companies", NpgsqlDbType.Text, stats.Select(row => row.CompanyId)),
+            PostgresReads.Array("days", NpgsqlDbType.Date, stats.Select(row => row.Day)),
+            PostgresReads.Array("vehicles", NpgsqlDbType.Text, stats.Select(row => row.VehicleId)),
+            PostgresReads.Array("distances", NpgsqlDbType.Double, stats.Select(row => row.DistanceKm)),
+            PostgresReads.Array("started", NpgsqlDbType.Integer, stats.Select(row => row.TripsStarted)),
+            PostgresReads.Array("completed", NpgsqlDbType.Integer, stats.Select(row => row.TripsCompleted)),
+            PostgresReads.Array("cancelled", NpgsqlDbType.Integer, stats.Select(row => row.TripsCancelled)),
+            PostgresReads.Array("fuel", NpgsqlDbType.Double, stats.Select(row => row.FuelUsedLiters)),
+            PostgresReads.Array("moving", NpgsqlDbType.Double, stats.Select(row => row.MovingSeconds)),
+            PostgresReads.Array("idle", NpgsqlDbType.Double, stats.Select(row => row.IdleSeconds)));
     }
 
     private void AddDeadLetters(TelemetryCommit commit)
@@ -378,23 +378,20 @@ internal sealed class CommitBatch
         var letters = commit.DeadLetters;
         Add(
             InsertDeadLetters,
-            Array("partitions", NpgsqlDbType.Text, letters.Select(letter => letter.Source.PartitionId)),
-            Array("sequences", NpgsqlDbType.Bigint, letters.Select(letter => letter.Source.SequenceNumber)),
-            Array("enqueued", NpgsqlDbType.TimestampTz, letters.Select(letter => letter.Source.EnqueuedTime.UtcDateTime)),
-            Array("publishers", NpgsqlDbType.Text, letters.Select(letter => letter.Source.Publisher)),
-            Array("reasons", NpgsqlDbType.Text, letters.Select(letter => EnumText.Of(letter.Reason))),
-            Array("details", NpgsqlDbType.Text, letters.Select(letter => letter.Detail)),
-            Array("devices", NpgsqlDbType.Text, letters.Select(letter => letter.DeviceId)),
-            Array("vehicles", NpgsqlDbType.Text, letters.Select(letter => letter.VehicleId)),
-            Array("companies", NpgsqlDbType.Text, letters.Select(letter => letter.CompanyId)),
-            Array("bodies", NpgsqlDbType.Bytea, letters.Select(letter => letter.Body.ToArray())),
-            Array("lengths", NpgsqlDbType.Integer, letters.Select(letter => letter.BodyLength)));
+            PostgresReads.Array("partitions", NpgsqlDbType.Text, letters.Select(letter => letter.Source.PartitionId)),
+            PostgresReads.Array("sequences", NpgsqlDbType.Bigint, letters.Select(letter => letter.Source.SequenceNumber)),
+            PostgresReads.Array("enqueued", NpgsqlDbType.TimestampTz, letters.Select(letter => letter.Source.EnqueuedTime.UtcDateTime)),
+            PostgresReads.Array("publishers", NpgsqlDbType.Text, letters.Select(letter => letter.Source.Publisher)),
+            PostgresReads.Array("reasons", NpgsqlDbType.Text, letters.Select(letter => EnumText.Of(letter.Reason))),
+            PostgresReads.Array("details", NpgsqlDbType.Text, letters.Select(letter => letter.Detail)),
+            PostgresReads.Array("devices", NpgsqlDbType.Text, letters.Select(letter => letter.DeviceId)),
+            PostgresReads.Array("vehicles", NpgsqlDbType.Text, letters.Select(letter => letter.VehicleId)),
+            PostgresReads.Array("companies", NpgsqlDbType.Text, letters.Select(letter => letter.CompanyId)),
+            PostgresReads.Array("bodies", NpgsqlDbType.Bytea, letters.Select(letter => letter.Body.ToArray())),
+            PostgresReads.Array("lengths", NpgsqlDbType.Integer, letters.Select(letter => letter.BodyLength)));
     }
 
     private void Add(string sql, params NpgsqlParameter[] parameters) => _statements.Add((sql, parameters));
-
-    private static NpgsqlParameter Array<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>
-        new(name, NpgsqlDbType.Array | type) { Value = values.ToArray() };
 
     private static DateTime? Utc(DateTimeOffset? time) => time?.UtcDateTime;
 }

@@ -91,7 +91,7 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
         retry.ExecuteAsync("load company profiles", async token =>
         {
             await using var batch = dataSource.CreateBatch();
-            var ids = new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = companyIds.ToArray() };
+            var ids = PostgresReads.Array("ids", NpgsqlDbType.Text, companyIds);
             batch.BatchCommands.Add(new NpgsqlBatchCommand(
                 "SELECT company_id, name, time_zone, rules, config_version FROM companies WHERE company_id = ANY(@ids)") { Parameters = { ids } });
             batch.BatchCommands.Add(new NpgsqlBatchCommand(

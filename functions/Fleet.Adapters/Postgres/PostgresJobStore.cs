@@ -24,6 +24,13 @@ public sealed class PostgresJobStore(NpgsqlDataSource dataSource, PostgresRetry 
     // its history cannot be read from either side of a concurrent update, and a list costs one round trip.
     private const string HistoryColumns = "h.statuses, h.ats, h.by_user_ids, h.notes";
 
+    // Every read selects the job's columns from the alias j, then its history.
+    private static readonly string SelectJobs =
+        "SELECT j." + JobColumns.Replace(", ", ", j.", StringComparison.Ordinal) + ", " + HistoryColumns;
+
+    // Under way: the jobs telemetry moves on.
+    private static readonly string[] ActiveStatuses = [.. Enum.GetValues<JobStatus>().Where(JobLifecycle.IsActive).Select(status => status.ToCode())];
+
     private const string HistoryJoin =
         """
         LEFT JOIN LATERAL (
@@ -84,7 +91,7 @@ public sealed class PostgresJobStore(NpgsqlDataSource dataSource, PostgresRetry 
             retry,
             "read a job",
             $"""
-            SELECT {Prefixed("j.")}, {HistoryColumns}
+            {SelectJobs}
             FROM jobs j
             {HistoryJoin}
             WHERE j.company_id = @company AND j.job_id = @job
@@ -139,7 +146,7 @@ public sealed class PostgresJobStore(NpgsqlDataSource dataSource, PostgresRetry 
             retry,
             "list jobs",
             $"""
-            SELECT {Prefixed("j.")}, {HistoryColumns}
+            {SelectJobs}
             FROM (SELECT {JobColumns} FROM jobs WHERE {filters} ORDER BY created_at DESC, job_id COLLATE "C" LIMIT @limit) j
             {HistoryJoin}
             ORDER BY j.created_at DESC, j.job_id COLLATE "C"
@@ -160,7 +167,7 @@ public sealed class PostgresJobStore(NpgsqlDataSource dataSource, PostgresRetry 
 
                 if (query.DriverIds is { } driverIds)
                 {
-                    parameters.Add(new NpgsqlParameter("drivers", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = driverIds.ToArray() });
+                    parameters.Add(PostgresReads.Array("drivers", NpgsqlDbType.Text, driverIds));
                 }
 
                 if (query.From is { } from)
@@ -191,17 +198,18 @@ public sealed class PostgresJobStore(NpgsqlDataSource dataSource, PostgresRetry 
             retry,
             "read the active jobs of vehicles",
             $"""
-            SELECT {Prefixed("j.")}, {HistoryColumns}
+            {SelectJobs}
             FROM jobs j
             {HistoryJoin}
             WHERE (j.company_id, j.vehicle_id) IN (SELECT * FROM unnest(@companies, @vehicles))
-              AND j.status IN ('en_route', 'arrived', 'in_progress')
+              AND j.status = ANY(@active)
             ORDER BY j.job_id COLLATE "C"
             """,
             parameters =>
             {
-                parameters.Add(new NpgsqlParameter("companies", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = vehicles.Select(vehicle => vehicle.CompanyId).ToArray() });
-                parameters.Add(new NpgsqlParameter("vehicles", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = vehicles.Select(vehicle => vehicle.VehicleId).ToArray() });
+                parameters.Add(PostgresReads.Array("companies", NpgsqlDbType.Text, vehicles.Select(vehicle => vehicle.CompanyId)));
+                parameters.Add(PostgresReads.Array("vehicles", NpgsqlDbType.Text, vehicles.Select(vehicle => vehicle.VehicleId)));
+                parameters.Add(PostgresReads.Array("active", NpgsqlDbType.Text, ActiveStatuses));
             },
             ReadJob,
             cancellationToken);
@@ -279,24 +287,12 @@ public sealed class PostgresJobStore(NpgsqlDataSource dataSource, PostgresRetry 
     {
         parameters.AddWithValue("company", job.CompanyId);
         parameters.AddWithValue("job", job.JobId);
-        parameters.Add(new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Text)
-        {
-            Value = job.History.Select(change => change.Status.ToCode()).ToArray(),
-        });
+        parameters.Add(PostgresReads.Array("statuses", NpgsqlDbType.Text, job.History.Select(change => change.Status.ToCode())));
 
         // Npgsql writes only UTC offsets to timestamptz; the instant is what is stored either way.
-        parameters.Add(new NpgsqlParameter("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
-        {
-            Value = job.History.Select(change => change.At.ToUniversalTime()).ToArray(),
-        });
-        parameters.Add(new NpgsqlParameter("by_user_ids", NpgsqlDbType.Array | NpgsqlDbType.Text)
-        {
-            Value = job.History.Select(change => change.ByUserId).ToArray(),
-        });
-        parameters.Add(new NpgsqlParameter("notes", NpgsqlDbType.Array | NpgsqlDbType.Text)
-        {
-            Value = job.History.Select(change => change.Note).ToArray(),
-        });
+        parameters.Add(PostgresReads.Array("ats", NpgsqlDbType.TimestampTz, job.History.Select(change => change.At.ToUniversalTime())));
+        parameters.Add(PostgresReads.Array("by_user_ids", NpgsqlDbType.Text, job.History.Select(change => change.ByUserId)));
+        parameters.Add(PostgresReads.Array("notes", NpgsqlDbType.Text, job.History.Select(change => change.Note)));
     }
 
     private static Job ReadJob(NpgsqlDataReader reader)
@@ -330,8 +326,6 @@ public sealed class PostgresJobStore(NpgsqlDataSource dataSource, PostgresRetry 
 
     private static JobStatus Status(string code) =>
         JobLifecycle.TryParse(code, out var status) ? status : throw new InvalidOperationException($"Unknown job status '{code}' stored.");
-
-    private static string Prefixed(string alias) => alias + JobColumns.Replace(", ", ", " + alias, StringComparison.Ordinal);
 
     private static NpgsqlParameter Text(string name, string? value) =>
         new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };

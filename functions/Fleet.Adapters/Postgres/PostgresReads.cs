@@ -1,4 +1,5 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Fleet.Adapters.Postgres;
 
@@ -41,6 +42,10 @@ internal static class PostgresReads
         var rows = await QueryAsync(dataSource, retry, operation, sql, bind, read, cancellationToken);
         return rows.Count > 0 ? rows[0] : null;
     }
+
+    /// <summary>An array parameter of the given element type, for <c>unnest</c> and <c>= ANY</c>.</summary>
+    public static NpgsqlParameter Array<T>(string name, NpgsqlDbType elementType, IEnumerable<T> values) =>
+        new(name, NpgsqlDbType.Array | elementType) { Value = values.ToArray() };
 
     public static string? NullableString(this NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fleet.Core.Geo;
 using Fleet.Core.Jobs;
 using Fleet.Core.Ports;
 using Fleet.Core.Realtime;
@@ -87,6 +88,7 @@ public sealed class JobsApiHandler(IJobStore jobs, IFleetConfiguration configura
         var job = new Job(
             "job-" + Guid.NewGuid().ToString("N"), caller.CompanyId, kind, pickup!, dropoff!, request.CustomerReference, request.ScheduledFor,
             VehicleId: null, DriverId: null, JobStatus.Created, now, Version: 1, [new JobStatusChange(JobStatus.Created, now, caller.UserId, null)]);
+        Registry.DriverProfile? driver = null;
         if (request.VehicleId is not null || request.DriverId is not null)
         {
             var assignment = await AssignmentOfAsync(caller.CompanyId, request.VehicleId, request.DriverId, cancellationToken);
@@ -95,13 +97,15 @@ public sealed class JobsApiHandler(IJobStore jobs, IFleetConfiguration configura
                 return badAssignment;
             }
 
-            job = Assigned(job, caller, assignment.VehicleId!, assignment.Driver);
-            await jobs.CreateAsync(job, cancellationToken);
-            await AnnounceAsync(job, assignment.Driver?.UserId, cancellationToken);
+            driver = assignment.Driver;
+            job = Assigned(job, caller, assignment.VehicleId!, driver);
         }
-        else
+
+        await jobs.CreateAsync(job, cancellationToken);
+        if (job.Status == JobStatus.Assigned)
         {
-            await jobs.CreateAsync(job, cancellationToken);
+            // Created unassigned, a job has nobody to tell yet.
+            await AnnounceAsync(job, driver?.UserId, cancellationToken);
         }
 
         return ApiResult<JobView>.Created(JobView.From(job));
@@ -311,7 +315,7 @@ public sealed class JobsApiHandler(IJobStore jobs, IFleetConfiguration configura
             return ApiProblem.BadRequest($"{name} needs latitude and longitude.");
         }
 
-        if (latitude is < -90 or > 90 || longitude is < -180 or > 180 || double.IsNaN(latitude) || double.IsNaN(longitude))
+        if (!new GeoPoint(latitude, longitude).IsValid)
         {
             return ApiProblem.BadRequest($"{name} latitude must be within -90..90 and longitude within -180..180.");
         }

@@ -137,7 +137,7 @@ public sealed class TelemetryBatchHandler(
                 outcome.State.CompanyId,
                 outcome.State.VehicleId,
                 outcome.State.Status,
-                [.. outcome.Positions.Where(position => !position.IsLate).OrderBy(position => position.FixTime)]))
+                [.. outcome.Positions.Where(position => !position.IsLate)]))
             .ToList();
         try
         {

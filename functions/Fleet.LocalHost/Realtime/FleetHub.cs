@@ -35,9 +35,8 @@ internal sealed class ConnectionCounter
 {
     private readonly ConcurrentDictionary<string, int> _byUser = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HubCallerContext> _open = new(StringComparer.Ordinal);
-    private int _total;
 
-    public int Total => Volatile.Read(ref _total);
+    public int Total => _open.Count;
 
     public int Of(string userId) => _byUser.GetValueOrDefault(userId);
 
@@ -46,7 +45,6 @@ internal sealed class ConnectionCounter
     {
         _open[connection.ConnectionId] = connection;
         var count = _byUser.AddOrUpdate(connection.UserIdentifier!, 1, (_, current) => current + 1);
-        Interlocked.Increment(ref _total);
         return count <= maxPerUser;
     }
 
@@ -56,7 +54,6 @@ internal sealed class ConnectionCounter
         var userId = connection.UserIdentifier!;
         _byUser.AddOrUpdate(userId, 0, (_, count) => Math.Max(0, count - 1));
         _byUser.TryRemove(new KeyValuePair<string, int>(userId, 0));
-        Interlocked.Decrement(ref _total);
     }
 
     /// <summary>

@@ -1,9 +1,9 @@
 // The Leaflet map: one marker per vehicle, geofences, the followed vehicle's trail and a trip's path.
 
-import { el, setAttr, setText } from './dom.js';
-import { formatSpeed, isNumber, statusLabel, statusLetter } from './format.js';
+import { el } from './dom.js';
+import { isNumber } from './format.js';
 import { GLIDE_MS, MarkerGlide } from './marker-glide.js';
-import { vehicleIcon } from './vehicle-icon.js';
+import { describeVehicleMarker, vehicleIcon } from './vehicle-icon.js';
 
 const FOCUS_ZOOM = 15;
 const MAX_TRAIL_POINTS = 2000;
@@ -62,7 +62,7 @@ export class FleetMap {
     } else {
       entry = this.createMarker(vehicle.vehicle_id, target);
     }
-    this.describeMarker(entry, vehicle);
+    describeVehicleMarker(entry, vehicle, vehicle.name);
   }
 
   removeVehicle(vehicleId) {
@@ -92,22 +92,6 @@ export class FleetMap {
       this.markSelected(entry, true);
     }
     return entry;
-  }
-
-  describeMarker(entry, vehicle) {
-    const { element } = entry;
-    const status = vehicle.status || 'unknown';
-    setAttr(element, 'data-status', status);
-    setAttr(element, 'data-lat', vehicle.latitude);
-    setAttr(element, 'data-lon', vehicle.longitude);
-    const speed = isNumber(vehicle.speed_kmh) ? `, ${formatSpeed(vehicle.speed_kmh)}` : '';
-    setAttr(element, 'aria-label', `${vehicle.name}, ${statusLabel(status).toLowerCase()}${speed}`);
-    setText(entry.letter, statusLetter(status));
-    const hasHeading = isNumber(vehicle.heading_degrees);
-    entry.heading.hidden = !hasHeading;
-    if (hasHeading) {
-      entry.heading.style.transform = `rotate(${vehicle.heading_degrees}deg)`;
-    }
   }
 
   select(vehicleId) {

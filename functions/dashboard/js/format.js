@@ -150,3 +150,14 @@ export function formatDistance(meters) {
   }
   return meters < 1000 ? `${formatNumber(Math.round(meters / 10) * 10, 0)} m` : formatWithUnit(meters / 1000, 1, 'km');
 }
+
+/** A stop as its address, or else its coordinates: without an address they are all a reader can check on the map. */
+export function stopText(stop, digits) {
+  if (!stop) {
+    return MISSING;
+  }
+  if (stop.address) {
+    return stop.address;
+  }
+  return isNumber(stop.latitude) && isNumber(stop.longitude) ? `${stop.latitude.toFixed(digits)}, ${stop.longitude.toFixed(digits)}` : MISSING;
+}

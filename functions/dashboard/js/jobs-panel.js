@@ -3,10 +3,12 @@
 // arriving while the dispatcher works in a row's form leaves the form and its focus alone.
 
 import { el, setAttr, setText } from './dom.js';
-import { formatDistance, formatEta, isJobEnded, isNumber, jobKindLabel, jobStatusLabel, parseTime } from './format.js';
+import { formatDistance, formatEta, isJobEnded, isNumber, jobKindLabel, jobStatusLabel, parseTime, stopText } from './format.js';
 
 const MAX_JOBS = 50;
 const COORDINATE_DIGITS = 5;
+// A route line is a glance at where a job goes; four decimals (about 10 m) are plenty there.
+const ROUTE_DIGITS = 4;
 
 export class JobsPanel {
   /**
@@ -64,7 +66,7 @@ export class JobsPanel {
     if (isJobEnded(change.status) || change.status !== job.status) {
       this.etas.delete(change.job_id);
     }
-    this.render();
+    this.redescribe(change.job_id);
   }
 
   /** job_eta_update: the company group hears every job's ETA, throttled per job. */
@@ -74,7 +76,18 @@ export class JobsPanel {
       return;
     }
     this.etas.set(eta.job_id, eta);
-    this.render();
+    this.redescribe(eta.job_id);
+  }
+
+  /**
+   * Status and ETA messages come often and change neither which jobs are listed nor their order (newest created
+   * first), so only the job's own row needs describing again; a job beyond the list has no row.
+   */
+  redescribe(jobId) {
+    const row = this.rows.get(jobId);
+    if (row) {
+      this.describeRow(row, this.jobs.get(jobId));
+    }
   }
 
   render() {
@@ -136,7 +149,7 @@ export class JobsPanel {
     setText(row.status, jobStatusLabel(job.status));
     const reference = job.customer_reference ? ` · ${job.customer_reference}` : '';
     setText(row.title, `${jobKindLabel(job.kind)}${reference}`);
-    setText(row.route, `${stopText(job.pickup)} → ${stopText(job.dropoff)}`);
+    setText(row.route, `${stopText(job.pickup, ROUTE_DIGITS)} → ${stopText(job.dropoff, ROUTE_DIGITS)}`);
     const vehicle = job.vehicle_id ? this.hooks.vehicleName(job.vehicle_id) : 'No vehicle';
     const driver = job.driver_id ? this.hooks.driverName(job.driver_id) : 'no driver';
     setText(row.who, `${vehicle} · ${driver}`);
@@ -281,16 +294,6 @@ export class JobsPanel {
       submit.disabled = false;
     }
   }
-}
-
-function stopText(stop) {
-  if (!stop) {
-    return '–';
-  }
-  if (stop.address) {
-    return stop.address;
-  }
-  return isNumber(stop.latitude) && isNumber(stop.longitude) ? `${stop.latitude.toFixed(4)}, ${stop.longitude.toFixed(4)}` : '–';
 }
 
 /** Job ids are the server's, but an element id should not depend on what characters they hold. */

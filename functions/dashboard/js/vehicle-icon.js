@@ -1,7 +1,8 @@
 // The vehicle marker both maps draw: a status letter in a disc and an arrow turned to the heading, so the dispatcher's
 // map and a customer's tracking page show a vehicle the same way.
 
-import { el } from './dom.js';
+import { el, setAttr, setText } from './dom.js';
+import { formatSpeed, isNumber, statusLabel, statusLetter } from './format.js';
 
 const MARKER_SIZE = 34;
 
@@ -17,4 +18,22 @@ export function vehicleIcon() {
     iconAnchor: [MARKER_SIZE / 2, MARKER_SIZE / 2],
   });
   return { icon, heading, letter };
+}
+
+/**
+ * Brings a marker made from vehicleIcon() up to the vehicle's latest report: status, position (data-lat, data-lon),
+ * the label a screen reader announces and the arrow's turn. `name` leads the label, as each map names the vehicle.
+ */
+export function describeVehicleMarker({ element, heading, letter }, vehicle, name) {
+  const status = vehicle.status || 'unknown';
+  setAttr(element, 'data-status', status);
+  setAttr(element, 'data-lat', vehicle.latitude);
+  setAttr(element, 'data-lon', vehicle.longitude);
+  const speed = isNumber(vehicle.speed_kmh) ? `, ${formatSpeed(vehicle.speed_kmh)}` : '';
+  setAttr(element, 'aria-label', `${name}, ${statusLabel(status).toLowerCase()}${speed}`);
+  setText(letter, statusLetter(status));
+  heading.hidden = !isNumber(vehicle.heading_degrees);
+  if (!heading.hidden) {
+    heading.style.transform = `rotate(${vehicle.heading_degrees}deg)`;
+  }
 }

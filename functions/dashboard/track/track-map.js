@@ -1,10 +1,10 @@
 // The tracking page's map: the job's pickup and drop-off, and its vehicle while the job is under way. Nothing on it is
 // interactive but the map itself: a customer has nothing to choose, only something to watch.
 
-import { el, setAttr, setText } from '../js/dom.js';
-import { formatSpeed, isNumber, statusLabel, statusLetter } from '../js/format.js';
+import { el, setAttr } from '../js/dom.js';
+import { isNumber } from '../js/format.js';
 import { MarkerGlide } from '../js/marker-glide.js';
-import { vehicleIcon } from '../js/vehicle-icon.js';
+import { describeVehicleMarker, vehicleIcon } from '../js/vehicle-icon.js';
 
 const STOP_SIZE = 24;
 const STREET_ZOOM = 15;
@@ -86,19 +86,8 @@ export class TrackMap {
     } else {
       this.glide.move('vehicle', this.vehicle.marker, target);
     }
-    const { element, heading, letter } = this.vehicle;
-    const status = location.status || 'unknown';
-    setAttr(element, 'data-vehicle-id', location.vehicle_id ?? '');
-    setAttr(element, 'data-status', status);
-    setAttr(element, 'data-lat', location.latitude);
-    setAttr(element, 'data-lon', location.longitude);
-    const speed = isNumber(location.speed_kmh) ? `, ${formatSpeed(location.speed_kmh)}` : '';
-    setAttr(element, 'aria-label', `Your vehicle, ${statusLabel(status).toLowerCase()}${speed}`);
-    setText(letter, statusLetter(status));
-    heading.hidden = !isNumber(location.heading_degrees);
-    if (!heading.hidden) {
-      heading.style.transform = `rotate(${location.heading_degrees}deg)`;
-    }
+    setAttr(this.vehicle.element, 'data-vehicle-id', location.vehicle_id ?? '');
+    describeVehicleMarker(this.vehicle, location, 'Your vehicle');
     this.keepInView(target);
   }
 

@@ -2,9 +2,10 @@
 // link's secret is in the fragment, which browsers never send; it is taken out of the address bar at once and kept in
 // this page's memory only, as the dashboard keeps its sign-in token.
 
-import { apiBaseOf, FleetApi } from '../js/api.js';
+import { FleetApi } from '../js/api.js';
+import { apiBaseFrom, loadConfig } from '../js/config.js';
 import { byId, setAttr, setText } from '../js/dom.js';
-import { formatDistance, formatEta, isJobEnded, isNumber, jobKindLabel, jobStatusLabel, parseTime } from '../js/format.js';
+import { formatDistance, formatEta, isJobEnded, isNumber, jobKindLabel, jobStatusLabel, parseTime, stopText } from '../js/format.js';
 import { RealtimeLink } from '../js/realtime.js';
 import { TrackMap } from './track-map.js';
 
@@ -12,6 +13,8 @@ const DEFAULT_CONFIG = { api_base: '', tile_url: null, tile_attribution: '' };
 const TOKEN_PREFIX = 'jt_';
 const INVALID_LINK = 'This tracking link is not valid or has expired.';
 const NO_ETA = '—';
+// Without an address the customer checks the coordinates against the map: five decimals, about a metre, place a door.
+const ADDRESS_DIGITS = 5;
 
 /** After a failed read while the link is up: the realtime link retries on its own, the read needs its own retry. */
 const REFRESH_RETRY_MS = 5000;
@@ -30,19 +33,6 @@ function takeGrant() {
     window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}`);
   }
   return grant?.startsWith(TOKEN_PREFIX) ? grant : null;
-}
-
-async function loadConfig() {
-  try {
-    const response = await fetch('../config.json', { cache: 'no-cache' });
-    if (!response.ok) {
-      throw new Error(`HTTP ${response.status}`);
-    }
-    return { ...DEFAULT_CONFIG, ...(await response.json()) };
-  } catch (error) {
-    console.warn(`config.json could not be read (${error.message}): using the API of this page's own origin.`);
-    return { ...DEFAULT_CONFIG };
-  }
 }
 
 class Tracker {
@@ -138,8 +128,8 @@ class Tracker {
     setText(this.elements.title, `Your ${jobKindLabel(view.kind).toLowerCase()}`);
     document.title = `${jobKindLabel(view.kind)}: ${jobStatusLabel(view.status).toLowerCase()}`;
     this.elements.facts.hidden = false;
-    setText(this.elements.pickup, addressOf(view.pickup));
-    setText(this.elements.dropoff, addressOf(view.dropoff));
+    setText(this.elements.pickup, stopText(view.pickup, ADDRESS_DIGITS));
+    setText(this.elements.dropoff, stopText(view.dropoff, ADDRESS_DIGITS));
     this.map.showStop('pickup', view.pickup);
     this.map.showStop('dropoff', view.dropoff);
     this.showStatus(view.status);
@@ -270,25 +260,25 @@ class Tracker {
       return;
     }
     this.ended = true;
-    this.queued = [];
-    clearTimeout(this.retryTimer);
-    this.hideVehicle();
-    this.clearEta();
-    this.elements.eta.hidden = true;
+    this.stopLive();
     this.elements.etaRow.hidden = true;
     this.elements.ended.hidden = false;
     this.map.fitStops();
-    this.link.stop();
   }
 
   showInvalid() {
     this.invalid = true;
+    this.stopLive();
+    this.elements.facts.hidden = true;
+    this.showMessage(INVALID_LINK);
+  }
+
+  /** Whatever could still show the vehicle or an ETA: queued messages, a pending re-read and the realtime link. */
+  stopLive() {
     this.queued = [];
     clearTimeout(this.retryTimer);
     this.hideVehicle();
     this.clearEta();
-    this.elements.facts.hidden = true;
-    this.showMessage(INVALID_LINK);
     this.link.stop();
   }
 
@@ -303,32 +293,16 @@ class Tracker {
   }
 }
 
-function addressOf(stop) {
-  if (!stop) {
-    return '–';
-  }
-  if (stop.address) {
-    return stop.address;
-  }
-  // Without an address the coordinates are the only description the customer can check against the map.
-  return isNumber(stop.latitude) && isNumber(stop.longitude) ? `${stop.latitude.toFixed(5)}, ${stop.longitude.toFixed(5)}` : '–';
-}
-
 async function main() {
   const grant = takeGrant();
-  const config = await loadConfig();
+  const warn = (text) => console.warn(text);
+  const config = await loadConfig('../config.json', DEFAULT_CONFIG, warn);
   if (!grant) {
     setText(byId('track-message'), INVALID_LINK);
     byId('track-message').hidden = false;
     return;
   }
-  let base = '';
-  try {
-    base = apiBaseOf(config.api_base);
-  } catch (error) {
-    console.warn(`config.json: ${error.message}: using the API of this page's own origin.`);
-  }
-  const api = new FleetApi(base);
+  const api = new FleetApi(apiBaseFrom(config, warn));
   api.token = grant;
   await new Tracker({ api, config }).start();
 }

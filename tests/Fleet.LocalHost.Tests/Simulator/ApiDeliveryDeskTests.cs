@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fleet.Core.Geo;
+using Fleet.Core.Jobs;
 using Fleet.LocalHost.Tests.Support;
 using Fleet.Simulator;
 
@@ -42,10 +43,10 @@ public sealed class ApiDeliveryDeskTests : IAsyncLifetime
         Assert.Equal((Depot, Customer), (order.Pickup, order.Dropoff));
         Assert.Empty(await _desk.AssignedAsync("sim-005", CancellationToken.None));
 
-        await _desk.ReportAsync(new DriverStatusChange("sim-003", order.JobId, "en_route", DateTimeOffset.UtcNow), CancellationToken.None);
+        await _desk.ReportAsync(new DriverStatusChange("sim-003", order.JobId, JobStatus.EnRoute, DateTimeOffset.UtcNow), CancellationToken.None);
         // No arrival came from telemetry here: the driver confirms it on the way to starting the handover.
-        await _desk.ReportAsync(new DriverStatusChange("sim-003", order.JobId, "in_progress", DateTimeOffset.UtcNow), CancellationToken.None);
-        await _desk.ReportAsync(new DriverStatusChange("sim-003", order.JobId, "completed", DateTimeOffset.UtcNow), CancellationToken.None);
+        await _desk.ReportAsync(new DriverStatusChange("sim-003", order.JobId, JobStatus.InProgress, DateTimeOffset.UtcNow), CancellationToken.None);
+        await _desk.ReportAsync(new DriverStatusChange("sim-003", order.JobId, JobStatus.Completed, DateTimeOffset.UtcNow), CancellationToken.None);
 
         using var dispatcher = await _host.ClientAsync("u-dispatch", "c-acme", "dispatcher");
         var job = await dispatcher.GetFromJsonAsync<JsonElement>($"/api/jobs/{order.JobId}");
@@ -70,7 +71,7 @@ public sealed class ApiDeliveryDeskTests : IAsyncLifetime
         (await dispatcher.PostAsJsonAsync($"/api/jobs/{order.JobId}/status", new { status = "arrived" })).EnsureSuccessStatusCode();
 
         // The driver's app is behind: its en_route finds the job further on and leaves it there.
-        await _desk.ReportAsync(new DriverStatusChange("sim-003", order.JobId, "en_route", DateTimeOffset.UtcNow), CancellationToken.None);
+        await _desk.ReportAsync(new DriverStatusChange("sim-003", order.JobId, JobStatus.EnRoute, DateTimeOffset.UtcNow), CancellationToken.None);
         var job = await dispatcher.GetFromJsonAsync<JsonElement>($"/api/jobs/{order.JobId}");
         Assert.Equal(("arrived", 4), (job.GetProperty("status").GetString(), job.GetProperty("history").GetArrayLength()));
 
@@ -86,7 +87,7 @@ public sealed class ApiDeliveryDeskTests : IAsyncLifetime
 
         // Vehicle 5's driver reporting on vehicle 3's job: the API refuses it.
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() =>
-            _desk.ReportAsync(new DriverStatusChange("sim-005", order.JobId, "en_route", DateTimeOffset.UtcNow), CancellationToken.None));
+            _desk.ReportAsync(new DriverStatusChange("sim-005", order.JobId, JobStatus.EnRoute, DateTimeOffset.UtcNow), CancellationToken.None));
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.StartsWith($"GET /api/jobs/{order.JobId} as drv-sim-005: 403 ", refused.Message, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using Fleet.Core.Geo;
+using Fleet.Core.Jobs;
 using Fleet.Simulator;
 
 namespace Fleet.LocalHost.Tests.Simulator;
@@ -161,10 +162,10 @@ public sealed class DeliveryDispatchTests
             {
                 var job = _jobs.Single(job => job.Order.JobId == change.JobId);
                 Assert.Equal(job.DeviceId, change.DeviceId);
-                job.Tapped.Add(change.Status);
+                job.Tapped.Add(change.Status.ToCode());
                 if (job.Status != "cancelled")
                 {
-                    job.Status = change.JobId == WithdrawnOnTheWay && change.Status == DriverStatuses.EnRoute ? "cancelled" : change.Status;
+                    job.Status = change.JobId == WithdrawnOnTheWay && change.Status == JobStatus.EnRoute ? "cancelled" : change.Status.ToCode();
                 }
             }
 

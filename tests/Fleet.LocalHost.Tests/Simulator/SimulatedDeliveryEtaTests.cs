@@ -1,11 +1,12 @@
 using Fleet.Adapters.InMemory;
 using Fleet.Core.Jobs;
-using Fleet.Core.Ports;
 using Fleet.Core.Processing;
 using Fleet.Core.Realtime;
 using Fleet.Core.Registry;
 using Fleet.Core.Telemetry;
 using Fleet.Simulator;
+using FrozenClock = Fleet.Core.Tests.Support.FrozenClock;
+using RecordingPublisher = Fleet.Core.Tests.Support.RecordingPublisher;
 using SimulatedFix = Fleet.Simulator.TelemetryFix;
 
 namespace Fleet.LocalHost.Tests.Simulator;
@@ -129,8 +130,8 @@ public sealed class SimulatedDeliveryEtaTests
             directory.AddVehicle(new VehicleProfile("v-1", CompanyId, "Van 1"), vehicle.DeviceId);
             var store = new InMemoryTelemetryStore();
             var jobs = new InMemoryJobStore();
-            var publisher = new MessageLog();
-            var clock = new SimulatedClock(SimulatedTelemetry.Start);
+            var publisher = new RecordingPublisher();
+            var clock = new FrozenClock(SimulatedTelemetry.Start);
             var tracker = new JobTracker(jobs, publisher, clock, JobProgressSettings.Default);
             var handler = new TelemetryBatchHandler(
                 directory, directory, store, new InMemoryAlertStore(), store, publisher, new InMemoryVehicleFollowers(), clock, tracker);
@@ -151,7 +152,7 @@ public sealed class SimulatedDeliveryEtaTests
                 var batch = new List<SimulatedFix>();
                 var changes = new List<DriverStatusChange>();
                 vehicle.AdvanceTo(until, batch, changes);
-                clock.Now = until;
+                clock.Advance(until - clock.GetUtcNow());
                 var events = batch.Select(fix => new TelemetryEvent(TelemetryJson.Serialize(fix), new EventMetadata("0", ++sequence, fix.Timestamp))).ToList();
                 var result = await handler.HandleAsync(events, CancellationToken.None);
                 Assert.Null(result.JobTrackingFailure);
@@ -160,8 +161,8 @@ public sealed class SimulatedDeliveryEtaTests
                 foreach (var change in changes)
                 {
                     var current = (await jobs.GetAsync(CompanyId, job.JobId, CancellationToken.None))!;
-                    var status = change.Status switch { "en_route" => JobStatus.EnRoute, "in_progress" => JobStatus.InProgress, _ => JobStatus.Completed };
-                    Assert.True(JobLifecycle.CanMove(current.Status, status), $"{change.Status} after {current.Status}");
+                    var status = change.Status;
+                    Assert.True(JobLifecycle.CanMove(current.Status, status), $"{status.ToCode()} after {current.Status.ToCode()}");
                     Assert.True(await jobs.UpdateAsync(current.With(new JobStatusChange(status, change.At, "driver", null)), current.Version, CancellationToken.None));
                     enRouteAt = status == JobStatus.EnRoute ? change.At : enRouteAt;
                 }
@@ -175,24 +176,6 @@ public sealed class SimulatedDeliveryEtaTests
                 .Select(message => (JobEtaPayload)message.Envelope.Data)
                 .ToList();
             return new DeliveryRun(seed, fixes, enRouteAt, arrivedAt, etas, (await jobs.GetAsync(CompanyId, job.JobId, CancellationToken.None))!);
-        }
-    }
-
-    private sealed class SimulatedClock(DateTimeOffset start) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = start;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
-    private sealed class MessageLog : IRealtimePublisher
-    {
-        public List<RealtimeMessage> Messages { get; } = [];
-
-        public Task PublishAsync(IReadOnlyList<RealtimeMessage> messages, CancellationToken cancellationToken)
-        {
-            Messages.AddRange(messages);
-            return Task.CompletedTask;
         }
     }
 }

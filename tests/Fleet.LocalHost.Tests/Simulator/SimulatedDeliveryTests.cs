@@ -1,4 +1,5 @@
 using Fleet.Core.Geo;
+using Fleet.Core.Jobs;
 using Fleet.Simulator;
 
 namespace Fleet.LocalHost.Tests.Simulator;
@@ -14,7 +15,7 @@ public sealed class SimulatedDeliveryTests
     {
         var delivery = SimulatedDelivery.Run(seed);
 
-        Assert.Equal(["en_route", "in_progress", "completed"], delivery.StatusChanges.Select(change => change.Status));
+        Assert.Equal(["en_route", "in_progress", "completed"], delivery.StatusChanges.Select(change => change.Status.ToCode()));
         Assert.All(delivery.StatusChanges, change => Assert.Equal("job-1", change.JobId));
         var (enRoute, inProgress, completed) = (delivery.StatusChanges[0].At, delivery.StatusChanges[1].At, delivery.StatusChanges[2].At);
 
