@@ -9,7 +9,10 @@ using Fleet.Core.Telemetry;
 namespace Fleet.Core.Processing;
 
 /// <summary>What one batch did, for logs and metrics.</summary>
-/// <param name="RealtimeFailure">Publishing failed after the batch was committed; the data is safe, the push was lost.</param>
+/// <param name="RealtimeFailure">
+/// Publishing failed after the batch was committed, the batch's own messages or its jobs'; the data is safe, the push
+/// was lost.
+/// </param>
 /// <param name="Jobs">What the batch did to the jobs under way, when jobs are tracked.</param>
 /// <param name="JobTrackingFailure">Following the jobs failed after the commit; the next fixes take them on.</param>
 public sealed record BatchResult(
@@ -115,7 +118,7 @@ public sealed class TelemetryBatchHandler(
                 trips.Count,
                 messages.Count,
                 attempt,
-                realtimeFailure,
+                realtimeFailure ?? jobs?.RealtimeFailure,
                 jobs,
                 jobTrackingFailure);
         }

@@ -178,6 +178,27 @@ public sealed class JobTrackerTests
         await _handler.HandleAsync(events, CancellationToken.None);
     }
 
+    [Fact]
+    public async Task A_jobs_push_that_fails_is_reported_as_the_batchs_realtime_failure()
+    {
+        await JobAsync(JobStatus.EnRoute);
+        var handler = new TelemetryBatchHandler(
+            _harness.Directory, _harness.Directory, _harness.Store, _harness.Alerts, _harness.Store, _harness.Publisher, _harness.Followers, _harness.Clock,
+            new JobTracker(_jobs, new UnreachableJobGroups(), _harness.Clock, JobProgressSettings.Default));
+
+        var result = await handler.HandleAsync(TelemetryJson.Events("dev-1", _device.Drive(0, 10, FixStream.Origin, 90, 36)), CancellationToken.None);
+
+        // The batch's own messages went out (the harness's publisher); only the job's group could not be told.
+        Assert.IsType<HttpRequestException>(result.Jobs!.RealtimeFailure);
+        Assert.Same(result.Jobs.RealtimeFailure, result.RealtimeFailure);
+    }
+
+    private sealed class UnreachableJobGroups : IRealtimePublisher
+    {
+        public Task PublishAsync(IReadOnlyList<RealtimeMessage> messages, CancellationToken cancellationToken) =>
+            throw new HttpRequestException("SignalR Service unreachable");
+    }
+
     private sealed class UnreachableJobs : IJobStore
     {
         public Task CreateAsync(Job job, CancellationToken cancellationToken) => throw new IOException("database unreachable");
