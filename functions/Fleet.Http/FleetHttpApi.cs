@@ -22,20 +22,15 @@ public sealed class FleetHttpApi(
     TrackingHandler tracking,
     Microsoft.Extensions.Options.IOptions<DashboardLocation> dashboardLocation)
 {
-    private const string BearerPrefix = "Bearer ";
-
     /// <summary>The caller of a route the host serves itself (negotiate), validated as every route here validates it.</summary>
     public async Task<AuthenticatedCaller> AuthenticateAsync(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        var header = http.Request.Headers.Authorization.ToString();
-        var token = header.StartsWith(BearerPrefix, StringComparison.Ordinal) ? header[BearerPrefix.Length..].Trim() : null;
+        var token = BearerToken.Of(http.Request);
         if (TrackingHandler.IsTrackingToken(token))
         {
             var link = await tracking.ValidateAsync(token!, http.RequestAborted);
-            return link.Caller is { } linkCaller
-                ? new AuthenticatedCaller(linkCaller)
-                : new AuthenticatedCaller(new BearerChallenge(Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not authenticated", detail: link.Failure)));
+            return link.Caller is { } linkCaller ? new AuthenticatedCaller(linkCaller) : new AuthenticatedCaller(NotAuthenticated(link.Failure));
         }
 
         var validation = await tokens.ValidateAsync(token, http.RequestAborted);
@@ -46,8 +41,11 @@ public sealed class FleetHttpApi(
 
         return new AuthenticatedCaller(validation.Unavailable
             ? new RetryLater(Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Sign-in cannot be checked", detail: validation.Failure))
-            : new BearerChallenge(Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not authenticated", detail: validation.Failure)));
+            : NotAuthenticated(validation.Failure));
     }
+
+    private static BearerChallenge NotAuthenticated(string? detail) =>
+        new(Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not authenticated", detail: detail));
 
     public Task<IResult> FollowAsync(HttpContext http) =>
         RespondWithBodyAsync(http, (FleetCaller caller, SubscriptionRequest? request, CancellationToken token) => realtime.FollowAsync(caller, request?.VehicleId, token));

@@ -1,3 +1,5 @@
+using Fleet.Core.Api;
+
 namespace Fleet.Core.Jobs;
 
 /// <summary>What a job is for (DESIGN 5a): the source systems' gas deliveries, rides and shipments are one concept.</summary>
@@ -89,27 +91,12 @@ public static class JobLifecycle
     /// <summary>What may follow <paramref name="from"/>, for a refusal that says what would have been allowed.</summary>
     public static IReadOnlyList<JobStatus> NextOf(JobStatus from) => Next[from];
 
-    public static string ToCode(this JobStatus status) => status switch
-    {
-        JobStatus.Created => "created",
-        JobStatus.Assigned => "assigned",
-        JobStatus.EnRoute => "en_route",
-        JobStatus.Arrived => "arrived",
-        JobStatus.InProgress => "in_progress",
-        JobStatus.Completed => "completed",
-        JobStatus.Cancelled => "cancelled",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
+    /// <summary>The API's text of a status (<c>en_route</c>), as for every enum the API shows.</summary>
+    public static string ToCode(this JobStatus status) => ApiText.Of(status);
 
     public static bool TryParse(string? code, out JobStatus status) => ByCode.TryGetValue(code ?? "", out status);
 
-    public static string ToCode(this JobKind kind) => kind switch
-    {
-        JobKind.Delivery => "delivery",
-        JobKind.Ride => "ride",
-        JobKind.Shipment => "shipment",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
+    public static string ToCode(this JobKind kind) => ApiText.Of(kind);
 
     public static IReadOnlyCollection<string> KindCodes => KindByCode.Keys;
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Fleet.Adapters.Auth;
+using Fleet.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -27,9 +28,8 @@ internal sealed class SignalRClientAuthentication(
             return AuthenticateResult.NoResult();
         }
 
-        var token = Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
-            ? header["Bearer ".Length..].Trim()
-            : Request.Query["access_token"].ToString();
+        // Browsers cannot set headers on WebSockets: the SignalR client sends the token in the query instead.
+        var token = BearerToken.Of(Request) ?? Request.Query["access_token"].ToString();
         if (string.IsNullOrEmpty(token))
         {
             return AuthenticateResult.NoResult();
