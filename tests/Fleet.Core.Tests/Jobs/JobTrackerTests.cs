@@ -21,12 +21,7 @@ public sealed class JobTrackerTests
     private readonly TelemetryBatchHandler _handler;
     private long _sequence = 1;
 
-    public JobTrackerTests()
-    {
-        var tracker = new JobTracker(_jobs, _harness.Publisher, _harness.Clock, JobProgressSettings.Default);
-        _handler = new TelemetryBatchHandler(
-            _harness.Directory, _harness.Directory, _harness.Store, _harness.Alerts, _harness.Store, _harness.Publisher, _harness.Followers, _harness.Clock, tracker);
-    }
+    public JobTrackerTests() => _handler = HandlerWith(_jobs);
 
     [Fact]
     public async Task Driving_past_the_drop_off_is_not_an_arrival_but_stopping_there_is()
@@ -149,9 +144,7 @@ public sealed class JobTrackerTests
     [Fact]
     public async Task A_job_store_that_fails_leaves_the_batch_stored_and_says_so()
     {
-        var failing = new TelemetryBatchHandler(
-            _harness.Directory, _harness.Directory, _harness.Store, _harness.Alerts, _harness.Store, _harness.Publisher, _harness.Followers, _harness.Clock,
-            new JobTracker(new UnreachableJobs(), _harness.Publisher, _harness.Clock, JobProgressSettings.Default));
+        var failing = HandlerWith(new UnreachableJobs());
 
         var result = await failing.HandleAsync(TelemetryJson.Events("dev-1", _device.Drive(0, 20, FixStream.Origin, 90, 36)), CancellationToken.None);
 
@@ -159,6 +152,15 @@ public sealed class JobTrackerTests
         Assert.Equal(5, result.Positions);
         Assert.Equal(5, _harness.Store.PositionsOf("c-1", "v-1").Count);
     }
+
+    /// <summary>
+    /// The harness's handler tracking jobs in <paramref name="jobs"/>; job messages go to <paramref name="jobsPublisher"/>
+    /// when given, so a test can fail the jobs' side alone while the batch's own messages still reach the harness.
+    /// </summary>
+    private TelemetryBatchHandler HandlerWith(IJobStore jobs, IRealtimePublisher? jobsPublisher = null) =>
+        new(
+            _harness.Directory, _harness.Directory, _harness.Store, _harness.Alerts, _harness.Store, _harness.Publisher, _harness.Followers, _harness.Clock,
+            new JobTracker(jobs, jobsPublisher ?? _harness.Publisher, _harness.Clock, JobProgressSettings.Default));
 
     private async Task<Job> JobAsync(JobStatus status)
     {
@@ -182,9 +184,7 @@ public sealed class JobTrackerTests
     public async Task A_jobs_push_that_fails_is_reported_as_the_batchs_realtime_failure()
     {
         await JobAsync(JobStatus.EnRoute);
-        var handler = new TelemetryBatchHandler(
-            _harness.Directory, _harness.Directory, _harness.Store, _harness.Alerts, _harness.Store, _harness.Publisher, _harness.Followers, _harness.Clock,
-            new JobTracker(_jobs, new UnreachableJobGroups(), _harness.Clock, JobProgressSettings.Default));
+        var handler = HandlerWith(_jobs, new UnreachableJobGroups());
 
         var result = await handler.HandleAsync(TelemetryJson.Events("dev-1", _device.Drive(0, 10, FixStream.Origin, 90, 36)), CancellationToken.None);
 

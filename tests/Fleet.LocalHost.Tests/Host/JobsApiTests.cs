@@ -27,15 +27,7 @@ public abstract class JobsApiTests : IAsyncLifetime
         await using var dispatcherHub = await _host.ConnectAsync("u-dispatch", "c-acme");
         using var dispatcher = await _host.ClientAsync("u-dispatch", "c-acme", "dispatcher");
 
-        using var created = await dispatcher.PostAsJsonAsync("/api/jobs", new
-        {
-            kind = "delivery",
-            pickup = new { latitude = 25.033, longitude = 121.565, address = "Depot" },
-            dropoff = new { latitude = 25.047, longitude = 121.517, address = "12 Harbour Rd" },
-            customer_reference = "order-42",
-        });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var jobId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
+        var jobId = await TestJobs.CreateAsync(dispatcher, "delivery", 25.047, 121.517, "12 Harbour Rd", "order-42");
 
         using var assigned = await dispatcher.PostAsJsonAsync($"/api/jobs/{jobId}/assign", new { vehicle_id = "v-001", driver_id = "d-sam" });
         Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
@@ -75,6 +67,8 @@ public abstract class JobsApiTests : IAsyncLifetime
         using var admin = await _host.ClientAsync("u-admin", "c-acme", "admin");
         await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "d-kim", name = "Kim", user_id = "u-kim" });
         using var dispatcher = await _host.ClientAsync("u-dispatch", "c-acme", "dispatcher");
+
+        // Stops without addresses, which TestJobs always gives: the only API job here made with the optional fields left out.
         using var created = await dispatcher.PostAsJsonAsync("/api/jobs", new
         {
             kind = "ride",
@@ -83,6 +77,7 @@ public abstract class JobsApiTests : IAsyncLifetime
             vehicle_id = "v-003",
             driver_id = "d-kim",
         });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var jobId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
 
         using var sam = await _host.ClientAsync("u-sam", "c-acme", "driver", "v-001");
@@ -105,10 +100,10 @@ public abstract class JobsApiTests : IAsyncLifetime
         using var admin = await _host.ClientAsync("u-admin", "c-acme", "admin");
         await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "d-sam", name = "Sam", user_id = "u-sam" });
         using var dispatcher = await _host.ClientAsync("u-dispatch", "c-acme", "dispatcher");
-        var jobId = await CreateJobAsync(dispatcher, "v-001", "d-sam");
-        var otherJobId = await CreateJobAsync(dispatcher, null, null);
+        var jobId = await TestJobs.CreateAsync(dispatcher, "delivery", 25.047, 121.517, "12 Harbour Rd", vehicleId: "v-001", driverId: "d-sam");
+        var otherJobId = await TestJobs.CreateAsync(dispatcher, "delivery", 25.047, 121.517, "12 Harbour Rd");
         using var driver = await _host.ClientAsync("u-sam", "c-acme", "driver", "v-001");
-        Assert.Equal(HttpStatusCode.OK, (await driver.PostAsJsonAsync($"/api/jobs/{jobId}/status", new { status = "en_route" })).StatusCode);
+        await TestJobs.MoveAsync(driver, jobId, "en_route");
 
         using var shared = await dispatcher.PostAsync($"/api/jobs/{jobId}/share", null);
         Assert.Equal(HttpStatusCode.Created, shared.StatusCode);
@@ -151,7 +146,7 @@ public abstract class JobsApiTests : IAsyncLifetime
         // Over: the link says so, and shows no position.
         foreach (var status in new[] { "arrived", "in_progress", "completed" })
         {
-            Assert.Equal(HttpStatusCode.OK, (await driver.PostAsJsonAsync($"/api/jobs/{jobId}/status", new { status })).StatusCode);
+            await TestJobs.MoveAsync(driver, jobId, status);
         }
 
         var ended = await customer.GetFromJsonAsync<JsonElement>("/api/track");
@@ -161,20 +156,6 @@ public abstract class JobsApiTests : IAsyncLifetime
         bogus.DefaultRequestHeaders.Authorization = new("Bearer", "jt_not-a-link");
         Assert.Equal(HttpStatusCode.Unauthorized, (await bogus.GetAsync("/api/track")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await _host.NegotiateAsync("jt_not-a-link")).StatusCode);
-    }
-
-    private static async Task<string> CreateJobAsync(HttpClient dispatcher, string? vehicleId, string? driverId)
-    {
-        using var created = await dispatcher.PostAsJsonAsync("/api/jobs", new
-        {
-            kind = "delivery",
-            pickup = new { latitude = 25.033, longitude = 121.565, address = "Depot" },
-            dropoff = new { latitude = 25.047, longitude = 121.517, address = "12 Harbour Rd" },
-            vehicle_id = vehicleId,
-            driver_id = driverId,
-        });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
     }
 }
 

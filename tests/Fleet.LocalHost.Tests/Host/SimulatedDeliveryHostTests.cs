@@ -22,14 +22,12 @@ public sealed class SimulatedDeliveryHostTests
         var tokens = new ConcurrentDictionary<DeskCaller, string>();
         foreach (var caller in new DeskCaller[] { new("c-acme", null), new("c-acme", "drv-sim-003") })
         {
-            tokens[caller] = caller.DriverId is null
-                ? await host.TokenAsync("simulator", "c-acme", "dispatcher")
-                : await host.TokenAsync("drv-sim-003", "c-acme", "driver", "v-003");
+            tokens[caller] = await DemoDesk.TokenAsync(host, caller);
         }
 
         using var http = new HttpClient();
         var desk = new ApiDeliveryDesk(
-            http, host.BaseAddress, _ => new DeliveryVehicle("c-acme", "v-003", "drv-sim-003"), (caller, _) => ValueTask.FromResult(tokens[caller]));
+            http, host.BaseAddress, DemoDesk.VehicleOf, (caller, _) => ValueTask.FromResult(tokens[caller]));
         var options = new SimulatorOptions
         {
             Endpoint = host.BaseAddress, Vehicles = 3, Speedup = Speedup, Seed = 5, DispatchDeliveries = true,

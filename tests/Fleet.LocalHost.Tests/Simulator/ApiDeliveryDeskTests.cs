@@ -25,7 +25,7 @@ public sealed class ApiDeliveryDeskTests : IAsyncLifetime
     {
         _host = await LocalHostRig.StartAsync();
         _http = new HttpClient();
-        _desk = new ApiDeliveryDesk(_http, _host.BaseAddress, VehicleOf, TokenForAsync);
+        _desk = new ApiDeliveryDesk(_http, _host.BaseAddress, DemoDesk.VehicleOf, (caller, _) => new ValueTask<string>(DemoDesk.TokenAsync(_host, caller)));
     }
 
     public async Task DisposeAsync()
@@ -67,15 +67,15 @@ public sealed class ApiDeliveryDeskTests : IAsyncLifetime
         await _desk.DispatchAsync("sim-003", Depot, Customer, CancellationToken.None);
         var order = Assert.Single(await _desk.AssignedAsync("sim-003", CancellationToken.None));
         using var dispatcher = await _host.ClientAsync("u-dispatch", "c-acme", "dispatcher");
-        (await dispatcher.PostAsJsonAsync($"/api/jobs/{order.JobId}/status", new { status = "en_route" })).EnsureSuccessStatusCode();
-        (await dispatcher.PostAsJsonAsync($"/api/jobs/{order.JobId}/status", new { status = "arrived" })).EnsureSuccessStatusCode();
+        await TestJobs.MoveAsync(dispatcher, order.JobId, "en_route");
+        await TestJobs.MoveAsync(dispatcher, order.JobId, "arrived");
 
         // The driver's app is behind: its en_route finds the job further on and leaves it there.
         await _desk.ReportAsync(new DriverStatusChange("sim-003", order.JobId, JobStatus.EnRoute, DateTimeOffset.UtcNow), CancellationToken.None);
         var job = await dispatcher.GetFromJsonAsync<JsonElement>($"/api/jobs/{order.JobId}");
         Assert.Equal(("arrived", 4), (job.GetProperty("status").GetString(), job.GetProperty("history").GetArrayLength()));
 
-        (await dispatcher.PostAsJsonAsync($"/api/jobs/{order.JobId}/status", new { status = "cancelled" })).EnsureSuccessStatusCode();
+        await TestJobs.MoveAsync(dispatcher, order.JobId, "cancelled");
         Assert.Empty(await _desk.AssignedAsync("sim-003", CancellationToken.None));
     }
 
@@ -93,15 +93,4 @@ public sealed class ApiDeliveryDeskTests : IAsyncLifetime
         Assert.StartsWith($"GET /api/jobs/{order.JobId} as drv-sim-005: 403 ", refused.Message, StringComparison.Ordinal);
         Assert.Contains($"\"detail\":\"Job '{order.JobId}' is not assigned to you.\"", refused.Message, StringComparison.Ordinal);
     }
-
-    private static DeliveryVehicle VehicleOf(string deviceId)
-    {
-        var number = deviceId[^3..];
-        return new DeliveryVehicle("c-acme", "v-" + number, "drv-sim-" + number);
-    }
-
-    private async ValueTask<string> TokenForAsync(DeskCaller caller, CancellationToken cancellationToken) =>
-        caller.DriverId is { } driverId
-            ? await _host.TokenAsync(driverId, caller.CompanyId, "driver", "v-" + driverId[^3..])
-            : await _host.TokenAsync("simulator", caller.CompanyId, "dispatcher");
 }

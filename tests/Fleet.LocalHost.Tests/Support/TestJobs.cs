@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Fleet.Dashboard.Tests.Support;
+namespace Fleet.LocalHost.Tests.Support;
 
-/// <summary>Jobs made and moved through the API, as another dispatcher would, for a page to show.</summary>
+/// <summary>Jobs made and moved through the API, as a dispatcher or driver would, for a test to act on or a page to show.</summary>
 internal static class TestJobs
 {
     /// <summary>A job from the demo depot to the drop-off; answers its id.</summary>
@@ -25,9 +25,10 @@ internal static class TestJobs
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
     }
 
-    public static async Task MoveAsync(HttpClient dispatcher, string jobId, string status)
+    /// <summary>Moves the job on as <paramref name="caller"/>, a dispatcher or the job's driver, who must be allowed to.</summary>
+    public static async Task MoveAsync(HttpClient caller, string jobId, string status)
     {
-        using var moved = await dispatcher.PostAsJsonAsync($"/api/jobs/{jobId}/status", new { status });
+        using var moved = await caller.PostAsJsonAsync($"/api/jobs/{jobId}/status", new { status });
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
     }
 }
