@@ -63,6 +63,7 @@ export class Dashboard {
     this.geofencesLoaded = false;
     this.snapshotLoading = false;
     this.snapshotAgain = false;
+    this.refollowDue = false;
     this.queued = [];
     this.sequence = new SequenceTracker(() => this.refreshSnapshot());
     this.lastDashboardAt = null;
@@ -124,7 +125,10 @@ export class Dashboard {
       api: this.api,
       onState: (state) => this.showConnectionState(state),
       onEnvelope: (type, envelope) => this.receive(type, envelope),
-      onConnected: () => this.refreshSnapshot(),
+      onConnected: () => {
+        this.refollowDue = true;
+        this.refreshSnapshot();
+      },
       onUnauthorized: () => this.onSessionEnded(),
       onAttemptFailed: (error) => this.connectFailed(error),
     });
@@ -288,7 +292,10 @@ export class Dashboard {
       this.fittedOnce = true;
       this.map.fitToVehicles([...this.vehicles.values()]);
     }
-    if (this.connectionState === 'connected') {
+    // Once per (re)connect, after the snapshot says which vehicles there are: a snapshot re-read for a seq gap leaves
+    // group membership as it was.
+    if (this.refollowDue && this.connectionState === 'connected') {
+      this.refollowDue = false;
       this.refollow();
     }
     if (this.selectedId !== null) {
