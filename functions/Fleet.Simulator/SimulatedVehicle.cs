@@ -31,6 +31,7 @@ internal sealed class SimulatedVehicle
 
     // Physics steps: short enough that braking curves and harsh manoeuvres land within a few hundred milliseconds.
     private static readonly TimeSpan MaxStep = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MinFirstReport = TimeSpan.FromMilliseconds(1);
 
     // Ordinary driving stays below every vehicle class's harsh thresholds (heavy trucks: -2.9 and +2.2 m/s^2).
     private const double MaxAccelerationMetersPerSecondSquared = 2.0;
@@ -178,8 +179,10 @@ internal sealed class SimulatedVehicle
         _plan = new NodePlan(NodeAction.Stop, first, TimeSpan.Zero, ChooseCruiseKmh(_from, first), Park: false);
         _stoppedUntil = _now + Between(TimeSpan.Zero, TimeSpan.FromSeconds(8));
 
-        // Spread the first reports over one interval, as devices switched on at different moments would.
-        NextReportAt = _now + TruncateToMilliseconds(_reportInterval * _random.NextDouble());
+        // Spread the first reports over one interval, as devices switched on at different moments would. Never at the
+        // start itself: AdvanceTo reports only after driving towards a time, so a report due at the start would never
+        // be made and the vehicle would stay due forever.
+        NextReportAt = _now + Max(MinFirstReport, TruncateToMilliseconds(_reportInterval * _random.NextDouble()));
     }
 
     private enum NodeAction
