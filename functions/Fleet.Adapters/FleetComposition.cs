@@ -34,6 +34,9 @@ public static class FleetComposition
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IProcessingProgress, UnknownProcessingProgress>();
         services.AddSingleton<TelemetryBatchHandler>();
+        services.AddSingleton<Core.Identity.MembershipDirectory>();
+        services.AddSingleton<CompaniesApiHandler>();
+        services.AddSingleton<UsersApiHandler>();
         services.AddSingleton<RealtimeAccessHandler>();
         services.AddSingleton<AlertsApiHandler>();
         services.AddSingleton<VehiclesApiHandler>();
@@ -75,6 +78,7 @@ public static class FleetComposition
         services.AddSingleton<IFleetHistory>(provider => provider.GetRequiredService<InMemoryTelemetryStore>());
         services.AddSingleton<IJobStore, InMemoryJobStore>();
         services.AddSingleton<IJobGrantStore, InMemoryJobGrantStore>();
+        services.AddSingleton<IMembershipStore, InMemoryMembershipStore>();
         return builder;
     }
 
@@ -112,6 +116,7 @@ public static class FleetComposition
         services.AddSingleton<IFleetHistory>(provider => provider.GetRequiredService<PostgresTelemetryStore>());
         services.AddSingleton<IJobStore, PostgresJobStore>();
         services.AddSingleton<IJobGrantStore, PostgresJobGrantStore>();
+        services.AddSingleton<IMembershipStore, PostgresMembershipStore>();
         return builder;
     }
 

@@ -87,6 +87,10 @@ public sealed class ApiFunctions(FleetHttpApi api, StoreHealth storeHealth)
     public Task<IActionResult> SaveGeofence([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "geofences")] HttpRequest request) =>
         api.SaveGeofenceAsync(request.HttpContext).AsActionResult();
 
+    [Function("GetGeofence")]
+    public Task<IActionResult> GetGeofence([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "geofences/{id}")] HttpRequest request, string id) =>
+        api.GetGeofenceAsync(request.HttpContext, id).AsActionResult();
+
     [Function("DeleteGeofence")]
     public Task<IActionResult> DeleteGeofence([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "geofences/{id}")] HttpRequest request, string id) =>
         api.DeleteGeofenceAsync(request.HttpContext, id).AsActionResult();
@@ -98,6 +102,10 @@ public sealed class ApiFunctions(FleetHttpApi api, StoreHealth storeHealth)
     [Function("SaveDriver")]
     public Task<IActionResult> SaveDriver([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "drivers")] HttpRequest request) =>
         api.SaveDriverAsync(request.HttpContext).AsActionResult();
+
+    [Function("GetDriver")]
+    public Task<IActionResult> GetDriver([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "drivers/{id}")] HttpRequest request, string id) =>
+        api.GetDriverAsync(request.HttpContext, id).AsActionResult();
 
     [Function("DeleteDriver")]
     public Task<IActionResult> DeleteDriver([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "drivers/{id}")] HttpRequest request, string id) =>
@@ -130,4 +138,44 @@ public sealed class ApiFunctions(FleetHttpApi api, StoreHealth storeHealth)
     [Function("Track")]
     public Task<IActionResult> Track([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "track")] HttpRequest request) =>
         api.TrackAsync(request.HttpContext).AsActionResult();
+
+    [Function("Me")]
+    public Task<IActionResult> Me([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me")] HttpRequest request) =>
+        api.MeAsync(request.HttpContext).AsActionResult();
+
+    [Function("ListCompanies")]
+    public Task<IActionResult> ListCompanies([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies")] HttpRequest request) =>
+        api.ListCompaniesAsync(request.HttpContext).AsActionResult();
+
+    [Function("CreateCompany")]
+    public Task<IActionResult> CreateCompany([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "companies")] HttpRequest request) =>
+        api.CreateCompanyAsync(request.HttpContext).AsActionResult();
+
+    [Function("GetCompany")]
+    public Task<IActionResult> GetCompany([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{id}")] HttpRequest request, string id) =>
+        api.GetCompanyAsync(request.HttpContext, id).AsActionResult();
+
+    [Function("UpdateCompany")]
+    public Task<IActionResult> UpdateCompany([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "companies/{id}")] HttpRequest request, string id) =>
+        api.UpdateCompanyAsync(request.HttpContext, id).AsActionResult();
+
+    [Function("DisableCompany")]
+    public Task<IActionResult> DisableCompany([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "companies/{id}")] HttpRequest request, string id) =>
+        api.DeleteCompanyAsync(request.HttpContext, id).AsActionResult();
+
+    [Function("ListUsers")]
+    public Task<IActionResult> ListUsers([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "users")] HttpRequest request) =>
+        api.ListUsersAsync(request.HttpContext).AsActionResult();
+
+    [Function("AddUser")]
+    public Task<IActionResult> AddUser([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "users")] HttpRequest request) =>
+        api.CreateUserAsync(request.HttpContext).AsActionResult();
+
+    [Function("UpdateUser")]
+    public Task<IActionResult> UpdateUser([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "users/{id}")] HttpRequest request, string id) =>
+        api.UpdateUserAsync(request.HttpContext, id).AsActionResult();
+
+    [Function("RemoveUser")]
+    public Task<IActionResult> RemoveUser([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "users/{id}")] HttpRequest request, string id) =>
+        api.DeleteUserAsync(request.HttpContext, id).AsActionResult();
 }

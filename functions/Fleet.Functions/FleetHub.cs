@@ -20,14 +20,14 @@ public sealed class FleetHub(IServiceProvider services, FleetHttpApi api, Realti
     internal UserGroupManager HubUserGroups => UserGroups;
 
     /// <summary>
-    /// The user id and groups come from the validated token only (DESIGN 3.3): the caller's groups are set afresh, then
-    /// the service mints a client token for that user id.
+    /// The user id and groups come from the validated token and the caller's membership only (DESIGN 3.3): the caller's
+    /// groups are set afresh, then the service mints a client token for their realtime user id (user within company).
     /// </summary>
     [Function("negotiate")]
     public async Task<IActionResult> Negotiate([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "negotiate")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var authenticated = await api.AuthenticateAsync(request.HttpContext);
+        var authenticated = await api.AuthenticateAsync(request.HttpContext, freshMemberships: true);
         if (authenticated.Caller is not { } caller)
         {
             return new HttpResultAction(authenticated.Refusal!);

@@ -10,7 +10,13 @@ public static class ApiResults
     public static IResult ToHttp<T>(this ApiResult<T> result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return result.Problem is { } problem ? Problem(problem) : Results.Json(result.Value, FleetJson.Options, statusCode: result.Status);
+        if (result.Problem is { } problem)
+        {
+            return Problem(problem);
+        }
+
+        var json = Results.Json(result.Value, FleetJson.Options, statusCode: result.Status);
+        return result.Location is { } location ? new WithHeader(json, "Location", location) : json;
     }
 
     public static IResult ToHttp(this ApiResult result)
@@ -22,6 +28,18 @@ public static class ApiResults
     public static IResult Problem(ApiProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        return Results.Problem(statusCode: problem.Status, title: problem.Title, detail: problem.Detail);
+        var extensions = problem.Errors is { } errors ? new Dictionary<string, object?>(StringComparer.Ordinal) { ["errors"] = errors } : null;
+        return Results.Problem(statusCode: problem.Status, title: problem.Title, detail: problem.Detail, extensions: extensions);
+    }
+}
+
+/// <summary>A result with one more response header, whatever context it is executed in.</summary>
+public sealed class WithHeader(IResult inner, string name, string value) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        httpContext.Response.Headers[name] = value;
+        return inner.ExecuteAsync(httpContext);
     }
 }

@@ -1,5 +1,6 @@
 using Fleet.Adapters.Auth;
 using Fleet.Core.Api;
+using Fleet.Core.Identity;
 using Microsoft.AspNetCore.Http;
 
 namespace Fleet.Http;
@@ -12,7 +13,10 @@ public sealed record SubscriptionRequest(string? VehicleId);
 /// </summary>
 public sealed class FleetHttpApi(
     UserTokens tokens,
+    MembershipDirectory memberships,
     RealtimeAccessHandler realtime,
+    CompaniesApiHandler companies,
+    UsersApiHandler users,
     AlertsApiHandler alerts,
     VehiclesApiHandler vehicles,
     GeofencesApiHandler geofences,
@@ -22,8 +26,12 @@ public sealed class FleetHttpApi(
     TrackingHandler tracking,
     Microsoft.Extensions.Options.IOptions<DashboardLocation> dashboardLocation)
 {
-    /// <summary>The caller of a route the host serves itself (negotiate), validated as every route here validates it.</summary>
-    public async Task<AuthenticatedCaller> AuthenticateAsync(HttpContext http)
+    /// <summary>
+    /// The caller of a route the host serves itself (negotiate), validated as every route here validates it: the token
+    /// says who the user is, their membership in the company the request acts for what they may do.
+    /// </summary>
+    /// <param name="freshMemberships">Read memberships past the cache: for what sets realtime groups, which outlive the request.</param>
+    public async Task<AuthenticatedCaller> AuthenticateAsync(HttpContext http, bool freshMemberships = false)
     {
         ArgumentNullException.ThrowIfNull(http);
         var token = BearerToken.Of(http.Request);
@@ -33,22 +41,93 @@ public sealed class FleetHttpApi(
             return link.Caller is { } linkCaller ? new AuthenticatedCaller(linkCaller) : new AuthenticatedCaller(NotAuthenticated(link.Failure));
         }
 
-        var validation = await tokens.ValidateAsync(token, http.RequestAborted);
-        if (validation.Caller is { } caller)
+        var (identity, refusal) = await IdentifyAsync(http, token);
+        if (identity is null)
         {
-            return new AuthenticatedCaller(caller);
+            return new AuthenticatedCaller(refusal!);
         }
 
-        return new AuthenticatedCaller(validation.Unavailable
-            ? new RetryLater(Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Sign-in cannot be checked", detail: validation.Failure))
+        var resolution = await memberships.ResolveAsync(identity, CompanyChoice(http.Request), freshMemberships, http.RequestAborted);
+        return resolution.Caller is { } caller ? new AuthenticatedCaller(caller) : new AuthenticatedCaller(ApiResults.Problem(resolution.Problem!));
+    }
+
+    /// <summary>The company a request names: the <c>X-Fleet-Company</c> header, or else the <c>company_id</c> query parameter.</summary>
+    public static string? CompanyChoice(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var header = request.Headers[MembershipDirectory.CompanyHeader].ToString();
+        return header.Length > 0 ? header : request.Query[MembershipDirectory.CompanyQueryParameter].ToString() is { Length: > 0 } query ? query : null;
+    }
+
+    private async Task<(FleetIdentity? Identity, IResult? Refusal)> IdentifyAsync(HttpContext http, string? token)
+    {
+        if (TrackingHandler.IsTrackingToken(token))
+        {
+            return (null, ApiResults.Problem(TrackingLinksOnlyTrack));
+        }
+
+        var validation = await tokens.ValidateAsync(token, http.RequestAborted);
+        if (validation.Identity is { } identity)
+        {
+            return (identity, null);
+        }
+
+        return (null, validation.Unavailable
+            ? new WithHeader(
+                Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Sign-in cannot be checked", detail: validation.Failure),
+                "Retry-After",
+                RetryAfterSeconds)
             : NotAuthenticated(validation.Failure));
     }
 
-    private static BearerChallenge NotAuthenticated(string? detail) =>
-        new(Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not authenticated", detail: detail));
+    // A 401 names the scheme to use (RFC 6750).
+    private static WithHeader NotAuthenticated(string? detail) =>
+        new(Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not authenticated", detail: detail), "WWW-Authenticate", "Bearer");
+
+    private const string RetryAfterSeconds = "30";
+
+    private static readonly ApiProblem TrackingLinksOnlyTrack = ApiProblem.Forbidden("A tracking link opens its job's tracking view and nothing else.");
+
+    public Task<IResult> MeAsync(HttpContext http) =>
+        AsIdentityAsync(http, (identity, cancellationToken) => users.MeAsync(identity, CompanyChoice(http.Request), cancellationToken));
+
+    public Task<IResult> ListCompaniesAsync(HttpContext http) => AsIdentityAsync(http, companies.ListAsync);
+
+    public Task<IResult> CreateCompanyAsync(HttpContext http) =>
+        AsIdentityWithBodyAsync(http, (FleetIdentity identity, CompanyRequest? request, CancellationToken token) => companies.CreateAsync(identity, request, token));
+
+    public Task<IResult> GetCompanyAsync(HttpContext http, string id) =>
+        AsIdentityAsync(http, (identity, cancellationToken) => companies.GetAsync(identity, id, cancellationToken));
+
+    public Task<IResult> UpdateCompanyAsync(HttpContext http, string id) =>
+        AsIdentityWithBodyAsync(http, (FleetIdentity identity, CompanyRequest? request, CancellationToken token) => companies.UpdateAsync(identity, id, request, token));
+
+    public Task<IResult> DeleteCompanyAsync(HttpContext http, string id) =>
+        AsIdentityAsync(http, async (identity, cancellationToken) => (await companies.DeleteAsync(identity, id, cancellationToken)).ToHttp());
+
+    public Task<IResult> ListUsersAsync(HttpContext http) =>
+        AsIdentityAsync(http, (identity, cancellationToken) => users.ListAsync(identity, CompanyChoice(http.Request), cancellationToken));
+
+    public Task<IResult> CreateUserAsync(HttpContext http) =>
+        AsIdentityWithBodyAsync(http, (FleetIdentity identity, UserRequest? request, CancellationToken token) =>
+            users.CreateAsync(identity, request is not null && request.CompanyId is null ? request with { CompanyId = CompanyChoice(http.Request) } : request, token));
+
+    public Task<IResult> UpdateUserAsync(HttpContext http, string id) =>
+        AsIdentityWithBodyAsync(http, (FleetIdentity identity, UserRequest? request, CancellationToken token) =>
+            users.UpdateAsync(identity, id, CompanyChoice(http.Request), request, token));
+
+    public Task<IResult> DeleteUserAsync(HttpContext http, string id) =>
+        AsIdentityAsync(http, async (identity, cancellationToken) => (await users.DeleteAsync(identity, id, CompanyChoice(http.Request), cancellationToken)).ToHttp());
 
     public Task<IResult> FollowAsync(HttpContext http) =>
-        RespondWithBodyAsync(http, (FleetCaller caller, SubscriptionRequest? request, CancellationToken token) => realtime.FollowAsync(caller, request?.VehicleId, token));
+        AsCallerAsync(
+            http,
+            async (caller, cancellationToken) =>
+            {
+                var (request, problem) = await RequestBody.ReadAsync<SubscriptionRequest>(http.Request, cancellationToken);
+                return (problem ?? await realtime.FollowAsync(caller, request?.VehicleId, cancellationToken)).ToHttp();
+            },
+            freshMemberships: true);
 
     public Task<IResult> UnfollowAsync(HttpContext http) =>
         RespondWithBodyAsync(http, (FleetCaller caller, SubscriptionRequest? request, CancellationToken token) => realtime.UnfollowAsync(caller, request?.VehicleId, token));
@@ -135,6 +214,9 @@ public sealed class FleetHttpApi(
 
     public Task<IResult> ListGeofencesAsync(HttpContext http) => RespondAsync(http, geofences.ListAsync);
 
+    public Task<IResult> GetGeofenceAsync(HttpContext http, string id) =>
+        RespondAsync(http, (caller, cancellationToken) => geofences.GetAsync(caller, id, cancellationToken));
+
     public Task<IResult> SaveGeofenceAsync(HttpContext http) =>
         RespondWithBodyAsync(http, (FleetCaller caller, GeofenceRequest? request, CancellationToken token) => geofences.SaveAsync(caller, request, token));
 
@@ -142,6 +224,9 @@ public sealed class FleetHttpApi(
         RespondAsync(http, (caller, cancellationToken) => geofences.DeleteAsync(caller, id, cancellationToken));
 
     public Task<IResult> ListDriversAsync(HttpContext http) => RespondAsync(http, drivers.ListAsync);
+
+    public Task<IResult> GetDriverAsync(HttpContext http, string id) =>
+        RespondAsync(http, (caller, cancellationToken) => drivers.GetAsync(caller, id, cancellationToken));
 
     public Task<IResult> SaveDriverAsync(HttpContext http) =>
         RespondWithBodyAsync(http, (FleetCaller caller, DriverRequest? request, CancellationToken token) => drivers.SaveAsync(caller, request, token));
@@ -174,9 +259,10 @@ public sealed class FleetHttpApi(
 
     // Authentication comes first: a caller without a valid token learns nothing, not even that the request was malformed.
     // A tracking link opens its job's tracking view and nothing else, whatever a handler would allow a viewer.
-    private async Task<IResult> AsCallerAsync(HttpContext http, Func<FleetCaller, CancellationToken, Task<IResult>> respond, bool forTrackingLinks = false)
+    private async Task<IResult> AsCallerAsync(
+        HttpContext http, Func<FleetCaller, CancellationToken, Task<IResult>> respond, bool forTrackingLinks = false, bool freshMemberships = false)
     {
-        var authentication = await AuthenticateAsync(http);
+        var authentication = await AuthenticateAsync(http, freshMemberships);
         if (!authentication.Succeeded)
         {
             return authentication.Refusal;
@@ -184,33 +270,28 @@ public sealed class FleetHttpApi(
 
         if (authentication.Caller.Tracking is not null && !forTrackingLinks)
         {
-            return ApiResults.Problem(ApiProblem.Forbidden("A tracking link opens its job's tracking view and nothing else."));
+            return ApiResults.Problem(TrackingLinksOnlyTrack);
         }
 
         return await respond(authentication.Caller, http.RequestAborted);
     }
 
-    /// <summary>A 503 that tells clients when to try again, as for any outage of a dependency.</summary>
-    private sealed class RetryLater(IResult problem) : IResult
-    {
-        private const string RetryAfterSeconds = "30";
+    // The routes of companies, users and the caller's own identity: they act for a person, not for one company.
+    private async Task<IResult> AsIdentityAsync<T>(HttpContext http, Func<FleetIdentity, CancellationToken, Task<ApiResult<T>>> handle) =>
+        await AsIdentityAsync(http, async (identity, cancellationToken) => (await handle(identity, cancellationToken)).ToHttp());
 
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            ArgumentNullException.ThrowIfNull(httpContext);
-            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
-            return problem.ExecuteAsync(httpContext);
-        }
+    private async Task<IResult> AsIdentityAsync(HttpContext http, Func<FleetIdentity, CancellationToken, Task<IResult>> respond)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var (identity, refusal) = await IdentifyAsync(http, BearerToken.Of(http.Request));
+        return identity is null ? refusal! : await respond(identity, http.RequestAborted);
     }
 
-    /// <summary>A 401 that names the scheme to use (RFC 6750), whatever context it is executed in.</summary>
-    private sealed class BearerChallenge(IResult problem) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
+    private Task<IResult> AsIdentityWithBodyAsync<TBody, T>(HttpContext http, Func<FleetIdentity, TBody?, CancellationToken, Task<ApiResult<T>>> handle)
+        where TBody : class =>
+        AsIdentityAsync(http, async (identity, cancellationToken) =>
         {
-            ArgumentNullException.ThrowIfNull(httpContext);
-            httpContext.Response.Headers.WWWAuthenticate = "Bearer";
-            return problem.ExecuteAsync(httpContext);
-        }
-    }
+            var (request, problem) = await RequestBody.ReadAsync<TBody>(http.Request, cancellationToken);
+            return (problem ?? await handle(identity, request, cancellationToken)).ToHttp();
+        });
 }

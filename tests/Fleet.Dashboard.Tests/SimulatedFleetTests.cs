@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fleet.Dashboard.Tests.Support;
+using Fleet.Core.Realtime;
 using Fleet.LocalHost.Realtime;
 using Fleet.LocalHost.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -147,7 +148,7 @@ public sealed class SimulatedFleetTests(SimulatedFleet fleet)
                 .observe(indicator, { attributes: true, attributeFilter: ['data-state'] });
             }
             """);
-        Assert.Equal(1, fleet.Host.Services.GetRequiredService<ConnectionCounter>().CloseAll(user));
+        Assert.Equal(1, fleet.Host.Services.GetRequiredService<ConnectionCounter>().CloseAll(RealtimeUsers.Of("c-acme", user)));
 
         // The page learns of the drop a moment later: until then it still, rightly, says connected.
         await page.Page.WaitForFunctionAsync("() => window.connectionStates.includes('reconnecting')", null, new() { Timeout = 10_000 });

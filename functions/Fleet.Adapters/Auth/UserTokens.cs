@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using System.Text;
-using Fleet.Core.Api;
+using Fleet.Core.Identity;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
@@ -9,28 +9,22 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Fleet.Adapters.Auth;
 
-/// <summary>A validated caller, or why the token was refused (for the 401 answer; never the token itself).</summary>
+/// <summary>A validated identity, or why the token was refused (for the 401 answer; never the token itself).</summary>
 /// <param name="Unavailable">The token could not be checked at all (the authority's keys are out of reach): not the caller's fault.</param>
-public sealed record UserTokenValidation(FleetCaller? Caller, string? Failure, bool Unavailable = false)
+public sealed record UserTokenValidation(FleetIdentity? Identity, string? Failure, bool Unavailable = false)
 {
     public static UserTokenValidation Refused(string failure) => new(null, failure);
 }
 
 /// <summary>
-/// Validates user tokens (signature, issuer, audience, lifetime) and turns their claims into a <see cref="FleetCaller"/>;
-/// mints development tokens with the shared key. Thread-safe; one per process.
+/// Validates user tokens (signature, issuer, audience, lifetime, tenant) and reads who the user is from them; mints
+/// development tokens with the shared key. Thread-safe; one per process.
 /// </summary>
 public sealed class UserTokens
 {
-    private static readonly Dictionary<string, FleetRole> Roles = new(StringComparer.Ordinal)
-    {
-        ["admin"] = FleetRole.Admin,
-        ["dispatcher"] = FleetRole.Dispatcher,
-        ["driver"] = FleetRole.Driver,
-        ["viewer"] = FleetRole.Viewer,
-    };
-
     private readonly UserTokenOptions _options;
+    private readonly HashSet<string> _operators;
+    private readonly HashSet<string> _allowedTenants;
     private readonly TimeProvider _timeProvider;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly SymmetricSecurityKey? _sharedKey;
@@ -40,6 +34,8 @@ public sealed class UserTokens
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
+        _operators = new HashSet<string>(_options.Operators, StringComparer.Ordinal);
+        _allowedTenants = new HashSet<string>(_options.AllowedTenants, StringComparer.OrdinalIgnoreCase);
         _timeProvider = timeProvider;
         if (_options.SigningKey is { Length: > 0 } key)
         {
@@ -54,10 +50,6 @@ public sealed class UserTokens
                 new HttpDocumentRetriever { RequireHttps = authority.Scheme == Uri.UriSchemeHttps });
         }
     }
-
-    public static IReadOnlyCollection<string> RoleNames => Roles.Keys;
-
-    public static bool TryParseRole(string? name, out FleetRole role) => Roles.TryGetValue(name ?? "", out role);
 
     public async Task<UserTokenValidation> ValidateAsync(string? token, CancellationToken cancellationToken)
     {
@@ -88,7 +80,7 @@ public sealed class UserTokens
 
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
-            ValidIssuer = _options.Issuer,
+            ValidIssuers = _options.ValidIssuers,
             ValidAudience = _options.Audience,
             IssuerSigningKeys = keys,
             ValidateLifetime = true,
@@ -100,14 +92,17 @@ public sealed class UserTokens
             return UserTokenValidation.Refused("The token is not valid: " + Describe(result.Exception));
         }
 
-        return ToCaller(result.ClaimsIdentity);
+        return ToIdentity(result.ClaimsIdentity);
     }
 
     /// <summary>Whether <see cref="MintDevelopmentToken"/> can sign: a shared signing key is configured.</summary>
     public bool MintsDevelopmentTokens => _sharedKey is not null;
 
-    /// <summary>A token for any user of any company, signed with the shared key (the development token endpoint).</summary>
-    public string MintDevelopmentToken(string userId, string companyId, FleetRole role, IReadOnlyCollection<string> vehicleIds)
+    /// <summary>
+    /// A token for any user, signed with the shared key (the development token endpoint), asking to act for the company.
+    /// What the user may do there is their membership's, which the endpoint ensures.
+    /// </summary>
+    public string MintDevelopmentToken(string userId, string? companyId)
     {
         if (_sharedKey is null)
         {
@@ -115,22 +110,13 @@ public sealed class UserTokens
         }
 
         var now = _timeProvider.GetUtcNow().UtcDateTime;
-        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
-        {
-            [FleetClaims.Subject] = userId,
-            [FleetClaims.CompanyId] = companyId,
-            [FleetClaims.Role] = Roles.Single(pair => pair.Value == role).Key,
-        };
-        if (vehicleIds.Count > 0)
-        {
-            claims[FleetClaims.VehicleIds] = vehicleIds.ToArray();
-        }
-
         return _handler.CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = _options.Issuer,
+            Issuer = _options.ValidIssuers[0],
             Audience = _options.Audience,
-            Claims = claims,
+            Claims = companyId is null
+                ? new Dictionary<string, object>(StringComparer.Ordinal) { [_options.UserIdClaim] = userId }
+                : new Dictionary<string, object>(StringComparer.Ordinal) { [_options.UserIdClaim] = userId, [FleetClaims.CompanyHint] = companyId },
             IssuedAt = now,
             NotBefore = now,
             Expires = now + _options.DevTokenLifetime,
@@ -138,23 +124,38 @@ public sealed class UserTokens
         });
     }
 
-    private static UserTokenValidation ToCaller(ClaimsIdentity identity)
+    private UserTokenValidation ToIdentity(ClaimsIdentity identity)
     {
-        var userId = identity.FindFirst(FleetClaims.Subject)?.Value;
-        var companyId = identity.FindFirst(FleetClaims.CompanyId)?.Value;
-        var roleName = identity.FindFirst(FleetClaims.Role)?.Value;
-        if (string.IsNullOrWhiteSpace(userId) || string.IsNullOrWhiteSpace(companyId))
+        // A claim that names the user twice is ambiguous: taking either value could make the token someone else's.
+        var userIds = identity.FindAll(_options.UserIdClaim).ToList();
+        if (userIds.Count != 1 || string.IsNullOrWhiteSpace(userIds[0].Value))
         {
-            return UserTokenValidation.Refused($"The token lacks the '{FleetClaims.Subject}' or '{FleetClaims.CompanyId}' claim.");
+            return UserTokenValidation.Refused(userIds.Count > 1
+                ? $"The token has several '{_options.UserIdClaim}' claims."
+                : $"The token lacks the '{_options.UserIdClaim}' claim that identifies its user.");
         }
 
-        if (!TryParseRole(roleName, out var role))
+        if (_allowedTenants.Count > 0 && !(Single(identity, FleetClaims.TenantId) is { } tenant && _allowedTenants.Contains(tenant)))
         {
-            return UserTokenValidation.Refused($"The token's '{FleetClaims.Role}' claim is not one of {string.Join(", ", Roles.Keys)}.");
+            return UserTokenValidation.Refused("The token's tenant ('tid') is not one this service accepts.");
         }
 
-        var vehicles = identity.FindAll(FleetClaims.VehicleIds).Select(claim => claim.Value).ToHashSet(StringComparer.Ordinal);
-        return new UserTokenValidation(new FleetCaller(userId, companyId, role, vehicles), null);
+        var userId = userIds[0].Value;
+        var isOperator = _operators.Contains(userId) || identity.FindAll(FleetClaims.Roles).Any(role => role.Value == _options.OperatorRole);
+        return new UserTokenValidation(
+            new FleetIdentity(
+                userId,
+                isOperator,
+                Single(identity, FleetClaims.Name),
+                Single(identity, FleetClaims.PreferredUsername) ?? Single(identity, FleetClaims.Email),
+                Single(identity, FleetClaims.CompanyHint)),
+            null);
+    }
+
+    private static string? Single(ClaimsIdentity identity, string type)
+    {
+        var values = identity.FindAll(type).Take(2).ToList();
+        return values.Count == 1 && values[0].Value.Length > 0 ? values[0].Value : null;
     }
 
     // Names the failed check (expired, audience, signature) without echoing token contents.

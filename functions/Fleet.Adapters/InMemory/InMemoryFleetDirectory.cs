@@ -25,11 +25,15 @@ public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory,
     // keeps seeding many fences linear.
     private readonly HashSet<string> _staleIndexes = new(StringComparer.Ordinal);
 
-    public void AddCompany(string companyId, string name, RuleSettings? rules = null, TimeZoneInfo? timeZone = null)
+    public void AddCompany(string companyId, string name, RuleSettings? rules = null, TimeZoneInfo? timeZone = null) =>
+        AddCompany(new CompanySettings(companyId, name, rules ?? RuleSettings.Default, timeZone ?? TimeZoneInfo.Utc));
+
+    private void AddCompany(CompanySettings company)
     {
+        var companyId = company.CompanyId;
         lock (_gate)
         {
-            _companies[companyId] = new CompanyProfile(companyId, name, rules ?? RuleSettings.Default, timeZone ?? TimeZoneInfo.Utc, GeofenceIndex.Empty);
+            _companies[companyId] = CompanyProfile.Of(company, GeofenceIndex.Empty);
             if (_fences.ContainsKey(companyId))
             {
                 _staleIndexes.Add(companyId);
@@ -96,9 +100,18 @@ public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory,
     public Task SaveCompanyAsync(CompanySettings company, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(company);
-        AddCompany(company.CompanyId, company.Name, company.Rules, company.TimeZone);
+        AddCompany(company);
         return Task.CompletedTask;
     }
+
+    public Task<CompanySettings?> CompanyAsync(string companyId, CancellationToken cancellationToken) =>
+        Task.FromResult(_companies.TryGetValue(companyId, out var company) ? SettingsOf(company) : null);
+
+    public Task<IReadOnlyList<CompanySettings>> CompaniesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<CompanySettings>>([.. _companies.Values.OrderBy(company => company.CompanyId, StringComparer.Ordinal).Select(SettingsOf)]);
+
+    private static CompanySettings SettingsOf(CompanyProfile company) =>
+        new(company.CompanyId, company.Name, company.Rules, company.TimeZone, company.Currency, company.Disabled);
 
     public Task SaveVehicleAsync(VehicleProfile vehicle, IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken)
     {
@@ -151,7 +164,7 @@ public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory,
     }
 
     public Task<IReadOnlyList<string>> CompanyIdsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>([.. _companies.Keys.Order(StringComparer.Ordinal)]);
+        Task.FromResult<IReadOnlyList<string>>([.. _companies.Values.Where(company => !company.Disabled).Select(company => company.CompanyId).Order(StringComparer.Ordinal)]);
 
     public Task SaveDriverAsync(DriverProfile driver, CancellationToken cancellationToken)
     {

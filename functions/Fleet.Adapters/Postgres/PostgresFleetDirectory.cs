@@ -18,7 +18,9 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
 {
     private const string VehicleColumns =
         "v.vehicle_id, v.company_id, v.name, v.vehicle_class, v.speed_limit_kmh, v.fuel_capacity_liters, " +
-        "v.expected_report_interval_seconds, v.service_interval_km, v.initial_odometer_km";
+        "v.expected_report_interval_seconds, v.service_interval_km, v.initial_odometer_km, v.harsh_braking_mps2, v.harsh_acceleration_mps2";
+
+    private const string CompanyColumns = "company_id, name, time_zone, rules, currency, disabled";
 
     private const string GeofenceColumns =
         "company_id, geofence_id, name, geometry, radius_meters, half_width_meters, alert_on, speed_limit_kmh, dwell_seconds, severity";
@@ -93,7 +95,7 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
             await using var batch = dataSource.CreateBatch();
             var ids = PostgresReads.Array("ids", NpgsqlDbType.Text, companyIds);
             batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                "SELECT company_id, name, time_zone, rules, config_version FROM companies WHERE company_id = ANY(@ids)") { Parameters = { ids } });
+                $"SELECT {CompanyColumns}, config_version FROM companies WHERE company_id = ANY(@ids)") { Parameters = { ids } });
             batch.BatchCommands.Add(new NpgsqlBatchCommand(
                 $"SELECT {GeofenceColumns} FROM geofences WHERE company_id = ANY(@ids)") { Parameters = { ids.Clone() } });
             await using var reader = await batch.ExecuteReaderAsync(token);
@@ -101,7 +103,7 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
             var companies = new List<(long Version, CompanySettings Settings)>();
             while (await reader.ReadAsync(token))
             {
-                companies.Add((reader.GetInt64(4), ReadCompany(reader)));
+                companies.Add((reader.GetInt64(6), ReadCompany(reader)));
             }
 
             await reader.NextResultAsync(token);
@@ -114,12 +116,7 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
             var fencesByCompany = fences.ToLookup(fence => fence.CompanyId, StringComparer.Ordinal);
             return companies.ToDictionary(
                 company => company.Settings.CompanyId,
-                company => (company.Version, new CompanyProfile(
-                    company.Settings.CompanyId,
-                    company.Settings.Name,
-                    company.Settings.Rules,
-                    company.Settings.TimeZone,
-                    GeofenceIndex.Build(fencesByCompany[company.Settings.CompanyId]))),
+                company => (company.Version, CompanyProfile.Of(company.Settings, GeofenceIndex.Build(fencesByCompany[company.Settings.CompanyId]))),
                 StringComparer.Ordinal);
         }, cancellationToken);
 
@@ -129,15 +126,17 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
         return ExecuteAsync(
             "save a company",
             """
-            INSERT INTO companies (company_id, name, time_zone, rules) VALUES (@company, @name, @zone, @rules)
+            INSERT INTO companies (company_id, name, time_zone, rules, currency, disabled) VALUES (@company, @name, @zone, @rules, @currency, @disabled)
             ON CONFLICT (company_id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, rules = excluded.rules,
-                config_version = companies.config_version + 1
+                currency = excluded.currency, disabled = excluded.disabled, config_version = companies.config_version + 1
             """,
             parameters =>
             {
                 parameters.AddWithValue("company", company.CompanyId);
                 parameters.AddWithValue("name", company.Name);
                 parameters.AddWithValue("zone", company.TimeZone.Id);
+                parameters.AddWithValue("currency", company.Currency);
+                parameters.AddWithValue("disabled", company.Disabled);
                 parameters.Add(new NpgsqlParameter("rules", NpgsqlDbType.Json)
                 {
                     Value = company.Rules == RuleSettings.Default ? DBNull.Value : PostgresJson.Serialize(company.Rules),
@@ -145,6 +144,20 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
             },
             cancellationToken);
     }
+
+    public Task<CompanySettings?> CompanyAsync(string companyId, CancellationToken cancellationToken) =>
+        PostgresReads.QueryFirstOrDefaultAsync(
+            dataSource,
+            retry,
+            "read a company",
+            $"SELECT {CompanyColumns} FROM companies WHERE company_id = @company",
+            parameters => parameters.AddWithValue("company", companyId),
+            ReadCompany,
+            cancellationToken);
+
+    public Task<IReadOnlyList<CompanySettings>> CompaniesAsync(CancellationToken cancellationToken) =>
+        PostgresReads.QueryAsync(
+            dataSource, retry, "list companies", $"SELECT {CompanyColumns} FROM companies ORDER BY company_id", _ => { }, ReadCompany, cancellationToken);
 
     public Task SaveVehicleAsync(VehicleProfile vehicle, IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken)
     {
@@ -157,12 +170,14 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
             await using (var command = new NpgsqlCommand(
                 """
                 INSERT INTO vehicles (vehicle_id, company_id, name, vehicle_class, speed_limit_kmh, fuel_capacity_liters,
-                    expected_report_interval_seconds, service_interval_km, initial_odometer_km)
-                VALUES (@vehicle, @company, @name, @class, @speed_limit, @fuel_capacity, @report_interval, @service_interval, @initial_odometer)
+                    expected_report_interval_seconds, service_interval_km, initial_odometer_km, harsh_braking_mps2, harsh_acceleration_mps2)
+                VALUES (@vehicle, @company, @name, @class, @speed_limit, @fuel_capacity, @report_interval, @service_interval, @initial_odometer,
+                    @harsh_braking, @harsh_acceleration)
                 ON CONFLICT (vehicle_id) DO UPDATE SET name = excluded.name, vehicle_class = excluded.vehicle_class,
                     speed_limit_kmh = excluded.speed_limit_kmh, fuel_capacity_liters = excluded.fuel_capacity_liters,
                     expected_report_interval_seconds = excluded.expected_report_interval_seconds,
-                    service_interval_km = excluded.service_interval_km, initial_odometer_km = excluded.initial_odometer_km
+                    service_interval_km = excluded.service_interval_km, initial_odometer_km = excluded.initial_odometer_km,
+                    harsh_braking_mps2 = excluded.harsh_braking_mps2, harsh_acceleration_mps2 = excluded.harsh_acceleration_mps2
                 WHERE vehicles.company_id = excluded.company_id
                 RETURNING vehicle_id
                 """,
@@ -178,6 +193,8 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
                 command.Parameters.Add(Nullable("report_interval", vehicle.ExpectedReportInterval?.TotalSeconds));
                 command.Parameters.Add(Nullable("service_interval", vehicle.ServiceIntervalKm));
                 command.Parameters.AddWithValue("initial_odometer", vehicle.InitialOdometerKm);
+                command.Parameters.Add(Nullable("harsh_braking", vehicle.HarshBrakingMetersPerSecondSquared));
+                command.Parameters.Add(Nullable("harsh_acceleration", vehicle.HarshAccelerationMetersPerSecondSquared));
                 if (await WithOwnershipErrorsAsync(() => command.ExecuteScalarAsync(token), vehicle.CompanyId) is null)
                 {
                     throw new OwnershipConflictException($"Vehicle {vehicle.VehicleId} belongs to another company.");
@@ -243,7 +260,7 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
 
     public Task<IReadOnlyList<string>> CompanyIdsAsync(CancellationToken cancellationToken) =>
         PostgresReads.QueryAsync(
-            dataSource, retry, "list companies", "SELECT company_id FROM companies ORDER BY company_id", _ => { }, reader => reader.GetString(0), cancellationToken);
+            dataSource, retry, "list active companies", "SELECT company_id FROM companies WHERE NOT disabled ORDER BY company_id", _ => { }, reader => reader.GetString(0), cancellationToken);
 
     public async Task SaveDriverAsync(DriverProfile driver, CancellationToken cancellationToken)
     {
@@ -370,7 +387,9 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
         reader.GetString(0),
         reader.GetString(1),
         reader.IsDBNull(3) ? RuleSettings.Default : PostgresJson.DeserializeRules(reader.GetString(3)),
-        TimeZoneInfo.FindSystemTimeZoneById(reader.GetString(2)));
+        TimeZoneInfo.FindSystemTimeZoneById(reader.GetString(2)),
+        reader.GetString(4),
+        reader.GetBoolean(5));
 
     private static VehicleProfile ReadVehicle(NpgsqlDataReader reader, int first) => new(
         reader.GetString(first),
@@ -381,7 +400,9 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
         reader.NullableDouble(first + 5),
         reader.NullableDouble(first + 6) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
         reader.NullableDouble(first + 7),
-        reader.GetDouble(first + 8));
+        reader.GetDouble(first + 8),
+        reader.NullableDouble(first + 9),
+        reader.NullableDouble(first + 10));
 
     private static Geofence ReadGeofence(NpgsqlDataReader reader) => new(
         reader.GetString(1),

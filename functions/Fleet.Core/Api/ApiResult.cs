@@ -1,9 +1,21 @@
 namespace Fleet.Core.Api;
 
 /// <summary>An RFC 7807 problem: what went wrong, for the caller; never internals.</summary>
-public sealed record ApiProblem(int Status, string Title, string Detail)
+/// <param name="Errors">Each invalid field by its JSON path (<c>rules.trips.min_stop_seconds</c>), so a form shows every
+/// error next to its field.</param>
+public sealed record ApiProblem(int Status, string Title, string Detail, IReadOnlyDictionary<string, string>? Errors = null)
 {
     public static ApiProblem BadRequest(string detail) => new(400, "The request is not valid", detail);
+
+    /// <summary>A 400 naming one field.</summary>
+    public static ApiProblem InvalidField(string field, string detail) => Invalid(new Dictionary<string, string>(StringComparer.Ordinal) { [field] = detail });
+
+    /// <summary>A 400 naming every invalid field; the detail lists them all.</summary>
+    public static ApiProblem Invalid(IReadOnlyDictionary<string, string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        return new(400, "The request is not valid", string.Join(" ", errors.Values), errors);
+    }
 
     public static ApiProblem Forbidden(string detail) => new(403, "Not allowed", detail);
 
@@ -15,14 +27,18 @@ public sealed record ApiProblem(int Status, string Title, string Detail)
 /// <summary>What an API handler answers: a value with its status, or a problem. Hosts only translate it to HTTP.</summary>
 public sealed record ApiResult<T>
 {
-    private ApiResult(int status, T? value, ApiProblem? problem)
+    private ApiResult(int status, T? value, ApiProblem? problem, string? location = null)
     {
         Status = status;
         Value = value;
         Problem = problem;
+        Location = location;
     }
 
     public int Status { get; }
+
+    /// <summary>Where a created resource lives (the path of its GET), for the <c>Location</c> header.</summary>
+    public string? Location { get; }
 
     public T? Value { get; }
 
@@ -31,6 +47,8 @@ public sealed record ApiResult<T>
     public static ApiResult<T> Ok(T value) => new(200, value, null);
 
     public static ApiResult<T> Created(T value) => new(201, value, null);
+
+    public static ApiResult<T> Created(T value, string location) => new(201, value, null, location);
 
     public static implicit operator ApiResult<T>(ApiProblem problem) => new(problem.Status, default, problem);
 }

@@ -8,7 +8,7 @@ public sealed record DriverRequest(string? DriverId, string? Name, string? UserI
 public sealed record DriverView(string DriverId, string Name, string? UserId);
 
 /// <summary>The company's drivers: dispatchers read them, admins change them.</summary>
-public sealed class DriversApiHandler(IFleetConfiguration configuration)
+public sealed class DriversApiHandler(IFleetConfiguration configuration, IMembershipStore memberships)
 {
     public async Task<ApiResult<IReadOnlyList<DriverView>>> ListAsync(FleetCaller caller, CancellationToken cancellationToken)
     {
@@ -29,21 +29,46 @@ public sealed class DriversApiHandler(IFleetConfiguration configuration)
             return refusal;
         }
 
-        if (request is null || string.IsNullOrWhiteSpace(request.DriverId) || string.IsNullOrWhiteSpace(request.Name))
+        if (request is null || string.IsNullOrWhiteSpace(request.Name))
         {
-            return ApiProblem.BadRequest("driver_id and name are required.");
+            return ApiProblem.InvalidField("name", "name is required.");
+        }
+
+        var (driverId, invalidId) = ResourceIds.GivenOrNew(request.DriverId, "driver_id", "drv");
+        if (invalidId is not null)
+        {
+            return invalidId;
+        }
+
+        // A driver's user receives the driver's assignments: only a member of this company may be named.
+        if (request.UserId is { Length: > 0 } userId && (await memberships.OfCompanyAsync(caller.CompanyId, cancellationToken)).All(member => member.UserId != userId))
+        {
+            return ApiProblem.InvalidField("user_id", $"user_id: '{userId}' is not a member of this company; add them as a user first.");
         }
 
         try
         {
-            await configuration.SaveDriverAsync(new DriverProfile(request.DriverId, caller.CompanyId, request.Name, request.UserId), cancellationToken);
+            await configuration.SaveDriverAsync(new DriverProfile(driverId!, caller.CompanyId, request.Name, request.UserId), cancellationToken);
         }
         catch (OwnershipConflictException)
         {
-            return ApiProblem.Conflict($"Driver '{request.DriverId}' is registered elsewhere.");
+            return ApiProblem.Conflict($"driver_id '{driverId}' cannot be registered here; leave it out to have one assigned.");
         }
 
-        return ApiResult<DriverView>.Created(new DriverView(request.DriverId, request.Name, request.UserId));
+        return ApiResult<DriverView>.Created(new DriverView(driverId!, request.Name, request.UserId), "/api/drivers/" + driverId);
+    }
+
+    public async Task<ApiResult<DriverView>> GetAsync(FleetCaller caller, string driverId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.SeesWholeCompany)
+        {
+            return ApiProblem.Forbidden("The driver list is for the company's dispatchers and admins.");
+        }
+
+        return (await configuration.DriversOfAsync(caller.CompanyId, cancellationToken)).FirstOrDefault(driver => driver.DriverId == driverId) is { } found
+            ? ApiResult<DriverView>.Ok(new DriverView(found.DriverId, found.Name, found.UserId))
+            : ApiProblem.NotFound($"No driver '{driverId}'.");
     }
 
     public async Task<ApiResult> DeleteAsync(FleetCaller caller, string driverId, CancellationToken cancellationToken)

@@ -28,7 +28,10 @@ public sealed record GeofenceRequest(
     double? DwellSeconds,
     string? Severity);
 
-/// <summary>The company's geofences: everyone of the company reads them, admins change them.</summary>
+/// <summary>
+/// The company's geofences: everyone of the company reads them, admins change them. POST creates a fence (its id
+/// assigned when left out) or replaces the fence with the given id.
+/// </summary>
 public sealed class GeofencesApiHandler(IFleetConfiguration configuration)
 {
     public async Task<ApiResult<IReadOnlyList<GeofenceView>>> ListAsync(FleetCaller caller, CancellationToken cancellationToken)
@@ -46,9 +49,15 @@ public sealed class GeofencesApiHandler(IFleetConfiguration configuration)
             return refusal;
         }
 
-        if (request is null || string.IsNullOrWhiteSpace(request.GeofenceId) || string.IsNullOrWhiteSpace(request.Name) || request.Geometry is not { } geometry)
+        if (request is null || string.IsNullOrWhiteSpace(request.Name) || request.Geometry is not { } geometry)
         {
-            return ApiProblem.BadRequest("geofence_id, name and geometry are required.");
+            return ApiProblem.BadRequest("name and geometry are required.");
+        }
+
+        var (geofenceId, invalidId) = ResourceIds.GivenOrNew(request.GeofenceId, "geofence_id", "gf");
+        if (invalidId is not null)
+        {
+            return invalidId;
         }
 
         var alertOn = GeofenceAlertRule.Both;
@@ -79,7 +88,7 @@ public sealed class GeofencesApiHandler(IFleetConfiguration configuration)
         }
 
         var fence = new Geofence(
-            request.GeofenceId,
+            geofenceId!,
             caller.CompanyId,
             request.Name,
             shape,
@@ -96,7 +105,15 @@ public sealed class GeofencesApiHandler(IFleetConfiguration configuration)
             return ApiProblem.Conflict($"Company '{caller.CompanyId}' is not registered.");
         }
 
-        return ApiResult<GeofenceView>.Created(View(fence));
+        return ApiResult<GeofenceView>.Created(View(fence), "/api/geofences/" + fence.Id);
+    }
+
+    public async Task<ApiResult<GeofenceView>> GetAsync(FleetCaller caller, string geofenceId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return await configuration.GeofenceAsync(caller.CompanyId, geofenceId, cancellationToken) is { } fence
+            ? ApiResult<GeofenceView>.Ok(View(fence))
+            : ApiProblem.NotFound($"No geofence '{geofenceId}'.");
     }
 
     public async Task<ApiResult> DeleteAsync(FleetCaller caller, string geofenceId, CancellationToken cancellationToken)

@@ -8,8 +8,10 @@ namespace Fleet.Core.Api;
 
 public sealed record JobStopRequest(double? Latitude, double? Longitude, string? Address);
 
+/// <param name="JobId">Assigned by the server when left out; a given one is kept (unique within the company).</param>
 public sealed record JobRequest(
-    string? Kind, JobStopRequest? Pickup, JobStopRequest? Dropoff, string? CustomerReference, DateTimeOffset? ScheduledFor, string? VehicleId, string? DriverId);
+    string? Kind, JobStopRequest? Pickup, JobStopRequest? Dropoff, string? CustomerReference, DateTimeOffset? ScheduledFor, string? VehicleId, string? DriverId,
+    string? JobId = null);
 
 public sealed record JobAssignmentRequest(string? VehicleId, string? DriverId);
 
@@ -84,9 +86,20 @@ public sealed class JobsApiHandler(IJobStore jobs, IFleetConfiguration configura
             return badDropoff;
         }
 
+        var (jobId, invalidId) = ResourceIds.GivenOrNew(request.JobId, "job_id", "job");
+        if (invalidId is not null)
+        {
+            return invalidId;
+        }
+
+        if (await jobs.GetAsync(caller.CompanyId, jobId!, cancellationToken) is not null)
+        {
+            return ApiProblem.Conflict($"Job '{jobId}' exists.");
+        }
+
         var now = timeProvider.GetUtcNow();
         var job = new Job(
-            "job-" + Guid.NewGuid().ToString("N"), caller.CompanyId, kind, pickup!, dropoff!, request.CustomerReference, request.ScheduledFor,
+            jobId!, caller.CompanyId, kind, pickup!, dropoff!, request.CustomerReference, request.ScheduledFor,
             VehicleId: null, DriverId: null, JobStatus.Created, now, Version: 1, [new JobStatusChange(JobStatus.Created, now, caller.UserId, null)]);
         Registry.DriverProfile? driver = null;
         if (request.VehicleId is not null || request.DriverId is not null)
@@ -108,7 +121,7 @@ public sealed class JobsApiHandler(IJobStore jobs, IFleetConfiguration configura
             await AnnounceAsync(job, driver?.UserId, cancellationToken);
         }
 
-        return ApiResult<JobView>.Created(JobView.From(job));
+        return ApiResult<JobView>.Created(JobView.From(job), "/api/jobs/" + job.JobId);
     }
 
     public async Task<ApiResult<IReadOnlyList<JobView>>> ListAsync(

@@ -3,7 +3,7 @@ using Fleet.Core.Realtime;
 
 namespace Fleet.Core.Api;
 
-/// <summary>The groups a caller joined at negotiate.</summary>
+/// <summary>The groups a caller joined at negotiate, and the SignalR user id (<see cref="RealtimeUsers.Of"/>) they joined as.</summary>
 public sealed record NegotiateGrant(string UserId, IReadOnlyList<string> Groups);
 
 public sealed record Subscription(string VehicleId, string Group);
@@ -28,7 +28,7 @@ public sealed class RealtimeAccessHandler(IFleetConfiguration configuration, IRe
             // A tracking link joins its job's group while the job is under way, and nothing ever beyond it.
             if (!tracking.Over)
             {
-                memberships.Add(RealtimeGroups.Job(tracking.JobId));
+                memberships.Add(RealtimeGroups.Job(caller.CompanyId, tracking.JobId));
             }
         }
         else if (caller.SeesWholeCompany)
@@ -41,13 +41,14 @@ public sealed class RealtimeAccessHandler(IFleetConfiguration configuration, IRe
             memberships.AddRange(caller.VehicleIds.Where(companyVehicles.Contains).Order(StringComparer.Ordinal).Select(vehicleId => RealtimeGroups.Vehicle(caller.CompanyId, vehicleId)));
         }
 
-        await groups.RemoveUserFromAllGroupsAsync(caller.UserId, cancellationToken);
+        var realtimeUser = RealtimeUsers.Of(caller.CompanyId, caller.UserId);
+        await groups.RemoveUserFromAllGroupsAsync(realtimeUser, cancellationToken);
         foreach (var group in memberships)
         {
-            await groups.AddUserAsync(group, caller.UserId, cancellationToken);
+            await groups.AddUserAsync(group, realtimeUser, cancellationToken);
         }
 
-        return new NegotiateGrant(caller.UserId, memberships);
+        return new NegotiateGrant(realtimeUser, memberships);
     }
 
     public async Task<ApiResult<Subscription>> FollowAsync(FleetCaller caller, string? vehicleId, CancellationToken cancellationToken)
@@ -59,7 +60,7 @@ public sealed class RealtimeAccessHandler(IFleetConfiguration configuration, IRe
         }
 
         var group = RealtimeGroups.Vehicle(caller.CompanyId, vehicleId!);
-        await groups.AddUserAsync(group, caller.UserId, cancellationToken);
+        await groups.AddUserAsync(group, RealtimeUsers.Of(caller.CompanyId, caller.UserId), cancellationToken);
         return ApiResult<Subscription>.Created(new Subscription(vehicleId!, group));
     }
 
@@ -72,7 +73,7 @@ public sealed class RealtimeAccessHandler(IFleetConfiguration configuration, IRe
             return ApiProblem.BadRequest("vehicle_id is required.");
         }
 
-        await groups.RemoveUserAsync(RealtimeGroups.Vehicle(caller.CompanyId, vehicleId), caller.UserId, cancellationToken);
+        await groups.RemoveUserAsync(RealtimeGroups.Vehicle(caller.CompanyId, vehicleId), RealtimeUsers.Of(caller.CompanyId, caller.UserId), cancellationToken);
         return ApiResult.NoContent;
     }
 

@@ -5,7 +5,7 @@ using Fleet.Core.State;
 
 namespace Fleet.Core.Api;
 
-/// <summary>A vehicle as the API shows it: its configuration and where it is now.</summary>
+/// <summary>A vehicle as the API shows it: its configuration (its own rule overrides; null takes the company's) and where it is now.</summary>
 public sealed record VehicleView(
     string VehicleId,
     string Name,
@@ -13,6 +13,9 @@ public sealed record VehicleView(
     double? SpeedLimitKmh,
     double? FuelCapacityLiters,
     double? ExpectedReportIntervalSeconds,
+    double? ServiceIntervalKm,
+    double? HarshBrakingMps2,
+    double? HarshAccelerationMps2,
     string Status,
     double? Latitude,
     double? Longitude,
@@ -20,7 +23,11 @@ public sealed record VehicleView(
     DateTimeOffset? LastSeen,
     double OdometerKm);
 
-/// <summary>Registering or changing a vehicle (admins): the device it reports through and its rule inputs.</summary>
+/// <summary>
+/// Registering or changing a vehicle (admins): the device it reports through and the rule settings it overrides for
+/// itself (DESIGN 5: per company, overridable per vehicle); an override left out takes the company's setting.
+/// </summary>
+/// <param name="VehicleId">Assigned by the server when left out on POST.</param>
 public sealed record VehicleRequest(
     string? VehicleId,
     string? Name,
@@ -28,7 +35,10 @@ public sealed record VehicleRequest(
     string? VehicleClass,
     double? SpeedLimitKmh,
     double? FuelCapacityLiters,
-    double? ExpectedReportIntervalSeconds);
+    double? ExpectedReportIntervalSeconds,
+    double? ServiceIntervalKm = null,
+    double? HarshBrakingMps2 = null,
+    double? HarshAccelerationMps2 = null);
 
 public sealed record LocationPage(IReadOnlyList<LocationPayload> Items, DateTimeOffset? NextAfter);
 
@@ -119,17 +129,18 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
             return refusal;
         }
 
-        if (string.IsNullOrWhiteSpace(request?.VehicleId))
+        var (vehicleId, invalidId) = ResourceIds.GivenOrNew(request?.VehicleId, "vehicle_id", "v");
+        if (invalidId is not null)
         {
-            return ApiProblem.BadRequest("vehicle_id is required.");
+            return invalidId;
         }
 
-        if ((await configuration.VehiclesOfAsync(caller.CompanyId, cancellationToken)).Any(vehicle => vehicle.VehicleId == request.VehicleId))
+        if ((await configuration.VehiclesOfAsync(caller.CompanyId, cancellationToken)).Any(vehicle => vehicle.VehicleId == vehicleId))
         {
-            return ApiProblem.Conflict($"Vehicle '{request.VehicleId}' exists; change it with PUT.");
+            return ApiProblem.Conflict($"Vehicle '{vehicleId}' exists; change it with PUT.");
         }
 
-        return await SaveAsync(caller, request.VehicleId, request, created: true, cancellationToken);
+        return await SaveAsync(caller, vehicleId!, request, created: true, cancellationToken);
     }
 
     public async Task<ApiResult<VehicleView>> UpdateAsync(FleetCaller caller, string vehicleId, VehicleRequest? request, CancellationToken cancellationToken)
@@ -170,16 +181,22 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
             return ApiProblem.BadRequest("name and device_id are required.");
         }
 
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var vehicleClass = Registry.VehicleClass.PassengerCar;
         if (request.VehicleClass is not null && !ApiText.TryParse(request.VehicleClass, out vehicleClass))
         {
-            return ApiProblem.BadRequest($"vehicle_class must be one of {ApiText.Choices<VehicleClass>()}.");
+            errors["vehicle_class"] = $"vehicle_class must be one of {ApiText.Choices<VehicleClass>()}.";
         }
 
-        if (request.SpeedLimitKmh is <= 0 or > 300 || request.FuelCapacityLiters is <= 0 or > 100_000 || request.ExpectedReportIntervalSeconds is < 1 or > 86_400)
+        Check(request.SpeedLimitKmh, "speed_limit_kmh", 1, 300, errors);
+        Check(request.FuelCapacityLiters, "fuel_capacity_liters", 1, 100_000, errors);
+        Check(request.ExpectedReportIntervalSeconds, "expected_report_interval_seconds", 1, 86_400, errors);
+        Check(request.ServiceIntervalKm, "service_interval_km", 100, 1_000_000, errors);
+        Check(request.HarshBrakingMps2, "harsh_braking_mps2", -20, -0.5, errors);
+        Check(request.HarshAccelerationMps2, "harsh_acceleration_mps2", 0.5, 20, errors);
+        if (errors.Count > 0)
         {
-            return ApiProblem.BadRequest(
-                "speed_limit_kmh must be in (0, 300], fuel_capacity_liters in (0, 100000], expected_report_interval_seconds in [1, 86400].");
+            return ApiProblem.Invalid(errors);
         }
 
         var vehicle = new VehicleProfile(
@@ -189,7 +206,10 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
             vehicleClass,
             request.SpeedLimitKmh,
             request.FuelCapacityLiters,
-            request.ExpectedReportIntervalSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
+            request.ExpectedReportIntervalSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            request.ServiceIntervalKm,
+            HarshBrakingMetersPerSecondSquared: request.HarshBrakingMps2,
+            HarshAccelerationMetersPerSecondSquared: request.HarshAccelerationMps2);
         try
         {
             await configuration.SaveVehicleAsync(vehicle, [request.DeviceId], cancellationToken);
@@ -197,11 +217,12 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         catch (OwnershipConflictException)
         {
             // Which of the two another company holds is theirs to know, not the caller's.
-            return ApiProblem.Conflict($"Vehicle '{vehicleId}' or device '{request.DeviceId}' is registered elsewhere.");
+            return ApiProblem.Conflict(
+                $"vehicle_id '{vehicleId}' or device_id '{request.DeviceId}' cannot be registered here; leave vehicle_id out to have one assigned.");
         }
 
         var view = View(vehicle, null);
-        return created ? ApiResult<VehicleView>.Created(view) : ApiResult<VehicleView>.Ok(view);
+        return created ? ApiResult<VehicleView>.Created(view, "/api/vehicles/" + vehicleId) : ApiResult<VehicleView>.Ok(view);
     }
 
     private async Task<VehicleProfile?> VisibleAsync(FleetCaller caller, string vehicleId, CancellationToken cancellationToken)
@@ -218,6 +239,15 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         : to - from > MaxHistorySpan ? ApiProblem.BadRequest($"At most {MaxHistorySpan.TotalDays} days at a time.")
         : null;
 
+    // Numbers bound rules and storage: a non-finite or absurd value would break every reading of the vehicle later.
+    private static void Check(double? value, string field, double min, double max, Dictionary<string, string> errors)
+    {
+        if (value is { } number && !(double.IsFinite(number) && number >= min && number <= max))
+        {
+            errors[field] = FormattableString.Invariant($"{field} must be a number from {min} to {max}.");
+        }
+    }
+
     private static ApiProblem NotFound(string vehicleId) => ApiProblem.NotFound($"No vehicle '{vehicleId}'.");
 
     private static VehicleView View(VehicleProfile vehicle, VehicleState? state) => new(
@@ -227,6 +257,9 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         vehicle.SpeedLimitKmh,
         vehicle.FuelCapacityLiters,
         vehicle.ExpectedReportInterval?.TotalSeconds,
+        vehicle.ServiceIntervalKm,
+        vehicle.HarshBrakingMetersPerSecondSquared,
+        vehicle.HarshAccelerationMetersPerSecondSquared,
         (state?.Status ?? VehicleStatus.Offline).ToCode(),
         state?.LastFix?.Position.Latitude,
         state?.LastFix?.Position.Longitude,

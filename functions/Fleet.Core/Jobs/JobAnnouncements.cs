@@ -31,12 +31,12 @@ public static class JobAnnouncements
         [
             new(RealtimeTarget.Group(RealtimeGroups.Company(job.CompanyId)), new RealtimeEnvelope(RealtimeMessageTypes.JobStatusUpdate, job.CompanyId, null, now, payload)),
             new(
-                RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)),
+                RealtimeTarget.Group(RealtimeGroups.Job(job.CompanyId, job.JobId)),
                 new RealtimeEnvelope(RealtimeMessageTypes.JobStatusUpdate, job.CompanyId, null, now, payload with { By = null, Note = null, DriverId = null })),
         ];
         if (assignedUserId is not null)
         {
-            messages.Add(new(RealtimeTarget.User(assignedUserId), new RealtimeEnvelope(RealtimeMessageTypes.AssignmentNew, job.CompanyId, null, now, JobView.From(job))));
+            messages.Add(new(RealtimeTarget.User(job.CompanyId, assignedUserId), new RealtimeEnvelope(RealtimeMessageTypes.AssignmentNew, job.CompanyId, null, now, JobView.From(job))));
         }
 
         return messages;

@@ -53,7 +53,7 @@ public sealed class JobTracker(IJobStore jobs, IRealtimePublisher publisher, Tim
                 {
                     // The job's followers and the company's dispatchers, who watch every job of theirs.
                     var envelope = new RealtimeEnvelope(RealtimeMessageTypes.JobEtaUpdate, job.CompanyId, null, now, eta);
-                    messages.Add(new RealtimeMessage(RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)), envelope));
+                    messages.Add(new RealtimeMessage(RealtimeTarget.Group(RealtimeGroups.Job(job.CompanyId, job.JobId)), envelope));
                     messages.Add(new RealtimeMessage(RealtimeTarget.Group(RealtimeGroups.Company(job.CompanyId)), envelope));
                     etaUpdates++;
                 }
@@ -133,7 +133,7 @@ public sealed class JobTracker(IJobStore jobs, IRealtimePublisher publisher, Tim
 
     /// <summary>The job's followers see its vehicle, and only while the job is under way.</summary>
     private static RealtimeMessage LocationFor(Job job, MovedVehicle vehicle, DateTimeOffset now) => new(
-        RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)),
+        RealtimeTarget.Group(RealtimeGroups.Job(job.CompanyId, job.JobId)),
         new RealtimeEnvelope(
             RealtimeMessageTypes.VehicleLocationUpdate, job.CompanyId, null, now, new[] { LocationPayload.From(vehicle.Positions[^1], vehicle.Status) }));
 

@@ -29,7 +29,13 @@ public interface ICompanyDirectory
 /// </summary>
 public interface IFleetConfiguration
 {
+    /// <summary>Creates the company or replaces its settings (a disabled one stays disabled unless the settings say otherwise).</summary>
     Task SaveCompanyAsync(CompanySettings company, CancellationToken cancellationToken);
+
+    Task<CompanySettings?> CompanyAsync(string companyId, CancellationToken cancellationToken);
+
+    /// <summary>Every company, disabled ones included, by id: what operators list.</summary>
+    Task<IReadOnlyList<CompanySettings>> CompaniesAsync(CancellationToken cancellationToken);
 
     /// <summary>Creates or updates the vehicle and attaches the devices to it (moving them from the company's other vehicles).</summary>
     Task SaveVehicleAsync(VehicleProfile vehicle, IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken);
@@ -40,7 +46,7 @@ public interface IFleetConfiguration
     /// <returns>False when the company has no such vehicle.</returns>
     Task<bool> DeleteVehicleAsync(string companyId, string vehicleId, CancellationToken cancellationToken);
 
-    /// <summary>Every company, by id: the timers visit each.</summary>
+    /// <summary>Every company that is not disabled, by id: the timers visit each.</summary>
     Task<IReadOnlyList<string>> CompanyIdsAsync(CancellationToken cancellationToken);
 
     /// <summary>Creates or updates the driver; a driver id another company uses is refused with <see cref="OwnershipConflictException"/>.</summary>

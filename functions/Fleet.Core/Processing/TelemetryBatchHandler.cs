@@ -169,21 +169,30 @@ public sealed class TelemetryBatchHandler(
     }
 
     /// <summary>
-    /// A registration whose company has no profile is a configuration fault; its events are kept as dead letters so the
-    /// rest of the batch, and the partition behind it, go on.
+    /// A registration whose company has no profile is a configuration fault, and a disabled company's devices send for
+    /// nobody: their events are kept as dead letters, with the reason, so the rest of the batch and the partition go on.
     /// </summary>
     private static void DeadLetterVehiclesWithoutCompany(
         ParsedBatch parsed, RoutedBatch routed, IReadOnlyDictionary<string, CompanyProfile> companies)
     {
-        foreach (var (vehicleId, vehicle) in routed.Vehicles.Where(pair => !companies.ContainsKey(pair.Value.Vehicle.CompanyId)).ToList())
+        foreach (var (vehicleId, vehicle) in routed.Vehicles.ToList())
         {
+            var companyId = vehicle.Vehicle.CompanyId;
+            var rejection = companies.GetValueOrDefault(companyId) switch
+            {
+                null => (RejectionReason.UnknownCompany, $"company '{companyId}' of vehicle '{vehicleId}' has no profile"),
+                { Disabled: true } => (RejectionReason.CompanyDisabled, $"company '{companyId}' of vehicle '{vehicleId}' is disabled"),
+                _ => ((RejectionReason, string)?)null,
+            };
+            if (rejection is not { } found)
+            {
+                continue;
+            }
+
+            var (reason, detail) = found;
             foreach (var fix in vehicle.Fixes)
             {
-                routed.DeadLetters.Add(DeadLetter.From(
-                    parsed.EventOf(fix),
-                    new TelemetryRejection(RejectionReason.UnknownCompany, $"company '{vehicle.Vehicle.CompanyId}' of vehicle '{vehicleId}' has no profile", fix.DeviceId),
-                    vehicleId,
-                    vehicle.Vehicle.CompanyId));
+                routed.DeadLetters.Add(DeadLetter.From(parsed.EventOf(fix), new TelemetryRejection(reason, detail, fix.DeviceId), vehicleId, companyId));
             }
 
             routed.Vehicles.Remove(vehicleId);

@@ -23,13 +23,13 @@ public static class RealtimeGroups
 {
     public static string Company(string companyId) => "company:" + companyId;
 
+    /// <summary>A caller may choose a job's id, so its group is scoped to the company, escaped as a vehicle's.</summary>
+    public static string Job(string companyId, string jobId) => $"job:{Uri.EscapeDataString(companyId)}:{jobId}";
+
     /// <summary>
     /// Scoped to the company as well: a vehicle id deleted by one company and created again by another must not reach
     /// the first company's followers. The company id is escaped so that no pair of ids can spell another pair's group.
     /// </summary>
-    /// <summary>Job ids are made by the server and never reused, so the job alone names its group.</summary>
-    public static string Job(string jobId) => "job:" + jobId;
-
     public static string Vehicle(string companyId, string vehicleId) => $"vehicle:{Uri.EscapeDataString(companyId)}:{vehicleId}";
 }
 
@@ -43,7 +43,19 @@ public readonly record struct RealtimeTarget(RealtimeTargetKind Kind, string Nam
 {
     public static RealtimeTarget Group(string name) => new(RealtimeTargetKind.Group, name);
 
-    public static RealtimeTarget User(string userId) => new(RealtimeTargetKind.User, userId);
+    /// <summary>A user's connections acting for the company, and no others of theirs.</summary>
+    public static RealtimeTarget User(string companyId, string userId) => new(RealtimeTargetKind.User, RealtimeUsers.Of(companyId, userId));
+}
+
+/// <summary>SignalR user ids (DESIGN 3.3).</summary>
+public static class RealtimeUsers
+{
+    /// <summary>
+    /// A connection acts for one company, so its SignalR user id is the user within that company: a user of two
+    /// companies holds two realtime identities, and two companies' users who share an id share nothing (groups,
+    /// user-targeted messages, the connection cap). The company id is escaped, so the first '/' ends it.
+    /// </summary>
+    public static string Of(string companyId, string userId) => Uri.EscapeDataString(companyId) + "/" + userId;
 }
 
 /// <summary>The one argument every realtime message carries.</summary>

@@ -126,7 +126,7 @@ public sealed class RealtimePlan
         switch (notice.Audience)
         {
             case NoticeAudience.User when notice.UserId is not null:
-                messages.Add(new PlannedMessage(notice.CompanyId, RealtimeTarget.User(notice.UserId), notice.Type, notice.Data, OnCompanyGroup: false));
+                messages.Add(new PlannedMessage(notice.CompanyId, RealtimeTarget.User(notice.CompanyId, notice.UserId), notice.Type, notice.Data, OnCompanyGroup: false));
                 break;
             case NoticeAudience.CompanyAndVehicle when notice.VehicleId is not null:
                 messages.Add(new PlannedMessage(notice.CompanyId, targets.Company(notice.CompanyId), notice.Type, notice.Data, OnCompanyGroup: true));

@@ -12,7 +12,9 @@ public sealed record VehicleProfile(
     double? FuelCapacityLiters = null,
     TimeSpan? ExpectedReportInterval = null,
     double? ServiceIntervalKm = null,
-    double InitialOdometerKm = 0);
+    double InitialOdometerKm = 0,
+    double? HarshBrakingMetersPerSecondSquared = null,
+    double? HarshAccelerationMetersPerSecondSquared = null);
 
 /// <summary>Device -> vehicle -> company. The company always comes from here, never from the payload.</summary>
 public sealed record DeviceRegistration(string DeviceId, VehicleProfile Vehicle)

@@ -140,7 +140,9 @@ public sealed record VehicleRuleSettings(RuleSettings Company, VehicleProfile Ve
     public double FuelCapacityLiters { get; } = Vehicle.FuelCapacityLiters ?? Company.Fuel.DefaultFuelCapacityLiters;
     public double ServiceIntervalKm { get; } = Vehicle.ServiceIntervalKm ?? Company.Maintenance.DefaultServiceIntervalKm;
     public TimeSpan OfflineAfter { get; } = Company.Offline.OfflineAfter(Vehicle.ExpectedReportInterval);
-    public HarshThresholds Harsh { get; } = Company.HarshDriving.For(Vehicle.VehicleClass);
+    public HarshThresholds Harsh { get; } = new(
+        Vehicle.HarshBrakingMetersPerSecondSquared ?? Company.HarshDriving.For(Vehicle.VehicleClass).BrakingMetersPerSecondSquared,
+        Vehicle.HarshAccelerationMetersPerSecondSquared ?? Company.HarshDriving.For(Vehicle.VehicleClass).AccelerationMetersPerSecondSquared);
 
     public TimeSpan SpeedingMaxGap { get; } = Max(
         Company.Speeding.MaxGapWithinEpisode, 2 * (Vehicle.ExpectedReportInterval ?? Company.Offline.DefaultExpectedReportInterval));

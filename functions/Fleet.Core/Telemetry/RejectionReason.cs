@@ -19,6 +19,7 @@ public enum RejectionReason
     ImplausibleJump,
     UnknownDevice,
     UnknownCompany,
+    CompanyDisabled,
     PublisherMismatch,
 }
 
@@ -42,6 +43,7 @@ public static class RejectionReasonCodes
         RejectionReason.ImplausibleJump => "implausible_jump",
         RejectionReason.UnknownDevice => "unknown_device",
         RejectionReason.UnknownCompany => "unknown_company",
+        RejectionReason.CompanyDisabled => "company_disabled",
         RejectionReason.PublisherMismatch => "publisher_mismatch",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };

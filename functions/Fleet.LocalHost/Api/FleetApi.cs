@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Fleet.Adapters.Auth;
 using Fleet.Core.Api;
+using Fleet.Core.Identity;
+using RealtimeUsers = Fleet.Core.Realtime.RealtimeUsers;
 using Fleet.Core.Kpis;
 using Fleet.Http;
 using Fleet.LocalHost.Ingestion;
@@ -11,6 +13,7 @@ using TripPayload = Fleet.Core.Realtime.TripPayload;
 
 namespace Fleet.LocalHost.Api;
 
+/// <param name="CompanyId">With <paramref name="Role"/>, the membership to ensure; both left out, a token of the user alone (an operator).</param>
 public sealed record DevTokenRequest(string? UserId, string? CompanyId, string? Role, string[]? VehicleIds);
 
 public sealed record DevTokenResponse(string AccessToken);
@@ -33,6 +36,7 @@ internal static class FleetApi
     private static readonly QueryParameter After = new("after", JsonSchemaType.String, "date-time");
     private static readonly QueryParameter Status = new("status", JsonSchemaType.String, null);
     private static readonly QueryParameter VehicleId = new("vehicle_id", JsonSchemaType.String, null);
+    private static readonly QueryParameter CompanyId = new(MembershipDirectory.CompanyQueryParameter, JsonSchemaType.String, null);
 
     public static void MapFleetApi(this WebApplication app)
     {
@@ -95,6 +99,8 @@ internal static class FleetApi
             .WithName("ListGeofences").Produces<IReadOnlyList<GeofenceView>>();
         authenticated.MapPost("/geofences", (HttpContext http, FleetHttpApi routes) => routes.SaveGeofenceAsync(http))
             .WithName("SaveGeofence").Accepts<GeofenceRequest>(Json).Produces<GeofenceView>(StatusCodes.Status201Created);
+        authenticated.MapGet("/geofences/{id}", (string id, HttpContext http, FleetHttpApi routes) => routes.GetGeofenceAsync(http, id))
+            .WithName("GetGeofence").Produces<GeofenceView>();
         authenticated.MapDelete("/geofences/{id}", (string id, HttpContext http, FleetHttpApi routes) => routes.DeleteGeofenceAsync(http, id))
             .WithName("DeleteGeofence").Produces(StatusCodes.Status204NoContent);
 
@@ -102,12 +108,39 @@ internal static class FleetApi
             .WithName("ListDrivers").Produces<IReadOnlyList<DriverView>>();
         authenticated.MapPost("/drivers", (HttpContext http, FleetHttpApi routes) => routes.SaveDriverAsync(http))
             .WithName("SaveDriver").Accepts<DriverRequest>(Json).Produces<DriverView>(StatusCodes.Status201Created);
+        authenticated.MapGet("/drivers/{id}", (string id, HttpContext http, FleetHttpApi routes) => routes.GetDriverAsync(http, id))
+            .WithName("GetDriver").Produces<DriverView>();
         authenticated.MapDelete("/drivers/{id}", (string id, HttpContext http, FleetHttpApi routes) => routes.DeleteDriverAsync(http, id))
             .WithName("DeleteDriver").Produces(StatusCodes.Status204NoContent);
 
+        authenticated.MapGet("/me", (HttpContext http, FleetHttpApi routes) => routes.MeAsync(http))
+            .WithName("Me").WithQuery(CompanyId).Produces<MeView>();
+
+        authenticated.MapGet("/companies", (HttpContext http, FleetHttpApi routes) => routes.ListCompaniesAsync(http))
+            .WithName("ListCompanies").Produces<IReadOnlyList<CompanyView>>().ProducesProblem(StatusCodes.Status403Forbidden);
+        authenticated.MapPost("/companies", (HttpContext http, FleetHttpApi routes) => routes.CreateCompanyAsync(http))
+            .WithName("CreateCompany").Accepts<CompanyRequest>(Json).Produces<CompanyView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        authenticated.MapGet("/companies/{id}", (string id, HttpContext http, FleetHttpApi routes) => routes.GetCompanyAsync(http, id))
+            .WithName("GetCompany").Produces<CompanyView>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        authenticated.MapPut("/companies/{id}", (string id, HttpContext http, FleetHttpApi routes) => routes.UpdateCompanyAsync(http, id))
+            .WithName("UpdateCompany").Accepts<CompanyRequest>(Json).Produces<CompanyView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
+        authenticated.MapDelete("/companies/{id}", (string id, HttpContext http, FleetHttpApi routes) => routes.DeleteCompanyAsync(http, id))
+            .WithName("DisableCompany").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status403Forbidden);
+
+        authenticated.MapGet("/users", (HttpContext http, FleetHttpApi routes) => routes.ListUsersAsync(http))
+            .WithName("ListUsers").WithQuery(CompanyId).Produces<IReadOnlyList<UserView>>().ProducesProblem(StatusCodes.Status403Forbidden);
+        authenticated.MapPost("/users", (HttpContext http, FleetHttpApi routes) => routes.CreateUserAsync(http))
+            .WithName("AddUser").Accepts<UserRequest>(Json).Produces<UserView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        authenticated.MapPut("/users/{id}", (string id, HttpContext http, FleetHttpApi routes) => routes.UpdateUserAsync(http, id))
+            .WithName("UpdateUser").WithQuery(CompanyId).Accepts<UserRequest>(Json).Produces<UserView>().ProducesProblem(StatusCodes.Status400BadRequest);
+        authenticated.MapDelete("/users/{id}", (string id, HttpContext http, FleetHttpApi routes) => routes.DeleteUserAsync(http, id))
+            .WithName("RemoveUser").WithQuery(CompanyId).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict);
+
         if (app.Environment.IsDevelopment())
         {
-            api.MapPost("/dev/token", MintDevToken);
+            api.MapPost("/dev/token", MintDevTokenAsync);
             api.MapGet("/dev/users", () => Results.Json(Demo.DemoFleet.Users));
         }
     }
@@ -120,14 +153,14 @@ internal static class FleetApi
         ConnectionCounter connections,
         Microsoft.Extensions.Options.IOptions<LocalHostOptions> options)
     {
-        var authentication = await routes.AuthenticateAsync(http);
+        var authentication = await routes.AuthenticateAsync(http, freshMemberships: true);
         if (!authentication.Succeeded)
         {
             return authentication.Refusal;
         }
 
         var caller = authentication.Caller;
-        if (connections.Of(caller.UserId) >= options.Value.MaxConnectionsPerUser)
+        if (connections.Of(RealtimeUsers.Of(caller.CompanyId, caller.UserId)) >= options.Value.MaxConnectionsPerUser)
         {
             return ApiResults.Problem(new ApiProblem(
                 StatusCodes.Status429TooManyRequests, "Too many connections", $"At most {options.Value.MaxConnectionsPerUser} connections per user."));
@@ -137,19 +170,34 @@ internal static class FleetApi
         return Results.Json(clientTokens.Mint(SignalRClientAuthentication.ServiceBase(http.Request), grant.UserId), NegotiateJson);
     }
 
-    private static IResult MintDevToken(DevTokenRequest? request, UserTokens tokens)
+    /// <summary>
+    /// Development sign-in in one call: the company (created if new) and the user's membership in it, as asked, then a
+    /// token of that user that asks to act for that company.
+    /// </summary>
+    private static async Task<IResult> MintDevTokenAsync(DevTokenRequest? request, UserTokens tokens, UsersApiHandler users, CancellationToken cancellationToken)
     {
-        if (request is null || string.IsNullOrWhiteSpace(request.UserId) || string.IsNullOrWhiteSpace(request.CompanyId))
+        if (request is null || string.IsNullOrWhiteSpace(request.UserId))
         {
-            return ApiResults.Problem(ApiProblem.BadRequest("user_id and company_id are required."));
+            return ApiResults.Problem(ApiProblem.InvalidField("user_id", "user_id is required."));
         }
 
-        if (!UserTokens.TryParseRole(request.Role, out var role))
+        if (request.CompanyId is null && request.Role is null)
         {
-            return ApiResults.Problem(ApiProblem.BadRequest($"role must be one of {string.Join(", ", UserTokens.RoleNames)}."));
+            return Results.Json(new DevTokenResponse(tokens.MintDevelopmentToken(request.UserId, companyId: null)));
         }
 
-        return Results.Json(new DevTokenResponse(tokens.MintDevelopmentToken(request.UserId, request.CompanyId, role, request.VehicleIds ?? [])));
+        if (request.CompanyId is null || !ResourceIds.IsValid(request.CompanyId))
+        {
+            return ApiResults.Problem(ApiProblem.InvalidField("company_id", $"company_id is required with a role: up to {ResourceIds.MaxLength} letters, digits, '.', '_' or '-'."));
+        }
+
+        if (!UserRoles.TryParse(request.Role, out var role))
+        {
+            return ApiResults.Problem(ApiProblem.InvalidField("role", $"role must be one of {string.Join(", ", UserRoles.Names)}."));
+        }
+
+        await users.EnsureDevelopmentMembershipAsync(request.UserId, request.CompanyId, role, request.VehicleIds ?? [], cancellationToken);
+        return Results.Json(new DevTokenResponse(tokens.MintDevelopmentToken(request.UserId, request.CompanyId)));
     }
 
     private static async Task<IResult> HealthAsync(StoreHealth stores, LocalPartitions partitions, ConnectionCounter connections, HttpContext http)

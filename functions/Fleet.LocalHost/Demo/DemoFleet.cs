@@ -1,6 +1,8 @@
 using System.Globalization;
+using Fleet.Core.Api;
 using Fleet.Core.Geo;
 using Fleet.Core.Geofencing;
+using Fleet.Core.Identity;
 using Fleet.Core.Ports;
 using Fleet.Core.Registry;
 using Fleet.Core.Settings;
@@ -24,15 +26,18 @@ public sealed class DemoFleetOptions
     public double CenterLongitude { get; set; } = 121.5654;
 }
 
-/// <summary>Someone the dashboard's development sign-in offers; any other user can still be minted a token.</summary>
-public sealed record DemoUser(string UserId, string CompanyId, string CompanyName, string Role, string Name, IReadOnlyList<string> VehicleIds);
+/// <summary>
+/// Someone the dashboard's development sign-in offers, with the membership the demo seeds for them; any other user can
+/// still be minted a token. The operator belongs to no company (the appsettings name them an operator).
+/// </summary>
+public sealed record DemoUser(string UserId, string? CompanyId, string? CompanyName, string? Role, string Name, IReadOnlyList<string> VehicleIds);
 
 /// <summary>
 /// Two companies, so isolation is visible from the first minute: vehicle n (device <c>sim-nnn</c>, the simulator's
 /// default ids) belongs to Acme when n is odd and to Globex when even. Both have a depot fence and a slow zone at the
 /// city centre. Seeding saves through the configuration port, so it is idempotent on PostgreSQL as well.
 /// </summary>
-internal sealed class DemoFleet(IFleetConfiguration configuration, IOptions<DemoFleetOptions> options) : IHostedService
+internal sealed class DemoFleet(IFleetConfiguration configuration, IMembershipStore memberships, IOptions<DemoFleetOptions> options) : IHostedService
 {
     public const string Acme = "c-acme";
     public const string Globex = "c-globex";
@@ -47,7 +52,11 @@ internal sealed class DemoFleet(IFleetConfiguration configuration, IOptions<Demo
         new("acme-driver", Acme, "Acme Logistics", "driver", "Sam, drives Vehicle 1 for Acme", [VehicleId(1)]),
         new("globex-dispatcher", Globex, "Globex Couriers", "dispatcher", "Gale, Globex dispatcher", []),
         new("globex-admin", Globex, "Globex Couriers", "admin", "Grace, Globex administrator", []),
+        new(Operator, null, null, null, "Olive, platform operator", []),
     ];
+
+    /// <summary>Named in <c>Fleet:Auth:Operators</c> of the development settings.</summary>
+    public const string Operator = "fleet-operator";
 
     public static string CompanyOf(int vehicleNumber) => vehicleNumber % 2 == 1 ? Acme : Globex;
 
@@ -86,6 +95,12 @@ internal sealed class DemoFleet(IFleetConfiguration configuration, IOptions<Demo
             await configuration.SaveVehicleAsync(vehicle, [DeviceId(number)], cancellationToken);
             var driverName = number == 1 ? "Sam" : $"Driver {number}";
             await configuration.SaveDriverAsync(new DriverProfile(DriverId(number), CompanyOf(number), driverName, DriverUserId(number)), cancellationToken);
+        }
+
+        foreach (var user in Users.Where(user => user.CompanyId is not null))
+        {
+            UserRoles.TryParse(user.Role, out var role);
+            await memberships.SaveAsync(new Membership(user.UserId, user.CompanyId!, role, user.VehicleIds, user.Name), cancellationToken);
         }
     }
 

@@ -21,6 +21,7 @@ internal sealed class BuiltInSimulation(
     IHostApplicationLifetime lifetime,
     IOptions<LocalEventHubsOptions> eventHubs,
     UserTokens tokens,
+    UsersApiHandler users,
     TimeProvider timeProvider) : BackgroundService
 {
     public const string VehiclesKey = "simulate";
@@ -77,15 +78,14 @@ internal sealed class BuiltInSimulation(
     private static int NumberOf(string deviceId) =>
         int.Parse(deviceId.AsSpan(deviceId.LastIndexOf('-') + 1), CultureInfo.InvariantCulture);
 
-    private ValueTask<string> TokenFor(DeskCaller caller, CancellationToken cancellationToken)
+    // As the development sign-in does it: the membership first, then a token of that user for that company.
+    private async ValueTask<string> TokenFor(DeskCaller caller, CancellationToken cancellationToken)
     {
-        if (caller.DriverId is null)
-        {
-            return ValueTask.FromResult(tokens.MintDevelopmentToken(DispatcherUserId, caller.CompanyId, FleetRole.Dispatcher, []));
-        }
-
-        var number = NumberOf(caller.DriverId);
-        return ValueTask.FromResult(tokens.MintDevelopmentToken(DemoFleet.DriverUserId(number), caller.CompanyId, FleetRole.Driver, [DemoFleet.VehicleId(number)]));
+        var (userId, role, vehicleIds) = caller.DriverId is null
+            ? (DispatcherUserId, FleetRole.Dispatcher, Array.Empty<string>())
+            : (DemoFleet.DriverUserId(NumberOf(caller.DriverId)), FleetRole.Driver, [DemoFleet.VehicleId(NumberOf(caller.DriverId))]);
+        await users.EnsureDevelopmentMembershipAsync(userId, caller.CompanyId, role, vehicleIds, cancellationToken);
+        return tokens.MintDevelopmentToken(userId, caller.CompanyId);
     }
 
     private async Task<bool> StartedAsync(CancellationToken stoppingToken)

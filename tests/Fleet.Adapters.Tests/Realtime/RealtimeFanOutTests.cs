@@ -8,7 +8,7 @@ public sealed class RealtimeFanOutTests
     public async Task Messages_to_one_target_go_in_order_while_targets_overlap()
     {
         var messages = Enumerable.Range(0, 60)
-            .Select(i => Message(i % 3 == 0 ? RealtimeTarget.User("u-1") : RealtimeTarget.Group($"company:c-{i % 3}"), seq: i))
+            .Select(i => Message(i % 3 == 0 ? RealtimeTarget.User("c-1", "u-1") : RealtimeTarget.Group($"company:c-{i % 3}"), seq: i))
             .ToList();
         var sent = new List<RealtimeMessage>();
         var inFlight = 0;

@@ -39,7 +39,7 @@ public sealed class JobTrackerTests
         Assert.Equal(JobStatus.Arrived, arrived.Status);
         Assert.Equal((Job.System, FixStream.At(230), "arrived at the dropoff (detected from telemetry)"), (arrived.History[^1].ByUserId, arrived.History[^1].At, arrived.History[^1].Note));
         var told = _harness.Publisher.Messages.Where(message => message.Envelope.Type == RealtimeMessageTypes.JobStatusUpdate).ToList();
-        Assert.Equal([RealtimeGroups.Company("c-1"), RealtimeGroups.Job(job.JobId)], told.Select(message => message.Target.Name));
+        Assert.Equal([RealtimeGroups.Company("c-1"), RealtimeGroups.Job(job.CompanyId, job.JobId)], told.Select(message => message.Target.Name));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class JobTrackerTests
 
         var etaMessages = _harness.Publisher.Messages.Where(message => message.Envelope.Type == RealtimeMessageTypes.JobEtaUpdate).ToList();
         var etas = etaMessages
-            .Where(message => message.Target == RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)))
+            .Where(message => message.Target == RealtimeTarget.Group(RealtimeGroups.Job(job.CompanyId, job.JobId)))
             .Select(message => (JobEtaPayload)message.Envelope.Data)
             .ToList();
         Assert.Equal([0, 15, 30, 45, 60, 75], etas.Select(eta => (eta.At - FixStream.Start).TotalSeconds));
@@ -69,7 +69,7 @@ public sealed class JobTrackerTests
 
         // The same ETAs reach the job's followers and the company's dispatchers, and nobody else.
         Assert.Equal(
-            etas.SelectMany(eta => new[] { (RealtimeGroups.Job(job.JobId), eta), (RealtimeGroups.Company("c-1"), eta) }),
+            etas.SelectMany(eta => new[] { (RealtimeGroups.Job(job.CompanyId, job.JobId), eta), (RealtimeGroups.Company("c-1"), eta) }),
             etaMessages.Select(message => (message.Target.Name, (JobEtaPayload)message.Envelope.Data)));
     }
 
@@ -83,7 +83,7 @@ public sealed class JobTrackerTests
 
         var eta = (JobEtaPayload)Assert.Single(
             _harness.Publisher.Messages,
-            message => message.Envelope.Type == RealtimeMessageTypes.JobEtaUpdate && message.Target == RealtimeTarget.Group(RealtimeGroups.Job(job.JobId))).Envelope.Data;
+            message => message.Envelope.Type == RealtimeMessageTypes.JobEtaUpdate && message.Target == RealtimeTarget.Group(RealtimeGroups.Job(job.CompanyId, job.JobId))).Envelope.Data;
         Assert.Equal(FixStream.At(10), eta.At);
         Assert.Equal(900, eta.RemainingMeters, 0);
     }
@@ -93,7 +93,7 @@ public sealed class JobTrackerTests
     {
         var job = await JobAsync(JobStatus.InProgress);
         await SendAsync(_device.Drive(0, 10, FixStream.Origin, 90, 36));
-        var jobGroup = RealtimeTarget.Group(RealtimeGroups.Job(job.JobId));
+        var jobGroup = RealtimeTarget.Group(RealtimeGroups.Job(job.CompanyId, job.JobId));
         Assert.Contains(_harness.Publisher.Messages, message => message.Target == jobGroup && message.Envelope.Type == RealtimeMessageTypes.VehicleLocationUpdate);
 
         var stored = (await _jobs.GetAsync("c-1", job.JobId, CancellationToken.None))!;
@@ -117,7 +117,7 @@ public sealed class JobTrackerTests
         await SendAsync([fixes[8]]);
 
         var pushedAt = _harness.Publisher.Messages
-            .Where(message => message.Envelope.Type == RealtimeMessageTypes.JobEtaUpdate && message.Target == RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)))
+            .Where(message => message.Envelope.Type == RealtimeMessageTypes.JobEtaUpdate && message.Target == RealtimeTarget.Group(RealtimeGroups.Job(job.CompanyId, job.JobId)))
             .Select(message => (((JobEtaPayload)message.Envelope.Data).At - FixStream.Start).TotalSeconds);
         Assert.Equal([0, 25, 40], pushedAt);
     }
@@ -136,7 +136,7 @@ public sealed class JobTrackerTests
         await SendAsync([fixes[2]]);
 
         var pushedAt = _harness.Publisher.Messages
-            .Where(message => message.Envelope.Type == RealtimeMessageTypes.JobEtaUpdate && message.Target == RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)))
+            .Where(message => message.Envelope.Type == RealtimeMessageTypes.JobEtaUpdate && message.Target == RealtimeTarget.Group(RealtimeGroups.Job(job.CompanyId, job.JobId)))
             .Select(message => (((JobEtaPayload)message.Envelope.Data).At - FixStream.Start).TotalSeconds);
         Assert.Equal([0, 10], pushedAt);
     }

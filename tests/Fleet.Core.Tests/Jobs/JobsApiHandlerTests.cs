@@ -41,7 +41,7 @@ public sealed class JobsApiHandlerTests
         var assigned = await _jobs.AssignAsync(Dispatcher, created.JobId, new JobAssignmentRequest("v-1", "d-sam"), None);
         Assert.Equal(200, assigned.Status);
         var assignment = Assert.Single(_publisher.Messages, message => message.Envelope.Type == RealtimeMessageTypes.AssignmentNew);
-        Assert.Equal(RealtimeTarget.User("u-sam"), assignment.Target);
+        Assert.Equal(new RealtimeTarget(RealtimeTargetKind.User, "c-1/u-sam"), assignment.Target);
 
         foreach (var (status, by) in new[] { ("en_route", DriverSam), ("arrived", DriverSam), ("in_progress", DriverSam), ("completed", Dispatcher) })
         {
@@ -59,14 +59,14 @@ public sealed class JobsApiHandlerTests
         // Each change once to the company and once to the job's followers.
         var updates = _publisher.Messages.Where(message => message.Envelope.Type == RealtimeMessageTypes.JobStatusUpdate).ToList();
         Assert.Equal(10, updates.Count);
-        Assert.Equal(5, updates.Count(message => message.Target == RealtimeTarget.Group(RealtimeGroups.Job(created.JobId))));
+        Assert.Equal(5, updates.Count(message => message.Target == RealtimeTarget.Group(RealtimeGroups.Job("c-1", created.JobId))));
         Assert.All(updates, message => Assert.Equal("c-1", message.Envelope.CompanyId));
         var toCompany = (JobStatusPayload)updates[^2].Envelope.Data;
         Assert.Equal(("completed", "in_progress", "u-dispatch", "now completed", "d-sam"), (toCompany.Status, toCompany.PreviousStatus, toCompany.By, toCompany.Note, toCompany.DriverId));
 
         // The job's followers are customers and riders: they learn the status, not who set it, their notes or the driver's id.
         var toFollowers = (JobStatusPayload)updates[^1].Envelope.Data;
-        Assert.Equal(RealtimeTarget.Group(RealtimeGroups.Job(created.JobId)), updates[^1].Target);
+        Assert.Equal(RealtimeTarget.Group(RealtimeGroups.Job("c-1", created.JobId)), updates[^1].Target);
         Assert.Equal(("completed", null, null, null), (toFollowers.Status, toFollowers.By, toFollowers.Note, toFollowers.DriverId));
     }
 
@@ -172,7 +172,7 @@ public sealed class JobsApiHandlerTests
 
         Assert.Equal((201, "assigned"), (created.Status, created.Value!.Status));
         Assert.Equal(["created", "assigned"], created.Value.History.Select(change => change.Status));
-        Assert.Contains(_publisher.Messages, message => message.Envelope.Type == RealtimeMessageTypes.AssignmentNew && message.Target == RealtimeTarget.User("u-sam"));
+        Assert.Contains(_publisher.Messages, message => message.Envelope.Type == RealtimeMessageTypes.AssignmentNew && message.Target == new RealtimeTarget(RealtimeTargetKind.User, "c-1/u-sam"));
     }
 
     private static JobRequest Request() => new(

@@ -62,7 +62,7 @@ public sealed class RealtimePlanTests
                 "vehicle_status_update->Group:company:c-1",
                 "vehicle_status_update->Group:vehicle:c-1:v-1",
                 "alert->Group:company:c-1",
-                "alert->User:u-9",
+                "alert->User:c-1/u-9",
             ],
             targets);
     }

@@ -146,7 +146,7 @@ public sealed class RuleDefaultsTests
         Assert.Equal(400, settings.FuelCapacityLiters);
         Assert.Equal(30_000, settings.ServiceIntervalKm);
         Assert.Equal(TimeSpan.FromMinutes(12), settings.OfflineAfter);
-        Assert.Same(RuleSettings.Default.HarshDriving.HeavyTruck, settings.Harsh);
+        Assert.Equal(RuleSettings.Default.HarshDriving.HeavyTruck, settings.Harsh);
     }
 
     [Fact]

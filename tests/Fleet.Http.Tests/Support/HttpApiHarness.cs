@@ -63,8 +63,12 @@ internal sealed class HttpApiHarness
 
     public FleetHttpApi Api => Services.GetRequiredService<FleetHttpApi>();
 
-    public string Token(FleetRole role = FleetRole.Admin) =>
-        Services.GetRequiredService<UserTokens>().MintDevelopmentToken("u-test", "c-acme", role, []);
+    /// <summary>A token of "u-test", whose membership in c-acme has the role.</summary>
+    public string Token(FleetRole role = FleetRole.Admin)
+    {
+        Services.GetRequiredService<UsersApiHandler>().EnsureDevelopmentMembershipAsync("u-test", "c-acme", role, [], CancellationToken.None).GetAwaiter().GetResult();
+        return Services.GetRequiredService<UserTokens>().MintDevelopmentToken("u-test", "c-acme");
+    }
 
     /// <param name="authorization">The whole Authorization header; none when null.</param>
     /// <param name="body">Sent with its Content-Length, as every server reports a body.</param>

@@ -31,8 +31,8 @@ public abstract class AccessTests : IAsyncLifetime
         { "wrong audience", UserToken(audience: "another-api") },
         { "wrong issuer", UserToken(issuer: "https://elsewhere") },
         { "expired", UserToken(expires: DateTime.UtcNow.AddMinutes(-5)) },
-        { "no company", UserToken(companyId: null) },
-        { "unknown role", UserToken(role: "owner") },
+        { "no user id", UserToken(subjects: []) },
+        { "two user ids", UserToken(subjects: ["u-test", "u-other"]) },
     };
 
     [Theory]
@@ -46,8 +46,20 @@ public abstract class AccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_valid_token_of_a_user_without_a_membership_is_refused_with_a_clear_detail()
+    {
+        using var response = await _host.NegotiateAsync(UserToken(subjects: ["u-stranger"]));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<Dictionary<string, object>>();
+        Assert.Equal("User 'u-stranger' is not a member of any company; ask an administrator of your company to add you.", problem!["detail"].ToString());
+    }
+
+    [Fact]
     public async Task Negotiate_accepts_a_token_minted_independently_with_the_configured_key()
     {
+        await _host.TokenAsync("u-test", "c-acme", "dispatcher");
+
         using var response = await _host.NegotiateAsync(UserToken());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -191,13 +203,14 @@ public abstract class AccessTests : IAsyncLifetime
         string audience = Audience,
         string signingKey = SigningKey,
         DateTime? expires = null,
-        string? companyId = "c-acme",
-        string role = "dispatcher")
+        string[]? subjects = null)
     {
-        var claims = new Dictionary<string, object> { ["sub"] = "u-test", ["role"] = role };
-        if (companyId is not null)
+        // The company comes from the user's membership; a token says only who they are.
+        var claims = new Dictionary<string, object>();
+        subjects ??= ["u-test"];
+        if (subjects.Length > 0)
         {
-            claims["company_id"] = companyId;
+            claims["sub"] = subjects.Length == 1 ? subjects[0] : subjects;
         }
 
         var expiry = expires ?? DateTime.UtcNow.AddHours(1);

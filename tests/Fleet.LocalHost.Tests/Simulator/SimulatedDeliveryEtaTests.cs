@@ -172,7 +172,7 @@ public sealed class SimulatedDeliveryEtaTests
             var arrivedAt = fixes.First(fix =>
                 fix.Timestamp > enRouteAt && SimulatedDelivery.MetersFrom(fix, dropoff) <= JobProgressSettings.Default.ArrivalRadiusMeters).Timestamp;
             var etas = publisher.Messages
-                .Where(message => message.Envelope.Type == RealtimeMessageTypes.JobEtaUpdate && message.Target == RealtimeTarget.Group(RealtimeGroups.Job(job.JobId)))
+                .Where(message => message.Envelope.Type == RealtimeMessageTypes.JobEtaUpdate && message.Target == RealtimeTarget.Group(RealtimeGroups.Job(job.CompanyId, job.JobId)))
                 .Select(message => (JobEtaPayload)message.Envelope.Data)
                 .ToList();
             return new DeliveryRun(seed, fixes, enRouteAt, arrivedAt, etas, (await jobs.GetAsync(CompanyId, job.JobId, CancellationToken.None))!);
