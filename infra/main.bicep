@@ -59,6 +59,9 @@ param extraAllowedOrigins array = []
 @description('Entra tenant that issues user tokens for the HTTP API. Defaults to the deployment tenant.')
 param authTenantId string = tenant().tenantId
 
+@description('Entra object id of the first platform operator, who creates companies (azd: FLEET_OPERATOR_OBJECT_ID); empty for none.')
+param operatorObjectId string = ''
+
 @minLength(1)
 @description('Audience of user tokens: the API app registration\'s client id, which Entra v2 access tokens carry as aud (azd: FLEET_AUTH_AUDIENCE).')
 param authAudience string
@@ -130,6 +133,7 @@ module resources 'resources.bicep' = {
     extraAllowedOrigins: extraAllowedOrigins
     authTenantId: authTenantId
     authAudience: authAudience
+    operatorObjectId: operatorObjectId
     functionMaximumInstanceCount: functionMaximumInstanceCount
     functionInstanceMemoryMB: functionInstanceMemoryMB
     postgresSkuName: postgresSkuName

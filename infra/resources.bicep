@@ -28,6 +28,9 @@ param extraAllowedOrigins array = []
 
 param authTenantId string = tenant().tenantId
 
+@description('Entra object id of the first platform operator, who creates companies (azd: FLEET_OPERATOR_OBJECT_ID); empty for none.')
+param operatorObjectId string = ''
+
 @description('Audience of user tokens accepted by the HTTP API.')
 param authAudience string
 
@@ -195,6 +198,7 @@ module functionApp 'modules/functionapp.bicep' = {
     postgresDatabaseName: postgres.outputs.databaseName
     authTenantId: authTenantId
     authAudience: authAudience
+    operatorObjectId: operatorObjectId
     allowedOrigins: allowedOrigins
     dashboardUrl: dashboard.outputs.origin
     maximumInstanceCount: functionMaximumInstanceCount

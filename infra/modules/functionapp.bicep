@@ -30,6 +30,9 @@ param postgresDatabaseName string = 'fleet'
 param authTenantId string
 param authAudience string
 
+@description('Entra object id (oid) of the first platform operator, who creates companies; empty for none (the Fleet.Operator app role also makes operators).')
+param operatorObjectId string = ''
+
 @description('Browser origins allowed to call the HTTP API (/api/negotiate etc.).')
 param allowedOrigins array
 
@@ -112,7 +115,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         allowedOrigins: allowedOrigins
         supportCredentials: false
       }
-      appSettings: [
+      appSettings: concat([
         // ---- Functions host storage: identity-based (no AzureWebJobsStorage connection string).
         {
           name: 'AzureWebJobsStorage__accountName'
@@ -194,6 +197,16 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           name: 'Fleet__Auth__Audience'
           value: authAudience
         }
+        // A user is their Entra object id (the same in every app of the tenant; sub is per app), and only this
+        // tenant's tokens are taken. What a user may do comes from the app's memberships, not from token claims.
+        {
+          name: 'Fleet__Auth__UserIdClaim'
+          value: 'oid'
+        }
+        {
+          name: 'Fleet__Auth__AllowedTenants__0'
+          value: authTenantId
+        }
         // ---- Timer schedules.
         {
           name: 'DashboardSchedule'
@@ -234,7 +247,13 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           name: 'AZURE_CLIENT_ID'
           value: identityClientId
         }
-      ]
+      ], empty(operatorObjectId) ? [] : [
+        // ---- The first platform operator (azd: FLEET_OPERATOR_OBJECT_ID); later ones get the Fleet.Operator app role.
+        {
+          name: 'Fleet__Auth__Operators__0'
+          value: operatorObjectId
+        }
+      ])
     }
   }
 }
