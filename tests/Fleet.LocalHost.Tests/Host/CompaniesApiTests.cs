@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fleet.Core.Ports;
@@ -22,10 +21,7 @@ public sealed class CompaniesApiTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await LocalHostRig.StartAsync();
-        using var minted = await _host.Http.PostAsJsonAsync("/api/dev/token", new { user_id = "fleet-operator" });
-        _operator = new HttpClient { BaseAddress = _host.BaseAddress };
-        _operator.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-            "Bearer", (await minted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString());
+        _operator = await _host.IdentityClientAsync("fleet-operator");
     }
 
     public async Task DisposeAsync()

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fleet.LocalHost.Tests.Support;
@@ -133,21 +132,9 @@ public abstract class EntraTenancyTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    private HttpClient Client(string token)
-    {
-        var http = new HttpClient { BaseAddress = _host.BaseAddress };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
-    }
+    private HttpClient Client(string token) => _host.Client(token);
 
-    private async Task<SignalRTestClient> ConnectAsync(string userToken)
-    {
-        using var response = await _host.NegotiateAsync(userToken);
-        response.EnsureSuccessStatusCode();
-        var connection = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return await SignalRTestClient.ConnectAsync(
-            new Uri(connection.GetProperty("url").GetString()!), connection.GetProperty("accessToken").GetString()!, CancellationToken.None);
-    }
+    private async Task<SignalRTestClient> ConnectAsync(string userToken) => await LocalHostRig.ConnectNegotiatedAsync(await _host.NegotiateAsync(userToken));
 
     private async Task SendAsync(params string[] fixes)
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fleet.LocalHost.Tests.Support;
@@ -24,11 +23,7 @@ public sealed class MultiCompanyTests : IAsyncLifetime
         await _host.TokenAsync(User, "c-acme", "dispatcher");
         await _host.TokenAsync(User, "c-globex", "dispatcher");
 
-        // A token of the user alone, as an identity provider issues it: it names no company.
-        using var minted = await _host.Http.PostAsJsonAsync("/api/dev/token", new { user_id = User });
-        var token = (await minted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
-        _both = new HttpClient { BaseAddress = _host.BaseAddress };
-        _both.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        _both = await _host.IdentityClientAsync(User);
     }
 
     public async Task DisposeAsync()
@@ -82,14 +77,7 @@ public sealed class MultiCompanyTests : IAsyncLifetime
         Assert.All(globexMessages, message => Assert.Equal("c-globex", message.Argument.GetProperty("company_id").GetString()));
     }
 
-    private async Task<SignalRTestClient> ConnectAsync(string negotiatePath)
-    {
-        using var response = await _both.PostAsync(negotiatePath, null);
-        response.EnsureSuccessStatusCode();
-        var connection = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return await SignalRTestClient.ConnectAsync(
-            new Uri(connection.GetProperty("url").GetString()!), connection.GetProperty("accessToken").GetString()!, CancellationToken.None);
-    }
+    private async Task<SignalRTestClient> ConnectAsync(string negotiatePath) => await LocalHostRig.ConnectNegotiatedAsync(await _both.PostAsync(negotiatePath, null));
 
     private static async Task<string[]> VehicleIdsAsync(HttpClient http, string path) => await VehicleIdsAsync(await http.GetAsync(path));
 

@@ -88,10 +88,26 @@ public sealed class LocalHostRig : IAsyncDisposable
     }
 
     /// <summary>An HTTP client signed in as a new user of the company with the role (and vehicles, for drivers and viewers).</summary>
-    public async Task<HttpClient> ClientAsync(string userId, string companyId, string role, params string[] vehicleIds)
+    public async Task<HttpClient> ClientAsync(string userId, string companyId, string role, params string[] vehicleIds) =>
+        Client(await TokenAsync(userId, companyId, role, vehicleIds));
+
+    /// <summary>
+    /// An HTTP client with a development token of the user alone, as an identity provider issues one: it names no
+    /// company, so what it may do is the user's memberships (and the operator list of the development settings).
+    /// </summary>
+    public async Task<HttpClient> IdentityClientAsync(string userId)
+    {
+        using var response = await Http.PostAsJsonAsync("/api/dev/token", new { user_id = userId });
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return Client(json.RootElement.GetProperty("access_token").GetString()!);
+    }
+
+    /// <summary>An HTTP client of this host that sends <paramref name="token"/> as its bearer token.</summary>
+    public HttpClient Client(string token)
     {
         var http = new HttpClient { BaseAddress = BaseAddress };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(userId, companyId, role, vehicleIds));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;
     }
 
@@ -125,13 +141,20 @@ public sealed class LocalHostRig : IAsyncDisposable
     }
 
     /// <summary>Negotiates as a new user of the company with the role, and connects to the hub.</summary>
-    public async Task<SignalRTestClient> ConnectAsync(string userId, string companyId, string role = "dispatcher", params string[] vehicleIds)
+    public async Task<SignalRTestClient> ConnectAsync(string userId, string companyId, string role = "dispatcher", params string[] vehicleIds) =>
+        await ConnectNegotiatedAsync(await NegotiateAsync(await TokenAsync(userId, companyId, role, vehicleIds)));
+
+    /// <summary>Connects to the hub with what a successful negotiate answered (and disposes of that answer).</summary>
+    public static async Task<SignalRTestClient> ConnectNegotiatedAsync(HttpResponseMessage negotiated)
     {
-        using var response = await NegotiateAsync(await TokenAsync(userId, companyId, role, vehicleIds));
-        response.EnsureSuccessStatusCode();
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return await SignalRTestClient.ConnectAsync(
-            new Uri(json.RootElement.GetProperty("url").GetString()!), json.RootElement.GetProperty("accessToken").GetString()!, CancellationToken.None);
+        ArgumentNullException.ThrowIfNull(negotiated);
+        using (negotiated)
+        {
+            negotiated.EnsureSuccessStatusCode();
+            using var json = JsonDocument.Parse(await negotiated.Content.ReadAsStringAsync());
+            return await SignalRTestClient.ConnectAsync(
+                new Uri(json.RootElement.GetProperty("url").GetString()!), json.RootElement.GetProperty("accessToken").GetString()!, CancellationToken.None);
+        }
     }
 
     public string SasToken(string? publisher = null, string key = SasKey, TimeSpan? validFor = null) =>
