@@ -261,7 +261,10 @@ public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory,
         {
             if (_devices.TryGetValue(deviceId, out var registration))
             {
-                found[deviceId] = registration;
+                // A vehicle saved again without naming this device keeps it: the device takes the vehicle's current settings.
+                found[deviceId] = _vehicles.TryGetValue(registration.VehicleId, out var vehicle) && !ReferenceEquals(vehicle, registration.Vehicle)
+                    ? registration with { Vehicle = vehicle }
+                    : registration;
             }
         }
 

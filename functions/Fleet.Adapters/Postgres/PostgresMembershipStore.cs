@@ -5,7 +5,10 @@ using Npgsql;
 
 namespace Fleet.Adapters.Postgres;
 
-/// <summary>Memberships in PostgreSQL; a company's go with it (ON DELETE CASCADE), a disabled one keeps them.</summary>
+/// <summary>
+/// Memberships in PostgreSQL; a company's go with it (ON DELETE CASCADE), a disabled one keeps them. Lists are in
+/// code-point order (<c>COLLATE "C"</c>), as the in-memory store's ordinal comparison, whatever the database's collation.
+/// </summary>
 public sealed class PostgresMembershipStore(NpgsqlDataSource dataSource, PostgresRetry retry) : IMembershipStore
 {
     private const string Columns = "user_id, company_id, role, vehicle_ids, display_name, email";
@@ -15,7 +18,7 @@ public sealed class PostgresMembershipStore(NpgsqlDataSource dataSource, Postgre
             dataSource,
             retry,
             "read a user's memberships",
-            $"SELECT {Columns} FROM memberships WHERE user_id = @user ORDER BY company_id",
+            $"SELECT {Columns} FROM memberships WHERE user_id = @user ORDER BY company_id COLLATE \"C\"",
             parameters => parameters.AddWithValue("user", userId),
             Read,
             cancellationToken);
@@ -25,7 +28,7 @@ public sealed class PostgresMembershipStore(NpgsqlDataSource dataSource, Postgre
             dataSource,
             retry,
             "list a company's members",
-            $"SELECT {Columns} FROM memberships WHERE company_id = @company ORDER BY user_id",
+            $"SELECT {Columns} FROM memberships WHERE company_id = @company ORDER BY user_id COLLATE \"C\"",
             parameters => parameters.AddWithValue("company", companyId),
             Read,
             cancellationToken);

@@ -189,6 +189,106 @@ public abstract class FleetConfigurationContract
         Assert.Equal(companies.Order(StringComparer.Ordinal), companies);
     }
 
+    [Fact]
+    public async Task A_company_reads_back_every_setting()
+    {
+        var company = NewCompanyId();
+        var defaults = RuleSettings.Default;
+        var rules = defaults with
+        {
+            Trips = defaults.Trips with { MinStopDuration = TimeSpan.FromMinutes(7) },
+            Speeding = defaults.Speeding with { MediumExcessRatio = 0.15 },
+            HarshDriving = defaults.HarshDriving with { HeavyTruck = new HarshThresholds(-2.5, 1.9) },
+            Offline = defaults.Offline with { MissedReportsBeforeOffline = 5 },
+            Alerts = new AlertSettings { TimeToLive = TimeSpan.FromHours(48) },
+            Costs = new CostSettings { FuelPricePerLiter = 31.5, FixedCostPerKm = 4.2 },
+        };
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Taipei");
+        var settings = new CompanySettings(company, "Formosa Freight \u53f0\u5317", rules, zone, "TWD", Disabled: true);
+
+        await Configuration.SaveCompanyAsync(settings, Token);
+
+        var stored = await Configuration.CompanyAsync(company, Token);
+        Assert.NotNull(stored);
+        Assert.Equal("Asia/Taipei", stored.TimeZone.Id);
+        Assert.Equal(settings with { TimeZone = TimeZoneInfo.Utc }, stored with { TimeZone = TimeZoneInfo.Utc });
+    }
+
+    [Fact]
+    public async Task A_company_saved_again_takes_its_new_settings_and_can_be_enabled_again()
+    {
+        var company = NewCompanyId();
+        await Configuration.SaveCompanyAsync(new CompanySettings(company, "Old", RuleSettings.Default, TimeZoneInfo.Utc, "EUR", Disabled: true), Token);
+        var enabled = new CompanySettings(company, "New", RuleSettings.Default, TimeZoneInfo.Utc);
+
+        await Configuration.SaveCompanyAsync(enabled, Token);
+
+        Assert.Equal(enabled, await Configuration.CompanyAsync(company, Token));
+        Assert.Contains(company, await Configuration.CompanyIdsAsync(Token));
+    }
+
+    [Fact]
+    public async Task An_unknown_company_is_null()
+    {
+        await NewCompanyAsync();
+
+        Assert.Null(await Configuration.CompanyAsync(NewCompanyId(), Token));
+    }
+
+    [Fact]
+    public async Task Operators_list_disabled_companies_too_while_the_timers_leave_them_out()
+    {
+        var active = await NewCompanyAsync();
+        var disabled = NewCompanyId();
+        await Configuration.SaveCompanyAsync(new CompanySettings(disabled, "Gone quiet", RuleSettings.Default, TimeZoneInfo.Utc, Disabled: true), Token);
+
+        var listed = await Configuration.CompaniesAsync(Token);
+        var visited = await Configuration.CompanyIdsAsync(Token);
+
+        Assert.False(Assert.Single(listed, company => company.CompanyId == active).Disabled);
+        Assert.Equal("Gone quiet", Assert.Single(listed, company => company.CompanyId == disabled && company.Disabled).Name);
+        Assert.Equal(listed.Select(company => company.CompanyId).Order(StringComparer.Ordinal), listed.Select(company => company.CompanyId));
+        Assert.Contains(active, visited);
+        Assert.DoesNotContain(disabled, visited);
+    }
+
+    [Fact]
+    public async Task A_company_profile_carries_its_currency_and_whether_it_is_disabled_and_follows_a_change()
+    {
+        var company = NewCompanyId();
+        await Configuration.SaveCompanyAsync(new CompanySettings(company, "Before", RuleSettings.Default, TimeZoneInfo.Utc, "TWD"), Token);
+        var before = await ProfileAsync(company);
+        Assert.Equal(("Before", "TWD", false), (before.Name, before.Currency, before.Disabled));
+
+        await Configuration.SaveCompanyAsync(new CompanySettings(company, "After", RuleSettings.Default, TimeZoneInfo.Utc, "EUR", Disabled: true), Token);
+
+        var after = await ProfileAsync(company);
+        Assert.Equal(("After", "EUR", true), (after.Name, after.Currency, after.Disabled));
+    }
+
+    [Fact]
+    public async Task A_vehicles_harsh_driving_overrides_round_trip_and_clearing_them_reaches_its_devices()
+    {
+        var company = await NewCompanyAsync();
+        var device = "dev-" + company;
+        var vehicle = Vehicle("v-" + company, company) with
+        {
+            VehicleClass = VehicleClass.LightTruck,
+            HarshBrakingMetersPerSecondSquared = -4.25,
+            HarshAccelerationMetersPerSecondSquared = 3.75,
+        };
+        await Configuration.SaveVehicleAsync(vehicle, [device], Token);
+
+        Assert.Equal([vehicle], await Configuration.VehiclesOfAsync(company, Token));
+        Assert.Equal(vehicle, (await Registry.ResolveAsync([device], Token))[device].Vehicle);
+
+        var cleared = vehicle with { HarshBrakingMetersPerSecondSquared = null, HarshAccelerationMetersPerSecondSquared = null };
+        await Configuration.SaveVehicleAsync(cleared, [], Token);
+
+        Assert.Equal([cleared], await Configuration.VehiclesOfAsync(company, Token));
+        Assert.Equal(cleared, (await Registry.ResolveAsync([device], Token))[device].Vehicle);
+    }
+
     private async Task<string> NewCompanyAsync()
     {
         var company = NewCompanyId();

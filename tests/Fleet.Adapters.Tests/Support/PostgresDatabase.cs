@@ -11,7 +11,15 @@ namespace Fleet.Adapters.Tests.Support;
 public sealed class PostgresDatabase : IAsyncLifetime
 {
     private readonly string _name = "fleet_test_" + Guid.NewGuid().ToString("N");
+    private readonly string? _icuLocale;
     private NpgsqlDataSource? _dataSource;
+
+    public PostgresDatabase()
+    {
+    }
+
+    /// <param name="icuLocale">The database's default collation, an ICU locale such as <c>en-US</c>; null for the server's.</param>
+    internal PostgresDatabase(string? icuLocale) => _icuLocale = icuLocale;
 
     public NpgsqlDataSource DataSource => _dataSource ?? throw new InvalidOperationException("The database is created in InitializeAsync.");
 
@@ -21,7 +29,9 @@ public sealed class PostgresDatabase : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await AdminAsync($"CREATE DATABASE {_name}");
+        await AdminAsync(_icuLocale is null
+            ? $"CREATE DATABASE {_name}"
+            : $"CREATE DATABASE {_name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '{_icuLocale}'");
         _dataSource = NpgsqlDataSource.Create(ConnectionString);
         await new PostgresMigrator(_dataSource, TimeProvider.System, NullLogger<PostgresMigrator>.Instance).MigrateAsync(CancellationToken.None);
     }
@@ -50,4 +60,17 @@ public sealed class PostgresDatabase : IAsyncLifetime
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
     }
+}
+
+/// <summary>
+/// A database whose default collation is English (ICU <c>en-US</c>), as managed servers are commonly created: text then
+/// sorts ignoring case and punctuation first, where the in-memory stores and the test server sort by code point.
+/// </summary>
+public sealed class EnglishCollatedPostgresDatabase : IAsyncLifetime
+{
+    public PostgresDatabase Database { get; } = new("en-US");
+
+    public Task InitializeAsync() => Database.InitializeAsync();
+
+    public Task DisposeAsync() => Database.DisposeAsync();
 }

@@ -1,0 +1,40 @@
+using Fleet.Core.Ports;
+
+namespace Fleet.Core.Tests.Support;
+
+/// <summary>Keeps every group change asked of it, in order, as "add group user", "remove group user" or "remove-all user".</summary>
+internal sealed class RecordingRealtimeGroups : IRealtimeGroups
+{
+    private readonly object _lock = new();
+    private readonly List<string> _changes = [];
+
+    public IReadOnlyList<string> Changes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _changes];
+            }
+        }
+    }
+
+    /// <summary>The users removed from all their groups, in order.</summary>
+    public IReadOnlyList<string> RemovedFromAll => [.. Changes.Where(change => change.StartsWith("remove-all ", StringComparison.Ordinal)).Select(change => change["remove-all ".Length..])];
+
+    public Task AddUserAsync(string group, string userId, CancellationToken cancellationToken) => Record($"add {group} {userId}");
+
+    public Task RemoveUserAsync(string group, string userId, CancellationToken cancellationToken) => Record($"remove {group} {userId}");
+
+    public Task RemoveUserFromAllGroupsAsync(string userId, CancellationToken cancellationToken) => Record($"remove-all {userId}");
+
+    private Task Record(string change)
+    {
+        lock (_lock)
+        {
+            _changes.Add(change);
+        }
+
+        return Task.CompletedTask;
+    }
+}
