@@ -10,7 +10,8 @@ using NpgsqlTypes;
 namespace Fleet.Adapters.Postgres;
 
 /// <summary>
-/// Devices, vehicles, companies and fences in PostgreSQL. A company's profile, with its fence index, is built once and
+/// Devices, vehicles, companies and fences in PostgreSQL, listed in code-point order (<c>COLLATE "C"</c>) as the in-memory
+/// directory lists them. A company's profile, with its fence index, is built once and
 /// kept until the company's <c>config_version</c> moves: each batch then costs one indexed look-up of versions, and a
 /// fence change reaches every instance on its next batch.
 /// </summary>
@@ -157,7 +158,7 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
 
     public Task<IReadOnlyList<CompanySettings>> CompaniesAsync(CancellationToken cancellationToken) =>
         PostgresReads.QueryAsync(
-            dataSource, retry, "list companies", $"SELECT {CompanyColumns} FROM companies ORDER BY company_id", _ => { }, ReadCompany, cancellationToken);
+            dataSource, retry, "list companies", $"SELECT {CompanyColumns} FROM companies ORDER BY company_id COLLATE \"C\"", _ => { }, ReadCompany, cancellationToken);
 
     public Task SaveVehicleAsync(VehicleProfile vehicle, IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken)
     {
@@ -241,7 +242,7 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
             dataSource,
             retry,
             "list vehicles",
-            $"SELECT {VehicleColumns} FROM vehicles v WHERE v.company_id = @company ORDER BY v.vehicle_id",
+            $"SELECT {VehicleColumns} FROM vehicles v WHERE v.company_id = @company ORDER BY v.vehicle_id COLLATE \"C\"",
             parameters => parameters.AddWithValue("company", companyId),
             reader => ReadVehicle(reader, 0),
             cancellationToken);
@@ -260,7 +261,7 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
 
     public Task<IReadOnlyList<string>> CompanyIdsAsync(CancellationToken cancellationToken) =>
         PostgresReads.QueryAsync(
-            dataSource, retry, "list active companies", "SELECT company_id FROM companies WHERE NOT disabled ORDER BY company_id", _ => { }, reader => reader.GetString(0), cancellationToken);
+            dataSource, retry, "list active companies", "SELECT company_id FROM companies WHERE NOT disabled ORDER BY company_id COLLATE \"C\"", _ => { }, reader => reader.GetString(0), cancellationToken);
 
     public async Task SaveDriverAsync(DriverProfile driver, CancellationToken cancellationToken)
     {
@@ -292,7 +293,7 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
             dataSource,
             retry,
             "list drivers",
-            "SELECT driver_id, company_id, name, user_id FROM drivers WHERE company_id = @company ORDER BY driver_id",
+            "SELECT driver_id, company_id, name, user_id FROM drivers WHERE company_id = @company ORDER BY driver_id COLLATE \"C\"",
             parameters => parameters.AddWithValue("company", companyId),
             reader => new DriverProfile(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.NullableString(3)),
             cancellationToken);
@@ -313,7 +314,7 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
             dataSource,
             retry,
             "list geofences",
-            $"SELECT {GeofenceColumns} FROM geofences WHERE company_id = @company ORDER BY geofence_id",
+            $"SELECT {GeofenceColumns} FROM geofences WHERE company_id = @company ORDER BY geofence_id COLLATE \"C\"",
             parameters => parameters.AddWithValue("company", companyId),
             ReadGeofence,
             cancellationToken);

@@ -41,6 +41,23 @@ public abstract class FleetConfigurationContract
     }
 
     [Fact]
+    public async Task Vehicles_drivers_and_fences_are_listed_in_code_point_order_whatever_the_collation()
+    {
+        var company = await NewCompanyAsync();
+        foreach (var id in new[] { "x-b", "x-B", "x-a", "x-A" })
+        {
+            await Configuration.SaveVehicleAsync(Vehicle(id + "-" + company, company), [], Token);
+            await Configuration.SaveDriverAsync(new DriverProfile(id + "-" + company, company, "Driver " + id), Token);
+            await Configuration.SaveGeofenceAsync(new Geofence(id, company, "Fence " + id, new CircleShape(Taipei, 100)), Token);
+        }
+
+        string[] expected = ["x-A", "x-B", "x-a", "x-b"];
+        Assert.Equal(expected.Select(id => id + "-" + company), (await Configuration.VehiclesOfAsync(company, Token)).Select(vehicle => vehicle.VehicleId));
+        Assert.Equal(expected.Select(id => id + "-" + company), (await Configuration.DriversOfAsync(company, Token)).Select(driver => driver.DriverId));
+        Assert.Equal(expected, (await Configuration.GeofencesOfAsync(company, Token)).Select(fence => fence.Id));
+    }
+
+    [Fact]
     public async Task A_vehicle_saved_again_takes_its_new_settings_and_a_device_moves_within_the_company()
     {
         var company = await NewCompanyAsync();
@@ -322,6 +339,19 @@ public sealed class InMemoryFleetConfigurationContract : FleetConfigurationContr
 public sealed class PostgresFleetConfigurationContract(PostgresDatabase database) : FleetConfigurationContract, IClassFixture<PostgresDatabase>
 {
     private readonly Postgres.PostgresFleetDirectory _directory = new(database.DataSource, database.Retry);
+
+    protected override IFleetConfiguration Configuration => _directory;
+
+    protected override IDeviceRegistry Registry => _directory;
+
+    protected override ICompanyDirectory Companies => _directory;
+}
+
+/// <summary>The same contract on a database that does not sort text by code point, as a production server may not.</summary>
+public sealed class EnglishCollatedPostgresFleetConfigurationContract(EnglishCollatedPostgresDatabase fixture)
+    : FleetConfigurationContract, IClassFixture<EnglishCollatedPostgresDatabase>
+{
+    private readonly Postgres.PostgresFleetDirectory _directory = new(fixture.Database.DataSource, fixture.Database.Retry);
 
     protected override IFleetConfiguration Configuration => _directory;
 
