@@ -14,6 +14,8 @@ public sealed class TrackingPageTests(QuietFleet fleet) : IClassFixture<QuietFle
     public async Task A_customer_follows_the_delivery_live_and_sees_only_that_it_ended_once_completed()
     {
         using var admin = await fleet.Host.ClientAsync("acme-admin", "c-acme", "admin");
+        // A driver's user must be a member of the company before the driver record may name them.
+        await admin.PostAsJsonAsync("/api/users", new { user_id = "acme-driver-sam", role = "driver", vehicle_ids = new[] { "v-001" } });
         await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "d-sam", name = "Sam", user_id = "acme-driver-sam" });
         using var dispatcher = await fleet.Host.ClientAsync("acme-dispatcher-tracking", "c-acme", "dispatcher");
         var jobId = await TestJobs.CreateAsync(dispatcher, "delivery", 25.100, 121.520, "12 Harbour Rd", vehicleId: "v-001", driverId: "d-sam");

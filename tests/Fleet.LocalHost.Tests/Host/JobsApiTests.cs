@@ -22,6 +22,7 @@ public abstract class JobsApiTests : IAsyncLifetime
     public async Task A_dispatched_delivery_reaches_its_driver_and_every_status_change_reaches_the_company()
     {
         using var admin = await _host.ClientAsync("u-admin", "c-acme", "admin");
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/users", new { user_id = "u-sam", role = "driver", vehicle_ids = new[] { "v-001" } })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "d-sam", name = "Sam", user_id = "u-sam" })).StatusCode);
         await using var driverHub = await _host.ConnectAsync("u-sam", "c-acme", "driver", "v-001");
         await using var dispatcherHub = await _host.ConnectAsync("u-dispatch", "c-acme");
@@ -65,6 +66,7 @@ public abstract class JobsApiTests : IAsyncLifetime
     public async Task A_driver_changing_another_drivers_job_is_forbidden_and_bad_requests_are_problems()
     {
         using var admin = await _host.ClientAsync("u-admin", "c-acme", "admin");
+        await admin.PostAsJsonAsync("/api/users", new { user_id = "u-kim", role = "driver" });
         await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "d-kim", name = "Kim", user_id = "u-kim" });
         using var dispatcher = await _host.ClientAsync("u-dispatch", "c-acme", "dispatcher");
 
@@ -98,6 +100,7 @@ public abstract class JobsApiTests : IAsyncLifetime
     public async Task A_tracking_link_follows_its_jobs_vehicle_until_the_job_ends_and_opens_nothing_else()
     {
         using var admin = await _host.ClientAsync("u-admin", "c-acme", "admin");
+        await admin.PostAsJsonAsync("/api/users", new { user_id = "u-sam", role = "driver", vehicle_ids = new[] { "v-001" } });
         await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "d-sam", name = "Sam", user_id = "u-sam" });
         using var dispatcher = await _host.ClientAsync("u-dispatch", "c-acme", "dispatcher");
         var jobId = await TestJobs.CreateAsync(dispatcher, "delivery", 25.047, 121.517, "12 Harbour Rd", vehicleId: "v-001", driverId: "d-sam");
