@@ -33,6 +33,7 @@ internal static class LocalHostApp
                 ?? Environments.Development,
         });
 
+        DevelopmentSecrets.RefuseOutsideDevelopment(builder.Configuration, builder.Environment);
         if (timeProvider is not null)
         {
             builder.Services.AddSingleton(timeProvider);

@@ -17,13 +17,17 @@ internal static class StartupBanner
             var configuration = app.Services.GetRequiredService<IConfiguration>();
             var stores = configuration.GetConnectionString(FleetComposition.PostgresConnectionName) is { Length: > 0 } ? "PostgreSQL" : "in memory";
             var alerts = configuration.GetConnectionString(FleetComposition.TablesConnectionName) is { Length: > 0 } ? "Table Storage" : "in memory";
+            // The development token endpoint exists in Development only; elsewhere users sign in with the configured authority.
+            var signIn = app.Environment.IsDevelopment()
+                ? $$"""curl -s -X POST {{address}}/api/dev/token -H 'content-type: application/json' -d '{"user_id":"me","company_id":"c-acme","role":"dispatcher"}'"""
+                : "tokens from the OpenID Connect authority (Fleet:Auth:Authority)";
             Console.Out.WriteLine($$"""
 
                 FleetFunctions local host on {{address}} (history and state {{stores}}, alerts {{alerts}}, environment {{app.Environment.EnvironmentName}})
                   API description  {{address}}/openapi/v1.json
                   Telemetry        POST {{address}}/{{eventHubs.EventHubName}}/messages  (Event Hubs REST, single or application/vnd.microsoft.servicebus.json batch)
-                                   SAS key name {{eventHubs.SharedAccessKeyName}}, key {{eventHubs.SharedAccessKey}} (Fleet:LocalEventHubs:SharedAccessKey)
-                  Demo user token  curl -s -X POST {{address}}/api/dev/token -H 'content-type: application/json' -d '{"user_id":"me","company_id":"c-acme","role":"dispatcher"}'
+                                   SAS key name {{eventHubs.SharedAccessKeyName}}, key {{(app.Environment.IsDevelopment() ? eventHubs.SharedAccessKey : "not shown")}} (Fleet:LocalEventHubs:SharedAccessKey)
+                  User token       {{signIn}}
                   Simulator        dotnet run --project functions/Fleet.Simulator -- --vehicles 20
 
                 """);

@@ -12,7 +12,7 @@ public abstract class AccessTests : IAsyncLifetime
 {
     protected abstract HostStores Stores { get; }
 
-    // The embedded development defaults of the local host (appsettings.json).
+    // The embedded development defaults of the local host (appsettings.Development.json).
     private const string Issuer = "https://fleet.local/dev";
     private const string Audience = "fleet-api";
     private const string SigningKey = "fleet-local-dev-user-token-signing-key";
@@ -105,7 +105,7 @@ public abstract class AccessTests : IAsyncLifetime
     [Fact]
     public async Task The_development_token_endpoint_does_not_exist_outside_Development()
     {
-        await using var production = await LocalHostRig.StartAsync(Stores, "--environment=Production");
+        await using var production = await LocalHostRig.StartAsync(Stores, LocalHostRig.ProductionSettings);
 
         using var response = await production.Http.PostAsJsonAsync("/api/dev/token", new { user_id = "u", company_id = "c-acme", role = "admin" });
 

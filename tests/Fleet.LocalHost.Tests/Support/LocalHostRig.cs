@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Fleet.Adapters.EventHubs;
@@ -50,6 +51,20 @@ public sealed class LocalHostRig : IAsyncDisposable
         "--DashboardSchedule=0 0 0 1 1 *",
         "--AlertExpirySchedule=0 0 0 1 1 *",
         "--OfflineSweepSchedule=0 0 0 1 1 *",
+    ];
+
+    /// <summary>
+    /// A Production start with secrets of its own, as an operator must configure it: outside Development the host
+    /// refuses the committed development keys, and loads none of them.
+    /// </summary>
+    public static string[] ProductionSettings { get; } =
+    [
+        "--environment=Production",
+        "--Fleet:Auth:Issuer=https://fleet.test/production",
+        "--Fleet:Auth:Audience=fleet-api",
+        "--Fleet:Auth:SigningKey=" + Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
+        "--Fleet:LocalEventHubs:SharedAccessKey=" + Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
+        "--Fleet:LocalHost:SignalRAccessKey=" + Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
     ];
 
     public static Task<LocalHostRig> StartAsync(params string[] settings) => StartAsync(HostStores.InMemory, settings);
