@@ -103,7 +103,7 @@ public sealed class FleetHttpApi(
         AsIdentityWithBodyAsync(http, (FleetIdentity identity, CompanyRequest? request, CancellationToken token) => companies.UpdateAsync(identity, id, request, token));
 
     public Task<IResult> DeleteCompanyAsync(HttpContext http, string id) =>
-        AsIdentityAsync(http, async (identity, cancellationToken) => (await companies.DeleteAsync(identity, id, cancellationToken)).ToHttp());
+        AsIdentityAsync(http, (identity, cancellationToken) => companies.DeleteAsync(identity, id, cancellationToken));
 
     public Task<IResult> ListUsersAsync(HttpContext http) =>
         AsIdentityAsync(http, (identity, cancellationToken) => users.ListAsync(identity, CompanyChoice(http.Request), cancellationToken));
@@ -117,16 +117,13 @@ public sealed class FleetHttpApi(
             users.UpdateAsync(identity, id, CompanyChoice(http.Request), request, token));
 
     public Task<IResult> DeleteUserAsync(HttpContext http, string id) =>
-        AsIdentityAsync(http, async (identity, cancellationToken) => (await users.DeleteAsync(identity, id, CompanyChoice(http.Request), cancellationToken)).ToHttp());
+        AsIdentityAsync(http, (identity, cancellationToken) => users.DeleteAsync(identity, id, CompanyChoice(http.Request), cancellationToken));
 
+    // Following adds the caller to a group, which outlives the request: their membership is read afresh.
     public Task<IResult> FollowAsync(HttpContext http) =>
-        AsCallerAsync(
+        RespondWithBodyAsync(
             http,
-            async (caller, cancellationToken) =>
-            {
-                var (request, problem) = await RequestBody.ReadAsync<SubscriptionRequest>(http.Request, cancellationToken);
-                return (problem ?? await realtime.FollowAsync(caller, request?.VehicleId, cancellationToken)).ToHttp();
-            },
+            (FleetCaller caller, SubscriptionRequest? request, CancellationToken token) => realtime.FollowAsync(caller, request?.VehicleId, token),
             freshMemberships: true);
 
     public Task<IResult> UnfollowAsync(HttpContext http) =>
@@ -234,22 +231,33 @@ public sealed class FleetHttpApi(
     public Task<IResult> DeleteDriverAsync(HttpContext http, string id) =>
         RespondAsync(http, (caller, cancellationToken) => drivers.DeleteAsync(caller, id, cancellationToken));
 
-    // A route with a JSON body: a body that does not read as TBody is the caller's 400 before any handler runs.
-    private Task<IResult> RespondWithBodyAsync<TBody, T>(HttpContext http, Func<FleetCaller, TBody?, CancellationToken, Task<ApiResult<T>>> handle)
+    private Task<IResult> RespondWithBodyAsync<TBody, T>(
+        HttpContext http, Func<FleetCaller, TBody?, CancellationToken, Task<ApiResult<T>>> handle, bool freshMemberships = false)
         where TBody : class =>
-        RespondAsync(http, async (caller, cancellationToken) =>
-        {
-            var (request, problem) = await RequestBody.ReadAsync<TBody>(http.Request, cancellationToken);
-            return problem ?? await handle(caller, request, cancellationToken);
-        });
+        AsCallerAsync(http, WithBody(http, handle), freshMemberships: freshMemberships);
 
     private Task<IResult> RespondWithBodyAsync<TBody>(HttpContext http, Func<FleetCaller, TBody?, CancellationToken, Task<ApiResult>> handle)
         where TBody : class =>
-        RespondAsync(http, async (caller, cancellationToken) =>
+        AsCallerAsync(http, WithBody(http, handle));
+
+    // A route with a JSON body: a body that does not read as TBody is the caller's 400 before any handler runs.
+    private static Func<TActor, CancellationToken, Task<IResult>> WithBody<TActor, TBody, T>(
+        HttpContext http, Func<TActor, TBody?, CancellationToken, Task<ApiResult<T>>> handle)
+        where TBody : class =>
+        async (actor, cancellationToken) =>
         {
             var (request, problem) = await RequestBody.ReadAsync<TBody>(http.Request, cancellationToken);
-            return problem ?? await handle(caller, request, cancellationToken);
-        });
+            return (problem ?? await handle(actor, request, cancellationToken)).ToHttp();
+        };
+
+    private static Func<TActor, CancellationToken, Task<IResult>> WithBody<TActor, TBody>(
+        HttpContext http, Func<TActor, TBody?, CancellationToken, Task<ApiResult>> handle)
+        where TBody : class =>
+        async (actor, cancellationToken) =>
+        {
+            var (request, problem) = await RequestBody.ReadAsync<TBody>(http.Request, cancellationToken);
+            return (problem ?? await handle(actor, request, cancellationToken)).ToHttp();
+        };
 
     private Task<IResult> RespondAsync<T>(HttpContext http, Func<FleetCaller, CancellationToken, Task<ApiResult<T>>> handle) =>
         AsCallerAsync(http, async (caller, cancellationToken) => (await handle(caller, cancellationToken)).ToHttp());
@@ -277,8 +285,11 @@ public sealed class FleetHttpApi(
     }
 
     // The routes of companies, users and the caller's own identity: they act for a person, not for one company.
-    private async Task<IResult> AsIdentityAsync<T>(HttpContext http, Func<FleetIdentity, CancellationToken, Task<ApiResult<T>>> handle) =>
-        await AsIdentityAsync(http, async (identity, cancellationToken) => (await handle(identity, cancellationToken)).ToHttp());
+    private Task<IResult> AsIdentityAsync<T>(HttpContext http, Func<FleetIdentity, CancellationToken, Task<ApiResult<T>>> handle) =>
+        AsIdentityAsync(http, async (identity, cancellationToken) => (await handle(identity, cancellationToken)).ToHttp());
+
+    private Task<IResult> AsIdentityAsync(HttpContext http, Func<FleetIdentity, CancellationToken, Task<ApiResult>> handle) =>
+        AsIdentityAsync(http, async (identity, cancellationToken) => (await handle(identity, cancellationToken)).ToHttp());
 
     private async Task<IResult> AsIdentityAsync(HttpContext http, Func<FleetIdentity, CancellationToken, Task<IResult>> respond)
     {
@@ -289,9 +300,5 @@ public sealed class FleetHttpApi(
 
     private Task<IResult> AsIdentityWithBodyAsync<TBody, T>(HttpContext http, Func<FleetIdentity, TBody?, CancellationToken, Task<ApiResult<T>>> handle)
         where TBody : class =>
-        AsIdentityAsync(http, async (identity, cancellationToken) =>
-        {
-            var (request, problem) = await RequestBody.ReadAsync<TBody>(http.Request, cancellationToken);
-            return (problem ?? await handle(identity, request, cancellationToken)).ToHttp();
-        });
+        AsIdentityAsync(http, WithBody(http, handle));
 }

@@ -5,9 +5,6 @@ public static class FleetClaims
 {
     public const string Subject = "sub";
 
-    /// <summary>Entra ID's immutable user id within a tenant.</summary>
-    public const string ObjectId = "oid";
-
     public const string TenantId = "tid";
 
     /// <summary>App roles (Entra ID): <c>Fleet.Operator</c> marks platform operators.</summary>

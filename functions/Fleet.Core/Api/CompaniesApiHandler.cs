@@ -207,10 +207,10 @@ public sealed partial class CompaniesApiHandler(
         }
 
         var costs = company.Rules.Costs;
-        costs = Number(request.FuelPricePerLiter, "fuel_price_per_liter", 0, MaxPrice, errors) is { } fuelPrice ? costs with { FuelPricePerLiter = fuelPrice } : costs;
-        costs = Number(request.FixedCostPerKm, "fixed_cost_per_km", 0, MaxPrice, errors) is { } fixedCost ? costs with { FixedCostPerKm = fixedCost } : costs;
+        costs = FieldChecks.Number(request.FuelPricePerLiter, "fuel_price_per_liter", 0, MaxPrice, errors) is { } fuelPrice ? costs with { FuelPricePerLiter = fuelPrice } : costs;
+        costs = FieldChecks.Number(request.FixedCostPerKm, "fixed_cost_per_km", 0, MaxPrice, errors) is { } fixedCost ? costs with { FixedCostPerKm = fixedCost } : costs;
         var alerts = company.Rules.Alerts;
-        alerts = Number(request.AlertExpiryHours, "alert_expiry_hours", 1, MaxAlertExpiryHours, errors) is { } expiry
+        alerts = FieldChecks.Number(request.AlertExpiryHours, "alert_expiry_hours", 1, MaxAlertExpiryHours, errors) is { } expiry
             ? alerts with { TimeToLive = TimeSpan.FromHours(expiry) }
             : alerts;
 
@@ -265,26 +265,10 @@ public sealed partial class CompaniesApiHandler(
             : (null, ApiProblem.NotFound($"No company '{companyId}'."));
     }
 
-    internal static ApiProblem? OperatorOnly(FleetIdentity identity)
+    private static ApiProblem? OperatorOnly(FleetIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(identity);
         return identity.IsOperator ? null : ApiProblem.Forbidden("Only platform operators manage companies.");
-    }
-
-    private static double? Number(double? value, string field, double min, double max, Dictionary<string, string> errors)
-    {
-        if (value is not { } number)
-        {
-            return null;
-        }
-
-        if (double.IsFinite(number) && number >= min && number <= max)
-        {
-            return number;
-        }
-
-        errors[field] = FormattableString.Invariant($"{field} must be a number from {min} to {max}.");
-        return null;
     }
 
     [GeneratedRegex("^[A-Z]{3}$")]

@@ -41,7 +41,7 @@ public sealed class DriversApiHandler(IFleetConfiguration configuration, IMember
         }
 
         // A driver's user receives the driver's assignments: only a member of this company may be named.
-        if (request.UserId is { Length: > 0 } userId && (await memberships.OfCompanyAsync(caller.CompanyId, cancellationToken)).All(member => member.UserId != userId))
+        if (request.UserId is { Length: > 0 } userId && await memberships.MembershipAsync(caller.CompanyId, userId, cancellationToken) is null)
         {
             return ApiProblem.InvalidField("user_id", $"user_id: '{userId}' is not a member of this company; add them as a user first.");
         }

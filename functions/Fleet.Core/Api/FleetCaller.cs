@@ -27,6 +27,9 @@ public sealed record FleetCaller(string UserId, string CompanyId, FleetRole Role
 {
     public bool SeesWholeCompany => Role is FleetRole.Admin or FleetRole.Dispatcher;
 
+    /// <summary>The SignalR user id this caller's connections and group memberships have (the user within the company).</summary>
+    public string RealtimeUserId => Realtime.RealtimeUsers.Of(CompanyId, UserId);
+
     public bool MaySee(string vehicleId) => SeesWholeCompany || VehicleIds.Contains(vehicleId);
 }
 

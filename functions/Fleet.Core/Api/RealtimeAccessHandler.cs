@@ -3,7 +3,7 @@ using Fleet.Core.Realtime;
 
 namespace Fleet.Core.Api;
 
-/// <summary>The groups a caller joined at negotiate, and the SignalR user id (<see cref="RealtimeUsers.Of"/>) they joined as.</summary>
+/// <summary>The groups a caller joined at negotiate, and the SignalR user id (<see cref="FleetCaller.RealtimeUserId"/>) they joined as.</summary>
 public sealed record NegotiateGrant(string UserId, IReadOnlyList<string> Groups);
 
 public sealed record Subscription(string VehicleId, string Group);
@@ -41,14 +41,13 @@ public sealed class RealtimeAccessHandler(IFleetConfiguration configuration, IRe
             memberships.AddRange(caller.VehicleIds.Where(companyVehicles.Contains).Order(StringComparer.Ordinal).Select(vehicleId => RealtimeGroups.Vehicle(caller.CompanyId, vehicleId)));
         }
 
-        var realtimeUser = RealtimeUsers.Of(caller.CompanyId, caller.UserId);
-        await groups.RemoveUserFromAllGroupsAsync(realtimeUser, cancellationToken);
+        await groups.RemoveUserFromAllGroupsAsync(caller.RealtimeUserId, cancellationToken);
         foreach (var group in memberships)
         {
-            await groups.AddUserAsync(group, realtimeUser, cancellationToken);
+            await groups.AddUserAsync(group, caller.RealtimeUserId, cancellationToken);
         }
 
-        return new NegotiateGrant(realtimeUser, memberships);
+        return new NegotiateGrant(caller.RealtimeUserId, memberships);
     }
 
     public async Task<ApiResult<Subscription>> FollowAsync(FleetCaller caller, string? vehicleId, CancellationToken cancellationToken)
@@ -60,7 +59,7 @@ public sealed class RealtimeAccessHandler(IFleetConfiguration configuration, IRe
         }
 
         var group = RealtimeGroups.Vehicle(caller.CompanyId, vehicleId!);
-        await groups.AddUserAsync(group, RealtimeUsers.Of(caller.CompanyId, caller.UserId), cancellationToken);
+        await groups.AddUserAsync(group, caller.RealtimeUserId, cancellationToken);
         return ApiResult<Subscription>.Created(new Subscription(vehicleId!, group));
     }
 
@@ -73,7 +72,7 @@ public sealed class RealtimeAccessHandler(IFleetConfiguration configuration, IRe
             return ApiProblem.BadRequest("vehicle_id is required.");
         }
 
-        await groups.RemoveUserAsync(RealtimeGroups.Vehicle(caller.CompanyId, vehicleId), RealtimeUsers.Of(caller.CompanyId, caller.UserId), cancellationToken);
+        await groups.RemoveUserAsync(RealtimeGroups.Vehicle(caller.CompanyId, vehicleId), caller.RealtimeUserId, cancellationToken);
         return ApiResult.NoContent;
     }
 

@@ -61,7 +61,7 @@ public sealed class UsersApiHandler(IMembershipStore store, MembershipDirectory 
 
         var drivers = await configuration.DriversOfAsync(company!, cancellationToken);
         var members = await store.OfCompanyAsync(company!, cancellationToken);
-        return ApiResult<IReadOnlyList<UserView>>.Ok([.. members.Select(member => View(member, drivers))]);
+        return ApiResult<IReadOnlyList<UserView>>.Ok([.. members.Select(member => View(member, drivers.FirstOrDefault(driver => driver.UserId == member.UserId)?.DriverId))]);
     }
 
     public async Task<ApiResult<UserView>> CreateAsync(FleetIdentity identity, UserRequest? request, CancellationToken cancellationToken)
@@ -83,7 +83,7 @@ public sealed class UsersApiHandler(IMembershipStore store, MembershipDirectory 
             return ApiProblem.InvalidField("role", $"role is required: one of {string.Join(", ", UserRoles.Names)}.");
         }
 
-        if ((await store.OfCompanyAsync(company!, cancellationToken)).Any(member => member.UserId == request.UserId))
+        if (await store.MembershipAsync(company!, request.UserId, cancellationToken) is not null)
         {
             return ApiProblem.Conflict($"User '{request.UserId}' is a member of company '{company}' already; change them with PUT.");
         }
@@ -110,7 +110,7 @@ public sealed class UsersApiHandler(IMembershipStore store, MembershipDirectory 
             return refusal;
         }
 
-        if ((await store.OfCompanyAsync(company!, cancellationToken)).FirstOrDefault(member => member.UserId == userId) is not { } current)
+        if (await store.MembershipAsync(company!, userId, cancellationToken) is not { } current)
         {
             return NotMember(userId, company!);
         }
@@ -136,7 +136,8 @@ public sealed class UsersApiHandler(IMembershipStore store, MembershipDirectory 
             return NotMember(userId, company!);
         }
 
-        await LinkDriverAsync(company!, userId, driverId: "", cancellationToken);
+        directory.Forget(userId);
+        await LinkDriverAsync(await configuration.DriversOfAsync(company!, cancellationToken), userId, driverId: "", cancellationToken);
         await LeaveRealtimeAsync(company!, userId, cancellationToken);
         return ApiResult.NoContent;
     }
@@ -152,7 +153,7 @@ public sealed class UsersApiHandler(IMembershipStore store, MembershipDirectory 
             await configuration.SaveCompanyAsync(new CompanySettings(companyId, companyId, Settings.RuleSettings.Default, TimeZoneInfo.Utc), cancellationToken);
         }
 
-        var current = (await store.OfCompanyAsync(companyId, cancellationToken)).FirstOrDefault(member => member.UserId == userId);
+        var current = await store.MembershipAsync(companyId, userId, cancellationToken);
         var wanted = new Membership(userId, companyId, role, [.. vehicleIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], current?.DisplayName, current?.Email);
         await StoreAsync(current, wanted, cancellationToken);
     }
@@ -200,7 +201,8 @@ public sealed class UsersApiHandler(IMembershipStore store, MembershipDirectory 
             wanted = wanted with { VehicleIds = [.. vehicleIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] };
         }
 
-        if (request.DriverId is { Length: > 0 } driverId && (await configuration.DriversOfAsync(company, cancellationToken)).All(driver => driver.DriverId != driverId))
+        var drivers = await configuration.DriversOfAsync(company, cancellationToken);
+        if (request.DriverId is { Length: > 0 } driverId && drivers.All(driver => driver.DriverId != driverId))
         {
             errors["driver_id"] = $"driver_id: company '{company}' has no driver '{driverId}'.";
         }
@@ -216,12 +218,14 @@ public sealed class UsersApiHandler(IMembershipStore store, MembershipDirectory 
         }
 
         await StoreAsync(created ? null : current, wanted, cancellationToken);
+        var linkedDriverId = drivers.FirstOrDefault(driver => driver.UserId == wanted.UserId)?.DriverId;
         if (request.DriverId is not null)
         {
-            await LinkDriverAsync(company, wanted.UserId, request.DriverId, cancellationToken);
+            await LinkDriverAsync(drivers, wanted.UserId, request.DriverId, cancellationToken);
+            linkedDriverId = request.DriverId.Length == 0 ? null : request.DriverId;
         }
 
-        var view = View(wanted, await configuration.DriversOfAsync(company, cancellationToken));
+        var view = View(wanted, linkedDriverId);
         return created
             ? ApiResult<UserView>.Created(view, $"/api/users/{Uri.EscapeDataString(wanted.UserId)}?company_id={Uri.EscapeDataString(company)}")
             : ApiResult<UserView>.Ok(view);
@@ -238,16 +242,13 @@ public sealed class UsersApiHandler(IMembershipStore store, MembershipDirectory 
         }
     }
 
-    private async Task LeaveRealtimeAsync(string companyId, string userId, CancellationToken cancellationToken)
-    {
-        directory.Forget(userId);
-        await groups.RemoveUserFromAllGroupsAsync(RealtimeUsers.Of(companyId, userId), cancellationToken);
-    }
+    private Task LeaveRealtimeAsync(string companyId, string userId, CancellationToken cancellationToken) =>
+        groups.RemoveUserFromAllGroupsAsync(RealtimeUsers.Of(companyId, userId), cancellationToken);
 
-    /// <summary>Makes <paramref name="driverId"/> the user's one driver record in the company ("" for none).</summary>
-    private async Task LinkDriverAsync(string companyId, string userId, string driverId, CancellationToken cancellationToken)
+    /// <summary>Makes <paramref name="driverId"/> the user's one driver record among the company's <paramref name="drivers"/> ("" for none).</summary>
+    private async Task LinkDriverAsync(IReadOnlyList<DriverProfile> drivers, string userId, string driverId, CancellationToken cancellationToken)
     {
-        foreach (var driver in await configuration.DriversOfAsync(companyId, cancellationToken))
+        foreach (var driver in drivers)
         {
             var linked = driver.UserId == userId;
             var wanted = driver.DriverId == driverId;
@@ -291,14 +292,8 @@ public sealed class UsersApiHandler(IMembershipStore store, MembershipDirectory 
     private async Task<string?> DriverOfAsync(string companyId, string userId, CancellationToken cancellationToken) =>
         (await configuration.DriversOfAsync(companyId, cancellationToken)).FirstOrDefault(driver => driver.UserId == userId)?.DriverId;
 
-    private static UserView View(Membership member, IReadOnlyList<DriverProfile> drivers) => new(
-        member.UserId,
-        member.CompanyId,
-        member.DisplayName,
-        member.Email,
-        UserRoles.NameOf(member.Role),
-        member.VehicleIds,
-        drivers.FirstOrDefault(driver => driver.UserId == member.UserId)?.DriverId);
+    private static UserView View(Membership member, string? driverId) =>
+        new(member.UserId, member.CompanyId, member.DisplayName, member.Email, UserRoles.NameOf(member.Role), member.VehicleIds, driverId);
 
     private static string? Text(string? value, string field, int maxLength, Dictionary<string, string> errors)
     {

@@ -188,12 +188,12 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
             errors["vehicle_class"] = $"vehicle_class must be one of {ApiText.Choices<VehicleClass>()}.";
         }
 
-        Check(request.SpeedLimitKmh, "speed_limit_kmh", 1, 300, errors);
-        Check(request.FuelCapacityLiters, "fuel_capacity_liters", 1, 100_000, errors);
-        Check(request.ExpectedReportIntervalSeconds, "expected_report_interval_seconds", 1, 86_400, errors);
-        Check(request.ServiceIntervalKm, "service_interval_km", 100, 1_000_000, errors);
-        Check(request.HarshBrakingMps2, "harsh_braking_mps2", -20, -0.5, errors);
-        Check(request.HarshAccelerationMps2, "harsh_acceleration_mps2", 0.5, 20, errors);
+        FieldChecks.Number(request.SpeedLimitKmh, "speed_limit_kmh", 1, 300, errors);
+        FieldChecks.Number(request.FuelCapacityLiters, "fuel_capacity_liters", 1, 100_000, errors);
+        FieldChecks.Number(request.ExpectedReportIntervalSeconds, "expected_report_interval_seconds", 1, 86_400, errors);
+        FieldChecks.Number(request.ServiceIntervalKm, "service_interval_km", 100, 1_000_000, errors);
+        FieldChecks.Number(request.HarshBrakingMps2, "harsh_braking_mps2", -20, -0.5, errors);
+        FieldChecks.Number(request.HarshAccelerationMps2, "harsh_acceleration_mps2", 0.5, 20, errors);
         if (errors.Count > 0)
         {
             return ApiProblem.Invalid(errors);
@@ -238,15 +238,6 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         : to <= from ? ApiProblem.BadRequest("to must be after from.")
         : to - from > MaxHistorySpan ? ApiProblem.BadRequest($"At most {MaxHistorySpan.TotalDays} days at a time.")
         : null;
-
-    // Numbers bound rules and storage: a non-finite or absurd value would break every reading of the vehicle later.
-    private static void Check(double? value, string field, double min, double max, Dictionary<string, string> errors)
-    {
-        if (value is { } number && !(double.IsFinite(number) && number >= min && number <= max))
-        {
-            errors[field] = FormattableString.Invariant($"{field} must be a number from {min} to {max}.");
-        }
-    }
 
     private static ApiProblem NotFound(string vehicleId) => ApiProblem.NotFound($"No vehicle '{vehicleId}'.");
 

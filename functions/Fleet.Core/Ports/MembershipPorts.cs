@@ -17,3 +17,13 @@ public interface IMembershipStore
     /// <returns>False when the user has no membership in the company.</returns>
     Task<bool> DeleteAsync(string companyId, string userId, CancellationToken cancellationToken);
 }
+
+public static class MembershipStoreExtensions
+{
+    /// <summary>The user's membership in the company, or null: read through the user's few memberships, not the company's many.</summary>
+    public static async Task<Membership?> MembershipAsync(this IMembershipStore store, string companyId, string userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return (await store.OfUserAsync(userId, cancellationToken)).FirstOrDefault(membership => membership.CompanyId == companyId);
+    }
+}

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Fleet.Adapters.Auth;
 using Fleet.Core.Api;
 using Fleet.Core.Identity;
-using RealtimeUsers = Fleet.Core.Realtime.RealtimeUsers;
 using Fleet.Core.Kpis;
 using Fleet.Http;
 using Fleet.LocalHost.Ingestion;
@@ -160,7 +159,7 @@ internal static class FleetApi
         }
 
         var caller = authentication.Caller;
-        if (connections.Of(RealtimeUsers.Of(caller.CompanyId, caller.UserId)) >= options.Value.MaxConnectionsPerUser)
+        if (connections.Of(caller.RealtimeUserId) >= options.Value.MaxConnectionsPerUser)
         {
             return ApiResults.Problem(new ApiProblem(
                 StatusCodes.Status429TooManyRequests, "Too many connections", $"At most {options.Value.MaxConnectionsPerUser} connections per user."));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Fleet.Adapters.Auth;
 using Fleet.Core.Api;
@@ -27,6 +28,8 @@ internal sealed class BuiltInSimulation(
     public const string VehiclesKey = "simulate";
 
     private const string DispatcherUserId = "simulator-dispatcher";
+
+    private readonly ConcurrentDictionary<(string UserId, string CompanyId), bool> _members = new();
 
     private static readonly ScenarioAssignment Deliveries = ScenarioAssignment.ForShare(ScenarioKind.Delivery, 0.1);
 
@@ -78,13 +81,19 @@ internal sealed class BuiltInSimulation(
     private static int NumberOf(string deviceId) =>
         int.Parse(deviceId.AsSpan(deviceId.LastIndexOf('-') + 1), CultureInfo.InvariantCulture);
 
-    // As the development sign-in does it: the membership first, then a token of that user for that company.
+    // As the development sign-in does it: the membership first (once per user and company: the desk asks for a token
+    // on every call), then a token of that user for that company.
     private async ValueTask<string> TokenFor(DeskCaller caller, CancellationToken cancellationToken)
     {
         var (userId, role, vehicleIds) = caller.DriverId is null
             ? (DispatcherUserId, FleetRole.Dispatcher, Array.Empty<string>())
             : (DemoFleet.DriverUserId(NumberOf(caller.DriverId)), FleetRole.Driver, [DemoFleet.VehicleId(NumberOf(caller.DriverId))]);
-        await users.EnsureDevelopmentMembershipAsync(userId, caller.CompanyId, role, vehicleIds, cancellationToken);
+        if (!_members.ContainsKey((userId, caller.CompanyId)))
+        {
+            await users.EnsureDevelopmentMembershipAsync(userId, caller.CompanyId, role, vehicleIds, cancellationToken);
+            _members.TryAdd((userId, caller.CompanyId), true);
+        }
+
         return tokens.MintDevelopmentToken(userId, caller.CompanyId);
     }
 
