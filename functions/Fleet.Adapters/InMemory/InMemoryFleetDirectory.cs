@@ -104,6 +104,15 @@ public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory,
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> DevicesOfAsync(string companyId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, IReadOnlyList<string>>>(_devices.Values
+            .Where(device => device.CompanyId == companyId)
+            .GroupBy(device => device.VehicleId, StringComparer.Ordinal)
+            .ToDictionary(
+                vehicle => vehicle.Key,
+                vehicle => (IReadOnlyList<string>)[.. vehicle.Select(device => device.DeviceId).Order(StringComparer.Ordinal)],
+                StringComparer.Ordinal));
+
     public Task<CompanySettings?> CompanyAsync(string companyId, CancellationToken cancellationToken) =>
         Task.FromResult(_companies.TryGetValue(companyId, out var company) ? SettingsOf(company) : null);
 

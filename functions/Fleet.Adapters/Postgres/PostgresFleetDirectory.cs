@@ -247,6 +247,20 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
             reader => ReadVehicle(reader, 0),
             cancellationToken);
 
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> DevicesOfAsync(string companyId, CancellationToken cancellationToken)
+    {
+        var devices = await PostgresReads.QueryAsync(
+            dataSource,
+            retry,
+            "list devices",
+            "SELECT d.vehicle_id, d.device_id FROM devices d JOIN vehicles v ON v.vehicle_id = d.vehicle_id WHERE v.company_id = @company ORDER BY d.device_id COLLATE \"C\"",
+            parameters => parameters.AddWithValue("company", companyId),
+            reader => (VehicleId: reader.GetString(0), DeviceId: reader.GetString(1)),
+            cancellationToken);
+        return devices.GroupBy(device => device.VehicleId, StringComparer.Ordinal).ToDictionary(
+            vehicle => vehicle.Key, vehicle => (IReadOnlyList<string>)[.. vehicle.Select(device => device.DeviceId)], StringComparer.Ordinal);
+    }
+
     // Devices go with the vehicle (ON DELETE CASCADE); positions, trips and state stay as history.
     public async Task<bool> DeleteVehicleAsync(string companyId, string vehicleId, CancellationToken cancellationToken) =>
         await ExecuteAsync(

@@ -6,9 +6,11 @@ using Fleet.Core.State;
 namespace Fleet.Core.Api;
 
 /// <summary>A vehicle as the API shows it: its configuration (its own rule overrides; null takes the company's) and where it is now.</summary>
+/// <param name="DeviceIds">The devices it reports through; shown to the company's admins and dispatchers only.</param>
 public sealed record VehicleView(
     string VehicleId,
     string Name,
+    IReadOnlyList<string> DeviceIds,
     string VehicleClass,
     double? SpeedLimitKmh,
     double? FuelCapacityLiters,
@@ -56,7 +58,9 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         ArgumentNullException.ThrowIfNull(caller);
         var vehicles = (await configuration.VehiclesOfAsync(caller.CompanyId, cancellationToken)).Where(vehicle => caller.MaySee(vehicle.VehicleId)).ToList();
         var states = (await history.StatesOfAsync(caller.CompanyId, cancellationToken)).ToDictionary(state => state.VehicleId, StringComparer.Ordinal);
-        return ApiResult<IReadOnlyList<VehicleView>>.Ok([.. vehicles.Select(vehicle => View(vehicle, states.GetValueOrDefault(vehicle.VehicleId)))]);
+        var devices = await DevicesAsync(caller, cancellationToken);
+        return ApiResult<IReadOnlyList<VehicleView>>.Ok(
+            [.. vehicles.Select(vehicle => View(vehicle, states.GetValueOrDefault(vehicle.VehicleId), devices.GetValueOrDefault(vehicle.VehicleId)))]);
     }
 
     public async Task<ApiResult<VehicleView>> GetAsync(FleetCaller caller, string vehicleId, CancellationToken cancellationToken)
@@ -67,7 +71,7 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         }
 
         var state = (await history.StatesOfAsync(caller.CompanyId, cancellationToken)).FirstOrDefault(candidate => candidate.VehicleId == vehicleId);
-        return ApiResult<VehicleView>.Ok(View(vehicle, state));
+        return ApiResult<VehicleView>.Ok(View(vehicle, state, (await DevicesAsync(caller, cancellationToken)).GetValueOrDefault(vehicleId)));
     }
 
     /// <summary>Positions in [from, to), oldest first, a page at a time: pass <see cref="LocationPage.NextAfter"/> back as <paramref name="after"/>.</summary>
@@ -221,7 +225,7 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
                 $"vehicle_id '{vehicleId}' or device_id '{request.DeviceId}' cannot be registered here; leave vehicle_id out to have one assigned.");
         }
 
-        var view = View(vehicle, null);
+        var view = View(vehicle, null, (await DevicesAsync(caller, cancellationToken)).GetValueOrDefault(vehicleId));
         return created ? ApiResult<VehicleView>.Created(view, "/api/vehicles/" + vehicleId) : ApiResult<VehicleView>.Ok(view);
     }
 
@@ -241,9 +245,13 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
 
     private static ApiProblem NotFound(string vehicleId) => ApiProblem.NotFound($"No vehicle '{vehicleId}'.");
 
-    private static VehicleView View(VehicleProfile vehicle, VehicleState? state) => new(
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> DevicesAsync(FleetCaller caller, CancellationToken cancellationToken) =>
+        caller.SeesWholeCompany ? await configuration.DevicesOfAsync(caller.CompanyId, cancellationToken) : new Dictionary<string, IReadOnlyList<string>>();
+
+    private static VehicleView View(VehicleProfile vehicle, VehicleState? state, IReadOnlyList<string>? deviceIds) => new(
         vehicle.VehicleId,
         vehicle.Name,
+        deviceIds ?? [],
         ApiText.Of(vehicle.VehicleClass),
         vehicle.SpeedLimitKmh,
         vehicle.FuelCapacityLiters,

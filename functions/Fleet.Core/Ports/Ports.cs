@@ -42,6 +42,9 @@ public interface IFleetConfiguration
 
     Task<IReadOnlyList<VehicleProfile>> VehiclesOfAsync(string companyId, CancellationToken cancellationToken);
 
+    /// <summary>The devices each of the company's vehicles reports through, by vehicle id, each list by device id.</summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> DevicesOfAsync(string companyId, CancellationToken cancellationToken);
+
     /// <summary>Removes the vehicle and detaches its devices (their telemetry becomes unknown); its history stays.</summary>
     /// <returns>False when the company has no such vehicle.</returns>
     Task<bool> DeleteVehicleAsync(string companyId, string vehicleId, CancellationToken cancellationToken);

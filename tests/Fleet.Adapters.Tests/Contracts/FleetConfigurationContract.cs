@@ -41,6 +41,21 @@ public abstract class FleetConfigurationContract
     }
 
     [Fact]
+    public async Task A_company_lists_each_vehicles_devices_and_none_of_another_companys()
+    {
+        var company = await NewCompanyAsync();
+        var other = await NewCompanyAsync();
+        await Configuration.SaveVehicleAsync(Vehicle("v-1-" + company, company), ["dev-b-" + company, "dev-a-" + company], Token);
+        await Configuration.SaveVehicleAsync(Vehicle("v-2-" + company, company), [], Token);
+        await Configuration.SaveVehicleAsync(Vehicle("v-1-" + other, other), ["dev-" + other], Token);
+
+        var devices = await Configuration.DevicesOfAsync(company, Token);
+
+        Assert.Equal(["v-1-" + company], devices.Keys);
+        Assert.Equal(["dev-a-" + company, "dev-b-" + company], devices["v-1-" + company]);
+    }
+
+    [Fact]
     public async Task Vehicles_drivers_and_fences_are_listed_in_code_point_order_whatever_the_collation()
     {
         var company = await NewCompanyAsync();
