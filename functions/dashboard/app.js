@@ -1,12 +1,16 @@
 // Entry point: read config.json, sign in (the organisation's identity provider, development users, a pasted token, or
-// ?user=&company=&role= in the URL), then hand over to the dashboard. The token lives in memory only: never in storage, never in a log.
+// ?user=[&company=&role=] in the URL), read who the user is and what their memberships allow (/api/me), then show the
+// areas they may use: dispatch, their company's administration, the operators' companies. The token lives in memory
+// only: never in storage, never in a log.
 
 import { FleetApi } from './js/api.js';
 import { apiBaseFrom, loadConfig } from './js/config.js';
+import { AdminArea } from './js/admin-area.js';
 import { Dashboard } from './js/dashboard.js';
 import { byId, el } from './js/dom.js';
 import { Messages } from './js/messages.js';
 import { beginSignIn, completeSignIn, signInOf } from './js/oidc.js';
+import { OperatorArea } from './js/operator-area.js';
 
 const DEFAULT_CONFIG = { api_base: '', tile_url: null, tile_attribution: '', sign_in: null };
 
@@ -16,6 +20,10 @@ const SESSION_ENDED_NOTICE = 'session-ended';
 
 let dashboard = null;
 let endingSession = false;
+let fleetChanged = false;
+// The dispatch view as the page was loaded: switching company builds the next dashboard on a fresh copy, so nothing of
+// the previous company's (markers, lists, listeners, hidden panels) survives into it.
+const pristineDashboard = document.getElementById('dashboard').cloneNode(true);
 
 window.fleetDashboard = {
   vehicles() {
@@ -38,7 +46,7 @@ async function main() {
     try {
       const token = await completeSignIn(provider);
       if (token) {
-        startSession({ api, messages, config, identity: identityFromToken(token), token });
+        await startSession({ api, messages, config, token });
         return;
       }
     } catch (error) {
@@ -49,7 +57,7 @@ async function main() {
   const identity = identityFromUrl();
   if (identity) {
     try {
-      startSession({ api, messages, config, identity, token: await api.devToken(identity) });
+      await startSession({ api, messages, config, token: await api.devToken(identity), company: identity.companyId });
       return;
     } catch (error) {
       messages.problem('Could not sign in from the link', error);
@@ -67,17 +75,19 @@ function showNotice(messages) {
   }
 }
 
-/** ?user=<id>&company=<id>&role=<role>[&vehicles=v-001,v-003]: a link that signs a demo user in directly. */
+/**
+ * ?user=<id>[&company=<id>&role=<role>[&vehicles=v-001,v-003]]: a link that signs a development user in directly. With
+ * a company and a role the user gets that membership; the user alone acts through the memberships they have (or as an
+ * operator), and a company alone chooses among them.
+ */
 function identityFromUrl() {
   const parameters = new URLSearchParams(window.location.search);
   const userId = parameters.get('user');
-  const companyId = parameters.get('company');
-  const role = parameters.get('role');
-  if (!userId || !companyId || !role) {
+  if (!userId) {
     return null;
   }
   const vehicleIds = (parameters.get('vehicles') ?? '').split(',').map((id) => id.trim()).filter(Boolean);
-  return { userId, companyId, role, vehicleIds, name: userId, companyName: companyId };
+  return { userId, companyId: parameters.get('company'), role: parameters.get('role'), vehicleIds };
 }
 
 // --- sign-in ----------------------------------------------------------------------------------------------------
@@ -127,11 +137,12 @@ function showDemoSignIn(context, users) {
   const companies = new Map();
   const userOf = new Map();
   for (const user of users) {
-    const companyName = user.company_name || user.company_id;
+    // The operator belongs to no company.
+    const companyName = user.company_name || user.company_id || 'Platform';
     if (!companies.has(companyName)) {
       companies.set(companyName, el('optgroup', { label: companyName }));
     }
-    const option = el('option', { value: user.user_id, text: `${user.name || user.user_id} (${user.role})` });
+    const option = el('option', { value: user.user_id, text: `${user.name || user.user_id} (${user.role ?? 'operator'})` });
     userOf.set(option, user);
     companies.get(companyName).append(option);
   }
@@ -145,18 +156,11 @@ function showDemoSignIn(context, users) {
     if (!user) {
       return;
     }
-    const identity = {
-      userId: user.user_id,
-      companyId: user.company_id,
-      role: user.role,
-      vehicleIds: user.vehicle_ids ?? [],
-      name: user.name || user.user_id,
-      companyName: user.company_name || user.company_id,
-    };
+    const identity = { userId: user.user_id, companyId: user.company_id, role: user.role, vehicleIds: user.vehicle_ids ?? [] };
     const button = byId('sign-in-button');
     button.disabled = true;
     try {
-      startSession({ ...context, identity, token: await context.api.devToken(identity) });
+      await startSession({ ...context, token: await context.api.devToken(identity), company: identity.companyId });
     } catch (error) {
       context.messages.problem('Could not sign in', error);
       button.disabled = false;
@@ -169,7 +173,7 @@ function showTokenSignIn(context) {
   const field = byId('token');
   form.hidden = false;
   field.focus();
-  form.addEventListener('submit', (event) => {
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const token = field.value.trim().replace(/^Bearer\s+/i, '');
     if (!token) {
@@ -177,46 +181,119 @@ function showTokenSignIn(context) {
     }
     // Out of the DOM as soon as it is read.
     field.value = '';
-    startSession({ ...context, identity: identityFromToken(token), token });
+    await startSession({ ...context, token });
   });
 }
 
 /**
- * Who the token says it is, for the header and to know a driver or viewer from a dispatcher. Not verified here: the
- * server verifies every call, and a wrong guess only changes which panels are shown.
+ * Signs in with the token: /api/me says who the user is and what they may do, and the page shows the areas that
+ * allows. `company` is the company the sign-in asked for, if any; a user of several companies may switch later.
  */
-function identityFromToken(token) {
+async function startSession({ api, messages, config, token, company = null }) {
+  api.token = token;
+  api.company = company || null;
+  let me;
   try {
-    const payload = atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'));
-    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(payload, (character) => character.charCodeAt(0))));
-    return {
-      userId: String(claims.sub ?? ''),
-      companyId: String(claims.company_id ?? ''),
-      role: typeof claims.role === 'string' ? claims.role : null,
-      name: String(claims.name ?? claims.sub ?? 'Signed in'),
-      companyName: String(claims.company_id ?? ''),
-    };
-  } catch {
-    return { userId: '', companyId: '', role: null, name: 'Signed in with a token', companyName: '' };
+    me = await api.me();
+  } catch (error) {
+    messages.problem('Could not sign in', error);
+    return;
+  }
+  const usable = me.memberships.filter((membership) => !membership.company_disabled);
+  const acting = usable.find((membership) => membership.company_id === (me.acting_company_id ?? api.company)) ?? usable[0] ?? null;
+  if (!acting && !me.operator) {
+    messages.error(`${me.name ?? me.user_id} is not a member of any company: ask an administrator of your company to add you.`);
+    return;
+  }
+
+  byId('sign-in').hidden = true;
+  byId('user-box').hidden = false;
+  byId('sign-out').addEventListener('click', () => endSession(false));
+  const session = { api, messages, config, me, acting: null, operatorArea: me.operator ? new OperatorArea({ api, messages }) : null };
+  showCompanySwitch(session, usable);
+  byId('views').addEventListener('click', (event) => {
+    const view = event.target.closest('[data-view]')?.dataset.view;
+    if (view) {
+      showView(session, view);
+    }
+  });
+  if (acting) {
+    await actFor(session, acting);
+  } else {
+    showHeader(session);
+    showView(session, 'operator');
   }
 }
 
-// --- session ----------------------------------------------------------------------------------------------------
-
-function startSession({ api, messages, config, identity, token }) {
-  api.token = token;
-  byId('sign-in').hidden = true;
-  byId('dashboard').hidden = false;
+/** Acts for one of the user's companies: every call names it, and the dispatch view is built afresh for it. */
+async function actFor(session, membership) {
+  if (dashboard) {
+    await dashboard.stop();
+    dashboard = null;
+    byId('dashboard').replaceWith(pristineDashboard.cloneNode(true));
+  }
+  session.acting = membership;
+  session.api.company = membership.company_id;
+  session.adminArea = membership.role === 'admin'
+    ? new AdminArea({ api: session.api, messages: session.messages, companyId: membership.company_id, onFleetChanged: () => { fleetChanged = true; } })
+    : null;
+  showHeader(session);
   byId('header-status').hidden = false;
-  byId('user-box').hidden = false;
-  const role = identity.role ? ` (${identity.role})` : '';
-  byId('signed-in-as').textContent = identity.companyName
-    ? `${identity.name}${role} · ${identity.companyName}`
-    : `${identity.name}${role}`;
-  byId('sign-out').addEventListener('click', () => endSession(false));
-
-  dashboard = new Dashboard({ api, messages, config, identity, onSessionEnded: () => endSession(true) });
+  showView(session, 'dashboard');
+  dashboard = new Dashboard({
+    api: session.api, messages: session.messages, config: session.config, identity: { role: membership.role }, onSessionEnded: () => endSession(true),
+  });
   dashboard.start();
+}
+
+function showHeader({ me, acting, adminArea, operatorArea }) {
+  const who = me.name ?? me.user_id;
+  byId('signed-in-as').textContent = acting
+    ? `${who} (${acting.role}) · ${acting.company_name}`
+    : `${who} · platform operator`;
+  const views = { dashboard: Boolean(acting), admin: Boolean(adminArea), operator: Boolean(operatorArea) };
+  for (const button of byId('views').querySelectorAll('[data-view]')) {
+    button.hidden = !views[button.dataset.view];
+  }
+  byId('views').hidden = Object.values(views).filter(Boolean).length < 2;
+}
+
+function showCompanySwitch(session, memberships) {
+  if (memberships.length < 2) {
+    return;
+  }
+  const select = byId('company-switch');
+  select.replaceChildren(...memberships.map((membership) => el('option', { value: membership.company_id, text: membership.company_name })));
+  byId('company-switch-box').hidden = false;
+  select.addEventListener('change', () => {
+    const chosen = memberships.find((membership) => membership.company_id === select.value);
+    if (chosen) {
+      actFor(session, chosen);
+    }
+  });
+  select.value = session.api.company ?? memberships[0].company_id;
+}
+
+function showView(session, view) {
+  for (const [name, main] of [['dashboard', 'dashboard'], ['admin', 'admin'], ['operator', 'operator']]) {
+    byId(main).hidden = name !== view;
+  }
+  for (const button of byId('views').querySelectorAll('[data-view]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.view === view));
+  }
+  byId('header-status').hidden = view !== 'dashboard' || !session.acting;
+  if (view === 'admin') {
+    byId('admin-company').textContent = session.acting?.company_name ?? '';
+    session.adminArea?.show();
+  } else if (view === 'operator') {
+    session.operatorArea?.show();
+  } else if (dashboard) {
+    dashboard.map?.refreshSize();
+    if (fleetChanged) {
+      fleetChanged = false;
+      dashboard.refreshSnapshot();
+    }
+  }
 }
 
 /** Back to the sign-in state by reloading: the only copy of the token is in this page's memory. */

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace Fleet.Dashboard.Tests;
@@ -13,14 +12,7 @@ public sealed class KeyboardTests(SimulatedFleet fleet)
         await using var page = await fleet.OpenWithVehiclesAsync("acme-dispatcher-keyboard", "c-acme");
 
         // What a screen reader would announce for each control: its label, text or aria-label.
-        var unnamed = await page.Page.EvaluateAsync<JsonElement>("""
-            () => [...document.querySelectorAll('button, input, select, textarea, a[href]')]
-              .filter(control => control.offsetParent !== null)
-              .filter(control => !(control.getAttribute('aria-label') || control.textContent.trim() ||
-                                   (control.id && document.querySelector(`label[for="${control.id}"]`)) || control.closest('label')))
-              .map(control => control.outerHTML.slice(0, 120))
-            """);
-        Assert.Empty(unnamed.EnumerateArray());
+        Assert.Empty(await page.UnnamedControlsAsync());
 
         // Tab from the top of the page to the first vehicle, as a keyboard user would.
         var firstVehicle = page.Page.Locator("#vehicle-list li[data-vehicle-id] button").First;

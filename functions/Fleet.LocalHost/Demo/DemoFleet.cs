@@ -28,9 +28,9 @@ public sealed class DemoFleetOptions
 
 /// <summary>
 /// Someone the dashboard's development sign-in offers, with the membership the demo seeds for them; any other user can
-/// still be minted a token.
+/// still be minted a token. The operator is a member of no company: the development settings name them an operator.
 /// </summary>
-public sealed record DemoUser(string UserId, string CompanyId, string CompanyName, string Role, string Name, IReadOnlyList<string> VehicleIds);
+public sealed record DemoUser(string UserId, string? CompanyId, string? CompanyName, string? Role, string Name, IReadOnlyList<string> VehicleIds);
 
 /// <summary>
 /// Two companies, so isolation is visible from the first minute: vehicle n (device <c>sim-nnn</c>, the simulator's
@@ -52,6 +52,7 @@ internal sealed class DemoFleet(IFleetConfiguration configuration, IMembershipSt
         new("acme-driver", Acme, "Acme Logistics", "driver", "Sam, drives Vehicle 1 for Acme", [VehicleId(1)]),
         new("globex-dispatcher", Globex, "Globex Couriers", "dispatcher", "Gale, Globex dispatcher", []),
         new("globex-admin", Globex, "Globex Couriers", "admin", "Grace, Globex administrator", []),
+        new("fleet-operator", null, null, null, "Olive, platform operator", []),
     ];
 
     public static string CompanyOf(int vehicleNumber) => vehicleNumber % 2 == 1 ? Acme : Globex;
@@ -93,10 +94,10 @@ internal sealed class DemoFleet(IFleetConfiguration configuration, IMembershipSt
             await configuration.SaveDriverAsync(new DriverProfile(DriverId(number), CompanyOf(number), driverName, DriverUserId(number)), cancellationToken);
         }
 
-        foreach (var user in Users)
+        foreach (var user in Users.Where(user => user.CompanyId is not null))
         {
             UserRoles.TryParse(user.Role, out var role);
-            await memberships.SaveAsync(new Membership(user.UserId, user.CompanyId, role, user.VehicleIds, user.Name), cancellationToken);
+            await memberships.SaveAsync(new Membership(user.UserId, user.CompanyId!, role, user.VehicleIds, user.Name), cancellationToken);
         }
     }
 

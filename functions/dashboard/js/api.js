@@ -1,15 +1,22 @@
 // The fleet HTTP API (DESIGN 3.4): JSON in snake_case, errors as problem details.
 
-/** A failed call: `status` 0 means the server could not be reached at all. */
+/**
+ * A failed call: `status` 0 means the server could not be reached at all. `errors` names each invalid field of the
+ * request by its JSON path (`rules.trips.min_stop_seconds`), so a form can show each error next to its field.
+ */
 export class ApiError extends Error {
-  constructor(status, title, detail) {
+  constructor(status, title, detail, errors = {}) {
     super(detail ? `${title}: ${detail}` : title);
     this.name = 'ApiError';
     this.status = status;
     this.title = title;
     this.detail = detail;
+    this.errors = errors;
   }
 }
+
+/** The header that names the company a request acts for, when the user belongs to several (DESIGN 3.5). */
+const COMPANY_HEADER = 'X-Fleet-Company';
 
 // A request that hangs would hold back the realtime messages queued behind a snapshot: give up and let the caller retry.
 const REQUEST_TIMEOUT_MS = 20_000;
@@ -43,6 +50,8 @@ export class FleetApi {
   constructor(base) {
     this.base = base;
     this.token = null;
+    /** The company every call acts for; null to let the server take the user's only one. */
+    this.company = null;
   }
 
   url(path, query) {
@@ -55,6 +64,9 @@ export class FleetApi {
     const headers = { Accept: 'application/json' };
     if (authenticated) {
       headers.Authorization = `Bearer ${this.token}`;
+      if (this.company) {
+        headers[COMPANY_HEADER] = this.company;
+      }
     }
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
@@ -89,17 +101,74 @@ export class FleetApi {
     return this.request('GET', '/api/dev/users', { authenticated: false });
   }
 
+  /**
+   * A development token of the user. With a company and a role the server first gives the user that membership; the
+   * user alone (an operator, or someone whose memberships exist) gets a token of theirs that names no company.
+   */
   async devToken(identity) {
-    const answer = await this.request('POST', '/api/dev/token', {
-      authenticated: false,
-      body: {
-        user_id: identity.userId,
-        company_id: identity.companyId,
-        role: identity.role,
-        vehicle_ids: identity.vehicleIds,
-      },
-    });
+    const membership = identity.companyId && identity.role
+      ? { company_id: identity.companyId, role: identity.role, vehicle_ids: identity.vehicleIds ?? [] }
+      : {};
+    const answer = await this.request('POST', '/api/dev/token', { authenticated: false, body: { user_id: identity.userId, ...membership } });
     return answer.access_token;
+  }
+
+  /** Who the token says the user is, whether they are an operator, their memberships and the company acted for. */
+  me() {
+    return this.request('GET', '/api/me');
+  }
+
+  companies() {
+    return this.request('GET', '/api/companies');
+  }
+
+  companySettings(companyId) {
+    return this.request('GET', `/api/companies/${encodeURIComponent(companyId)}`);
+  }
+
+  createCompany(company) {
+    return this.request('POST', '/api/companies', { body: company });
+  }
+
+  updateCompany(companyId, changes) {
+    return this.request('PUT', `/api/companies/${encodeURIComponent(companyId)}`, { body: changes });
+  }
+
+  disableCompany(companyId) {
+    return this.request('DELETE', `/api/companies/${encodeURIComponent(companyId)}`);
+  }
+
+  users() {
+    return this.request('GET', '/api/users');
+  }
+
+  /** Adds a member; `user.company_id` names the company for operators, else the company acted for. */
+  addUser(user) {
+    return this.request('POST', '/api/users', { body: user });
+  }
+
+  updateUser(userId, changes) {
+    return this.request('PUT', `/api/users/${encodeURIComponent(userId)}`, { body: changes });
+  }
+
+  removeUser(userId) {
+    return this.request('DELETE', `/api/users/${encodeURIComponent(userId)}`);
+  }
+
+  createVehicle(vehicle) {
+    return this.request('POST', '/api/vehicles', { body: vehicle });
+  }
+
+  deleteVehicle(vehicleId) {
+    return this.request('DELETE', `/api/vehicles/${encodeURIComponent(vehicleId)}`);
+  }
+
+  createDriver(driver) {
+    return this.request('POST', '/api/drivers', { body: driver });
+  }
+
+  deleteDriver(driverId) {
+    return this.request('DELETE', `/api/drivers/${encodeURIComponent(driverId)}`);
   }
 
   negotiate() {
@@ -197,5 +266,6 @@ async function problemOf(response) {
   }
   const title = typeof problem?.title === 'string' && problem.title ? problem.title : `${response.status} ${response.statusText}`.trim();
   const detail = typeof problem?.detail === 'string' ? problem.detail : '';
-  return new ApiError(response.status, title, detail);
+  const errors = problem?.errors !== null && typeof problem?.errors === 'object' ? problem.errors : {};
+  return new ApiError(response.status, title, detail, errors);
 }

@@ -140,6 +140,7 @@ export class Dashboard {
     this.listeners.abort();
     this.sequence.reset();
     await this.link?.stop();
+    this.map?.remove();
   }
 
   /** What window.fleetDashboard.vehicles() reports: the vehicles that have a marker. */

@@ -43,6 +43,11 @@ export class FleetMap {
   }
 
   /** Leaflet notices window resizes, not its container growing because a panel beside it was hidden. */
+  /** Leaflet's own listeners (window resize among them) go with the map. */
+  remove() {
+    this.map.remove();
+  }
+
   refreshSize() {
     this.map.invalidateSize();
   }

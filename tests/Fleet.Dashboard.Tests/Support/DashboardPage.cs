@@ -50,15 +50,46 @@ public sealed class DashboardPage : IAsyncDisposable
         }
     }
 
-    /// <summary>Signs in through the URL, as demos and tests do, and waits for the live connection.</summary>
+    /// <summary>Signs in through the URL, as demos and tests do, with that membership, and waits for the live connection.</summary>
     public static async Task<DashboardPage> OpenAsync(Browser browser, Uri host, string userId, string companyId, string role = "dispatcher")
     {
+        var dashboard = await OpenAsUserAsync(browser, host, userId, $"&company={Uri.EscapeDataString(companyId)}&role={role}");
+        await Assertions.Expect(dashboard.ConnectionState).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 10_000 });
+        return dashboard;
+    }
+
+    /// <summary>
+    /// Signs in through the URL as the user alone (their memberships decide what they see, as with a real identity
+    /// provider's token), without waiting for anything: an operator without a company has no live connection.
+    /// </summary>
+    public static Task<DashboardPage> OpenAsUserAsync(Browser browser, Uri host, string userId, string query = "") =>
+        OpenAtAsync(browser, host, $"/?user={Uri.EscapeDataString(userId)}{query}");
+
+    /// <summary>Opens <paramref name="pathAndQuery"/> of the host (the sign-in page at "/"), without waiting for anything.</summary>
+    public static async Task<DashboardPage> OpenAtAsync(Browser browser, Uri host, string pathAndQuery)
+    {
+        ArgumentNullException.ThrowIfNull(browser);
         var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
         var page = await context.NewPageAsync();
         var dashboard = new DashboardPage(context, page);
-        await page.GotoAsync(new Uri(host, $"/?user={Uri.EscapeDataString(userId)}&company={Uri.EscapeDataString(companyId)}&role={role}").ToString());
-        await Assertions.Expect(dashboard.ConnectionState).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 10_000 });
+        await page.GotoAsync(new Uri(host, pathAndQuery).ToString());
         return dashboard;
+    }
+
+    /// <summary>
+    /// The visible controls a screen reader could not name (no aria-label, text, label for it or around it), as the
+    /// start of their markup: none is what an accessible page has.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> UnnamedControlsAsync()
+    {
+        var unnamed = await Page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('button, input, select, textarea, a[href]')]
+              .filter(control => control.offsetParent !== null)
+              .filter(control => !(control.getAttribute('aria-label') || control.textContent.trim() ||
+                                   (control.id && document.querySelector(`label[for="${control.id}"]`)) || control.closest('label')))
+              .map(control => control.outerHTML.slice(0, 120))
+            """);
+        return unnamed;
     }
 
     /// <summary>Where each marker says its vehicle is.</summary>
