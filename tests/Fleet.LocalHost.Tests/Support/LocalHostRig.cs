@@ -30,10 +30,14 @@ public sealed class LocalHostRig : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly PostgresDatabase? _database;
 
-    private LocalHostRig(WebApplication app, Uri baseAddress, PostgresDatabase? database)
+    // Where this host keeps its data: what a second instance over the same stores is started with.
+    private readonly string[] _storeSettings;
+
+    private LocalHostRig(WebApplication app, Uri baseAddress, PostgresDatabase? database, string[] storeSettings)
     {
         _app = app;
         _database = database;
+        _storeSettings = storeSettings;
         BaseAddress = baseAddress;
         Http = new HttpClient { BaseAddress = baseAddress };
     }
@@ -88,10 +92,30 @@ public sealed class LocalHostRig : IAsyncDisposable
             ];
         }
 
+        return await StartOnAsync(storeSettings, database, clock, settings);
+    }
+
+    /// <summary>
+    /// A second instance over the same PostgreSQL database and alert table as <paramref name="first"/>, as a second
+    /// Function instance would run; it owns neither.
+    /// </summary>
+    public static Task<LocalHostRig> StartBesideAsync(LocalHostRig first, TimeProvider? clock, params string[] settings)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        if (first._database is null)
+        {
+            throw new InvalidOperationException("Only a host on the servers has stores another instance can share.");
+        }
+
+        return StartOnAsync(first._storeSettings, database: null, clock, settings);
+    }
+
+    private static async Task<LocalHostRig> StartOnAsync(string[] storeSettings, PostgresDatabase? database, TimeProvider? clock, string[] settings)
+    {
         var app = LocalHostApp.Build(["--Urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. QuietTimers, .. storeSettings, .. settings], clock);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new LocalHostRig(app, new Uri(address + "/"), database);
+        return new LocalHostRig(app, new Uri(address + "/"), database, storeSettings);
     }
 
     public async Task<string> TokenAsync(string userId, string companyId, string role, params string[] vehicleIds)
@@ -110,12 +134,15 @@ public sealed class LocalHostRig : IAsyncDisposable
     /// An HTTP client with a development token of the user alone, as an identity provider issues one: it names no
     /// company, so what it may do is the user's memberships (and the operator list of the development settings).
     /// </summary>
-    public async Task<HttpClient> IdentityClientAsync(string userId)
+    public async Task<HttpClient> IdentityClientAsync(string userId) => Client(await IdentityTokenAsync(userId));
+
+    /// <summary>A development token of the user alone (no company named, no membership made).</summary>
+    public async Task<string> IdentityTokenAsync(string userId)
     {
         using var response = await Http.PostAsJsonAsync("/api/dev/token", new { user_id = userId });
         response.EnsureSuccessStatusCode();
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return Client(json.RootElement.GetProperty("access_token").GetString()!);
+        return json.RootElement.GetProperty("access_token").GetString()!;
     }
 
     /// <summary>An HTTP client of this host that sends <paramref name="token"/> as its bearer token.</summary>
