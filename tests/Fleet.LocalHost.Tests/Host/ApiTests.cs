@@ -151,6 +151,15 @@ public abstract class ApiTests : IAsyncLifetime
         var paths = document.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/api/vehicles/{id}/locations", out _));
         Assert.True(paths.TryGetProperty("/api/geofences", out _));
+        foreach (var (path, method) in new[]
+        {
+            ("/api/me", "get"), ("/api/companies", "get"), ("/api/companies", "post"), ("/api/companies/{id}", "get"), ("/api/companies/{id}", "put"),
+            ("/api/companies/{id}", "delete"), ("/api/users", "get"), ("/api/users", "post"), ("/api/users/{id}", "put"), ("/api/users/{id}", "delete"),
+            ("/api/drivers/{id}", "get"), ("/api/geofences/{id}", "get"),
+        })
+        {
+            Assert.True(paths.TryGetProperty(path, out var operations) && operations.TryGetProperty(method, out _), $"{method} {path} is not in the OpenAPI document");
+        }
     }
 }
 
