@@ -37,6 +37,9 @@ public static class FleetComposition
         services.AddSingleton<Core.Identity.MembershipDirectory>();
         services.AddSingleton<CompaniesApiHandler>();
         services.AddSingleton<UsersApiHandler>();
+        services.AddSingleton<Core.Devices.DeviceAuthenticator>();
+        services.AddSingleton<DeviceCredentialsApiHandler>();
+        services.AddSingleton<Core.Devices.DeviceGatewayHandler>();
         services.AddSingleton<RealtimeAccessHandler>();
         services.AddSingleton<AlertsApiHandler>();
         services.AddSingleton<VehiclesApiHandler>();
@@ -79,6 +82,7 @@ public static class FleetComposition
         services.AddSingleton<IJobStore, InMemoryJobStore>();
         services.AddSingleton<IJobGrantStore, InMemoryJobGrantStore>();
         services.AddSingleton<IMembershipStore, InMemoryMembershipStore>();
+        services.AddSingleton<IDeviceCredentialStore, InMemoryDeviceCredentialStore>();
         return builder;
     }
 
@@ -117,6 +121,7 @@ public static class FleetComposition
         services.AddSingleton<IJobStore, PostgresJobStore>();
         services.AddSingleton<IJobGrantStore, PostgresJobGrantStore>();
         services.AddSingleton<IMembershipStore, PostgresMembershipStore>();
+        services.AddSingleton<IDeviceCredentialStore, PostgresDeviceCredentialStore>();
         return builder;
     }
 

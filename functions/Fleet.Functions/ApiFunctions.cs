@@ -178,4 +178,17 @@ public sealed class ApiFunctions(FleetHttpApi api, StoreHealth storeHealth)
     [Function("RemoveUser")]
     public Task<IActionResult> RemoveUser([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "users/{id}")] HttpRequest request, string id) =>
         api.DeleteUserAsync(request.HttpContext, id).AsActionResult();
+
+    [Function("CreateDeviceCredential")]
+    public Task<IActionResult> CreateDeviceCredential([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices/{id}/credentials")] HttpRequest request, string id) =>
+        api.CreateDeviceCredentialAsync(request.HttpContext, id).AsActionResult();
+
+    [Function("ListDeviceCredentials")]
+    public Task<IActionResult> ListDeviceCredentials([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "devices/{id}/credentials")] HttpRequest request, string id) =>
+        api.ListDeviceCredentialsAsync(request.HttpContext, id).AsActionResult();
+
+    [Function("RevokeDeviceCredential")]
+    public Task<IActionResult> RevokeDeviceCredential(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "devices/{id}/credentials/{credentialId}")] HttpRequest request, string id, string credentialId) =>
+        api.RevokeDeviceCredentialAsync(request.HttpContext, id, credentialId).AsActionResult();
 }

@@ -29,7 +29,10 @@ public static class ApiResults
     {
         ArgumentNullException.ThrowIfNull(problem);
         var extensions = problem.Errors is { } errors ? new Dictionary<string, object?>(StringComparer.Ordinal) { ["errors"] = errors } : null;
-        return Results.Problem(statusCode: problem.Status, title: problem.Title, detail: problem.Detail, extensions: extensions);
+        var result = Results.Problem(statusCode: problem.Status, title: problem.Title, detail: problem.Detail, extensions: extensions);
+        return problem.RetryAfter is { } retryAfter
+            ? new WithHeader(result, "Retry-After", Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture))
+            : result;
     }
 }
 

@@ -17,6 +17,7 @@ public sealed class FleetHttpApi(
     RealtimeAccessHandler realtime,
     CompaniesApiHandler companies,
     UsersApiHandler users,
+    DeviceCredentialsApiHandler deviceCredentials,
     AlertsApiHandler alerts,
     VehiclesApiHandler vehicles,
     GeofencesApiHandler geofences,
@@ -73,10 +74,7 @@ public sealed class FleetHttpApi(
         }
 
         return (null, validation.Unavailable
-            ? new WithHeader(
-                Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Sign-in cannot be checked", detail: validation.Failure),
-                "Retry-After",
-                RetryAfterSeconds)
+            ? ApiResults.Problem(ApiProblem.Unavailable("Sign-in cannot be checked", validation.Failure!, SignInRetryAfter))
             : NotAuthenticated(validation.Failure));
     }
 
@@ -84,7 +82,7 @@ public sealed class FleetHttpApi(
     private static WithHeader NotAuthenticated(string? detail) =>
         new(Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not authenticated", detail: detail), "WWW-Authenticate", "Bearer");
 
-    private const string RetryAfterSeconds = "30";
+    private static readonly TimeSpan SignInRetryAfter = TimeSpan.FromSeconds(30);
 
     private static readonly ApiProblem TrackingLinksOnlyTrack = ApiProblem.Forbidden("A tracking link opens its job's tracking view and nothing else.");
 
@@ -219,6 +217,15 @@ public sealed class FleetHttpApi(
 
     public Task<IResult> DeleteGeofenceAsync(HttpContext http, string id) =>
         RespondAsync(http, (caller, cancellationToken) => geofences.DeleteAsync(caller, id, cancellationToken));
+
+    public Task<IResult> CreateDeviceCredentialAsync(HttpContext http, string deviceId) =>
+        RespondWithBodyAsync(http, (FleetCaller caller, DeviceCredentialRequest? request, CancellationToken token) => deviceCredentials.CreateAsync(caller, deviceId, request, token));
+
+    public Task<IResult> ListDeviceCredentialsAsync(HttpContext http, string deviceId) =>
+        RespondAsync(http, (caller, cancellationToken) => deviceCredentials.ListAsync(caller, deviceId, cancellationToken));
+
+    public Task<IResult> RevokeDeviceCredentialAsync(HttpContext http, string deviceId, string credentialId) =>
+        RespondAsync(http, (caller, cancellationToken) => deviceCredentials.RevokeAsync(caller, deviceId, credentialId, cancellationToken));
 
     public Task<IResult> ListDriversAsync(HttpContext http) => RespondAsync(http, drivers.ListAsync);
 

@@ -9,6 +9,8 @@ public static class FleetHttpComposition
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton<FleetHttpApi>();
+        services.AddSingleton<DeviceGatewayApi>();
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DashboardLocation>().BindConfiguration(DashboardLocation.Section);
         services.AddSingleton<StoreHealth>();
         // What the host writes or reads with its own JSON settings (problem details, host-specific routes) is snake_case too.

@@ -56,14 +56,39 @@ internal sealed class QueryReader(IQueryCollection query)
     }
 }
 
-internal static class RequestBody
+public static class RequestBody
 {
     private static readonly ApiProblem NotJson = new(StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type", "The body must be JSON (Content-Type: application/json).");
+
+    /// <returns>The raw body, or null when it is longer than <paramref name="limit"/> (read no further than that).</returns>
+    public static async Task<byte[]?> ReadBytesAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
 
     /// <summary>
     /// The body as <typeparamref name="T"/>; none at all reads as null, for the handler to say which fields it needs.
     /// </summary>
-    public static async Task<(T? Value, ApiProblem? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    internal static async Task<(T? Value, ApiProblem? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
     {
         // Servers tell whether a request has a body (chunked ones included); a context built by hand has its Content-Length.

@@ -92,6 +92,7 @@ internal static class LocalHostComposition
         services.AddHostedService<BuiltInSimulation>();
         services.AddSingleton<PublisherRateLimiter>();
         services.AddSingleton<EventHubsAuthorization>();
+        services.AddSingleton<ITelemetryIngress, LocalTelemetryIngress>();
 
         services.AddSingleton<UserGroups>();
         services.AddSingleton<IRealtimeGroups>(provider => provider.GetRequiredService<UserGroups>());

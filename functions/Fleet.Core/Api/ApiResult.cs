@@ -3,7 +3,8 @@ namespace Fleet.Core.Api;
 /// <summary>An RFC 7807 problem: what went wrong, for the caller; never internals.</summary>
 /// <param name="Errors">Each invalid field by its JSON path (<c>rules.trips.min_stop_seconds</c>), so a form shows every
 /// error next to its field.</param>
-public sealed record ApiProblem(int Status, string Title, string Detail, IReadOnlyDictionary<string, string>? Errors = null)
+/// <param name="RetryAfter">For a 429 or 503: when to try again (the <c>Retry-After</c> header).</param>
+public sealed record ApiProblem(int Status, string Title, string Detail, IReadOnlyDictionary<string, string>? Errors = null, TimeSpan? RetryAfter = null)
 {
     public static ApiProblem BadRequest(string detail) => new(400, "The request is not valid", detail);
 
@@ -22,6 +23,9 @@ public sealed record ApiProblem(int Status, string Title, string Detail, IReadOn
     public static ApiProblem NotFound(string detail) => new(404, "Not found", detail);
 
     public static ApiProblem Conflict(string detail) => new(409, "Conflict", detail);
+
+    /// <summary>A dependency cannot take the request now; nothing of it was accepted.</summary>
+    public static ApiProblem Unavailable(string title, string detail, TimeSpan retryAfter) => new(503, title, detail, RetryAfter: retryAfter);
 }
 
 /// <summary>What an API handler answers: a value with its status, or a problem. Hosts only translate it to HTTP.</summary>

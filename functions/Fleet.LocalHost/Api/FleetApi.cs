@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Fleet.Adapters.Auth;
 using Fleet.Core.Api;
+using Fleet.Core.Devices;
 using Fleet.Core.Identity;
 using Fleet.Core.Kpis;
 using Fleet.Http;
@@ -111,6 +112,24 @@ internal static class FleetApi
             .WithName("GetDriver").Produces<DriverView>();
         authenticated.MapDelete("/drivers/{id}", (string id, HttpContext http, FleetHttpApi routes) => routes.DeleteDriverAsync(http, id))
             .WithName("DeleteDriver").Produces(StatusCodes.Status204NoContent);
+
+        authenticated.MapPost("/devices/{id}/credentials", (string id, HttpContext http, FleetHttpApi routes) => routes.CreateDeviceCredentialAsync(http, id))
+            .WithName("CreateDeviceCredential").Accepts<DeviceCredentialRequest>(Json).Produces<NewDeviceCredential>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        authenticated.MapGet("/devices/{id}/credentials", (string id, HttpContext http, FleetHttpApi routes) => routes.ListDeviceCredentialsAsync(http, id))
+            .WithName("ListDeviceCredentials").Produces<IReadOnlyList<DeviceCredentialView>>().ProducesProblem(StatusCodes.Status404NotFound);
+        authenticated.MapDelete("/devices/{id}/credentials/{credentialId}", (string id, string credentialId, HttpContext http, FleetHttpApi routes) => routes.RevokeDeviceCredentialAsync(http, id, credentialId))
+            .WithName("RevokeDeviceCredential").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+
+        // The device gateway: devices authenticate with their credential, not a user token.
+        api.MapPost("/telemetry", (HttpContext http, DeviceGatewayApi gateway) => gateway.TelemetryAsync(http))
+            .WithName("SendTelemetry").Accepts<JsonElement>(Json).Produces<GatewayReceipt>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapMethods("/osmand", ["GET", "POST"], (HttpContext http, DeviceGatewayApi gateway) => gateway.OsmAndAsync(http))
+            .WithName("OsmAnd").Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized);
+        api.MapPost("/owntracks", (HttpContext http, DeviceGatewayApi gateway) => gateway.OwnTracksAsync(http))
+            .WithName("OwnTracks").Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized);
 
         authenticated.MapGet("/me", (HttpContext http, FleetHttpApi routes) => routes.MeAsync(http))
             .WithName("Me").WithQuery(CompanyId).Produces<MeView>();

@@ -44,12 +44,12 @@ internal static class EventHubsIngestion
         // Devices send on their publisher path; a gateway holding the hub's key speaks for many devices and is not limited.
         if (publisher is not null && services.GetRequiredService<PublisherRateLimiter>().TryAcquire(publisher.ToUpperInvariant()) is { } retryAfter)
         {
-            return Retry(http, StatusCodes.Status429TooManyRequests, "Too many requests", "This publisher is over its request rate; retry later.", retryAfter);
+            return Retry(StatusCodes.Status429TooManyRequests, "Too many requests", "This publisher is over its request rate; retry later.", retryAfter);
         }
 
         var isBatch = http.Request.ContentType?.StartsWith(EventHubsEnvelope.BatchContentType, StringComparison.OrdinalIgnoreCase) == true;
         var limit = isBatch ? EventHubsEnvelope.MaxBatchBytes : EventHubsEnvelope.MaxEventBytes;
-        var body = await ReadBodyAsync(http.Request, limit, http.RequestAborted);
+        var body = await RequestBody.ReadBytesAsync(http.Request, limit, http.RequestAborted);
         if (body is null)
         {
             return TooLarge($"The {(isBatch ? "batch" : "event")} exceeds {limit} bytes.");
@@ -79,39 +79,12 @@ internal static class EventHubsIngestion
 
         return services.GetRequiredService<LocalPartitions>().TryEnqueue(events)
             ? Results.StatusCode(StatusCodes.Status201Created)
-            : Retry(http, StatusCodes.Status503ServiceUnavailable, "Busy", "The partition queues are full; retry later.", TimeSpan.FromSeconds(1));
-    }
-
-    /// <returns>The body, or null when it is longer than <paramref name="limit"/>.</returns>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
+            : Retry(StatusCodes.Status503ServiceUnavailable, "Busy", "The partition queues are full; retry later.", TimeSpan.FromSeconds(1));
     }
 
     private static IResult TooLarge(string detail) =>
         ApiResults.Problem(new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Too large", detail));
 
-    private static IResult Retry(HttpContext http, int status, string title, string detail, TimeSpan retryAfter)
-    {
-        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return ApiResults.Problem(new ApiProblem(status, title, detail));
-    }
+    private static IResult Retry(int status, string title, string detail, TimeSpan retryAfter) =>
+        ApiResults.Problem(new ApiProblem(status, title, detail, RetryAfter: retryAfter));
 }
