@@ -26,6 +26,10 @@ public static class FleetComposition
     public const string TablesEndpointKey = "Fleet:Tables:Endpoint";
     public const string TablesManagedIdentityKey = "Fleet:Tables:ManagedIdentityClientId";
     public const string PostgresManagedIdentityKey = "Fleet:Postgres:ManagedIdentityClientId";
+    public const string EventHubsConnectionKey = "EventHubConnection";
+    public const string EventHubsNamespaceKey = "EventHubConnection:fullyQualifiedNamespace";
+    public const string EventHubsClientIdKey = "EventHubConnection:clientId";
+    public const string EventHubNameKey = "EventHubName";
 
     public static IHostApplicationBuilder AddFleetCore(this IHostApplicationBuilder builder)
     {
@@ -162,6 +166,40 @@ public static class FleetComposition
             provider.GetRequiredService<TableServiceClient>(), provider.GetRequiredService<IOptions<TableAlertStoreOptions>>().Value));
         services.AddSingleton<IAlertStore>(provider => provider.GetRequiredService<TableAlertStore>());
         services.AddSingleton<IAlertSink>(provider => provider.GetRequiredService<TableAlertStore>());
+        return builder;
+    }
+
+    /// <summary>
+    /// The device gateway's forwarding into Event Hubs, on the connection the ingest trigger uses: in Azure
+    /// <c>EventHubConnection:fullyQualifiedNamespace</c> with the identity <c>EventHubConnection:clientId</c>; locally (the
+    /// emulator) the connection string <c>EventHubConnection</c>. The hub is <c>EventHubName</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddFleetEventHubsIngress(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+        var eventHubName = configuration[EventHubNameKey] ?? throw new InvalidOperationException($"{EventHubNameKey} is required for the device gateway.");
+        var fullyQualifiedNamespace = configuration[EventHubsNamespaceKey];
+        var connectionString = configuration[EventHubsConnectionKey];
+        if (string.IsNullOrEmpty(fullyQualifiedNamespace) && string.IsNullOrEmpty(connectionString))
+        {
+            throw new InvalidOperationException($"{EventHubsNamespaceKey} or {EventHubsConnectionKey} is required for the device gateway to send to Event Hubs.");
+        }
+
+        var options = new Azure.Messaging.EventHubs.Producer.EventHubProducerClientOptions
+        {
+            RetryOptions = new Azure.Messaging.EventHubs.EventHubsRetryOptions
+            {
+                Mode = Azure.Messaging.EventHubs.EventHubsRetryMode.Exponential,
+                MaximumRetries = 3,
+                TryTimeout = TimeSpan.FromSeconds(10),
+            },
+        };
+        var clientId = configuration[EventHubsClientIdKey];
+        builder.Services.AddSingleton(_ => string.IsNullOrEmpty(fullyQualifiedNamespace)
+            ? new Azure.Messaging.EventHubs.Producer.EventHubProducerClient(connectionString, eventHubName, options)
+            : new Azure.Messaging.EventHubs.Producer.EventHubProducerClient(fullyQualifiedNamespace, eventHubName, FleetCredentials.For(clientId), options));
+        builder.Services.AddSingleton<ITelemetryIngress, EventHubs.EventHubsTelemetryIngress>();
         return builder;
     }
 

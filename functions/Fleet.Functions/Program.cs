@@ -9,6 +9,7 @@ builder.ConfigureFunctionsWebApplication();
 builder.AddFleetCore();
 builder.AddFleetPostgres();
 builder.AddFleetTables();
+builder.AddFleetEventHubsIngress();
 builder.Services.AddFleetHttpApi();
 builder.AddFleetSignalRService();
 await builder.Build().RunAsync();

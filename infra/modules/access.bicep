@@ -92,6 +92,18 @@ resource eventHubReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
+// Azure Event Hubs Data Sender: the device gateway (SendTelemetry, OsmAnd, OwnTracks functions) forwards devices' events
+// into the hub with the app's identity, so the namespace keeps local auth disabled (required).
+resource eventHubGatewaySender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: eventHub
+  name: guid(eventHub.id, principalId, roles.eventHubsDataSender)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.eventHubsDataSender) // Azure Event Hubs Data Sender
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 // Azure Event Hubs Data Sender (optional): a gateway or simulator principal that sends with Entra tokens. The current
 // Fleet.Simulator signs SAS tokens only, so against Azure it needs eventHubsDisableLocalAuth=false instead.
 resource eventHubSimulatorSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(simulatorPrincipalId)) {

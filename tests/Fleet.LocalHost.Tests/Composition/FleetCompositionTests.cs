@@ -39,6 +39,34 @@ public sealed class FleetCompositionTests
         Assert.Equal("Fleet:Jobs:MinEtaSpeedKmh must be above 0", error.Message);
     }
 
+    [Theory]
+    [InlineData("EventHubConnection:fullyQualifiedNamespace", "fleet-test.servicebus.windows.net")]
+    [InlineData("EventHubConnection", "Endpoint=sb://127.0.0.1;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=k;UseDevelopmentEmulator=true")]
+    public async Task The_device_gateway_sends_to_event_hubs_on_the_ingest_triggers_connection(string key, string value)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration[key] = value;
+        builder.Configuration[FleetComposition.EventHubNameKey] = "telemetry";
+
+        builder.AddFleetEventHubsIngress();
+
+        await using var services = builder.Services.BuildServiceProvider();
+        Assert.IsType<Fleet.Adapters.EventHubs.EventHubsTelemetryIngress>(services.GetRequiredService<ITelemetryIngress>());
+        Assert.Equal("telemetry", services.GetRequiredService<Azure.Messaging.EventHubs.Producer.EventHubProducerClient>().EventHubName);
+    }
+
+    [Fact]
+    public void The_device_gateway_without_an_event_hubs_connection_names_both_settings()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration[FleetComposition.EventHubNameKey] = "telemetry";
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddFleetEventHubsIngress());
+
+        Assert.Contains(FleetComposition.EventHubsNamespaceKey, error.Message, StringComparison.Ordinal);
+        Assert.Contains(FleetComposition.EventHubsConnectionKey, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Tables_without_a_connection_string_or_an_endpoint_name_both_settings()
     {
