@@ -21,6 +21,14 @@ internal static class Program
             return CommandLine.BadUsageExitCode;
         }
 
+        if (options.MintSasFor is { } device)
+        {
+            var (token, sendTo) = SasMinting.Mint(options, device, DateTimeOffset.UtcNow);
+            Console.Out.WriteLine($"POST {sendTo}");
+            Console.Out.WriteLine($"Authorization: {token}");
+            return 0;
+        }
+
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {

@@ -60,6 +60,10 @@ internal static class SimulatorCommandLine
                                       harsh-braking  sudden braking at 6.5 m/s^2, flagged and shown by fixes < 3 s apart
                                       fuel-theft     parks with the ignition off while fuel drops 15% in 2.5 minutes
                                       silent         stops reporting after 3 to 4 minutes, for offline detection
+          --mint-sas DEVICE         do not simulate: print a SAS token scoped to DEVICE's publisher, signed with
+                                    --key-name/--key (in Azure the send-only rule devices-send of a namespace deployed
+                                    with eventHubsDisableLocalAuth=false), and the URL the device posts to
+          --valid-days N            how long a minted token is valid (default 365)
           --help, -h                this text
 
         Example: --vehicles 50 --scenario speeding:2,geofence:3-4,harsh-braking:10%,fuel-theft:5,silent:6
@@ -129,7 +133,7 @@ internal static class SimulatorCommandLine
 
     private static bool IsKnown(string name) => name is "--endpoint" or "--hub" or "--key-name" or "--key" or "--vehicles"
         or "--device-prefix" or "--latitude" or "--longitude" or "--radius-km" or "--interval-seconds" or "--duration-seconds"
-        or "--speedup" or "--batch-size" or "--seed" or "--scenario";
+        or "--speedup" or "--batch-size" or "--seed" or "--scenario" or "--mint-sas" or "--valid-days";
 
     private static (SimulatorOptions Options, string? Error) Apply(SimulatorOptions options, string name, string value)
     {
@@ -147,6 +151,8 @@ internal static class SimulatorCommandLine
                 return (options with { Key = value }, null);
             case "--device-prefix":
                 return (options with { DevicePrefix = value }, null);
+            case "--mint-sas":
+                return string.IsNullOrWhiteSpace(value) ? (options, "--mint-sas needs a device id") : (options with { MintSasFor = value }, null);
             case "--scenario":
                 var (scenarios, error) = ParseScenarios(value);
                 return (options with { Scenarios = scenarios }, error);
@@ -175,6 +181,9 @@ internal static class SimulatorCommandLine
                     "--radius-km" => (options with { RadiusKm = number }, null),
                     "--interval-seconds" => Seconds(options, name, number, seconds => options with { ReportInterval = seconds }),
                     "--duration-seconds" => Seconds(options, name, number, seconds => options with { Duration = seconds }),
+                    "--valid-days" => number is > 0 and <= 3650
+                        ? (options with { SasValidity = TimeSpan.FromDays(number) }, null)
+                        : (options, "--valid-days must be above 0 and at most 3650"),
                     _ => (options with { Speedup = number }, null),
                 };
         }

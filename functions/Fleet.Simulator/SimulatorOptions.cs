@@ -23,6 +23,12 @@ public sealed record SimulatorOptions
     /// <summary>Send each device's fixes to <c>/{hub}/publishers/{device}/messages</c> with a token for that publisher.</summary>
     public bool PerDevicePublisher { get; init; }
 
+    /// <summary>Instead of simulating: print a SAS token scoped to this device's publisher, for a device sending directly.</summary>
+    public string? MintSasFor { get; init; }
+
+    /// <summary>How long a minted token is valid.</summary>
+    public TimeSpan SasValidity { get; init; } = TimeSpan.FromDays(365);
+
     public int Vehicles { get; init; } = 10;
 
     /// <summary>Vehicle i (1-based) is device <c>{prefix}{i:000}</c> driven by <c>drv-{prefix}{i:000}</c>.</summary>
