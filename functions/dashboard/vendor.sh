@@ -25,6 +25,7 @@ copy_without_source_map() {
 copy_without_source_map "$modules/leaflet/dist/leaflet.js" "$vendor/leaflet.js"
 copy_without_source_map "$modules/leaflet/dist/leaflet.css" "$vendor/leaflet.css"
 copy_without_source_map "$modules/@microsoft/signalr/dist/browser/signalr.min.js" "$vendor/signalr.min.js"
+copy_without_source_map "$modules/qrcode-generator/dist/qrcode.mjs" "$vendor/qrcode.mjs"
 
 cp "$modules/leaflet/LICENSE" "$vendor/LICENSE.leaflet"
 
@@ -61,8 +62,17 @@ OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
 SOFTWARE.
 EOF
 
+# qrcode-generator ships no licence file either; its source files carry the MIT notice of Kazuhiko Arase.
+qrcode_licence_id="$(node -p "require('$modules/qrcode-generator/package.json').license")"
+if [[ "$qrcode_licence_id" != "MIT" ]]; then
+  echo "vendor.sh: qrcode-generator is now licensed '$qrcode_licence_id': update its notice" >&2
+  exit 1
+fi
+sed -n '/^The MIT License/,$p' "$vendor/LICENSE.signalr" | sed 's/^Copyright (c) .NET Foundation and Contributors$/Copyright (c) 2009 Kazuhiko Arase/' >"$vendor/LICENSE.qrcode"
+
 leaflet_version="$(node -p "require('$modules/leaflet/package.json').version")"
 signalr_version="$(node -p "require('$modules/@microsoft/signalr/package.json').version")"
+qrcode_version="$(node -p "require('$modules/qrcode-generator/package.json').version")"
 cat >"$vendor/README.md" <<EOF
 # Vendored browser libraries
 
@@ -72,12 +82,13 @@ Written by \`../vendor.sh\` from \`../package-lock.json\`; do not edit by hand.
 | --- | --- | --- | --- |
 | leaflet.js, leaflet.css | leaflet | $leaflet_version | BSD-2-Clause, see LICENSE.leaflet |
 | signalr.min.js | @microsoft/signalr | $signalr_version | MIT, see LICENSE.signalr |
+| qrcode.mjs | qrcode-generator | $qrcode_version | MIT, see LICENSE.qrcode |
 
 \`sourceMappingURL\` comments are removed because the map files are not shipped.
 EOF
 
-if grep -l 'sourceMappingURL=' "$vendor"/*.js "$vendor"/*.css; then
+if grep -l 'sourceMappingURL=' "$vendor"/*.js "$vendor"/*.mjs "$vendor"/*.css; then
   echo "vendor.sh: a sourceMappingURL comment is left in the files above" >&2
   exit 1
 fi
-echo "vendor/: leaflet $leaflet_version, @microsoft/signalr $signalr_version"
+echo "vendor/: leaflet $leaflet_version, @microsoft/signalr $signalr_version, qrcode-generator $qrcode_version"

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fleet.Dashboard.Tests.Support;
@@ -118,6 +119,44 @@ public sealed class AdministrationTests(QuietFleet fleet) : IClassFixture<QuietF
         await Assertions.Expect(signIn.Page.Locator("#signed-in-as")).ToHaveTextAsync("fleet-operator · platform operator");
         await Assertions.Expect(signIn.Page.Locator("#dashboard")).ToBeHiddenAsync();
         Assert.Empty(signIn.Problems);
+    }
+
+    [Fact]
+    public async Task An_admin_creates_a_device_credential_shown_once_with_the_app_settings_and_revokes_it()
+    {
+        await using var adminPage = await DashboardPage.OpenAsync(fleet.Browser, fleet.Host.BaseAddress, "acme-admin-credentials", "c-acme", "admin");
+        var admin = adminPage.Page;
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Administration" }).ClickAsync();
+        await admin.Locator("#credentials-device").SelectOptionAsync("sim-001");
+        await admin.Locator("#new-credential-label").FillAsync("Sam's phone");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create credential" }).ClickAsync();
+
+        var secret = admin.Locator(".credential-secret");
+        await Assertions.Expect(secret).ToBeVisibleAsync(Shown);
+        await Assertions.Expect(secret).ToBeFocusedAsync();
+        var token = await secret.Locator(".credential-setting", new() { HasText = "Device identifier" }).Locator("code").InnerTextAsync();
+        Assert.StartsWith("fdk_", token, StringComparison.Ordinal);
+        await Assertions.Expect(secret.Locator(".credential-setting", new() { HasText = "Server URL" }).Locator("code"))
+            .ToHaveTextAsync(new Uri(fleet.Host.BaseAddress, "api/osmand").ToString());
+        await Assertions.Expect(secret.Locator(".credential-setting", new() { HasText = "User ID" }).Locator("code")).ToHaveTextAsync("sim-001");
+        Assert.StartsWith("data:image/gif;base64,", await secret.Locator("img.credential-qr").GetAttributeAsync("src"), StringComparison.Ordinal);
+        Assert.Empty(await adminPage.UnnamedControlsAsync());
+
+        // The token works as Traccar Client sends it; the list never shows it.
+        var osmAnd = $"/api/osmand?id={token}&timestamp={DateTimeOffset.UtcNow.AddSeconds(-5).ToUnixTimeSeconds()}&lat=25.05&lon=121.55&speed=5";
+        using (var sent = await fleet.Host.Http.PostAsync(osmAnd, null))
+        {
+            Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        }
+
+        var row = admin.Locator("#credential-list li", new() { HasText = "Sam's phone" });
+        Assert.DoesNotContain(token, await admin.Locator("#credential-list").InnerTextAsync(), StringComparison.Ordinal);
+        await row.GetByRole(AriaRole.Button, new() { Name = "Revoke Sam's phone" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#credential-list li[data-revoked='true']", new() { HasText = "Sam's phone" })).ToBeVisibleAsync(Shown);
+        await Assertions.Expect(admin.Locator(".credential-secret")).ToHaveCountAsync(0);
+        using var refused = await fleet.Host.Http.PostAsync(osmAnd, null);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Empty(adminPage.Problems);
     }
 
     private static async Task<string[]> VehicleIdsAsync(ILocator rows) =>

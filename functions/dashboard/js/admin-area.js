@@ -1,6 +1,7 @@
 // A company admin's area (DESIGN 3.5): the company's settings and rule thresholds, its users and their roles, its
 // vehicles with their devices, and its drivers. Every change goes through the HTTP API; its errors show next to the field.
 
+import { DeviceCredentialsSection } from './device-credentials.js';
 import { byId, el } from './dom.js';
 import { act, field, formError, humanise, onCreate, submitting, valuesOf } from './forms.js';
 
@@ -25,6 +26,7 @@ export class AdminArea {
    */
   constructor(hooks) {
     this.hooks = hooks;
+    this.credentials = new DeviceCredentialsSection({ api: hooks.api, messages: hooks.messages });
   }
 
   async show() {
@@ -37,6 +39,7 @@ export class AdminArea {
       this.renderUsers(users, vehicles, drivers);
       this.renderVehicles(vehicles);
       this.renderDrivers(drivers, users);
+      await this.credentials.show(vehicles.flatMap((vehicle) => vehicle.device_ids));
     } catch (error) {
       messages.problem('Could not load the administration area', error);
     }

@@ -163,6 +163,24 @@ export class FleetApi {
     return this.request('DELETE', `/api/vehicles/${encodeURIComponent(vehicleId)}`);
   }
 
+  deviceCredentials(deviceId) {
+    return this.request('GET', `/api/devices/${encodeURIComponent(deviceId)}/credentials`);
+  }
+
+  /** A new credential: `{credential, token}`, the token shown this once. */
+  createDeviceCredential(deviceId, label) {
+    return this.request('POST', `/api/devices/${encodeURIComponent(deviceId)}/credentials`, { body: { label } });
+  }
+
+  revokeDeviceCredential(deviceId, credentialId) {
+    return this.request('DELETE', `/api/devices/${encodeURIComponent(deviceId)}/credentials/${encodeURIComponent(credentialId)}`);
+  }
+
+  /** Where devices send: the API's origin, absolute (a phone cannot use a relative URL). */
+  deviceEndpoint(path) {
+    return new URL(`${this.base}${path}`, window.location.href).toString();
+  }
+
   createDriver(driver) {
     return this.request('POST', '/api/drivers', { body: driver });
   }
