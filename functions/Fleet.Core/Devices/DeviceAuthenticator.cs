@@ -45,7 +45,8 @@ public sealed class DeviceAuthenticator(IDeviceCredentialStore credentials, ICom
         var company = (await companies.GetAsync([credential.CompanyId], cancellationToken)).GetValueOrDefault(credential.CompanyId);
         if (company is null || company.Disabled)
         {
-            return DeviceAuthentication.Refused(403, $"Company '{credential.CompanyId}' is disabled: its devices' telemetry is not taken.");
+            return DeviceAuthentication.Refused(
+                403, $"Company '{credential.CompanyId}' {(company is null ? "does not exist" : "is disabled")}: its devices' telemetry is not taken.");
         }
 
         await MarkUsedAsync(credential, now, cancellationToken);

@@ -12,7 +12,9 @@ public sealed record GatewayReceipt(int Accepted, IReadOnlyList<RefusedEvent> Re
 
 /// <summary>
 /// The device gateway (DESIGN 3.5): events in DESIGN 3.1 JSON, already converted from whatever protocol the device
-/// speaks, checked by the same parser as every event in the stream, and forwarded with partition key = device id. An
+/// speaks, checked by the same parser as every event in the stream (and the coordinate check no company setting
+/// changes; the rest of the filters judge against the time the stream received the event), and forwarded with
+/// partition key = device id. An
 /// event naming another device than the credential's is refused, never routed; its neighbours go on.
 /// </summary>
 public sealed class DeviceGatewayHandler(ITelemetryIngress ingress)
@@ -34,7 +36,7 @@ public sealed class DeviceGatewayHandler(ITelemetryIngress ingress)
         for (var index = 0; index < events.Count; index++)
         {
             var parsed = TelemetryParser.Parse(new TelemetryEvent(events[index], default));
-            if (parsed.Rejection is { } rejection)
+            if ((parsed.Rejection ?? Pipeline.FixFilters.CheckCoordinates(parsed.Fix!)) is { } rejection)
             {
                 refused.Add(new RefusedEvent(index, rejection.Reason.ToCode(), rejection.Detail));
             }

@@ -12,17 +12,27 @@ namespace Fleet.Core.Pipeline;
 /// </summary>
 public static class FixFilters
 {
+    /// <summary>Whether the position is a WGS-84 coordinate at all: no setting changes that, so the gateway checks it too.</summary>
+    public static TelemetryRejection? CheckCoordinates(TelemetryFix fix)
+    {
+        ArgumentNullException.ThrowIfNull(fix);
+        var position = fix.Position;
+        return position.IsValid
+            ? null
+            : Reject(fix, RejectionReason.InvalidCoordinates, $"({position.Latitude}, {position.Longitude}) is not a valid WGS-84 coordinate");
+    }
+
     /// <summary>The filters that need no history: they apply to late fixes too.</summary>
     public static TelemetryRejection? CheckStateless(TelemetryFix fix, FilterSettings settings)
     {
         ArgumentNullException.ThrowIfNull(fix);
         ArgumentNullException.ThrowIfNull(settings);
-        var position = fix.Position;
-        if (!position.IsValid)
+        if (CheckCoordinates(fix) is { } invalid)
         {
-            return Reject(fix, RejectionReason.InvalidCoordinates, $"({position.Latitude}, {position.Longitude}) is not a valid WGS-84 coordinate");
+            return invalid;
         }
 
+        var position = fix.Position;
         if (settings.RejectZeroFix && position.Latitude == 0 && position.Longitude == 0)
         {
             return Reject(fix, RejectionReason.ZeroFix, $"(0, 0) is a missing fix, not a position");

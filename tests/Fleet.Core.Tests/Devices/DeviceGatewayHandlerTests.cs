@@ -65,6 +65,17 @@ public sealed class DeviceGatewayHandlerTests
     }
 
     [Fact]
+    public async Task A_position_that_is_no_coordinate_is_refused_at_the_gateway_not_forwarded_to_be_dead_lettered()
+    {
+        var result = await _gateway.SubmitAsync(
+            Caller, [Bytes("""{"device_id":"dev-1","timestamp":"2026-11-21T10:30:00Z","latitude":91,"longitude":2}"""), Event("dev-1", 0)], None);
+
+        var refused = Assert.Single(result.Value!.Refused);
+        Assert.Equal((0, "invalid_coordinates"), (refused.Index, refused.Reason));
+        Assert.Equal(1, result.Value.Accepted);
+    }
+
+    [Fact]
     public async Task A_single_refused_event_is_a_400_naming_event_and_nothing_is_forwarded()
     {
         var result = await _gateway.SubmitAsync(Caller, [Event("dev-2", 0)], None);
