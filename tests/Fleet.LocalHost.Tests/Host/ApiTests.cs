@@ -155,7 +155,8 @@ public abstract class ApiTests : IAsyncLifetime
         {
             ("/api/me", "get"), ("/api/companies", "get"), ("/api/companies", "post"), ("/api/companies/{id}", "get"), ("/api/companies/{id}", "put"),
             ("/api/companies/{id}", "delete"), ("/api/users", "get"), ("/api/users", "post"), ("/api/users/{id}", "put"), ("/api/users/{id}", "delete"),
-            ("/api/drivers/{id}", "get"), ("/api/geofences/{id}", "get"),
+            ("/api/drivers/{id}", "get"), ("/api/geofences/{id}", "get"), ("/api/devices/{id}/credentials", "get"), ("/api/devices/{id}/credentials", "post"),
+            ("/api/devices/{id}/credentials/{credentialId}", "delete"), ("/api/telemetry", "post"), ("/api/osmand", "get"), ("/api/osmand", "post"), ("/api/owntracks", "post"),
         })
         {
             Assert.True(paths.TryGetProperty(path, out var operations) && operations.TryGetProperty(method, out _), $"{method} {path} is not in the OpenAPI document");

@@ -37,7 +37,7 @@ public abstract class DeviceGatewayTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Traccar_Client_and_OwnTracks_requests_reach_the_company_live_and_its_history_in_km_per_hour()
+    public async Task Traccar_Client_both_forms_and_OwnTracks_requests_reach_the_company_live_and_its_history_in_km_per_hour()
     {
         var token = await CredentialAsync(Device, "Sam's phone");
         await using var dispatcher = await _host.ConnectAsync("acme-dispatcher-devices", "c-acme");
@@ -51,10 +51,20 @@ public abstract class DeviceGatewayTests : IAsyncLifetime
             Assert.Equal("", await sent.Content.ReadAsStringAsync());
         }
 
-        var live = await dispatcher.NextAsync(Wait, "vehicle_location_update");
-        var position = live.Argument.GetProperty("data")[0];
-        Assert.Equal(Vehicle, position.GetProperty("vehicle_id").GetString());
-        Assert.Equal(18.52, position.GetProperty("speed_kmh").GetDouble(), 2);
+        Assert.Equal(18.52, await LiveSpeedAsync(dispatcher), 2);
+
+        // The same protocol as a form, as other OsmAnd senders post it.
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["id"] = token, ["timestamp"] = start.AddSeconds(15).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ["lat"] = "25.0505",
+            ["lon"] = "121.5505", ["speed"] = "20", ["bearing"] = "80",
+        });
+        using (var sent = await _host.Http.PostAsync("/api/osmand", form))
+        {
+            Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        }
+
+        Assert.Equal(37.04, await LiveSpeedAsync(dispatcher), 2);
 
         // Traccar Client 9: JSON with the token as device_id; speed in m/s, battery as a fraction.
         var traccar = $$$"""
@@ -64,6 +74,8 @@ public abstract class DeviceGatewayTests : IAsyncLifetime
         {
             Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
         }
+
+        Assert.Equal(18.0, await LiveSpeedAsync(dispatcher), 2);
 
         // OwnTracks: Basic authentication with the device id and its token; speed in km/h; answered with no commands.
         using var ownTracks = new HttpRequestMessage(HttpMethod.Post, "/api/owntracks")
@@ -80,10 +92,12 @@ public abstract class DeviceGatewayTests : IAsyncLifetime
             Assert.Equal("[]", await sent.Content.ReadAsStringAsync());
         }
 
+        Assert.Equal(30.0, await LiveSpeedAsync(dispatcher), 2);
+
         await _host.WaitUntilProcessedAsync(Wait);
         var history = await _admin.GetFromJsonAsync<JsonElement>(
             $"/api/vehicles/{Vehicle}/locations?from={Uri.EscapeDataString(start.AddSeconds(-1).ToString("O", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture))}");
-        Assert.Equal([18.52, 18.0, 30.0], history.GetProperty("items").EnumerateArray().Select(item => Math.Round(item.GetProperty("speed_kmh").GetDouble(), 2)));
+        Assert.Equal([18.52, 37.04, 18.0, 30.0], history.GetProperty("items").EnumerateArray().Select(item => Math.Round(item.GetProperty("speed_kmh").GetDouble(), 2)));
         var listed = await _admin.GetFromJsonAsync<JsonElement>($"/api/devices/{Device}/credentials");
         Assert.NotEqual(JsonValueKind.Null, listed[0].GetProperty("last_used_at").ValueKind);
     }
@@ -165,6 +179,15 @@ public abstract class DeviceGatewayTests : IAsyncLifetime
         using var refused = await SendJsonAsync("/api/telemetry", LocalHostRig.Fix("sim-002", DateTimeOffset.UtcNow.AddSeconds(-5), 25.0, 121.5, 10), token);
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
+    // Each send is waited for before the next, so every position arrives as its own message.
+    private static async Task<double> LiveSpeedAsync(SignalRTestClient dispatcher)
+    {
+        var live = await dispatcher.NextAsync(Wait, "vehicle_location_update");
+        var position = live.Argument.GetProperty("data")[0];
+        Assert.Equal(Vehicle, position.GetProperty("vehicle_id").GetString());
+        return position.GetProperty("speed_kmh").GetDouble();
     }
 
     private async Task<string> CredentialAsync(string deviceId, string? label = null)
