@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Fleet.LocalHost.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fleet.LocalHost.Tests.Host;
 
@@ -176,9 +177,16 @@ public abstract class DeviceGatewayTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.NoContent, disabled.StatusCode);
         }
 
-        using var refused = await SendJsonAsync("/api/telemetry", LocalHostRig.Fix("sim-002", DateTimeOffset.UtcNow.AddSeconds(-5), 25.0, 121.5, 10), token);
+        var partitions = _host.Services.GetRequiredService<Fleet.LocalHost.Ingestion.LocalPartitions>();
+        var enqueuedBefore = partitions.Status().Sum(partition => partition.LastSequenceNumber);
+        var sentAt = DateTimeOffset.UtcNow.AddSeconds(-5);
+        using var refused = await SendJsonAsync("/api/telemetry", LocalHostRig.Fix("sim-002", sentAt, 25.0, 121.5, 10), token);
+        using var wrongSecret = await SendJsonAsync("/api/telemetry", LocalHostRig.Fix("sim-002", sentAt.AddSeconds(1), 25.0, 121.5, 10), token[..^2] + "xx");
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongSecret.StatusCode);
+        // Nothing from a refused device reaches the stream, not even as a dead letter.
+        Assert.Equal(enqueuedBefore, partitions.Status().Sum(partition => partition.LastSequenceNumber));
     }
 
     // Each send is waited for before the next, so every position arrives as its own message.
