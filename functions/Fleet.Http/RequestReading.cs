@@ -58,6 +58,12 @@ internal sealed class QueryReader(IQueryCollection query)
 
 public static class RequestBody
 {
+    /// <summary>
+    /// The most any API body may hold: generous for a 5,000-vertex fence, and what keeps one request from costing the
+    /// host hundreds of megabytes (a 20 MB job address did).
+    /// </summary>
+    public const int MaxJsonBodyBytes = 1024 * 1024;
+
     private static readonly ApiProblem NotJson = new(StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type", "The body must be JSON (Content-Type: application/json).");
 
     /// <returns>The raw body, or null when it is longer than <paramref name="limit"/> (read no further than that).</returns>
@@ -103,9 +109,15 @@ public static class RequestBody
             return (null, NotJson);
         }
 
+        var body = await ReadBytesAsync(request, MaxJsonBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return (null, new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Too large", $"A request body may be at most {MaxJsonBodyBytes} bytes."));
+        }
+
         try
         {
-            return (await request.ReadFromJsonAsync<T>(FleetJson.Options, cancellationToken), null);
+            return (JsonSerializer.Deserialize<T>(body, FleetJson.Options), null);
         }
         catch (JsonException exception)
         {

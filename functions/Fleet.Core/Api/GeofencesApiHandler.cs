@@ -34,6 +34,11 @@ public sealed record GeofenceRequest(
 /// </summary>
 public sealed class GeofencesApiHandler(IFleetConfiguration configuration)
 {
+    /// <summary>With <see cref="GeofenceShape.MaxVertices"/>, what bounds one company's containment work per fix.</summary>
+    public const int MaxFencesPerCompany = 1_000;
+
+    public const int MaxNameLength = 200;
+
     public async Task<ApiResult<IReadOnlyList<GeofenceView>>> ListAsync(FleetCaller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -52,6 +57,11 @@ public sealed class GeofencesApiHandler(IFleetConfiguration configuration)
         if (request is null || string.IsNullOrWhiteSpace(request.Name) || request.Geometry is not { } geometry)
         {
             return ApiProblem.BadRequest("name and geometry are required.");
+        }
+
+        if (request.Name.Length > MaxNameLength)
+        {
+            return ApiProblem.InvalidField("name", $"name may be at most {MaxNameLength} characters.");
         }
 
         var (geofenceId, invalidId) = ResourceIds.GivenOrNew(request.GeofenceId, "geofence_id", "gf");
@@ -85,6 +95,12 @@ public sealed class GeofencesApiHandler(IFleetConfiguration configuration)
         catch (FormatException exception)
         {
             return ApiProblem.BadRequest("geometry: " + exception.Message + ".");
+        }
+
+        var existing = await configuration.GeofencesOfAsync(caller.CompanyId, cancellationToken);
+        if (existing.Count >= MaxFencesPerCompany && existing.All(fence => fence.Id != geofenceId))
+        {
+            return ApiProblem.Conflict($"A company may have at most {MaxFencesPerCompany} geofences; delete one first.");
         }
 
         var fence = new Geofence(

@@ -9,6 +9,18 @@ namespace Fleet.Core.Geofencing;
 /// </summary>
 public abstract class GeofenceShape
 {
+    /// <summary>
+    /// Containment runs for every fix near the fence: bounding its vertices bounds what one company's fences can cost
+    /// every other company sharing the partition (a million-vertex polygon stalled batches for over a minute).
+    /// </summary>
+    public const int MaxVertices = 5_000;
+
+    public const int MaxHoles = 100;
+
+    public const double MaxRadiusMeters = 1_000_000;
+
+    public const double MaxHalfWidthMeters = 10_000;
+
     private protected GeofenceShape()
     {
     }
@@ -62,7 +74,7 @@ public sealed class CircleShape(GeoPoint center, double radiusMeters) : Geofence
 
     public override string? Validate() =>
         !Center.IsValid ? "circle centre is not a valid coordinate"
-        : !(RadiusMeters > 0 && double.IsFinite(RadiusMeters)) ? "circle radius must be a positive number of metres"
+        : !(RadiusMeters > 0 && RadiusMeters <= MaxRadiusMeters) ? $"circle radius must be more than 0 and at most {MaxRadiusMeters} metres"
         : null;
 }
 
@@ -100,6 +112,11 @@ public sealed class PolygonShape(ImmutableArray<GeoPoint> outer, ImmutableArray<
 
     public override string? Validate()
     {
+        if (Outer.Length + Holes.Sum(hole => hole.Length) > MaxVertices || Holes.Length > MaxHoles)
+        {
+            return $"a polygon may have at most {MaxVertices} vertices in all and {MaxHoles} holes";
+        }
+
         if (Outer.Distinct().Count() < 3 || Holes.Any(hole => hole.Distinct().Count() < 3))
         {
             return "every polygon ring needs at least 3 distinct vertices";
@@ -165,8 +182,9 @@ public sealed class CorridorShape(ImmutableArray<GeoPoint> path, double halfWidt
 
     public override string? Validate() =>
         Path.Length < 2 ? "a corridor needs at least 2 points"
+        : Path.Length > MaxVertices ? $"a corridor may have at most {MaxVertices} points"
         : !Path.All(vertex => vertex.IsValid) ? "corridor has an invalid coordinate"
-        : !(HalfWidthMeters > 0 && double.IsFinite(HalfWidthMeters)) ? "corridor half-width must be a positive number of metres"
+        : !(HalfWidthMeters > 0 && HalfWidthMeters <= MaxHalfWidthMeters) ? $"corridor half-width must be more than 0 and at most {MaxHalfWidthMeters} metres"
         : null;
 
     private static IEnumerable<Segment> Segments(ImmutableArray<GeoPoint> path)

@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Fleet.Core.Geo;
+using Fleet.Core.Geofencing;
+using Fleet.Core.Ports;
+using Fleet.Core.Registry;
+using Fleet.LocalHost.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fleet.LocalHost.Tests.Host;
+
+/// <summary>Regression tests of the findings of the outside security review (issue 15), on the real host.</summary>
+public sealed class SecurityReviewTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private LocalHostRig _host = null!;
+    private HttpClient _admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await LocalHostRig.StartAsync();
+        _admin = await _host.ClientAsync("acme-admin-review", "c-acme", "admin");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _admin.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("/api/vehicles", """{"name":"Van","device_id":"dev-nan","speed_limit_kmh":"NaN"}""")]
+    [InlineData("/api/vehicles", """{"name":"Van","device_id":"dev-inf","fuel_capacity_liters":"Infinity"}""")]
+    [InlineData("/api/geofences", """{"name":"Zone","geometry":{"type":"Point","coordinates":[121.5,25.0]},"radius_meters":"-Infinity"}""")]
+    [InlineData("/api/companies/c-acme", """{"fuel_price_per_liter":"NaN"}""")]
+    public async Task Non_finite_numbers_are_refused_at_the_api(string path, string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = path.StartsWith("/api/companies", StringComparison.Ordinal) ? await _admin.PutAsync(path, content) : await _admin.PostAsync(path, content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_non_finite_value_stored_before_the_fix_does_not_break_the_fleets_reads()
+    {
+        var configuration = _host.Services.GetRequiredService<IFleetConfiguration>();
+        await configuration.SaveVehicleAsync(new VehicleProfile("v-bad", "c-acme", "Bad data", SpeedLimitKmh: double.NaN), [], CancellationToken.None);
+
+        using var vehicles = await _admin.GetAsync("/api/vehicles");
+        using var dashboard = await _admin.GetAsync("/api/dashboard");
+
+        Assert.Equal(HttpStatusCode.OK, vehicles.StatusCode);
+        var bad = (await vehicles.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Single(vehicle => vehicle.GetProperty("vehicle_id").GetString() == "v-bad");
+        Assert.Equal(JsonValueKind.Null, bad.GetProperty("speed_limit_kmh").ValueKind);
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+    }
+
+    [Fact]
+    public async Task Geofences_are_bounded_in_vertices_in_number_and_in_request_size()
+    {
+        var ring = string.Join(',', Enumerable.Range(0, 5_001).Select(i => string.Create(
+            CultureInfo.InvariantCulture, $"[{121.5 + 0.01 * Math.Cos(i * 2 * Math.PI / 5_001)},{25.0 + 0.01 * Math.Sin(i * 2 * Math.PI / 5_001)}]")));
+        using var tooManyVertices = await _admin.PostAsJsonAsync("/api/geofences", new { name = "Huge", geometry = JsonDocument.Parse($$"""{"type":"Polygon","coordinates":[[{{ring}}]]}""").RootElement });
+        using var tooLarge = await _admin.PostAsync("/api/geofences", new StringContent($$"""{"name":"{{new string('x', 1_100_000)}}"}""", Encoding.UTF8, "application/json"));
+
+        var configuration = _host.Services.GetRequiredService<IFleetConfiguration>();
+        for (var i = (await configuration.GeofencesOfAsync("c-acme", CancellationToken.None)).Count; i < 1_000; i++)
+        {
+            await configuration.SaveGeofenceAsync(new Geofence($"seed-{i}", "c-acme", "Seed", new CircleShape(new GeoPoint(25, 121.5), 100)), CancellationToken.None);
+        }
+
+        using var overCount = await _admin.PostAsJsonAsync("/api/geofences", new { name = "One more", geometry = new { type = "Point", coordinates = new[] { 121.5, 25.0 } }, radius_meters = 50 });
+        using var replaced = await _admin.PostAsJsonAsync("/api/geofences", new { geofence_id = "seed-999", name = "Still fine", geometry = new { type = "Point", coordinates = new[] { 121.5, 25.0 } }, radius_meters = 50 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooManyVertices.StatusCode);
+        Assert.Contains("at most 5000 vertices", (await tooManyVertices.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, overCount.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, replaced.StatusCode);
+    }
+
+    [Fact]
+    public async Task Users_of_two_companies_with_the_same_id_share_no_stream_no_negotiation_and_no_connection_cap()
+    {
+        await using var globex = await _host.ConnectAsync("same-subject", "c-globex", "dispatcher");
+        var acmeViewers = new List<SignalRTestClient>();
+        for (var i = 0; i < 5; i++)
+        {
+            acmeViewers.Add(await _host.ConnectAsync("same-subject", "c-acme", "viewer"));
+        }
+
+        using var globexAgain = await _host.NegotiateAsync(await _host.TokenAsync("same-subject", "c-globex", "dispatcher"));
+        await SendAsync(LocalHostRig.Fix("sim-002", DateTimeOffset.UtcNow.AddSeconds(-5), 25.03, 121.56, 30));
+
+        var location = await globex.NextAsync(Wait, "vehicle_location_update");
+        Assert.Equal("c-globex", location.Argument.GetProperty("company_id").GetString());
+        Assert.Equal(HttpStatusCode.OK, globexAgain.StatusCode);
+        foreach (var viewer in acmeViewers)
+        {
+            Assert.DoesNotContain(await viewer.DrainAsync(TimeSpan.FromMilliseconds(200)), message => message.Argument.GetProperty("company_id").GetString() == "c-globex");
+            await viewer.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_driver_record_cannot_name_a_user_of_another_company()
+    {
+        await _host.TokenAsync("globex-dispatcher-review", "c-globex", "dispatcher");
+
+        using var foreign = await _admin.PostAsJsonAsync("/api/drivers", new { name = "Intruder's target", user_id = "globex-dispatcher-review" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
+        Assert.Contains("user_id", (await foreign.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(error => error.Name));
+    }
+
+    private async Task SendAsync(params string[] fixes)
+    {
+        using var sent = await _host.SendBatchAsync(fixes);
+        Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+    }
+}
