@@ -25,12 +25,12 @@ public sealed class GatewayOptions
 }
 
 /// <summary>
-/// The device gateway of DESIGN 3.5 on any host: <c>POST /api/telemetry</c> (DESIGN 3.1 JSON), the OsmAnd protocol of
-/// Traccar Client (<c>/api/osmand</c>: query string, form or the JSON of Traccar Client 9) and OwnTracks' HTTP mode
-/// (<c>POST /api/owntracks</c>). Every message is converted, checked by the core parser and forwarded with partition
-/// key = device id; the device must hold a valid credential, and is limited in events per second.
+/// Events per device, as a token bucket: a device flushing its buffer after a tunnel sends many at once, which pass;
+/// one sending faster than <see cref="GatewayOptions.EventsPerSecondPerDevice"/> for long is told to wait. Events, not
+/// requests, are what is limited: one request may carry thousands. Keys are device ids as they are spelled (ordinal),
+/// so devices whose ids differ only in case never share a bucket.
 /// </summary>
-public sealed class DeviceGatewayApi(DeviceAuthenticator authenticator, DeviceGatewayHandler gateway, IOptions<GatewayOptions> options) : IDisposable
+public sealed class DeviceEventLimiter(IOptions<GatewayOptions> options) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(deviceId =>
         RateLimitPartition.GetTokenBucketLimiter(deviceId, _ => new TokenBucketRateLimiterOptions
@@ -42,6 +42,34 @@ public sealed class DeviceGatewayApi(DeviceAuthenticator authenticator, DeviceGa
             AutoReplenishment = true,
         }));
 
+    /// <returns>Null when the device may send these events, else the 429 to answer, with when to retry.</returns>
+    public ApiProblem? TryAcquire(string deviceId, int events)
+    {
+        ArgumentNullException.ThrowIfNull(deviceId);
+        using var lease = _limiter.AttemptAcquire(deviceId, Math.Clamp(events, 1, options.Value.EventBurstPerDevice));
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+
+        return new ApiProblem(
+            StatusCodes.Status429TooManyRequests,
+            "Too many events",
+            $"Device '{deviceId}' may send {options.Value.EventsPerSecondPerDevice} events per second; retry later.",
+            RetryAfter: lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1));
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}
+
+/// <summary>
+/// The device gateway of DESIGN 3.5 on any host: <c>POST /api/telemetry</c> (DESIGN 3.1 JSON), the OsmAnd protocol of
+/// Traccar Client (<c>/api/osmand</c>: query string, form or the JSON of Traccar Client 9) and OwnTracks' HTTP mode
+/// (<c>POST /api/owntracks</c>). Every message is converted, checked by the core parser and forwarded with partition
+/// key = device id; the device must hold a valid credential, and is limited in events per second.
+/// </summary>
+public sealed class DeviceGatewayApi(DeviceAuthenticator authenticator, DeviceGatewayHandler gateway, DeviceEventLimiter limiter)
+{
     /// <summary>One event or an array of them, with the device token as the bearer (or Basic: device id and token).</summary>
     public async Task<IResult> TelemetryAsync(HttpContext http)
     {
@@ -125,8 +153,6 @@ public sealed class DeviceGatewayApi(DeviceAuthenticator authenticator, DeviceGa
         }
     }
 
-    public void Dispose() => _limiter.Dispose();
-
     private static IResult Empty(ApiResult<GatewayReceipt> result) => result.Problem is { } problem ? ApiResults.Problem(problem) : Results.Ok();
 
     private static IResult NoCommands(ApiResult<GatewayReceipt> result) =>
@@ -155,16 +181,9 @@ public sealed class DeviceGatewayApi(DeviceAuthenticator authenticator, DeviceGa
     private async Task<IResult> SubmitAsync(
         HttpContext http, DeviceCaller device, IReadOnlyList<ReadOnlyMemory<byte>> events, Func<ApiResult<GatewayReceipt>, IResult> answer)
     {
-        // Events, not requests, are what a device is limited in: one request may carry a flushed buffer.
-        using var lease = _limiter.AttemptAcquire(device.DeviceId, Math.Min(events.Count, options.Value.EventBurstPerDevice));
-        if (!lease.IsAcquired)
+        if (limiter.TryAcquire(device.DeviceId, events.Count) is { } tooMany)
         {
-            var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-            return ApiResults.Problem(new ApiProblem(
-                StatusCodes.Status429TooManyRequests,
-                "Too many events",
-                $"Device '{device.DeviceId}' may send {options.Value.EventsPerSecondPerDevice} events per second; retry later.",
-                RetryAfter: retryAfter));
+            return ApiResults.Problem(tooMany);
         }
 
         return answer(await gateway.SubmitAsync(device, events, http.RequestAborted));

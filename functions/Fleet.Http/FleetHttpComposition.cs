@@ -10,6 +10,7 @@ public static class FleetHttpComposition
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton<FleetHttpApi>();
         services.AddSingleton<DeviceGatewayApi>();
+        services.AddSingleton<DeviceEventLimiter>();
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DashboardLocation>().BindConfiguration(DashboardLocation.Section);
         services.AddSingleton<StoreHealth>();

@@ -94,7 +94,7 @@ public static class RequestBody
     /// <summary>
     /// The body as <typeparamref name="T"/>; none at all reads as null, for the handler to say which fields it needs.
     /// </summary>
-    internal static async Task<(T? Value, ApiProblem? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<(T? Value, ApiProblem? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
     {
         // Servers tell whether a request has a body (chunked ones included); a context built by hand has its Content-Length.

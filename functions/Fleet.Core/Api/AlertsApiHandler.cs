@@ -13,8 +13,11 @@ public sealed record AlertRequest(string? Type, string? Severity, string? Title,
 /// The company's alerts for dispatchers and admins (DESIGN 3.4). Marking read and deleting tell the company group, so
 /// every open dashboard follows.
 /// </summary>
-public sealed class AlertsApiHandler(IAlertStore alerts, IRealtimePublisher publisher, TimeProvider timeProvider)
+public sealed class AlertsApiHandler(IAlertStore alerts, IRealtimePublisher publisher, IFleetConfiguration configuration, TimeProvider timeProvider)
 {
+    public const int MaxTitleLength = 200;
+    public const int MaxMessageLength = 2_000;
+
     public const int DefaultLimit = 50;
     public static readonly TimeSpan DefaultRaisedLifetime = TimeSpan.FromDays(7);
     public static readonly TimeSpan MaxRaisedLifetime = TimeSpan.FromDays(90);
@@ -47,6 +50,17 @@ public sealed class AlertsApiHandler(IAlertStore alerts, IRealtimePublisher publ
         if (request is null || string.IsNullOrWhiteSpace(request.Title) || string.IsNullOrWhiteSpace(request.Message))
         {
             return ApiProblem.BadRequest("type, severity, title and message are required.");
+        }
+
+        if (request.Title.Length > MaxTitleLength || request.Message.Length > MaxMessageLength || request.SourceId?.Length > MaxTitleLength)
+        {
+            return ApiProblem.BadRequest($"title and source_id may be at most {MaxTitleLength} characters, message at most {MaxMessageLength}.");
+        }
+
+        // An alert names a vehicle of the caller's company or none: another company's id would mislead its readers.
+        if (request.VehicleId is { } vehicleId && (await configuration.VehiclesOfAsync(caller.CompanyId, cancellationToken)).All(vehicle => vehicle.VehicleId != vehicleId))
+        {
+            return ApiProblem.InvalidField("vehicle_id", $"vehicle_id: this company has no vehicle '{vehicleId}'.");
         }
 
         if (!ApiText.TryParse<AlertType>(request.Type, out var type) || !ApiText.TryParse<AlertSeverity>(request.Severity, out var severity))

@@ -41,7 +41,11 @@ public sealed class GeofencesApiHandler(IFleetConfiguration configuration)
 
     public async Task<ApiResult<IReadOnlyList<GeofenceView>>> ListAsync(FleetCaller caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(caller);
+        if (NotForViewers(caller) is { } refusal)
+        {
+            return refusal;
+        }
+
         var fences = await configuration.GeofencesOfAsync(caller.CompanyId, cancellationToken);
         return ApiResult<IReadOnlyList<GeofenceView>>.Ok([.. fences.Select(View)]);
     }
@@ -126,7 +130,11 @@ public sealed class GeofencesApiHandler(IFleetConfiguration configuration)
 
     public async Task<ApiResult<GeofenceView>> GetAsync(FleetCaller caller, string geofenceId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(caller);
+        if (NotForViewers(caller) is { } refusal)
+        {
+            return refusal;
+        }
+
         return await configuration.GeofenceAsync(caller.CompanyId, geofenceId, cancellationToken) is { } fence
             ? ApiResult<GeofenceView>.Ok(View(fence))
             : ApiProblem.NotFound($"No geofence '{geofenceId}'.");
@@ -142,6 +150,14 @@ public sealed class GeofencesApiHandler(IFleetConfiguration configuration)
         return await configuration.DeleteGeofenceAsync(caller.CompanyId, geofenceId, cancellationToken)
             ? ApiResult.NoContent
             : ApiProblem.NotFound($"No geofence '{geofenceId}'.");
+    }
+
+    // The company's zones (depots, customers' sites) are its own business: a customer or rider following a vehicle
+    // has no need of them.
+    private static ApiProblem? NotForViewers(FleetCaller caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return caller.Role == FleetRole.Viewer ? ApiProblem.Forbidden("Geofences are for the company's staff.") : null;
     }
 
     private static GeofenceView View(Geofence fence)

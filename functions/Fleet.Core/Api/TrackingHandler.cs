@@ -11,7 +11,7 @@ namespace Fleet.Core.Api;
 public sealed record JobShare(string JobId, string Token, string TrackingUrl);
 
 /// <summary>What a tracking link shows: the job's status, and its vehicle only while the job is under way.</summary>
-public sealed record TrackingView(string JobId, string Kind, string Status, bool Ended, JobStopView Pickup, JobStopView Dropoff, LocationPayload? Vehicle);
+public sealed record TrackingView(string JobId, string Kind, string Status, bool Ended, JobStopView Pickup, JobStopView Dropoff, TrackedVehiclePayload? Vehicle);
 
 public sealed record TrackingValidation(FleetCaller? Caller, string? Failure);
 
@@ -89,14 +89,14 @@ public sealed class TrackingHandler(IJobGrantStore grants, IJobStore jobs, IVehi
             return ApiProblem.NotFound("The job is gone.");
         }
 
-        LocationPayload? vehicle = null;
+        TrackedVehiclePayload? vehicle = null;
         if (JobLifecycle.IsActive(job.Status) && job.VehicleId is { } vehicleId)
         {
             // The one vehicle, not the company's fleet: a customer's page asks this on every reconnect.
             var states = await vehicleStates.LoadAsync([vehicleId], cancellationToken);
             if (states.TryGetValue(vehicleId, out var state) && state.CompanyId == job.CompanyId && state.LastFix is { } last)
             {
-                vehicle = LocationPayload.From(new PositionRecord(last.Fix, vehicleId, job.CompanyId, last.OdometerKm, IsLate: false), state.Status);
+                vehicle = TrackedVehiclePayload.From(new PositionRecord(last.Fix, vehicleId, job.CompanyId, last.OdometerKm, IsLate: false), state.Status);
             }
         }
 

@@ -131,11 +131,11 @@ public sealed class JobTracker(IJobStore jobs, IRealtimePublisher publisher, Tim
         at.AddSeconds(step.EtaSeconds),
         at);
 
-    /// <summary>The job's followers see its vehicle, and only while the job is under way.</summary>
+    /// <summary>The job's followers see its vehicle, and only while the job is under way: its position, not the driver's data.</summary>
     private static RealtimeMessage LocationFor(Job job, MovedVehicle vehicle, DateTimeOffset now) => new(
         RealtimeTarget.Group(RealtimeGroups.Job(job.CompanyId, job.JobId)),
         new RealtimeEnvelope(
-            RealtimeMessageTypes.VehicleLocationUpdate, job.CompanyId, null, now, new[] { LocationPayload.From(vehicle.Positions[^1], vehicle.Status) }));
+            RealtimeMessageTypes.VehicleLocationUpdate, job.CompanyId, null, now, new[] { TrackedVehiclePayload.From(vehicle.Positions[^1], vehicle.Status) }));
 
     private sealed record Progress(JobStatus Status, JobProgressState State);
 }

@@ -29,6 +29,21 @@ public static class StatusCodes
     public static string ToCode(this GeofenceTransition transition) => transition == GeofenceTransition.Enter ? "enter" : "exit";
 }
 
+/// <summary>
+/// A vehicle as a job's followers (customers, riders) see it: where it is and what it is doing, nothing of the driver,
+/// the fuel, the odometer or the ignition.
+/// </summary>
+public sealed record TrackedVehiclePayload(
+    string VehicleId, double Latitude, double Longitude, double? SpeedKmh, double? HeadingDegrees, DateTimeOffset FixTime, string Status)
+{
+    public static TrackedVehiclePayload From(PositionRecord position, VehicleStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(position);
+        return new(
+            position.VehicleId, position.Position.Latitude, position.Position.Longitude, position.SpeedKmh, position.HeadingDegrees, position.FixTime, status.ToCode());
+    }
+}
+
 public sealed record LocationPayload(
     string VehicleId,
     string? DriverId,

@@ -158,7 +158,7 @@ internal static class FleetApi
 
         if (app.Environment.IsDevelopment())
         {
-            api.MapPost("/dev/token", MintDevTokenAsync);
+            api.MapPost("/dev/token", MintDevTokenAsync).Accepts<DevTokenRequest>(Json).Produces<DevTokenResponse>();
             api.MapGet("/dev/users", () => Results.Json(Demo.DemoFleet.Users));
         }
     }
@@ -192,8 +192,16 @@ internal static class FleetApi
     /// Development sign-in in one call: the company (created if new) and the user's membership in it, as asked, then a
     /// token of that user that asks to act for that company.
     /// </summary>
-    private static async Task<IResult> MintDevTokenAsync(DevTokenRequest? request, UserTokens tokens, UsersApiHandler users, CancellationToken cancellationToken)
+    private static async Task<IResult> MintDevTokenAsync(HttpContext http, UserTokens tokens, UsersApiHandler users)
     {
+        // Read as every API body is read: a malformed one is the caller's 400, not an error logged with its stack.
+        var cancellationToken = http.RequestAborted;
+        var (request, problem) = await RequestBody.ReadAsync<DevTokenRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return ApiResults.Problem(problem);
+        }
+
         if (request is null || string.IsNullOrWhiteSpace(request.UserId))
         {
             return ApiResults.Problem(ApiProblem.InvalidField("user_id", "user_id is required."));

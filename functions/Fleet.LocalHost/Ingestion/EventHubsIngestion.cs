@@ -38,11 +38,12 @@ internal static class EventHubsIngestion
         }
 
         // Publishers compare case-insensitively (as the SAS check does), so the token's spelling names the publisher:
-        // another spelling of the path must not be another rate-limit bucket or another sender.
+        // another spelling of the path is not another sender, and the token's own spelling is its rate-limit bucket
+        // (two devices whose ids differ only in case have two tokens, and two buckets).
         var publisher = pathPublisher is null ? null : authorization.Publisher ?? pathPublisher;
 
         // Devices send on their publisher path; a gateway holding the hub's key speaks for many devices and is not limited.
-        if (publisher is not null && services.GetRequiredService<PublisherRateLimiter>().TryAcquire(publisher.ToUpperInvariant()) is { } retryAfter)
+        if (publisher is not null && services.GetRequiredService<PublisherRateLimiter>().TryAcquire(publisher) is { } retryAfter)
         {
             return Retry(StatusCodes.Status429TooManyRequests, "Too many requests", "This publisher is over its request rate; retry later.", retryAfter);
         }
@@ -75,6 +76,12 @@ internal static class EventHubsIngestion
 
             var key = EventHubsEnvelope.PartitionKeyOfHeader(http.Request.Headers["BrokerProperties"]) ?? publisher ?? EventHubsEnvelope.DeviceIdOf(body);
             events = [new IncomingEvent(body, key, publisher)];
+        }
+
+        // A publisher is one device: it is limited in events as the device gateway limits them, not only in requests.
+        if (publisher is not null && services.GetRequiredService<DeviceEventLimiter>().TryAcquire(publisher, events.Count) is { } tooMany)
+        {
+            return ApiResults.Problem(tooMany);
         }
 
         return services.GetRequiredService<LocalPartitions>().TryEnqueue(events)

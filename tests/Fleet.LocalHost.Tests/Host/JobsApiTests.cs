@@ -130,6 +130,11 @@ public abstract class JobsApiTests : IAsyncLifetime
         var view = await LocalHostRig.EventuallyAsync(customer, "/api/track", json => json.GetProperty("vehicle").ValueKind == JsonValueKind.Object, Wait);
         Assert.Equal(("en_route", false, 25.10), (view.GetProperty("status").GetString(), view.GetProperty("ended").GetBoolean(), view.GetProperty("vehicle").GetProperty("latitude").GetDouble()));
 
+        // A customer sees where the vehicle is and what it does: nothing of the driver, fuel, odometer or ignition.
+        string[] tracked = ["fix_time", "heading_degrees", "latitude", "longitude", "speed_kmh", "status", "vehicle_id"];
+        Assert.Equal(tracked, location.Argument.GetProperty("data")[0].EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(tracked, view.GetProperty("vehicle").EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal));
+
         // Nothing else: not the company's data, not other jobs, not following other vehicles, not sharing.
         foreach (var (method, path) in new[]
         {

@@ -118,6 +118,40 @@ public sealed class SecurityReviewTests : IAsyncLifetime
         Assert.Contains("user_id", (await foreign.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(error => error.Name));
     }
 
+    [Fact]
+    public async Task Viewers_do_not_read_the_companys_geofences_while_drivers_and_dispatchers_do()
+    {
+        using var viewer = await _host.ClientAsync("customer-review", "c-acme", "viewer", "v-001");
+        using var driver = await _host.ClientAsync("driver-review", "c-acme", "driver", "v-001");
+
+        using var asViewer = await viewer.GetAsync("/api/geofences");
+        using var asDriver = await driver.GetAsync("/api/geofences");
+
+        Assert.Equal(HttpStatusCode.Forbidden, asViewer.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, asDriver.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_alert_raised_through_the_api_names_only_a_vehicle_of_the_company_and_bounded_text()
+    {
+        using var foreign = await _admin.PostAsJsonAsync("/api/alerts", new { type = "system_error", severity = "low", title = "Hi", message = "Globex's van", vehicle_id = "v-002" });
+        using var huge = await _admin.PostAsJsonAsync("/api/alerts", new { type = "system_error", severity = "low", title = "Hi", message = new string('x', 5_000) });
+        using var own = await _admin.PostAsJsonAsync("/api/alerts", new { type = "system_error", severity = "low", title = "Hi", message = "Our van", vehicle_id = "v-001" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, own.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_malformed_development_token_request_is_the_callers_400_with_a_problem()
+    {
+        using var malformed = await _host.Http.PostAsync("/api/dev/token", new StringContent("{\"user_id\":", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
+    }
+
     private async Task SendAsync(params string[] fixes)
     {
         using var sent = await _host.SendBatchAsync(fixes);
