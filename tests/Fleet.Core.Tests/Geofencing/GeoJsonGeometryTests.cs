@@ -53,7 +53,7 @@ public sealed class GeoJsonGeometryTests
     [InlineData("""{"type":"Point","coordinates":"121,25"}""", 10d, null, "geometry.coordinates must be an array")]
     [InlineData("""{"type":"MultiPolygon","coordinates":[]}""", null, null, "'MultiPolygon' is not supported")]
     [InlineData("""{"type":"Point","coordinates":[121.5,25]}""", null, null, "a Point fence needs radiusMeters")]
-    [InlineData("""{"type":"Point","coordinates":[121.5,25]}""", -5d, null, "circle radius must be a positive number of metres")]
+    [InlineData("""{"type":"Point","coordinates":[121.5,25]}""", -5d, null, "circle radius must be more than 0 and at most 1000000 metres")]
     [InlineData("""{"type":"Point","coordinates":[121.5,25]}""", 10d, 5d, "halfWidthMeters applies only to a LineString fence")]
     [InlineData("""{"type":"Point","coordinates":[25,200]}""", 10d, null, "[25, 200] is not a valid [longitude, latitude]")]
     [InlineData("""{"type":"Point","coordinates":["121.5",25]}""", 10d, null, "a position must be [longitude, latitude]")]

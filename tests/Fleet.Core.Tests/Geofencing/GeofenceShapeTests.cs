@@ -177,14 +177,24 @@ public sealed class GeofenceShapeTests
         ["corridor half-width zero"] = () => new CorridorShape([A, B], 0),
         ["corridor half-width negative"] = () => new CorridorShape([A, B], -1),
         ["corridor half-width NaN"] = () => new CorridorShape([A, B], double.NaN),
+        ["circle radius too large"] = () => new CircleShape(A, GeofenceShape.MaxRadiusMeters + 1),
+        ["corridor half-width too wide"] = () => new CorridorShape([A, B], GeofenceShape.MaxHalfWidthMeters + 1),
+        ["polygon of too many vertices"] = () => new PolygonShape(ManyPoints(GeofenceShape.MaxVertices + 1)),
+        ["polygon of too many holes"] = () => new PolygonShape(
+            ManyPoints(10), [.. Enumerable.Range(0, GeofenceShape.MaxHoles + 1).Select(_ => ManyPoints(3))]),
+        ["corridor of too many points"] = () => new CorridorShape(ManyPoints(GeofenceShape.MaxVertices + 1), 10),
     };
+
+    // Points on a small circle around A, all distinct.
+    private static System.Collections.Immutable.ImmutableArray<GeoPoint> ManyPoints(int count) =>
+        [.. Enumerable.Range(0, count).Select(i => new GeoPoint(A.Latitude + 0.01 * Math.Sin(i * 2 * Math.PI / count), A.Longitude + 0.01 * Math.Cos(i * 2 * Math.PI / count)))];
 
     [Theory]
     [InlineData("circle", null)]
-    [InlineData("circle radius zero", "circle radius must be a positive number of metres")]
-    [InlineData("circle radius negative", "circle radius must be a positive number of metres")]
-    [InlineData("circle radius NaN", "circle radius must be a positive number of metres")]
-    [InlineData("circle radius infinite", "circle radius must be a positive number of metres")]
+    [InlineData("circle radius zero", "circle radius must be more than 0 and at most 1000000 metres")]
+    [InlineData("circle radius negative", "circle radius must be more than 0 and at most 1000000 metres")]
+    [InlineData("circle radius NaN", "circle radius must be more than 0 and at most 1000000 metres")]
+    [InlineData("circle radius infinite", "circle radius must be more than 0 and at most 1000000 metres")]
     [InlineData("circle centre latitude 91", "circle centre is not a valid coordinate")]
     [InlineData("circle centre longitude -181", "circle centre is not a valid coordinate")]
     [InlineData("circle centre NaN", "circle centre is not a valid coordinate")]
@@ -204,9 +214,14 @@ public sealed class GeofenceShapeTests
     [InlineData("corridor of 1 point", "a corridor needs at least 2 points")]
     [InlineData("corridor point latitude -91", "corridor has an invalid coordinate")]
     [InlineData("corridor point NaN", "corridor has an invalid coordinate")]
-    [InlineData("corridor half-width zero", "corridor half-width must be a positive number of metres")]
-    [InlineData("corridor half-width negative", "corridor half-width must be a positive number of metres")]
-    [InlineData("corridor half-width NaN", "corridor half-width must be a positive number of metres")]
+    [InlineData("corridor half-width zero", "corridor half-width must be more than 0 and at most 10000 metres")]
+    [InlineData("corridor half-width negative", "corridor half-width must be more than 0 and at most 10000 metres")]
+    [InlineData("corridor half-width NaN", "corridor half-width must be more than 0 and at most 10000 metres")]
+    [InlineData("circle radius too large", "circle radius must be more than 0 and at most 1000000 metres")]
+    [InlineData("corridor half-width too wide", "corridor half-width must be more than 0 and at most 10000 metres")]
+    [InlineData("polygon of too many vertices", "a polygon may have at most 5000 vertices in all and 100 holes")]
+    [InlineData("polygon of too many holes", "a polygon may have at most 5000 vertices in all and 100 holes")]
+    [InlineData("corridor of too many points", "a corridor may have at most 5000 points")]
     public void Validate_names_what_is_wrong_with_a_degenerate_shape(string shape, string? expectedError)
     {
         Assert.Equal(expectedError, Shapes[shape]().Validate());
