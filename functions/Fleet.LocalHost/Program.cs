@@ -122,6 +122,7 @@ internal static class LocalHostComposition
             StatusCodeSelector = exception => exception is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        app.UseSecurityHeaders();
         app.UseDashboard();
         app.UseCors(cors => cors.WithOrigins(options.AllowedOrigins).AllowAnyHeader().AllowAnyMethod().AllowCredentials());
         app.UseWhen(context => context.Request.Path.StartsWithSegments(SignalRClientAuthentication.HubPath), hub => hub.Use(async (context, next) =>
