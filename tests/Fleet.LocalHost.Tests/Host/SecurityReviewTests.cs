@@ -152,6 +152,19 @@ public sealed class SecurityReviewTests : IAsyncLifetime
         Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
     }
 
+    [Theory]
+    [InlineData("/api/dev/token")]
+    [InlineData("/api/health")]
+    public async Task A_request_for_another_host_name_is_refused_so_dns_rebinding_reaches_nothing(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Host = "attacker.example:7071";
+
+        using var response = await _host.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
     private async Task SendAsync(params string[] fixes)
     {
         using var sent = await _host.SendBatchAsync(fixes);
