@@ -46,6 +46,15 @@ public abstract class AccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_expired_token_is_said_to_have_expired()
+    {
+        using var response = await _host.NegotiateAsync(UserToken(expires: DateTime.UtcNow.AddMinutes(-5)));
+
+        var problem = await response.Content.ReadFromJsonAsync<Dictionary<string, object>>();
+        Assert.Equal("The token is not valid: it has expired.", problem!["detail"].ToString());
+    }
+
+    [Fact]
     public async Task A_valid_token_of_a_user_without_a_membership_is_refused_with_a_clear_detail()
     {
         using var response = await _host.NegotiateAsync(UserToken(subjects: ["u-stranger"]));
