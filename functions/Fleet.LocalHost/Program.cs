@@ -66,7 +66,7 @@ internal static class LocalHostApp
         app.MapOpenApi();
         app.MapFleetApi();
         app.MapEventHubsIngestion();
-        app.MapHub<FleetHub>(SignalRClientAuthentication.HubPath);
+        app.MapHub<FleetHub>(SignalRClientAuthentication.HubPath, hub => hub.CloseOnAuthenticationExpiration = true);
         StartupBanner.PrintWhenStarted(app);
         return app;
     }

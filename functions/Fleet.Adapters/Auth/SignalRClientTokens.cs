@@ -52,8 +52,8 @@ public sealed class SignalRClientTokens
         return new SignalRConnectionInfo(url, token);
     }
 
-    /// <summary>The user id of a valid client token for this service, or null.</summary>
-    public async Task<ClaimsIdentity?> ValidateAsync(string? token, string serviceBase)
+    /// <summary>The user of a valid client token for this service and when the token expires, or null.</summary>
+    public async Task<(ClaimsIdentity Identity, DateTimeOffset ExpiresAt)?> ValidateAsync(string? token, string serviceBase)
     {
         if (string.IsNullOrEmpty(token))
         {
@@ -75,6 +75,7 @@ public sealed class SignalRClientTokens
         }
 
         // SignalR's default user id is the NameIdentifier claim; the token's short name is not mapped to it by itself.
-        return new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], authenticationType: "SignalRClientToken");
+        return (new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], authenticationType: "SignalRClientToken"),
+            new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero));
     }
 }

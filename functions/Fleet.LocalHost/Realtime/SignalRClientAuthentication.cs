@@ -35,10 +35,15 @@ internal sealed class SignalRClientAuthentication(
             return AuthenticateResult.NoResult();
         }
 
-        var identity = await tokens.ValidateAsync(token, ServiceBase(Request));
-        return identity is null
-            ? AuthenticateResult.Fail("The client token is not valid for this service.")
-            : AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        if (await tokens.ValidateAsync(token, ServiceBase(Request)) is not { } valid)
+        {
+            return AuthenticateResult.Fail("The client token is not valid for this service.");
+        }
+
+        // The hub closes the connection when its token expires: the client negotiates again, and its user's membership
+        // is checked again, so a connection never outlives what allowed it by more than a token's lifetime.
+        var properties = new AuthenticationProperties { ExpiresUtc = valid.ExpiresAt };
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(valid.Identity), properties, SchemeName));
     }
 
     /// <summary>The service as this request reached it: the audience of the tokens minted for it.</summary>
