@@ -29,9 +29,9 @@ public sealed class DriversApiHandler(IFleetConfiguration configuration, IMember
             return refusal;
         }
 
-        if (request is null || string.IsNullOrWhiteSpace(request.Name))
+        if (request is null || string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > VehiclesApiHandler.MaxNameLength)
         {
-            return ApiProblem.InvalidField("name", "name is required.");
+            return ApiProblem.InvalidField("name", $"name is required, at most {VehiclesApiHandler.MaxNameLength} characters.");
         }
 
         var (driverId, invalidId) = ResourceIds.GivenOrNew(request.DriverId, "driver_id", "drv");

@@ -61,6 +61,9 @@ public sealed class JobsApiHandler(IJobStore jobs, IFleetConfiguration configura
     public const int DefaultLimit = 100;
     public const int MaxNoteLength = 500;
 
+    /// <summary>Addresses and customer references are shown in lists and on customers' pages: bounded like every stored text.</summary>
+    public const int MaxTextLength = 500;
+
     // A change races another only when two people move one job in the same instant; a few rounds settle it.
     private const int MaxUpdateAttempts = 3;
 
@@ -84,6 +87,11 @@ public sealed class JobsApiHandler(IJobStore jobs, IFleetConfiguration configura
         if (StopOf(request.Dropoff, "dropoff", out var dropoff) is { } badDropoff)
         {
             return badDropoff;
+        }
+
+        if (request.CustomerReference is { Length: > MaxTextLength })
+        {
+            return ApiProblem.InvalidField("customer_reference", $"customer_reference must be at most {MaxTextLength} characters.");
         }
 
         var (jobId, invalidId) = ResourceIds.GivenOrNew(request.JobId, "job_id", "job");
@@ -331,6 +339,11 @@ public sealed class JobsApiHandler(IJobStore jobs, IFleetConfiguration configura
         if (!new GeoPoint(latitude, longitude).IsValid)
         {
             return ApiProblem.BadRequest($"{name} latitude must be within -90..90 and longitude within -180..180.");
+        }
+
+        if (request.Address is { Length: > MaxTextLength })
+        {
+            return ApiProblem.InvalidField($"{name}.address", $"{name}.address must be at most {MaxTextLength} characters.");
         }
 
         stop = new JobStop(latitude, longitude, request.Address);

@@ -51,6 +51,7 @@ public sealed record LocationPage(IReadOnlyList<LocationPayload> Items, DateTime
 public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleetHistory history)
 {
     public const int MaxPageSize = 1_000;
+    public const int MaxNameLength = 200;
     public static readonly TimeSpan MaxHistorySpan = TimeSpan.FromDays(31);
 
     public async Task<ApiResult<IReadOnlyList<VehicleView>>> ListAsync(FleetCaller caller, CancellationToken cancellationToken)
@@ -186,6 +187,17 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         }
 
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (request.Name.Length > MaxNameLength)
+        {
+            errors["name"] = $"name may be at most {MaxNameLength} characters.";
+        }
+
+        // Device ids are what devices send in every event: the parser takes none longer than this.
+        if (request.DeviceId.Length > Telemetry.TelemetryParser.MaxIdentifierLength || request.DeviceId.Any(char.IsControl))
+        {
+            errors["device_id"] = $"device_id may be at most {Telemetry.TelemetryParser.MaxIdentifierLength} characters, without control characters.";
+        }
+
         var vehicleClass = Registry.VehicleClass.PassengerCar;
         if (request.VehicleClass is not null && !ApiText.TryParse(request.VehicleClass, out vehicleClass))
         {

@@ -165,6 +165,35 @@ public sealed class SecurityReviewTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Stored_text_of_jobs_vehicles_and_drivers_is_bounded()
+    {
+        using var dispatcher = await _host.ClientAsync("acme-dispatcher-review", "c-acme", "dispatcher");
+        var longText = new string('x', 501);
+
+        using var longAddress = await dispatcher.PostAsJsonAsync("/api/jobs", new
+        {
+            kind = "delivery",
+            pickup = new { latitude = 25.03, longitude = 121.56, address = "Depot" },
+            dropoff = new { latitude = 25.05, longitude = 121.57, address = longText },
+        });
+        using var longReference = await dispatcher.PostAsJsonAsync("/api/jobs", new
+        {
+            kind = "delivery",
+            pickup = new { latitude = 25.03, longitude = 121.56 },
+            dropoff = new { latitude = 25.05, longitude = 121.57 },
+            customer_reference = longText,
+        });
+
+        using var longVehicleName = await _admin.PostAsJsonAsync("/api/vehicles", new { name = longText, device_id = "dev-long" });
+        using var longDriverName = await _admin.PostAsJsonAsync("/api/drivers", new { name = longText });
+
+        Assert.Equal(HttpStatusCode.BadRequest, longAddress.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, longReference.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, longVehicleName.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, longDriverName.StatusCode);
+    }
+
     private async Task SendAsync(params string[] fixes)
     {
         using var sent = await _host.SendBatchAsync(fixes);
