@@ -10,6 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Fleet.Adapters;
@@ -30,6 +31,8 @@ public static class FleetComposition
     public const string EventHubsNamespaceKey = "EventHubConnection:fullyQualifiedNamespace";
     public const string EventHubsClientIdKey = "EventHubConnection:clientId";
     public const string EventHubNameKey = "EventHubName";
+    public const string SignalRServiceUriKey = "AzureSignalRConnectionString:serviceUri";
+    public const string SignalRClientIdKey = "AzureSignalRConnectionString:clientId";
 
     public static IHostApplicationBuilder AddFleetCore(this IHostApplicationBuilder builder)
     {
@@ -39,6 +42,7 @@ public static class FleetComposition
         services.TryAddSingleton<IProcessingProgress, UnknownProcessingProgress>();
         services.AddSingleton<TelemetryBatchHandler>();
         services.AddSingleton<Core.Identity.MembershipDirectory>();
+        services.AddSingleton<Core.Realtime.RealtimeRevocation>();
         services.AddSingleton<CompaniesApiHandler>();
         services.AddSingleton<UsersApiHandler>();
         services.AddSingleton<Core.Devices.DeviceAuthenticator>();
@@ -200,6 +204,27 @@ public static class FleetComposition
             ? new Azure.Messaging.EventHubs.Producer.EventHubProducerClient(connectionString, eventHubName, options)
             : new Azure.Messaging.EventHubs.Producer.EventHubProducerClient(fullyQualifiedNamespace, eventHubName, FleetCredentials.For(clientId), options));
         builder.Services.AddSingleton<ITelemetryIngress, EventHubs.EventHubsTelemetryIngress>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Closing revoked users' connections on Azure SignalR Service, with the identity and service the Functions
+    /// extension uses (<c>AzureSignalRConnectionString:serviceUri</c>, <c>:clientId</c>).
+    /// </summary>
+    public static IHostApplicationBuilder AddFleetSignalRServiceConnections(this IHostApplicationBuilder builder, string hubName)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (!Uri.TryCreate(builder.Configuration[SignalRServiceUriKey], UriKind.Absolute, out var serviceUri) || serviceUri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new InvalidOperationException($"{SignalRServiceUriKey} must be the SignalR Service's https address (https://<name>.service.signalr.net).");
+        }
+
+        var credential = FleetCredentials.For(builder.Configuration[SignalRClientIdKey]);
+        builder.Services.AddSingleton<IRealtimeConnections>(provider => new SignalR.SignalRServiceConnections(
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(10) },
+            credential,
+            new SignalR.SignalRServiceEndpoint(serviceUri, hubName),
+            provider.GetRequiredService<ILogger<SignalR.SignalRServiceConnections>>()));
         return builder;
     }
 

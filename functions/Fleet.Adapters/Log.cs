@@ -13,4 +13,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "A live position was already stored in {Table} (was a vehicle state reset?); writing the batch again with every position checked")]
     public static partial void LivePositionAlreadyStored(ILogger logger, string? table);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "SignalR Service answered {StatusCode} to closing a user's connections; their groups are empty, so nothing more reaches them")]
+    public static partial void RealtimeCloseRefused(ILogger logger, int statusCode);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Could not reach SignalR Service to close a user's connections; their groups are empty, so nothing more reaches them")]
+    public static partial void RealtimeCloseFailed(ILogger logger, Exception exception);
 }

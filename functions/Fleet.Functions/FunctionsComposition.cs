@@ -22,6 +22,7 @@ internal static class FunctionsComposition
         services.AddSingleton<IRealtimeGroups>(provider => new RecordedRealtimeGroups(
             provider.GetRequiredService<SignalRServiceRealtime>(), provider.GetRequiredService<PostgresRealtimeGroups>()));
         services.AddSingleton<IVehicleFollowers>(provider => provider.GetRequiredService<PostgresRealtimeGroups>());
+        builder.AddFleetSignalRServiceConnections(nameof(FleetHub));
         return builder;
     }
 }

@@ -99,6 +99,7 @@ internal static class LocalHostComposition
         services.AddSingleton<IVehicleFollowers>(provider => provider.GetRequiredService<UserGroups>());
         services.AddSingleton<IRealtimePublisher, HubRealtimePublisher>();
         services.AddSingleton<ConnectionCounter>();
+        services.AddSingleton<IRealtimeConnections>(provider => provider.GetRequiredService<ConnectionCounter>());
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<LocalHostOptions>>().Value;

@@ -16,9 +16,9 @@ public sealed class TrackingPageTests(QuietFleet fleet) : IClassFixture<QuietFle
         using var admin = await fleet.Host.ClientAsync("acme-admin", "c-acme", "admin");
         // A driver's user must be a member of the company before the driver record may name them.
         await admin.PostAsJsonAsync("/api/users", new { user_id = "acme-driver-sam", role = "driver", vehicle_ids = new[] { "v-001" } });
-        await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "d-sam", name = "Sam", user_id = "acme-driver-sam" });
+        await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "c-acme.d-sam", name = "Sam", user_id = "acme-driver-sam" });
         using var dispatcher = await fleet.Host.ClientAsync("acme-dispatcher-tracking", "c-acme", "dispatcher");
-        var jobId = await TestJobs.CreateAsync(dispatcher, "delivery", 25.100, 121.520, "12 Harbour Rd", vehicleId: "v-001", driverId: "d-sam");
+        var jobId = await TestJobs.CreateAsync(dispatcher, "delivery", 25.100, 121.520, "12 Harbour Rd", vehicleId: "v-001", driverId: "c-acme.d-sam");
         await TestJobs.MoveAsync(dispatcher, jobId, "en_route");
         using var shared = await dispatcher.PostAsync($"/api/jobs/{jobId}/share", null);
         var trackingUrl = (await shared.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("tracking_url").GetString()!;

@@ -58,7 +58,7 @@ public sealed record CompanyView(
 /// cannot act for it until an operator enables it again.
 /// </summary>
 public sealed partial class CompaniesApiHandler(
-    IFleetConfiguration configuration, IMembershipStore memberships, MembershipDirectory directory, IRealtimeGroups groups)
+    IFleetConfiguration configuration, IMembershipStore memberships, MembershipDirectory directory, RealtimeRevocation revocation)
 {
     public const int MaxNameLength = 200;
     public const double MaxAlertExpiryHours = 30 * 24;
@@ -90,6 +90,11 @@ public sealed partial class CompaniesApiHandler(
         if (invalidId is not null)
         {
             return invalidId;
+        }
+
+        if (!ResourceIds.IsValidCompanyId(companyId!))
+        {
+            return ApiProblem.InvalidField("company_id", $"company_id may not contain '{ResourceIds.CompanySeparator}': it separates a company's id from the vehicle and driver ids the company chooses.");
         }
 
         if (await configuration.CompanyAsync(companyId!, cancellationToken) is not null)
@@ -236,13 +241,13 @@ public sealed partial class CompaniesApiHandler(
             return;
         }
 
-        // Members' cached memberships carry the company's state; a disabled company's live connections lose its groups.
+        // Members' cached memberships carry the company's state; a disabled company's live connections close.
         directory.ForgetAll();
         if (company.Disabled)
         {
             foreach (var member in await memberships.OfCompanyAsync(company.CompanyId, cancellationToken))
             {
-                await groups.RemoveUserFromAllGroupsAsync(RealtimeUsers.Of(company.CompanyId, member.UserId), cancellationToken);
+                await revocation.RevokeAsync(company.CompanyId, member.UserId, cancellationToken);
             }
         }
     }

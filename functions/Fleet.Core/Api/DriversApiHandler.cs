@@ -34,7 +34,7 @@ public sealed class DriversApiHandler(IFleetConfiguration configuration, IMember
             return ApiProblem.InvalidField("name", $"name is required, at most {VehiclesApiHandler.MaxNameLength} characters.");
         }
 
-        var (driverId, invalidId) = ResourceIds.GivenOrNew(request.DriverId, "driver_id", "drv");
+        var (driverId, invalidId) = ResourceIds.GivenOrNewInCompany(request.DriverId, "driver_id", "drv", caller.CompanyId);
         if (invalidId is not null)
         {
             return invalidId;
@@ -52,7 +52,8 @@ public sealed class DriversApiHandler(IFleetConfiguration configuration, IMember
         }
         catch (OwnershipConflictException)
         {
-            return ApiProblem.Conflict($"driver_id '{driverId}' cannot be registered here; leave it out to have one assigned.");
+            // Only when the company went away meanwhile: chosen driver ids are the company's own.
+            return ApiProblem.Conflict($"driver_id '{driverId}' is not available; leave it out to have one assigned.");
         }
 
         return ApiResult<DriverView>.Created(new DriverView(driverId!, request.Name, request.UserId), "/api/drivers/" + driverId);

@@ -27,7 +27,7 @@ public sealed record MeView(string UserId, string? Name, string? Email, bool Ope
 /// company's first admin). A change takes effect at once on this instance and within
 /// <see cref="MembershipDirectory.CacheLifetime"/> on the others; a narrowed membership leaves its realtime groups at once.
 /// </summary>
-public sealed class UsersApiHandler(IMembershipStore store, MembershipDirectory directory, IFleetConfiguration configuration, IRealtimeGroups groups)
+public sealed class UsersApiHandler(IMembershipStore store, MembershipDirectory directory, IFleetConfiguration configuration, RealtimeRevocation revocation)
 {
     public const int MaxUserIdLength = 256;
     public const int MaxTextLength = 200;
@@ -138,7 +138,7 @@ public sealed class UsersApiHandler(IMembershipStore store, MembershipDirectory 
 
         directory.Forget(userId);
         await LinkDriverAsync(await configuration.DriversOfAsync(company!, cancellationToken), userId, driverId: "", cancellationToken);
-        await LeaveRealtimeAsync(company!, userId, cancellationToken);
+        await revocation.RevokeAsync(company!, userId, cancellationToken);
         return ApiResult.NoContent;
     }
 
@@ -238,12 +238,10 @@ public sealed class UsersApiHandler(IMembershipStore store, MembershipDirectory 
         directory.Forget(wanted.UserId);
         if (current is not null && (current.Role != wanted.Role || !current.VehicleIds.SequenceEqual(wanted.VehicleIds, StringComparer.Ordinal)))
         {
-            await LeaveRealtimeAsync(wanted.CompanyId, wanted.UserId, cancellationToken);
+            await revocation.RevokeAsync(wanted.CompanyId, wanted.UserId, cancellationToken);
         }
     }
 
-    private Task LeaveRealtimeAsync(string companyId, string userId, CancellationToken cancellationToken) =>
-        groups.RemoveUserFromAllGroupsAsync(RealtimeUsers.Of(companyId, userId), cancellationToken);
 
     /// <summary>Makes <paramref name="driverId"/> the user's one driver record among the company's <paramref name="drivers"/> ("" for none).</summary>
     private async Task LinkDriverAsync(IReadOnlyList<DriverProfile> drivers, string userId, string driverId, CancellationToken cancellationToken)

@@ -134,7 +134,7 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
             return refusal;
         }
 
-        var (vehicleId, invalidId) = ResourceIds.GivenOrNew(request?.VehicleId, "vehicle_id", "v");
+        var (vehicleId, invalidId) = ResourceIds.GivenOrNewInCompany(request?.VehicleId, "vehicle_id", "v", caller.CompanyId);
         if (invalidId is not null)
         {
             return invalidId;
@@ -232,9 +232,10 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         }
         catch (OwnershipConflictException)
         {
-            // Which of the two another company holds is theirs to know, not the caller's.
+            // Vehicle ids are the company's own (ResourceIds.GivenOrNewInCompany); a device id names one physical
+            // device, which only one fleet can hold. Its rightful owner settles that with the platform operators.
             return ApiProblem.Conflict(
-                $"vehicle_id '{vehicleId}' or device_id '{request.DeviceId}' cannot be registered here; leave vehicle_id out to have one assigned.");
+                $"device_id '{request.DeviceId}' is not available. A device belongs to one fleet; if this one is yours, ask the platform operators to release it.");
         }
 
         var view = View(vehicle, null, (await DevicesAsync(caller, cancellationToken)).GetValueOrDefault(vehicleId));

@@ -242,6 +242,15 @@ public interface IRealtimeGroups
 }
 
 /// <summary>
+/// The open realtime connections of users. Closing them makes the clients negotiate again, and negotiation applies
+/// what the user may do now: emptied groups alone would leave a revoked user's connection open until its token expires.
+/// </summary>
+public interface IRealtimeConnections
+{
+    Task CloseUserConnectionsAsync(string userId, CancellationToken cancellationToken);
+}
+
+/// <summary>
 /// Vehicles someone follows right now (their vehicle groups have members). The server decides group membership, so
 /// it knows; vehicles nobody follows get no per-vehicle messages.
 /// </summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Fleet.Core.Ports;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -31,7 +32,7 @@ internal sealed class FleetHub(ConnectionCounter connections, IOptions<LocalHost
 }
 
 /// <summary>Open hub connections per user, and in all.</summary>
-internal sealed class ConnectionCounter
+internal sealed class ConnectionCounter : IRealtimeConnections
 {
     private readonly ConcurrentDictionary<string, int> _byUser = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HubCallerContext> _open = new(StringComparer.Ordinal);
@@ -71,5 +72,11 @@ internal sealed class ConnectionCounter
         }
 
         return closed;
+    }
+
+    public Task CloseUserConnectionsAsync(string userId, CancellationToken cancellationToken)
+    {
+        CloseAll(userId);
+        return Task.CompletedTask;
     }
 }

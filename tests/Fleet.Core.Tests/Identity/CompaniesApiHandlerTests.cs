@@ -31,7 +31,7 @@ public sealed class CompaniesApiHandlerTests
         _memberships.SaveAsync(new Membership("u-dispatch", "c-1", FleetRole.Dispatcher, []), None).GetAwaiter().GetResult();
         _memberships.SaveAsync(new Membership("u-globex", "c-2", FleetRole.Admin, []), None).GetAwaiter().GetResult();
         _directory = new MembershipDirectory(_memberships, _configuration, new FrozenClock(FixStream.Start));
-        _companies = new CompaniesApiHandler(_configuration, _memberships, _directory, _groups);
+        _companies = new CompaniesApiHandler(_configuration, _memberships, _directory, new RealtimeRevocation(_groups, _groups));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class CompaniesApiHandlerTests
     public async Task A_created_company_gets_an_assigned_id_unless_it_names_one_and_the_defaults()
     {
         var assigned = await _companies.CreateAsync(Operator, Request(name: " Nordwind "), None);
-        var named = await _companies.CreateAsync(Operator, Request(companyId: "c-nord.2", name: "Nordwind Two"), None);
+        var named = await _companies.CreateAsync(Operator, Request(companyId: "c-nord-2", name: "Nordwind Two"), None);
 
         Assert.Equal(201, assigned.Status);
         var id = assigned.Value!.CompanyId;
@@ -62,8 +62,8 @@ public sealed class CompaniesApiHandlerTests
         Assert.Equal(("Nordwind", "UTC", "USD", false), (assigned.Value.Name, assigned.Value.TimeZone, assigned.Value.Currency, assigned.Value.Disabled));
         Assert.Equal(new CompanySettings(id, "Nordwind", RuleSettings.Default, TimeZoneInfo.Utc), await _configuration.CompanyAsync(id, None));
 
-        Assert.Equal((201, "c-nord.2", "/api/companies/c-nord.2"), (named.Status, named.Value!.CompanyId, named.Location));
-        Assert.Equal("Nordwind Two", (await _configuration.CompanyAsync("c-nord.2", None))!.Name);
+        Assert.Equal((201, "c-nord-2", "/api/companies/c-nord-2"), (named.Status, named.Value!.CompanyId, named.Location));
+        Assert.Equal("Nordwind Two", (await _configuration.CompanyAsync("c-nord-2", None))!.Name);
     }
 
     [Fact]
@@ -176,6 +176,7 @@ public sealed class CompaniesApiHandlerTests
         Assert.Equal(
             [RealtimeUsers.Of("c-1", "u-admin"), RealtimeUsers.Of("c-1", "u-dispatch")],
             _groups.RemovedFromAll.Order(StringComparer.Ordinal));
+        Assert.Equal(_groups.RemovedFromAll.Order(StringComparer.Ordinal), _groups.Closed.Order(StringComparer.Ordinal));
         Assert.Equal(403, (await _companies.GetAsync(AcmeAdmin, "c-1", None)).Status);
         Assert.Equal("c-2", (await _directory.ResolveAsync(new FleetIdentity("u-globex", false), null, fresh: false, None)).Caller?.CompanyId);
 

@@ -34,7 +34,7 @@ public sealed class UsersApiHandlerTests
         Run(_store.SaveAsync(new Membership("u-dispatch", "c-1", FleetRole.Dispatcher, []), None));
         Run(_store.SaveAsync(new Membership("u-globex", "c-2", FleetRole.Admin, []), None));
         _directory = new MembershipDirectory(_store, _configuration, new FrozenClock(FixStream.Start));
-        _users = new UsersApiHandler(_store, _directory, _configuration, _groups);
+        _users = new UsersApiHandler(_store, _directory, _configuration, new RealtimeRevocation(_groups, _groups));
     }
 
     [Fact]
@@ -155,7 +155,7 @@ public sealed class UsersApiHandlerTests
     }
 
     [Fact]
-    public async Task Changing_a_members_role_or_grants_removes_them_from_every_realtime_group_at_once()
+    public async Task Changing_a_members_role_or_grants_removes_them_from_every_realtime_group_and_closes_their_connections_at_once()
     {
         var dispatcher = RealtimeUsers.Of("c-1", "u-dispatch");
         Assert.Equal(FleetRole.Dispatcher, (await _directory.ResolveAsync(Dispatcher, null, fresh: false, None)).Caller?.Role);
@@ -163,7 +163,7 @@ public sealed class UsersApiHandlerTests
         var narrowed = await _users.UpdateAsync(Admin, "u-dispatch", null, new UserRequest(null, null, null, null, "viewer", ["v-1"], null), None);
 
         Assert.Equal(200, narrowed.Status);
-        Assert.Equal([dispatcher], _groups.RemovedFromAll);
+        Assert.Equal([$"remove-all {dispatcher}", $"close {dispatcher}"], _groups.Changes);
         Assert.Equal(FleetRole.Viewer, (await _directory.ResolveAsync(Dispatcher, null, fresh: false, None)).Caller?.Role);
 
         var regranted = await _users.UpdateAsync(Admin, "u-dispatch", null, new UserRequest(null, null, null, null, null, ["v-1", "v-2"], null), None);
@@ -196,6 +196,7 @@ public sealed class UsersApiHandlerTests
 
         Assert.Equal(204, deleted.Status);
         Assert.Equal([RealtimeUsers.Of("c-1", "u-sam")], _groups.RemovedFromAll);
+        Assert.Equal([RealtimeUsers.Of("c-1", "u-sam")], _groups.Closed);
         Assert.Equal((null, null), await LinkedUsersAsync());
         Assert.Empty(await _store.OfUserAsync("u-sam", None));
         Assert.Equal(403, (await _directory.ResolveAsync(sam, null, fresh: false, None)).Problem?.Status);

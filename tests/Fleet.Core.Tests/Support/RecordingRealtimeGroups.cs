@@ -2,8 +2,11 @@ using Fleet.Core.Ports;
 
 namespace Fleet.Core.Tests.Support;
 
-/// <summary>Keeps every group change asked of it, in order, as "add group user", "remove group user" or "remove-all user".</summary>
-internal sealed class RecordingRealtimeGroups : IRealtimeGroups
+/// <summary>
+/// Keeps every group change and connection close asked of it, in order, as "add group user", "remove group user",
+/// "remove-all user" or "close user".
+/// </summary>
+internal sealed class RecordingRealtimeGroups : IRealtimeGroups, IRealtimeConnections
 {
     private readonly object _lock = new();
     private readonly List<string> _changes = [];
@@ -22,11 +25,16 @@ internal sealed class RecordingRealtimeGroups : IRealtimeGroups
     /// <summary>The users removed from all their groups, in order.</summary>
     public IReadOnlyList<string> RemovedFromAll => [.. Changes.Where(change => change.StartsWith("remove-all ", StringComparison.Ordinal)).Select(change => change["remove-all ".Length..])];
 
+    /// <summary>The users whose connections were closed, in order.</summary>
+    public IReadOnlyList<string> Closed => [.. Changes.Where(change => change.StartsWith("close ", StringComparison.Ordinal)).Select(change => change["close ".Length..])];
+
     public Task AddUserAsync(string group, string userId, CancellationToken cancellationToken) => Record($"add {group} {userId}");
 
     public Task RemoveUserAsync(string group, string userId, CancellationToken cancellationToken) => Record($"remove {group} {userId}");
 
     public Task RemoveUserFromAllGroupsAsync(string userId, CancellationToken cancellationToken) => Record($"remove-all {userId}");
+
+    public Task CloseUserConnectionsAsync(string userId, CancellationToken cancellationToken) => Record($"close {userId}");
 
     private Task Record(string change)
     {

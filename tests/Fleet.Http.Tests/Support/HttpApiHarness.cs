@@ -37,6 +37,7 @@ internal sealed class HttpApiHarness
         builder.Services.AddSingleton<NoRealtime>();
         builder.Services.AddSingleton<IRealtimePublisher>(provider => provider.GetRequiredService<NoRealtime>());
         builder.Services.AddSingleton<IRealtimeGroups>(provider => provider.GetRequiredService<NoRealtime>());
+        builder.Services.AddSingleton<IRealtimeConnections>(provider => provider.GetRequiredService<NoRealtime>());
         builder.Services.AddSingleton<DashboardBroadcastHandler>();
         builder.Services.AddFleetHttpApi();
         Services = builder.Services.BuildServiceProvider();
@@ -117,7 +118,7 @@ internal sealed record Answer(int Status, string? ContentType, JsonElement Body)
 }
 
 /// <summary>Realtime delivery is not what these tests look at.</summary>
-internal sealed class NoRealtime : IRealtimePublisher, IRealtimeGroups
+internal sealed class NoRealtime : IRealtimePublisher, IRealtimeGroups, IRealtimeConnections
 {
     public Task PublishAsync(IReadOnlyList<RealtimeMessage> messages, CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -126,4 +127,6 @@ internal sealed class NoRealtime : IRealtimePublisher, IRealtimeGroups
     public Task RemoveUserAsync(string group, string userId, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task RemoveUserFromAllGroupsAsync(string userId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task CloseUserConnectionsAsync(string userId, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -24,7 +24,7 @@ public abstract class ApiTests : IAsyncLifetime
         using var admin = await _host.ClientAsync("u-admin", "c-acme", "admin");
         using var created = await admin.PostAsJsonAsync("/api/vehicles", new
         {
-            vehicle_id = "v-new", name = "Van 9", device_id = "dev-new", vehicle_class = "light_truck", speed_limit_kmh = 80, expected_report_interval_seconds = 10,
+            vehicle_id = "c-acme.v-new", name = "Van 9", device_id = "dev-new", vehicle_class = "light_truck", speed_limit_kmh = 80, expected_report_interval_seconds = 10,
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
@@ -32,16 +32,16 @@ public abstract class ApiTests : IAsyncLifetime
         using var sent = await _host.SendBatchAsync(Enumerable.Range(0, 3).Select(i => LocalHostRig.Fix("dev-new", start.AddSeconds(5 * i), 25.1, 121.5 + i * 0.0005, 36)));
         Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
 
-        var vehicle = await LocalHostRig.EventuallyAsync(admin, "/api/vehicles/v-new", json => json.GetProperty("last_seen").ValueKind != JsonValueKind.Null, Wait);
+        var vehicle = await LocalHostRig.EventuallyAsync(admin, "/api/vehicles/c-acme.v-new", json => json.GetProperty("last_seen").ValueKind != JsonValueKind.Null, Wait);
         Assert.Equal("light_truck", vehicle.GetProperty("vehicle_class").GetString());
         Assert.Equal(121.501, vehicle.GetProperty("longitude").GetDouble(), 6);
 
         var from = Uri.EscapeDataString(start.AddMinutes(-1).ToString("O"));
         var to = Uri.EscapeDataString(start.AddMinutes(1).ToString("O"));
-        var page = await admin.GetFromJsonAsync<JsonElement>($"/api/vehicles/v-new/locations?from={from}&to={to}&limit=2");
+        var page = await admin.GetFromJsonAsync<JsonElement>($"/api/vehicles/c-acme.v-new/locations?from={from}&to={to}&limit=2");
         Assert.Equal(2, page.GetProperty("items").GetArrayLength());
         var after = Uri.EscapeDataString(page.GetProperty("next_after").GetDateTimeOffset().ToString("O"));
-        var rest = await admin.GetFromJsonAsync<JsonElement>($"/api/vehicles/v-new/locations?from={from}&to={to}&limit=2&after={after}");
+        var rest = await admin.GetFromJsonAsync<JsonElement>($"/api/vehicles/c-acme.v-new/locations?from={from}&to={to}&limit=2&after={after}");
         Assert.Equal(121.501, Assert.Single(rest.GetProperty("items").EnumerateArray()).GetProperty("longitude").GetDouble(), 6);
     }
 
@@ -53,7 +53,7 @@ public abstract class ApiTests : IAsyncLifetime
 
         using var refused = await dispatcher.PostAsJsonAsync("/api/vehicles", new { vehicle_id = "v-x", name = "X", device_id = "dev-x" });
         using var foreign = await globex.GetAsync("/api/vehicles/v-001");
-        using var takeOver = await globex.PostAsJsonAsync("/api/vehicles", new { vehicle_id = "v-globex-1", name = "Mine now", device_id = "sim-001" });
+        using var takeOver = await globex.PostAsJsonAsync("/api/vehicles", new { vehicle_id = "c-globex.v-1", name = "Mine now", device_id = "sim-001" });
         var globexVehicles = await globex.GetFromJsonAsync<JsonElement>("/api/vehicles");
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
@@ -136,7 +136,7 @@ public abstract class ApiTests : IAsyncLifetime
         using var wrongType = await admin.PostAsync("/api/subscriptions", new StringContent("""{"vehicle_id": 5}""", System.Text.Encoding.UTF8, "application/json"));
         using var badQuery = await admin.GetAsync("/api/vehicles/v-001/locations?from=x&to=y");
         using var hugeExpiry = await admin.PostAsJsonAsync("/api/alerts", new { type = "system_error", severity = "low", title = "t", message = "m", expires_in_seconds = 1e20 });
-        using var tinyInterval = await admin.PostAsJsonAsync("/api/vehicles", new { vehicle_id = "v-tiny", name = "T", device_id = "dev-tiny", expected_report_interval_seconds = 1e-300 });
+        using var tinyInterval = await admin.PostAsJsonAsync("/api/vehicles", new { vehicle_id = "c-acme.v-tiny", name = "T", device_id = "dev-tiny", expected_report_interval_seconds = 1e-300 });
 
         Assert.All(
             new[] { malformedJson, wrongType, badQuery, hugeExpiry, tinyInterval },

@@ -91,6 +91,8 @@ public abstract class EntraTenancyTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
         }
 
+        // The open connection is closed at once, not left to its token's expiry: the client must negotiate again.
+        await dispatcherHub.WaitForCloseAsync(Wait);
         using var refused = await dispatcher.GetAsync("/api/vehicles");
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Contains("not a member of any company", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);

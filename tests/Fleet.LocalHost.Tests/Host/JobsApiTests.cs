@@ -23,14 +23,14 @@ public abstract class JobsApiTests : IAsyncLifetime
     {
         using var admin = await _host.ClientAsync("u-admin", "c-acme", "admin");
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/users", new { user_id = "u-sam", role = "driver", vehicle_ids = new[] { "v-001" } })).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "d-sam", name = "Sam", user_id = "u-sam" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "c-acme.d-sam", name = "Sam", user_id = "u-sam" })).StatusCode);
         await using var driverHub = await _host.ConnectAsync("u-sam", "c-acme", "driver", "v-001");
         await using var dispatcherHub = await _host.ConnectAsync("u-dispatch", "c-acme");
         using var dispatcher = await _host.ClientAsync("u-dispatch", "c-acme", "dispatcher");
 
         var jobId = await TestJobs.CreateAsync(dispatcher, "delivery", 25.047, 121.517, "12 Harbour Rd", "order-42");
 
-        using var assigned = await dispatcher.PostAsJsonAsync($"/api/jobs/{jobId}/assign", new { vehicle_id = "v-001", driver_id = "d-sam" });
+        using var assigned = await dispatcher.PostAsJsonAsync($"/api/jobs/{jobId}/assign", new { vehicle_id = "v-001", driver_id = "c-acme.d-sam" });
         Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
         var assignment = await driverHub.NextAsync(Wait, "assignment_new");
         Assert.Equal(jobId, assignment.Argument.GetProperty("data").GetProperty("job_id").GetString());
@@ -67,7 +67,7 @@ public abstract class JobsApiTests : IAsyncLifetime
     {
         using var admin = await _host.ClientAsync("u-admin", "c-acme", "admin");
         await admin.PostAsJsonAsync("/api/users", new { user_id = "u-kim", role = "driver" });
-        await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "d-kim", name = "Kim", user_id = "u-kim" });
+        await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "c-acme.d-kim", name = "Kim", user_id = "u-kim" });
         using var dispatcher = await _host.ClientAsync("u-dispatch", "c-acme", "dispatcher");
 
         // Stops without addresses, which TestJobs always gives: the only API job here made with the optional fields left out.
@@ -77,7 +77,7 @@ public abstract class JobsApiTests : IAsyncLifetime
             pickup = new { latitude = 25.033, longitude = 121.565 },
             dropoff = new { latitude = 25.047, longitude = 121.517 },
             vehicle_id = "v-003",
-            driver_id = "d-kim",
+            driver_id = "c-acme.d-kim",
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var jobId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
@@ -101,9 +101,9 @@ public abstract class JobsApiTests : IAsyncLifetime
     {
         using var admin = await _host.ClientAsync("u-admin", "c-acme", "admin");
         await admin.PostAsJsonAsync("/api/users", new { user_id = "u-sam", role = "driver", vehicle_ids = new[] { "v-001" } });
-        await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "d-sam", name = "Sam", user_id = "u-sam" });
+        await admin.PostAsJsonAsync("/api/drivers", new { driver_id = "c-acme.d-sam", name = "Sam", user_id = "u-sam" });
         using var dispatcher = await _host.ClientAsync("u-dispatch", "c-acme", "dispatcher");
-        var jobId = await TestJobs.CreateAsync(dispatcher, "delivery", 25.047, 121.517, "12 Harbour Rd", vehicleId: "v-001", driverId: "d-sam");
+        var jobId = await TestJobs.CreateAsync(dispatcher, "delivery", 25.047, 121.517, "12 Harbour Rd", vehicleId: "v-001", driverId: "c-acme.d-sam");
         var otherJobId = await TestJobs.CreateAsync(dispatcher, "delivery", 25.047, 121.517, "12 Harbour Rd");
         using var driver = await _host.ClientAsync("u-sam", "c-acme", "driver", "v-001");
         await TestJobs.MoveAsync(driver, jobId, "en_route");

@@ -119,6 +119,49 @@ public sealed class SecurityReviewTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_company_can_neither_take_nor_learn_of_another_companys_vehicle_and_driver_ids()
+    {
+        using var globex = await _host.ClientAsync("globex-admin-review", "c-globex", "admin");
+        using var ownVehicle = await _admin.PostAsJsonAsync("/api/vehicles", new { vehicle_id = "c-acme.truck-7", name = "Truck 7", device_id = "dev-truck-7" });
+        using var ownDriver = await _admin.PostAsJsonAsync("/api/drivers", new { driver_id = "c-acme.d-7", name = "Dee" });
+
+        // Ids Acme holds and ids nobody holds get the same answer: neither can be taken, and which is which stays Acme's.
+        var takenVehicle = await RefusalAsync(globex.PostAsJsonAsync("/api/vehicles", new { vehicle_id = "c-acme.truck-7", name = "Mine", device_id = "dev-globex-7" }));
+        var freeVehicle = await RefusalAsync(globex.PostAsJsonAsync("/api/vehicles", new { vehicle_id = "c-acme.truck-8", name = "Mine", device_id = "dev-globex-8" }));
+        var unscopedVehicle = await RefusalAsync(globex.PostAsJsonAsync("/api/vehicles", new { vehicle_id = "truck-9", name = "Mine", device_id = "dev-globex-9" }));
+        var takenDriver = await RefusalAsync(globex.PostAsJsonAsync("/api/drivers", new { driver_id = "c-acme.d-7", name = "Mine" }));
+        var freeDriver = await RefusalAsync(globex.PostAsJsonAsync("/api/drivers", new { driver_id = "c-acme.d-8", name = "Mine" }));
+        using var globexOwn = await globex.PostAsJsonAsync("/api/vehicles", new { vehicle_id = "c-globex.truck-7", name = "Truck 7", device_id = "dev-globex-7" });
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created), (ownVehicle.StatusCode, ownDriver.StatusCode, globexOwn.StatusCode));
+        Assert.Equal(takenVehicle, freeVehicle);
+        Assert.Equal(takenDriver, freeDriver);
+        Assert.Equal((HttpStatusCode.BadRequest, "vehicle_id"), (takenVehicle.Status, takenVehicle.Field));
+        Assert.Equal((HttpStatusCode.BadRequest, "vehicle_id"), (unscopedVehicle.Status, unscopedVehicle.Field));
+        Assert.Equal((HttpStatusCode.BadRequest, "driver_id"), (takenDriver.Status, takenDriver.Field));
+        Assert.Contains("'c-globex.'", takenVehicle.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_company_id_cannot_hold_the_dot_that_scopes_the_ids_a_company_chooses()
+    {
+        using var operatorClient = await _host.IdentityClientAsync("fleet-operator");
+
+        var dotted = await RefusalAsync(operatorClient.PostAsJsonAsync("/api/companies", new { company_id = "c-acme.x", name = "Prefix of Acme's ids" }));
+
+        Assert.Equal((HttpStatusCode.BadRequest, "company_id"), (dotted.Status, dotted.Field));
+    }
+
+    private static async Task<(HttpStatusCode Status, string? Field, string Detail)> RefusalAsync(Task<HttpResponseMessage> sending)
+    {
+        using var response = await sending;
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var field = problem.TryGetProperty("errors", out var errors) ? errors.EnumerateObject().Single().Name : null;
+        var detail = field is null ? problem.GetProperty("detail").GetString()! : errors.GetProperty(field).GetString()!;
+        return (response.StatusCode, field, detail);
+    }
+
+    [Fact]
     public async Task Viewers_do_not_read_the_companys_geofences_while_drivers_and_dispatchers_do()
     {
         using var viewer = await _host.ClientAsync("customer-review", "c-acme", "viewer", "v-001");
