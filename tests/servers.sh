@@ -56,6 +56,15 @@ ensure_chromium() {
   export FLEET_TEST_CHROMIUM=/usr/bin/chromium
 }
 
+# The azd hook that writes the dashboard's Static Web Apps files builds its JSON with jq; its tests run it.
+ensure_jq() {
+  if ! command -v jq >/dev/null; then
+    echo "== installing jq (apt-get)"
+    as_root apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq jq >/dev/null
+  fi
+}
+
 # PostgreSQL refuses to run as root, so the cluster belongs to the postgres user when we are root.
 start_postgres() {
   local port data socket run_as=()
@@ -104,7 +113,7 @@ start_azurite() {
 start_servers() {
   SERVERS_DIR=$(mktemp -d /tmp/fleet-servers.XXXXXX)
   chmod 755 "$SERVERS_DIR"
-  ensure_postgres && ensure_azurite && ensure_chromium && start_postgres && start_azurite
+  ensure_postgres && ensure_azurite && ensure_chromium && ensure_jq && start_postgres && start_azurite
 }
 
 stop_servers() {

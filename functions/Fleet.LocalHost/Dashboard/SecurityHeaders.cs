@@ -24,8 +24,12 @@ internal static class SecurityHeaders
         });
     }
 
-    /// <summary>The policy for the dashboard as configured: its tile server and sign-in authority are the only other origins.</summary>
-    public static string PolicyFor(DashboardOptions dashboard)
+    /// <summary>
+    /// The policy for the dashboard as configured: its tile server and sign-in authority are the only other origins,
+    /// with, where the API is not the page's own origin (Static Web Apps in Azure, <c>infra/scripts/dashboard-config.sh</c>),
+    /// the API's and the realtime service's <paramref name="apiOrigins"/>.
+    /// </summary>
+    public static string PolicyFor(DashboardOptions dashboard, params IEnumerable<string> apiOrigins)
     {
         ArgumentNullException.ThrowIfNull(dashboard);
         var images = TileSourceOf(dashboard.TileUrl);
@@ -37,7 +41,7 @@ internal static class SecurityHeaders
             "script-src 'self'",
             "style-src 'self' 'unsafe-inline'",
             $"img-src 'self' data:{Prefixed(images)}",
-            $"connect-src 'self'{Prefixed(signIn)}",
+            $"connect-src 'self'{string.Concat(apiOrigins.Select(Prefixed))}{Prefixed(signIn)}",
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",
