@@ -17,6 +17,9 @@ public sealed partial class IngestTelemetry(TelemetryBatchHandler handler, Parke
     // The event's publisher when it came through a publisher endpoint (Event Hubs publisher policies).
     private const string PublisherProperty = "x-opt-publisher";
 
+    // Named in logs and parked events when the trigger's metadata could not be read.
+    private const string UnknownPartition = "unknown";
+
     [Function(nameof(IngestTelemetry))]
     [ExponentialBackoffRetry(5, "00:00:02", "00:01:00")]
     public async Task Run(
@@ -31,10 +34,14 @@ public sealed partial class IngestTelemetry(TelemetryBatchHandler handler, Parke
             return;
         }
 
-        var partitionId = EventHubsTriggerMetadata.PartitionId(context.BindingContext.BindingData);
-        var batch = Array.ConvertAll(events, telemetryEvent => ToTelemetryEvent(telemetryEvent, partitionId));
+        // Everything that could throw is inside the try: the host checkpoints past a batch whatever happens, so a
+        // failure anywhere must reach the retries and the parking below.
+        var partitionId = UnknownPartition;
+        TelemetryEvent[]? batch = null;
         try
         {
+            partitionId = EventHubsTriggerMetadata.PartitionId(context.BindingContext.BindingData);
+            batch = ToTelemetryEvents(events, partitionId);
             var result = await handler.HandleAsync(batch, cancellationToken);
             Log.Processed(logger, partitionId, result.Events, result.Positions, result.DeadLetters, result.Alerts);
             if (result.RealtimeFailure is { } realtimeFailure)
@@ -52,6 +59,7 @@ public sealed partial class IngestTelemetry(TelemetryBatchHandler handler, Parke
             // The host checkpoints past this batch whatever happens now, so parking is its last chance: no shutdown token.
             try
             {
+                batch ??= ToTelemetryEvents(events, partitionId);
                 var parked = await parking.ParkAsync(batch, exception, CancellationToken.None);
                 Log.Parked(logger, parked.BatchId, batch.Length, exception);
             }
@@ -65,6 +73,9 @@ public sealed partial class IngestTelemetry(TelemetryBatchHandler handler, Parke
 
     private static bool IsLastAttempt(FunctionContext context) =>
         context.RetryContext is not { } retry || retry.RetryCount >= retry.MaxRetryCount;
+
+    private static TelemetryEvent[] ToTelemetryEvents(EventData[] events, string partitionId) =>
+        Array.ConvertAll(events, telemetryEvent => ToTelemetryEvent(telemetryEvent, partitionId));
 
     private static TelemetryEvent ToTelemetryEvent(EventData data, string partitionId) => new(
         data.EventBody.ToMemory(),
