@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Fleet.Adapters.Auth;
 using Fleet.Adapters.InMemory;
 using Fleet.Adapters.Postgres;
@@ -155,14 +156,9 @@ public static class FleetComposition
 
         var managedIdentityClientId = builder.Configuration[TablesManagedIdentityKey];
         var services = builder.Services;
-        services.AddHttpClient(TablesConnectionName);
-        services.AddSingleton(provider =>
-        {
-            var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient(TablesConnectionName);
-            return string.IsNullOrEmpty(connectionString)
-                ? new TableServiceClient(new Uri(endpoint!), FleetCredentials.For(managedIdentityClientId), http)
-                : new TableServiceClient(connectionString, http);
-        });
+        services.AddSingleton(_ => string.IsNullOrEmpty(connectionString)
+            ? new TableServiceClient(new Uri(endpoint!), FleetCredentials.For(managedIdentityClientId), TablesClientOptions())
+            : new TableServiceClient(connectionString, TablesClientOptions()));
         services.AddSingleton<IParkedTelemetry>(provider => new TableParkedTelemetry(provider.GetRequiredService<TableServiceClient>()));
         services.AddSingleton<ParkedTelemetryHandler>();
         services.AddOptions<TableAlertStoreOptions>().Bind(builder.Configuration.GetSection("Fleet:Tables"));
@@ -171,6 +167,21 @@ public static class FleetComposition
         services.AddSingleton<IAlertStore>(provider => provider.GetRequiredService<TableAlertStore>());
         services.AddSingleton<IAlertSink>(provider => provider.GetRequiredService<TableAlertStore>());
         return builder;
+    }
+
+    /// <summary>
+    /// Exponential retries within what an ingest invocation can wait: a batch whose alerts cannot be written is retried
+    /// by the trigger and then parked, so the client need not wait long itself.
+    /// </summary>
+    private static TableClientOptions TablesClientOptions()
+    {
+        var options = new TableClientOptions();
+        options.Retry.Mode = Azure.Core.RetryMode.Exponential;
+        options.Retry.MaxRetries = 4;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(800);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(30);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        return options;
     }
 
     /// <summary>

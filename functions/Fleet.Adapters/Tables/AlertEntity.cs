@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Azure.Data.Tables;
 using Fleet.Core.Alerts;
 
 namespace Fleet.Adapters.Tables;

@@ -1,5 +1,7 @@
 using System.Net;
 using Azure;
+using Azure.Data.Tables;
+using Azure.Data.Tables.Models;
 using Fleet.Core.Alerts;
 using Fleet.Core.Ports;
 
@@ -15,6 +17,7 @@ public sealed class TableAlertStore : IAlertStore
     // Marking read only races with replays rewriting the same alert, so a few rounds are plenty; past them the 412 surfaces.
     private const int MaxMarkReadAttempts = 5;
 
+    // A select names every property it wants back, the keys included.
     private static readonly string[] KeysOnly = ["PartitionKey", "RowKey"];
 
     private readonly TableOnFirstUse _table;
@@ -63,7 +66,7 @@ public sealed class TableAlertStore : IAlertStore
         var table = await TableAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {companyId} and ExpiresAt gt {query.Now}");
         var listed = new List<StoredAlert>(limit);
-        await foreach (var entity in table.QueryAsync(filter, maxPerPage: limit, cancellationToken: cancellationToken))
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: limit, cancellationToken: cancellationToken))
         {
             var stored = AlertEntity.ToStoredAlert(entity);
 
@@ -106,12 +109,12 @@ public sealed class TableAlertStore : IAlertStore
                 await _table.Table.UpdateEntityAsync(mark, found.ETag, TableUpdateMode.Merge, cancellationToken);
                 return true;
             }
-            catch (TableRequestFailedException exception) when (exception.Status == (int)HttpStatusCode.NotFound)
+            catch (RequestFailedException exception) when (exception.Status == (int)HttpStatusCode.NotFound)
             {
                 // Deleted since it was found.
                 return false;
             }
-            catch (TableRequestFailedException exception) when (exception.Status == (int)HttpStatusCode.PreconditionFailed &&
+            catch (RequestFailedException exception) when (exception.Status == (int)HttpStatusCode.PreconditionFailed &&
                 attempt < MaxMarkReadAttempts)
             {
                 // Rewritten since it was found (a replay): find it again and mark the current version.
@@ -122,7 +125,7 @@ public sealed class TableAlertStore : IAlertStore
     public async Task<bool> DeleteAsync(string companyId, string alertId, CancellationToken cancellationToken)
     {
         var found = await FindAsync(companyId, alertId, KeysOnly, cancellationToken);
-        return found is not null && await _table.Table.DeleteEntityAsync(found.PartitionKey, found.RowKey, ETag.All, cancellationToken);
+        return found is not null && Deleted(await _table.Table.DeleteEntityAsync(found.PartitionKey, found.RowKey, ETag.All, cancellationToken));
     }
 
     public async Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -132,14 +135,14 @@ public sealed class TableAlertStore : IAlertStore
         var deleted = 0;
 
         // Deleting behind the query is safe: its continuation is a key position, not an offset.
-        await foreach (var page in table.QueryPagesAsync(filter, select: [AlertEntity.ExpiresAt], cancellationToken: cancellationToken))
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, select: [.. KeysOnly, AlertEntity.ExpiresAt], cancellationToken: cancellationToken).AsPages())
         {
             // Checked again here because Azurite compares datetimes to the millisecond only, which would sweep alerts
             // that expire within the millisecond after now.
-            var expired = page.Entities.Where(entity => entity.GetDateTimeOffset(AlertEntity.ExpiresAt) <= now);
+            var expired = page.Values.Where(entity => entity.GetDateTimeOffset(AlertEntity.ExpiresAt) <= now);
             await Parallel.ForEachAsync(expired, Options(cancellationToken), async (entity, token) =>
             {
-                if (await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, token))
+                if (Deleted(await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, token)))
                 {
                     Interlocked.Increment(ref deleted);
                 }
@@ -162,7 +165,7 @@ public sealed class TableAlertStore : IAlertStore
         {
             await table.AddEntityAsync(entity, cancellationToken);
         }
-        catch (TableRequestFailedException exception) when (exception.ErrorCode == TableErrorCode.EntityAlreadyExists)
+        catch (RequestFailedException exception) when (exception.ErrorCode == TableErrorCode.EntityAlreadyExists)
         {
             // Already stored: either this opening version (a replay, or our own retried insert) or a later final one,
             // which an opening version must not replace.
@@ -180,13 +183,16 @@ public sealed class TableAlertStore : IAlertStore
         ArgumentNullException.ThrowIfNull(alertId);
         var table = await TableAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {companyId} and AlertId eq {alertId}");
-        await foreach (var entity in table.QueryAsync(filter, maxPerPage: 1, select, cancellationToken))
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select, cancellationToken))
         {
             return entity;
         }
 
         return null;
     }
+
+    /// <summary>Whether a delete found the entity: the service answers 404 for one already gone, which is not an error.</summary>
+    private static bool Deleted(Response response) => response.Status != (int)HttpStatusCode.NotFound;
 
     private ParallelOptions Options(CancellationToken cancellationToken) => new()
     {

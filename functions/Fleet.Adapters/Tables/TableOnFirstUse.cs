@@ -1,3 +1,5 @@
+using Azure.Data.Tables;
+
 namespace Fleet.Adapters.Tables;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure;
+using Azure.Data.Tables;
 using Fleet.Core.Ports;
 using Fleet.Core.Processing;
 using Fleet.Core.Telemetry;
@@ -21,9 +22,14 @@ public sealed class TableParkedTelemetry : IParkedTelemetry
 {
     public const string DefaultTableName = "parkedtelemetry";
 
+    // The most entities the service returns in one page.
+    private const int MaxPageSize = 1000;
     private const int ChunkBytes = 64 * 1024;
     private const int MaxChunks = 15;
     private const string HeadRowKey = "batch";
+    // A select names every property it wants back, the keys included.
+    private const string PartitionKeyProperty = "PartitionKey";
+    private const string RowKeyProperty = "RowKey";
     private const string Reason = "Reason";
     private const string ParkedAt = "ParkedAt";
     private const string EventCount = "EventCount";
@@ -69,7 +75,7 @@ public sealed class TableParkedTelemetry : IParkedTelemetry
         var table = await _table.GetAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter($"RowKey eq {HeadRowKey}");
         var batchIds = new List<string>(limit);
-        await foreach (var head in table.QueryAsync(filter, maxPerPage: Math.Min(limit, TableClient.MaxPageSize), select: [ParkedAt], cancellationToken))
+        await foreach (var head in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(limit, MaxPageSize), select: [PartitionKeyProperty], cancellationToken))
         {
             batchIds.Add(head.PartitionKey);
             if (batchIds.Count == limit)
@@ -87,7 +93,7 @@ public sealed class TableParkedTelemetry : IParkedTelemetry
         var table = await _table.GetAsync(cancellationToken);
         TableEntity? head = null;
         var rows = new List<TableEntity>();
-        await foreach (var entity in table.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {batchId}"), cancellationToken: cancellationToken))
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {batchId}"), cancellationToken: cancellationToken))
         {
             if (entity.RowKey == HeadRowKey)
             {
@@ -113,7 +119,7 @@ public sealed class TableParkedTelemetry : IParkedTelemetry
         ArgumentNullException.ThrowIfNull(batchId);
         var table = await _table.GetAsync(cancellationToken);
         var rows = new List<string>();
-        await foreach (var entity in table.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {batchId}"), select: [EventCount], cancellationToken: cancellationToken))
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {batchId}"), select: [RowKeyProperty], cancellationToken: cancellationToken))
         {
             if (entity.RowKey != HeadRowKey)
             {

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Fleet.Adapters.InMemory;
 using Fleet.Adapters.Postgres;
+using Azure.Data.Tables;
 using Fleet.Adapters.Tables;
 using Fleet.Adapters.Tests.Support;
 using Fleet.Core.Geo;
@@ -25,6 +26,8 @@ internal sealed class ServersRig : IAsyncDisposable
     public const string CompanyId = "c-1";
     public static readonly string[] Devices = ["dev-1", "dev-2", "dev-3"];
     public static readonly Geofence Yard = new("g-yard", CompanyId, "Yard", new CircleShape(GeoMath.Offset(FixStream.Origin, 1_000, 90), 250));
+
+    private static readonly HashSet<string> ServiceProperties = ["PartitionKey", "RowKey", "Timestamp", "odata.etag"];
 
     private readonly string _alertTable = AzuriteTables.NewTableName();
 
@@ -102,9 +105,10 @@ internal sealed class ServersRig : IAsyncDisposable
         }
 
         dump.Append("alerts\n");
-        await foreach (var entity in AzuriteTables.CreateServiceClient().GetTableClient(_alertTable).QueryAsync())
+        await foreach (var entity in AzuriteTables.CreateServiceClient().GetTableClient(_alertTable).QueryAsync<TableEntity>())
         {
-            var properties = entity.Properties.OrderBy(property => property.Key, StringComparer.Ordinal)
+            // The stored properties only: not the keys, nor the service's timestamp and ETag, which differ run to run.
+            var properties = entity.Where(property => !ServiceProperties.Contains(property.Key)).OrderBy(property => property.Key, StringComparer.Ordinal)
                 .ToDictionary(property => property.Key, property => property.Value is byte[] bytes ? Convert.ToHexString(bytes) : property.Value);
             dump.Append(entity.PartitionKey).Append(' ').Append(entity.RowKey).Append(' ').Append(JsonSerializer.Serialize(properties)).Append('\n');
         }

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Fleet.Adapters.Tables;
 using Fleet.Adapters.Tests.Support;
 using Fleet.Core.Alerts;
@@ -57,8 +58,9 @@ public sealed class TableAlertStoreTests
         var table = AzuriteTables.CreateServiceClient().GetTableClient(_tableName);
         var invertedTicks = DateTimeOffset.MaxValue.UtcTicks - Now.UtcTicks;
         var rowKey = invertedTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture) + "_a-1";
-        var entity = await table.GetEntityIfExistsAsync(alert.CompanyId, rowKey);
-        Assert.NotNull(entity);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(alert.CompanyId, rowKey);
+        Assert.True(found.HasValue);
+        var entity = found.Value!;
         Assert.Equal(("fuel_theft", "high"), (entity.GetString("Type"), entity.GetString("Severity")));
         Assert.Equal(Now.AddDays(1), entity.GetDateTimeOffset("ExpiresAt"));
         Assert.Null(entity.GetBoolean("Read"));

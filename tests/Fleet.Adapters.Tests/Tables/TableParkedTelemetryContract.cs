@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Fleet.Adapters.Tables;
 using Fleet.Adapters.Tests.Contracts;
 using Fleet.Adapters.Tests.Support;
