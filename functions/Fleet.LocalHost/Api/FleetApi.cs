@@ -239,7 +239,8 @@ internal static class FleetApi
                 Realtime = new { ConnectedClients = connections.Total },
                 Partitions = status,
                 QueuedEvents = status.Sum(partition => partition.QueuedEvents),
-                ProcessingLagSeconds = status.Max(partition => partition.ProcessingLag).TotalSeconds,
+                Starting = status.Any(partition => partition.Starting),
+                ProcessingLagSeconds = status.Max(partition => partition.ProcessingLag)?.TotalSeconds ?? 0,
             },
             statusCode: health.StatusCode);
     }

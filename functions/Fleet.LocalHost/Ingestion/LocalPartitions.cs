@@ -8,7 +8,10 @@ namespace Fleet.LocalHost.Ingestion;
 /// <summary>An accepted event before it is numbered: its body, where it hashes to and who published it.</summary>
 internal readonly record struct IncomingEvent(ReadOnlyMemory<byte> Body, string? PartitionKey, string? Publisher);
 
-internal sealed record PartitionStatus(string PartitionId, int QueuedEvents, long LastSequenceNumber, long ProcessedSequenceNumber, TimeSpan ProcessingLag);
+/// <param name="Starting">Events wait but none has been handled yet since the host started: there is no lag to tell.</param>
+/// <param name="ProcessingLag">How long the oldest waiting event has waited; zero when none waits, null while starting.</param>
+internal sealed record PartitionStatus(
+    string PartitionId, int QueuedEvents, long LastSequenceNumber, long ProcessedSequenceNumber, bool Starting, TimeSpan? ProcessingLag);
 
 /// <summary>
 /// The local event hub's partitions. A partition key always maps to the same partition, and within a partition sequence
@@ -71,7 +74,11 @@ internal sealed class LocalPartitions : IProcessingProgress
                 var enqueued = now > partition.LastEnqueuedTime ? now : partition.LastEnqueuedTime;
                 partition.LastEnqueuedTime = enqueued;
                 var metadata = new EventMetadata(partition.Id, ++partition.LastSequenceNumber, enqueued, events[i].Publisher);
-                Interlocked.Increment(ref partition.Queued);
+                if (Interlocked.Increment(ref partition.Queued) == 1)
+                {
+                    Interlocked.Exchange(ref partition.WaitingSinceTicks, enqueued.UtcTicks);
+                }
+
                 partition.Queue.Writer.TryWrite(new TelemetryEvent(events[i].Body, metadata));
             }
 
@@ -92,12 +99,18 @@ internal sealed class LocalPartitions : IProcessingProgress
         var state = _partitions[partition];
         Interlocked.Add(ref state.Queued, -count);
         Volatile.Write(ref state.ProcessedSequenceNumber, last.Metadata.SequenceNumber);
-        state.ProcessedEnqueuedTicks = last.Metadata.EnqueuedTime.UtcTicks;
+        Interlocked.Exchange(ref state.ProcessedEnqueuedTicks, last.Metadata.EnqueuedTime.UtcTicks);
+
+        // The consumer reads its next batch only after this, so the next event in the queue is the oldest not handled.
+        if (state.Queue.Reader.TryPeek(out var next))
+        {
+            Interlocked.Exchange(ref state.WaitingSinceTicks, next.Metadata.EnqueuedTime.UtcTicks);
+        }
     }
 
     /// <summary>
-    /// A partition with nothing queued is processed up to now; one with a backlog only up to the last event it handled
-    /// (before its first, not at all).
+    /// A partition with nothing queued is processed up to now; one with a backlog only up to when its oldest waiting
+    /// event arrived.
     /// </summary>
     public DateTimeOffset ProcessedThrough(DateTimeOffset now)
     {
@@ -106,8 +119,8 @@ internal sealed class LocalPartitions : IProcessingProgress
         {
             if (Volatile.Read(ref partition.Queued) > 0)
             {
-                var processed = new DateTimeOffset(Interlocked.Read(ref partition.ProcessedEnqueuedTicks), TimeSpan.Zero);
-                through = processed < through ? processed : through;
+                var waiting = partition.OldestWaiting;
+                through = waiting < through ? waiting : through;
             }
         }
 
@@ -122,8 +135,11 @@ internal sealed class LocalPartitions : IProcessingProgress
             lock (partition.Lock)
             {
                 var queued = Volatile.Read(ref partition.Queued);
-                var lag = queued == 0 ? TimeSpan.Zero : now - new DateTimeOffset(Interlocked.Read(ref partition.ProcessedEnqueuedTicks), TimeSpan.Zero);
-                return new PartitionStatus(partition.Id, queued, partition.LastSequenceNumber, Volatile.Read(ref partition.ProcessedSequenceNumber), lag < TimeSpan.Zero ? TimeSpan.Zero : lag);
+                var processed = Volatile.Read(ref partition.ProcessedSequenceNumber);
+                var starting = queued > 0 && processed == 0;
+                var lag = queued == 0 ? TimeSpan.Zero : now - partition.OldestWaiting;
+                return new PartitionStatus(
+                    partition.Id, queued, partition.LastSequenceNumber, processed, starting, starting ? null : (lag < TimeSpan.Zero ? TimeSpan.Zero : lag));
             }
         })];
     }
@@ -153,8 +169,21 @@ internal sealed class LocalPartitions : IProcessingProgress
         public long LastSequenceNumber;
         public long ProcessedSequenceNumber;
         public long ProcessedEnqueuedTicks;
+
+        /// <summary>
+        /// The oldest waiting event's enqueued time as last known: set when the queue goes from empty to not, and after
+        /// each handled batch to the next event's. Everything enqueued before it has been handled.
+        /// </summary>
+        public long WaitingSinceTicks;
         public DateTimeOffset LastEnqueuedTime = DateTimeOffset.MinValue;
 
         public string Id { get; } = id;
+
+        /// <summary>
+        /// No later than the oldest waiting event's enqueued time (and equal to it but for a batch enqueued while the last
+        /// one was handled): both bounds are times the partition really saw.
+        /// </summary>
+        public DateTimeOffset OldestWaiting =>
+            new(Math.Max(Interlocked.Read(ref WaitingSinceTicks), Interlocked.Read(ref ProcessedEnqueuedTicks)), TimeSpan.Zero);
     }
 }
