@@ -13,4 +13,7 @@ public sealed class InMemoryJobGrantStore : IJobGrantStore
     }
 
     public Task<JobGrant?> FindAsync(string tokenHash, CancellationToken cancellationToken) => Task.FromResult(_grants.GetValueOrDefault(tokenHash));
+
+    public Task<int> CountOfJobAsync(string companyId, string jobId, CancellationToken cancellationToken) =>
+        Task.FromResult(_grants.Values.Count(grant => grant.CompanyId == companyId && grant.JobId == jobId));
 }

@@ -30,4 +30,13 @@ public sealed class PostgresJobGrantStore(NpgsqlDataSource dataSource, PostgresR
             parameters => parameters.AddWithValue("hash", tokenHash),
             reader => new JobGrant(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)),
             cancellationToken);
+
+    public async Task<int> CountOfJobAsync(string companyId, string jobId, CancellationToken cancellationToken) =>
+        (int)await retry.ExecuteAsync("count a job's tracking links", async token =>
+        {
+            await using var command = dataSource.CreateCommand("SELECT count(*) FROM job_grants WHERE company_id = @company AND job_id = @job");
+            command.Parameters.AddWithValue("company", companyId);
+            command.Parameters.AddWithValue("job", jobId);
+            return (long)(await command.ExecuteScalarAsync(token))!;
+        }, cancellationToken);
 }

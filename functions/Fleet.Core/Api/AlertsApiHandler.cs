@@ -52,9 +52,25 @@ public sealed class AlertsApiHandler(IAlertStore alerts, IRealtimePublisher publ
             return ApiProblem.BadRequest("type, severity, title and message are required.");
         }
 
-        if (request.Title.Length > MaxTitleLength || request.Message.Length > MaxMessageLength || request.SourceId?.Length > MaxTitleLength)
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (request.Title.Length > MaxTitleLength)
         {
-            return ApiProblem.BadRequest($"title and source_id may be at most {MaxTitleLength} characters, message at most {MaxMessageLength}.");
+            errors["title"] = $"title may be at most {MaxTitleLength} characters.";
+        }
+
+        if (request.Message.Length > MaxMessageLength)
+        {
+            errors["message"] = $"message may be at most {MaxMessageLength} characters.";
+        }
+
+        if (request.SourceId?.Length > MaxTitleLength)
+        {
+            errors["source_id"] = $"source_id may be at most {MaxTitleLength} characters.";
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblem.Invalid(errors);
         }
 
         // An alert names a vehicle of the caller's company or none: another company's id would mislead its readers.

@@ -102,6 +102,11 @@ public sealed partial class CompaniesApiHandler(
             return ApiProblem.Conflict($"Company '{companyId}' exists; change it with PUT /api/companies/{companyId}.");
         }
 
+        if ((await configuration.CompaniesAsync(cancellationToken)).Count >= StoredLimits.MaxCompanies)
+        {
+            return ApiProblem.Conflict(FormattableString.Invariant($"The platform may hold at most {StoredLimits.MaxCompanies:N0} companies, disabled ones included."));
+        }
+
         var (company, problem) = Apply(new CompanySettings(companyId!, request.Name, RuleSettings.Default, TimeZoneInfo.Utc), request);
         if (problem is not null)
         {

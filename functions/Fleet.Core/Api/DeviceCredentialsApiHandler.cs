@@ -39,6 +39,14 @@ public sealed class DeviceCredentialsApiHandler(IDeviceCredentialStore credentia
             return ApiProblem.InvalidField("label", $"label must be at most {MaxLabelLength} characters, without control characters.");
         }
 
+        // Revoked credentials stay listed as the record of who could send; only the ones that still open the gateway count.
+        var active = (await credentials.OfDeviceAsync(caller.CompanyId, deviceId, cancellationToken)).Count(credential => !credential.Revoked);
+        if (active >= StoredLimits.MaxActiveCredentialsPerDevice)
+        {
+            return ApiProblem.Conflict(
+                $"Device '{deviceId}' holds {StoredLimits.MaxActiveCredentialsPerDevice} credentials that are not revoked, the most one may; revoke one first.");
+        }
+
         var credentialId = ResourceIds.New("dc");
         var (token, hash) = DeviceTokens.Create(credentialId);
         var credential = new DeviceCredential(credentialId, caller.CompanyId, deviceId, hash, request?.Label?.Trim(), timeProvider.GetUtcNow(), caller.UserId);

@@ -40,6 +40,12 @@ public sealed class DriversApiHandler(IFleetConfiguration configuration, IMember
             return invalidId;
         }
 
+        var drivers = await configuration.DriversOfAsync(caller.CompanyId, cancellationToken);
+        if (drivers.Count >= StoredLimits.MaxPerCompany && drivers.All(driver => driver.DriverId != driverId))
+        {
+            return StoredLimits.CompanyFull("drivers");
+        }
+
         // A driver's user receives the driver's assignments: only a member of this company may be named.
         if (request.UserId is { Length: > 0 } userId && await memberships.MembershipAsync(caller.CompanyId, userId, cancellationToken) is null)
         {

@@ -185,9 +185,11 @@ public sealed class JobsApiHandler(IJobStore jobs, IFleetConfiguration configura
         return await ChangeAsync(
             caller,
             jobId,
-            job => job.Status is JobStatus.Created or JobStatus.Assigned
-                ? (Assigned(job, caller, assignment.VehicleId!, assignment.Driver), null)
-                : (null, ApiProblem.Conflict($"A job that is {job.Status.ToCode()} cannot be assigned; only created and assigned jobs can.")),
+            job => job.Status is not (JobStatus.Created or JobStatus.Assigned)
+                ? (null, ApiProblem.Conflict($"A job that is {job.Status.ToCode()} cannot be assigned; only created and assigned jobs can."))
+                : job.History.Count(change => change.Status == JobStatus.Assigned) >= StoredLimits.MaxAssignmentsPerJob
+                ? (null, ApiProblem.Conflict($"Job '{jobId}' has been assigned {StoredLimits.MaxAssignmentsPerJob} times, the most one job may; cancel it and create a new one."))
+                : (Assigned(job, caller, assignment.VehicleId!, assignment.Driver), null),
             assignment.Driver?.UserId,
             cancellationToken);
     }
@@ -202,7 +204,7 @@ public sealed class JobsApiHandler(IJobStore jobs, IFleetConfiguration configura
 
         if (request.Note is { Length: > MaxNoteLength })
         {
-            return ApiProblem.BadRequest($"note must be at most {MaxNoteLength} characters.");
+            return ApiProblem.InvalidField("note", $"note must be at most {MaxNoteLength} characters.");
         }
 
         return await ChangeAsync(

@@ -50,6 +50,11 @@ public sealed class TrackingHandler(IJobGrantStore grants, IJobStore jobs, IVehi
             return ApiProblem.Conflict($"Job '{jobId}' is {job.Status.ToCode()}: there is nothing left to follow.");
         }
 
+        if (await grants.CountOfJobAsync(caller.CompanyId, job.JobId, cancellationToken) >= StoredLimits.MaxTrackingLinksPerJob)
+        {
+            return ApiProblem.Conflict($"Job '{jobId}' has been shared {StoredLimits.MaxTrackingLinksPerJob} times, the most one job may; send a link made before.");
+        }
+
         var token = TokenPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         await grants.CreateAsync(new JobGrant(HashOf(token), caller.CompanyId, job.JobId, caller.UserId, timeProvider.GetUtcNow()), cancellationToken);
         return ApiResult<JobShare>.Created(new JobShare(job.JobId, token, new Uri(trackingPage, "#grant=" + token).ToString()));

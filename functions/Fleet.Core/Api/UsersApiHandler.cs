@@ -88,6 +88,11 @@ public sealed class UsersApiHandler(IMembershipStore store, MembershipDirectory 
             return ApiProblem.Conflict($"User '{request.UserId}' is a member of company '{company}' already; change them with PUT.");
         }
 
+        if ((await store.OfCompanyAsync(company!, cancellationToken)).Count >= StoredLimits.MaxPerCompany)
+        {
+            return StoredLimits.CompanyFull("users");
+        }
+
         var blank = new Membership(request.UserId, company!, FleetRole.Viewer, []);
         return await SaveAsync(identity, blank, request, created: true, cancellationToken);
     }

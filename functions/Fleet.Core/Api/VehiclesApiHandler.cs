@@ -140,9 +140,15 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
             return invalidId;
         }
 
-        if ((await configuration.VehiclesOfAsync(caller.CompanyId, cancellationToken)).Any(vehicle => vehicle.VehicleId == vehicleId))
+        var vehicles = await configuration.VehiclesOfAsync(caller.CompanyId, cancellationToken);
+        if (vehicles.Any(vehicle => vehicle.VehicleId == vehicleId))
         {
             return ApiProblem.Conflict($"Vehicle '{vehicleId}' exists; change it with PUT.");
+        }
+
+        if (vehicles.Count >= StoredLimits.MaxPerCompany)
+        {
+            return StoredLimits.CompanyFull("vehicles");
         }
 
         return await SaveAsync(caller, vehicleId!, request, created: true, cancellationToken);
@@ -213,6 +219,14 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         if (errors.Count > 0)
         {
             return ApiProblem.Invalid(errors);
+        }
+
+        // A device id the vehicle does not have yet is added to those it has: nothing else bounds them.
+        var attached = (await configuration.DevicesOfAsync(caller.CompanyId, cancellationToken)).GetValueOrDefault(vehicleId) ?? [];
+        if (!attached.Contains(request.DeviceId, StringComparer.Ordinal) && attached.Count >= StoredLimits.MaxDevicesPerVehicle)
+        {
+            return ApiProblem.Conflict(
+                $"Vehicle '{vehicleId}' reports through {attached.Count} devices, the most one may; delete the vehicle and add it again with its current device (its history stays).");
         }
 
         var vehicle = new VehicleProfile(

@@ -209,6 +209,9 @@ public interface IJobGrantStore
     Task CreateAsync(JobGrant grant, CancellationToken cancellationToken);
 
     Task<JobGrant?> FindAsync(string tokenHash, CancellationToken cancellationToken);
+
+    /// <summary>How many links the job has been shared with.</summary>
+    Task<int> CountOfJobAsync(string companyId, string jobId, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -23,7 +23,10 @@ public static class TelemetryParser
     public const int MaxEventBytes = 64 * 1024;
     public const int MaxIdentifierLength = 128;
     public const int MaxNestingDepth = 16;
-    public const int MaxDeviceEvents = 32;
+    public const int MaxDeviceEvents = 16;
+
+    /// <summary>Longer than every event name a device sends; the body that carries one is kept whole in a dead letter.</summary>
+    public const int MaxDeviceEventNameLength = 64;
 
     // Above this a numeric timestamp is read as Unix milliseconds, below as Unix seconds (1e11 s is the year 5138).
     private const double UnixMillisecondsThreshold = 1e11;
@@ -447,11 +450,27 @@ public static class TelemetryParser
                 return FieldError.Invalid(string.Create(CultureInfo.InvariantCulture, $"events has more than {MaxDeviceEvents} entries"));
             }
 
+            if (IsLongerThan(ref reader, MaxDeviceEventNameLength))
+            {
+                return FieldError.Invalid(string.Create(
+                    CultureInfo.InvariantCulture, $"events[{count - 1}] is longer than {MaxDeviceEventNameLength} characters"));
+            }
+
             // Event names outside the known set are device-specific extensions: kept in the raw history, not acted on.
             value |= MatchDeviceEvent(ref reader);
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether the current string has more than <paramref name="maxLength"/> characters. Encoded, a character takes at
+    /// least one byte and at most <see cref="MaxEncodedBytesPerCharacter"/>, so only a length in between is decoded.
+    /// </summary>
+    private static bool IsLongerThan(ref Utf8JsonReader reader, int maxLength)
+    {
+        var encodedLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        return encodedLength > maxLength && (encodedLength > maxLength * MaxEncodedBytesPerCharacter || reader.GetString()!.Length > maxLength);
     }
 
     private static DeviceEvents MatchDeviceEvent(ref Utf8JsonReader reader)

@@ -202,9 +202,16 @@ internal static class FleetApi
             return ApiResults.Problem(problem);
         }
 
-        if (request is null || string.IsNullOrWhiteSpace(request.UserId))
+        // Development only, but what it stores is a membership like any other: bounded as the users API bounds one.
+        if (request is null || string.IsNullOrWhiteSpace(request.UserId) || request.UserId.Length > UsersApiHandler.MaxUserIdLength)
         {
-            return ApiResults.Problem(ApiProblem.InvalidField("user_id", "user_id is required."));
+            return ApiResults.Problem(ApiProblem.InvalidField("user_id", $"user_id is required, at most {UsersApiHandler.MaxUserIdLength} characters."));
+        }
+
+        if (request.VehicleIds is { } vehicleIds && (vehicleIds.Length > UsersApiHandler.MaxVehicleGrants || !vehicleIds.All(vehicleId => vehicleId is not null && ResourceIds.IsValid(vehicleId))))
+        {
+            return ApiResults.Problem(ApiProblem.InvalidField(
+                "vehicle_ids", $"vehicle_ids may name at most {UsersApiHandler.MaxVehicleGrants} vehicles, each up to {ResourceIds.MaxLength} letters, digits, '.', '_' or '-'."));
         }
 
         if (request.CompanyId is null && request.Role is null)

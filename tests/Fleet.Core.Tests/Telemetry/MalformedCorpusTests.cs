@@ -420,8 +420,16 @@ public sealed class MalformedCorpusTests
         Add("events with a null", Json(("events", "[null]")), RejectionReason.InvalidField, "events must be an array of strings");
         Add("events with a nested array", Json(("events", "[[\"sos\"]]")), RejectionReason.InvalidField, "events must be an array of strings");
         Add("events with an object", Json(("events", "[{\"name\":\"sos\"}]")), RejectionReason.InvalidField, "events must be an array");
-        Add("events with 33 entries", Json(("events", "[" + string.Join(",", Enumerable.Repeat("\"sos\"", 33)) + "]")),
-            RejectionReason.InvalidField, "more than 32");
+        Add("events with 17 entries", Json(("events", "[" + string.Join(",", Enumerable.Repeat("\"sos\"", 17)) + "]")),
+            RejectionReason.InvalidField, "more than 16");
+        Add("an event name of 65 characters", Json(("events", $"[\"sos\",\"{new string('x', 65)}\"]")),
+            RejectionReason.InvalidField, "events[1] is longer than 64 characters");
+        Add("an event name of 65 characters, partly escaped", Json(("events", $"[\"\\u0078{new string('x', 64)}\"]")),
+            RejectionReason.InvalidField, "events[0] is longer than 64 characters");
+        Add("an event name of 65 characters, all escaped", Json(("events", "[\"" + string.Concat(Enumerable.Repeat("\\u0078", 65)) + "\"]")),
+            RejectionReason.InvalidField, "events[0] is longer than 64 characters");
+        Add("an event name of 60,000 characters", Json(("events", $"[\"{new string('x', 60_000)}\"]")),
+            RejectionReason.InvalidField, "events[0] is longer than 64 characters");
 
         // Duplicate keys: which value wins would be the parser's guess, so neither does.
         Add("device_id \"dev-1\" twice", Json(("device_id", "\"dev-1\",\"device_id\":\"dev-1\"")),

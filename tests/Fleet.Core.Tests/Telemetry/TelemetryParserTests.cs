@@ -294,6 +294,15 @@ public sealed class TelemetryParserTests
     }
 
     [Fact]
+    public void Accepts_device_event_names_of_the_maximum_length_plain_or_written_entirely_as_escapes()
+    {
+        var plain = new string('x', TelemetryParser.MaxDeviceEventNameLength);
+        var escaped = string.Concat(Enumerable.Repeat("\\u0078", TelemetryParser.MaxDeviceEventNameLength));
+
+        Assert.Equal(DeviceEvents.Sos, Accept($"{{{Required},\"events\":[\"{plain}\",\"{escaped}\",\"sos\"]}}").Events);
+    }
+
+    [Fact]
     public void Accepts_identifiers_of_the_maximum_length()
     {
         var longest = new string('d', TelemetryParser.MaxIdentifierLength);

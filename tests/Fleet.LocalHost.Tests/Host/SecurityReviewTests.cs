@@ -3,10 +3,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Fleet.Core.Api;
 using Fleet.Core.Geo;
 using Fleet.Core.Geofencing;
 using Fleet.Core.Ports;
 using Fleet.Core.Registry;
+using Fleet.Core.Telemetry;
 using Fleet.LocalHost.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -195,6 +197,19 @@ public sealed class SecurityReviewTests : IAsyncLifetime
         Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task A_development_token_request_stores_no_more_than_the_users_api_would()
+    {
+        using var longUserId = await _host.Http.PostAsJsonAsync("/api/dev/token", new { user_id = new string('u', UsersApiHandler.MaxUserIdLength + 1), company_id = "c-acme", role = "viewer" });
+        using var manyGrants = await _host.Http.PostAsJsonAsync(
+            "/api/dev/token", new { user_id = "many-grants", company_id = "c-acme", role = "viewer", vehicle_ids = Enumerable.Range(0, UsersApiHandler.MaxVehicleGrants + 1).Select(i => $"v-{i}") });
+
+        Assert.Equal(HttpStatusCode.BadRequest, longUserId.StatusCode);
+        Assert.Equal(["user_id"], (await ErrorsAsync(longUserId)).EnumerateObject().Select(error => error.Name));
+        Assert.Equal(HttpStatusCode.BadRequest, manyGrants.StatusCode);
+        Assert.Equal(["vehicle_ids"], (await ErrorsAsync(manyGrants)).EnumerateObject().Select(error => error.Name));
+    }
+
     [Theory]
     [InlineData("/api/dev/token")]
     [InlineData("/api/health")]
@@ -236,6 +251,67 @@ public sealed class SecurityReviewTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, longVehicleName.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, longDriverName.StatusCode);
     }
+
+    [Fact]
+    public async Task A_vehicles_devices_and_a_devices_credentials_are_capped()
+    {
+        using (var created = await _admin.PostAsJsonAsync("/api/vehicles", new { vehicle_id = "v-cap", name = "Van", device_id = "dev-cap-1" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        for (var i = 2; i <= StoredLimits.MaxDevicesPerVehicle; i++)
+        {
+            using var added = await _admin.PutAsJsonAsync("/api/vehicles/v-cap", new { name = "Van", device_id = $"dev-cap-{i}" });
+            Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        }
+
+        for (var i = 0; i < StoredLimits.MaxActiveCredentialsPerDevice; i++)
+        {
+            using var credential = await _admin.PostAsJsonAsync("/api/devices/dev-cap-1/credentials", new { label = $"phone {i}" });
+            Assert.Equal(HttpStatusCode.Created, credential.StatusCode);
+        }
+
+        using var oneDeviceMore = await _admin.PutAsJsonAsync("/api/vehicles/v-cap", new { name = "Van", device_id = "dev-cap-extra" });
+        using var oneCredentialMore = await _admin.PostAsJsonAsync("/api/devices/dev-cap-1/credentials", new { label = "one more" });
+
+        Assert.Equal(HttpStatusCode.Conflict, oneDeviceMore.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, oneCredentialMore.StatusCode);
+        var devices = (await _admin.GetFromJsonAsync<JsonElement>("/api/vehicles/v-cap")).GetProperty("device_ids");
+        Assert.Equal(StoredLimits.MaxDevicesPerVehicle, devices.GetArrayLength());
+        Assert.Equal(StoredLimits.MaxActiveCredentialsPerDevice, (await _admin.GetFromJsonAsync<JsonElement>("/api/devices/dev-cap-1/credentials")).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Overlong_device_event_names_alert_texts_and_job_notes_are_each_refused_by_name()
+    {
+        using var credential = await _admin.PostAsJsonAsync("/api/devices/sim-001/credentials", new { label = "tracker" });
+        var token = (await credential.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        var fix = LocalHostRig.Fix("sim-001", DateTimeOffset.UtcNow.AddSeconds(-5), 25.03, 121.56, 30);
+        using var telemetry = new HttpRequestMessage(HttpMethod.Post, "/api/telemetry")
+        {
+            Content = new StringContent(fix[..^1] + $$""","events":["sos","{{new string('x', TelemetryParser.MaxDeviceEventNameLength + 1)}}"]}""", Encoding.UTF8, "application/json"),
+        };
+        telemetry.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var longEventName = await _host.Http.SendAsync(telemetry);
+
+        using var longAlertMessage = await _admin.PostAsJsonAsync("/api/alerts", new { type = "system_error", severity = "low", title = "Hi", message = new string('x', 2_001) });
+
+        using var dispatcher = await _host.ClientAsync("acme-dispatcher-review", "c-acme", "dispatcher");
+        using var job = await dispatcher.PostAsJsonAsync("/api/jobs", new { kind = "delivery", pickup = new { latitude = 25.03, longitude = 121.56 }, dropoff = new { latitude = 25.05, longitude = 121.57 } });
+        var jobId = (await job.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString();
+        using var longNote = await dispatcher.PostAsJsonAsync($"/api/jobs/{jobId}/status", new { status = "cancelled", note = new string('x', 501) });
+
+        Assert.Equal(HttpStatusCode.BadRequest, longEventName.StatusCode);
+        Assert.StartsWith("invalid_field: events[1] is longer than 64", (await ErrorsAsync(longEventName)).GetProperty("event").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, longAlertMessage.StatusCode);
+        Assert.Equal(["message"], (await ErrorsAsync(longAlertMessage)).EnumerateObject().Select(error => error.Name));
+        Assert.Equal(HttpStatusCode.BadRequest, longNote.StatusCode);
+        Assert.Equal(["note"], (await ErrorsAsync(longNote)).EnumerateObject().Select(error => error.Name));
+    }
+
+    private static async Task<JsonElement> ErrorsAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
 
     private async Task SendAsync(params string[] fixes)
     {
