@@ -34,13 +34,16 @@ public sealed class DriversApiHandler(IFleetConfiguration configuration, IMember
             return ApiProblem.InvalidField("name", $"name is required, at most {VehiclesApiHandler.MaxNameLength} characters.");
         }
 
-        var (driverId, invalidId) = ResourceIds.GivenOrNewInCompany(request.DriverId, "driver_id", "drv", caller.CompanyId);
+        // Saving one of the company's drivers again changes it, whatever its id looks like; a new one's id is checked.
+        var drivers = await configuration.DriversOfAsync(caller.CompanyId, cancellationToken);
+        var (driverId, invalidId) = drivers.Any(driver => driver.DriverId == request.DriverId)
+            ? (request.DriverId, null)
+            : ResourceIds.GivenOrNewInCompany(request.DriverId, "driver_id", "drv", caller.CompanyId);
         if (invalidId is not null)
         {
             return invalidId;
         }
 
-        var drivers = await configuration.DriversOfAsync(caller.CompanyId, cancellationToken);
         if (drivers.Count >= StoredLimits.MaxPerCompany && drivers.All(driver => driver.DriverId != driverId))
         {
             return StoredLimits.CompanyFull("drivers");

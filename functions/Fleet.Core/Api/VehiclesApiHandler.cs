@@ -134,16 +134,17 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
             return refusal;
         }
 
+        // The company's own vehicles first: an id it holds (however it was made) is a conflict, not a bad id.
+        var vehicles = await configuration.VehiclesOfAsync(caller.CompanyId, cancellationToken);
+        if (request?.VehicleId is { } given && vehicles.Any(vehicle => vehicle.VehicleId == given))
+        {
+            return ApiProblem.Conflict($"Vehicle '{given}' exists; change it with PUT.");
+        }
+
         var (vehicleId, invalidId) = ResourceIds.GivenOrNewInCompany(request?.VehicleId, "vehicle_id", "v", caller.CompanyId);
         if (invalidId is not null)
         {
             return invalidId;
-        }
-
-        var vehicles = await configuration.VehiclesOfAsync(caller.CompanyId, cancellationToken);
-        if (vehicles.Any(vehicle => vehicle.VehicleId == vehicleId))
-        {
-            return ApiProblem.Conflict($"Vehicle '{vehicleId}' exists; change it with PUT.");
         }
 
         if (vehicles.Count >= StoredLimits.MaxPerCompany)

@@ -86,7 +86,7 @@ public sealed class StoredLimitsTests
     [Fact]
     public async Task A_company_holds_at_most_the_cap_of_users()
     {
-        var users = new UsersApiHandler(_memberships, Directory(), _directory, new RecordingRealtimeGroups());
+        var users = new UsersApiHandler(_memberships, Directory(), _directory, new RecordingRealtimeGroups().Revocation);
         for (var i = 2; i <= StoredLimits.MaxPerCompany; i++)
         {
             await _memberships.SaveAsync(new Membership($"u-{i}", "c-1", FleetRole.Viewer, []), None);
@@ -103,7 +103,7 @@ public sealed class StoredLimitsTests
     [Fact]
     public async Task The_platform_holds_at_most_the_cap_of_companies_disabled_ones_included()
     {
-        var companies = new CompaniesApiHandler(_directory, _memberships, Directory(), new RecordingRealtimeGroups());
+        var companies = new CompaniesApiHandler(_directory, _memberships, Directory(), new RecordingRealtimeGroups().Revocation);
         for (var i = 2; i <= StoredLimits.MaxCompanies; i++)
         {
             await _directory.SaveCompanyAsync(new CompanySettings($"c-{i}", $"Company {i}", RuleSettings.Default, TimeZoneInfo.Utc, Disabled: i % 2 == 0), None);

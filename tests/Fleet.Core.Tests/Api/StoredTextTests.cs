@@ -31,7 +31,7 @@ public sealed class StoredTextTests
     [Fact]
     public async Task A_users_id_name_email_and_grants_are_bounded()
     {
-        var users = new UsersApiHandler(_memberships, Directory(), _directory, new RecordingRealtimeGroups());
+        var users = new UsersApiHandler(_memberships, Directory(), _directory, new RecordingRealtimeGroups().Revocation);
 
         var longId = await users.CreateAsync(AdminIdentity, new UserRequest(new string('u', UsersApiHandler.MaxUserIdLength + 1), null, null, null, "viewer", null, null), None);
         var longTexts = await users.CreateAsync(
@@ -79,7 +79,7 @@ public sealed class StoredTextTests
     [Fact]
     public async Task A_companys_id_and_name_are_bounded()
     {
-        var companies = new CompaniesApiHandler(_directory, _memberships, Directory(), new RecordingRealtimeGroups());
+        var companies = new CompaniesApiHandler(_directory, _memberships, Directory(), new RecordingRealtimeGroups().Revocation);
 
         var longId = await companies.CreateAsync(Operator, new CompanyRequest(new string('c', ResourceIds.MaxLength + 1), "Acme 2", null, null, null, null, null, null), None);
         var longName = await companies.CreateAsync(Operator, new CompanyRequest(null, new string('n', CompaniesApiHandler.MaxNameLength + 1), null, null, null, null, null, null), None);

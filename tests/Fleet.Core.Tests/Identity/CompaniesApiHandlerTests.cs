@@ -31,7 +31,7 @@ public sealed class CompaniesApiHandlerTests
         _memberships.SaveAsync(new Membership("u-dispatch", "c-1", FleetRole.Dispatcher, []), None).GetAwaiter().GetResult();
         _memberships.SaveAsync(new Membership("u-globex", "c-2", FleetRole.Admin, []), None).GetAwaiter().GetResult();
         _directory = new MembershipDirectory(_memberships, _configuration, new FrozenClock(FixStream.Start));
-        _companies = new CompaniesApiHandler(_configuration, _memberships, _directory, new RealtimeRevocation(_groups, _groups));
+        _companies = new CompaniesApiHandler(_configuration, _memberships, _directory, _groups.Revocation);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class UsersApiHandlerTests
         Run(_store.SaveAsync(new Membership("u-dispatch", "c-1", FleetRole.Dispatcher, []), None));
         Run(_store.SaveAsync(new Membership("u-globex", "c-2", FleetRole.Admin, []), None));
         _directory = new MembershipDirectory(_store, _configuration, new FrozenClock(FixStream.Start));
-        _users = new UsersApiHandler(_store, _directory, _configuration, new RealtimeRevocation(_groups, _groups));
+        _users = new UsersApiHandler(_store, _directory, _configuration, _groups.Revocation);
     }
 
     [Fact]

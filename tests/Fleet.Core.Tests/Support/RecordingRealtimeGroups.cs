@@ -1,4 +1,5 @@
 using Fleet.Core.Ports;
+using Fleet.Core.Realtime;
 
 namespace Fleet.Core.Tests.Support;
 
@@ -24,6 +25,9 @@ internal sealed class RecordingRealtimeGroups : IRealtimeGroups, IRealtimeConnec
 
     /// <summary>The users removed from all their groups, in order.</summary>
     public IReadOnlyList<string> RemovedFromAll => [.. Changes.Where(change => change.StartsWith("remove-all ", StringComparison.Ordinal)).Select(change => change["remove-all ".Length..])];
+
+    /// <summary>Revocations recorded here: their group removals and connection closes.</summary>
+    public RealtimeRevocation Revocation => new(this, this);
 
     /// <summary>The users whose connections were closed, in order.</summary>
     public IReadOnlyList<string> Closed => [.. Changes.Where(change => change.StartsWith("close ", StringComparison.Ordinal)).Select(change => change["close ".Length..])];

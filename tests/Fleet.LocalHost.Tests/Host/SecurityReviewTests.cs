@@ -255,14 +255,14 @@ public sealed class SecurityReviewTests : IAsyncLifetime
     [Fact]
     public async Task A_vehicles_devices_and_a_devices_credentials_are_capped()
     {
-        using (var created = await _admin.PostAsJsonAsync("/api/vehicles", new { vehicle_id = "v-cap", name = "Van", device_id = "dev-cap-1" }))
+        using (var created = await _admin.PostAsJsonAsync("/api/vehicles", new { vehicle_id = "c-acme.v-cap", name = "Van", device_id = "dev-cap-1" }))
         {
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
         for (var i = 2; i <= StoredLimits.MaxDevicesPerVehicle; i++)
         {
-            using var added = await _admin.PutAsJsonAsync("/api/vehicles/v-cap", new { name = "Van", device_id = $"dev-cap-{i}" });
+            using var added = await _admin.PutAsJsonAsync("/api/vehicles/c-acme.v-cap", new { name = "Van", device_id = $"dev-cap-{i}" });
             Assert.Equal(HttpStatusCode.OK, added.StatusCode);
         }
 
@@ -272,12 +272,12 @@ public sealed class SecurityReviewTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Created, credential.StatusCode);
         }
 
-        using var oneDeviceMore = await _admin.PutAsJsonAsync("/api/vehicles/v-cap", new { name = "Van", device_id = "dev-cap-extra" });
+        using var oneDeviceMore = await _admin.PutAsJsonAsync("/api/vehicles/c-acme.v-cap", new { name = "Van", device_id = "dev-cap-extra" });
         using var oneCredentialMore = await _admin.PostAsJsonAsync("/api/devices/dev-cap-1/credentials", new { label = "one more" });
 
         Assert.Equal(HttpStatusCode.Conflict, oneDeviceMore.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, oneCredentialMore.StatusCode);
-        var devices = (await _admin.GetFromJsonAsync<JsonElement>("/api/vehicles/v-cap")).GetProperty("device_ids");
+        var devices = (await _admin.GetFromJsonAsync<JsonElement>("/api/vehicles/c-acme.v-cap")).GetProperty("device_ids");
         Assert.Equal(StoredLimits.MaxDevicesPerVehicle, devices.GetArrayLength());
         Assert.Equal(StoredLimits.MaxActiveCredentialsPerDevice, (await _admin.GetFromJsonAsync<JsonElement>("/api/devices/dev-cap-1/credentials")).GetArrayLength());
     }
