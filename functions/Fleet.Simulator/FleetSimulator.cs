@@ -2,8 +2,11 @@ using Fleet.Core.Geo;
 
 namespace Fleet.Simulator;
 
-/// <summary>What a run did: events handed to the endpoint and what became of them.</summary>
-/// <param name="ThrottledResponses">429 and 503 answers, each followed by a retry of the same batch.</param>
+/// <summary>What a run did: events handed to Event Hubs and what became of them.</summary>
+/// <param name="ThrottledResponses">
+/// HTTPS 429 and 503 answers, each followed by a retry of the same batch. Over AMQP the SDK retries busy answers itself
+/// and does not say, so this stays 0 there; what outlasts its retries is rejected.
+/// </param>
 /// <param name="Elapsed">Wall-clock time.</param>
 public sealed record SimulatorSummary(long Sent, long Accepted, long Rejected, long ThrottledResponses, TimeSpan Elapsed)
 {
@@ -12,9 +15,9 @@ public sealed record SimulatorSummary(long Sent, long Accepted, long Rejected, l
 }
 
 /// <summary>
-/// Drives a simulated fleet and sends its telemetry to an Event Hubs HTTPS endpoint until the duration is up or the
-/// token is cancelled, printing a progress line every few seconds and a summary at the end. Usable in-process: the
-/// local host runs it against itself.
+/// Drives a simulated fleet and sends its telemetry to Event Hubs (over HTTPS REST, or over AMQP with the SDK when the
+/// options name a namespace or a connection string) until the duration is up or the token is cancelled, printing a
+/// progress line every few seconds and a summary at the end. Usable in-process: the local host runs it against itself.
 /// </summary>
 public sealed class FleetSimulator
 {
@@ -25,16 +28,28 @@ public sealed class FleetSimulator
     private const double MaxGeofenceStartMeters = 1_500;
 
     private readonly SimulatorOptions _options;
-    private readonly HttpClient _http;
+    private readonly Func<TextWriter, ITelemetrySender> _createSender;
     private readonly TimeProvider _time;
     private readonly TextWriter _output;
     private readonly DeliveryDrivers? _drivers;
 
+    /// <param name="http">Sends over HTTPS; unused when the options send over AMQP.</param>
     /// <param name="deliveries">The jobs API, required when any vehicle acts out <see cref="ScenarioKind.Delivery"/>.</param>
     public FleetSimulator(SimulatorOptions options, HttpClient http, TimeProvider time, TextWriter output, IDeliveryDesk? deliveries = null)
+        : this(options, SendersFor(options, http, time), time, output, deliveries)
+    {
+    }
+
+    /// <param name="createSender">Makes a run's sender, given the output it may print refusals to.</param>
+    internal FleetSimulator(
+        SimulatorOptions options,
+        Func<TextWriter, ITelemetrySender> createSender,
+        TimeProvider time,
+        TextWriter output,
+        IDeliveryDesk? deliveries = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(createSender);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(output);
         if (options.FindProblem() is { } problem)
@@ -48,7 +63,7 @@ public sealed class FleetSimulator
         }
 
         _options = options;
-        _http = http;
+        _createSender = createSender;
         _time = time;
         _output = TextWriter.Synchronized(output);
         _drivers = deliveries is null ? null : new DeliveryDrivers(deliveries, options.DispatchDeliveries, _output);
@@ -64,9 +79,9 @@ public sealed class FleetSimulator
         var delivering = fleet.Where(vehicle => vehicle.TakesDeliveries).ToList();
         var due = new PriorityQueue<SimulatedVehicle, DateTimeOffset>(fleet.Select(vehicle => (vehicle, vehicle.NextReportAt)));
         var deliveriesCheckedAt = -DeliveryDrivers.CheckInterval;
-        var sender = new EventHubsSender(_http, _options, _time, _output);
+        await using var sender = _createSender(_output);
         var progress = new Progress(TimeSpan.Zero, 0);
-        WriteStart(seed);
+        WriteStart(seed, sender.Destination);
 
         try
         {
@@ -158,13 +173,21 @@ public sealed class FleetSimulator
         return vehicles;
     }
 
+    private static Func<TextWriter, ITelemetrySender> SendersFor(SimulatorOptions options, HttpClient http, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return output => options.SendsOverAmqp
+            ? new EventHubsAmqpSender(EventHubsAmqpSender.CreateProducer(options), options, output)
+            : new EventHubsRestSender(http, options, time, output);
+    }
+
     private DateTimeOffset SimulationStart(DateTimeOffset now) =>
         _options.Speedup > 1 && _options.Duration is { } duration ? now - duration * (_options.Speedup - 1) : now;
 
     private async Task DriveAsync(
         PriorityQueue<SimulatedVehicle, DateTimeOffset> due,
         DateTimeOffset now,
-        EventHubsSender sender,
+        ITelemetrySender sender,
         CancellationToken cancellationToken)
     {
         var pending = new List<TelemetryFix>();
@@ -178,21 +201,16 @@ public sealed class FleetSimulator
                 due.Enqueue(vehicle, vehicle.NextReportAt);
             }
 
-            if (_options.PerDevicePublisher && pending.Count > 0)
+            if (pending.Count >= _options.BatchSize)
             {
-                await sender.SendAsync(pending, vehicle.DeviceId, cancellationToken);
-                pending.Clear();
-            }
-            else if (pending.Count >= _options.BatchSize)
-            {
-                await sender.SendAsync(pending, null, cancellationToken);
+                await sender.SendAsync(pending, cancellationToken);
                 pending.Clear();
             }
         }
 
         if (pending.Count > 0)
         {
-            await sender.SendAsync(pending, null, cancellationToken);
+            await sender.SendAsync(pending, cancellationToken);
         }
 
         if (statusChanges.Count > 0)
@@ -202,16 +220,13 @@ public sealed class FleetSimulator
         }
     }
 
-    private void WriteStart(int seed)
+    private void WriteStart(int seed, string destination)
     {
-        var target = _options.PerDevicePublisher
-            ? $"{_options.Endpoint.AbsoluteUri.TrimEnd('/')}/{_options.EventHub}/publishers/{{device}}/messages"
-            : $"{_options.Endpoint.AbsoluteUri.TrimEnd('/')}/{_options.EventHub}/messages";
         _output.WriteLine(
             Invariant($"Simulating {_options.Vehicles} vehicles ({_options.DeviceId(1)}..{_options.DeviceId(_options.Vehicles)}) ") +
             Invariant($"within {_options.RadiusKm} km of {_options.CenterLatitude}, {_options.CenterLongitude}, seed {seed}, ") +
             Invariant($"reporting every {_options.ReportInterval.TotalSeconds} s at {_options.Speedup}x, ") +
-            Invariant($"to {target} as {_options.KeyName}."));
+            $"to {destination}.");
     }
 
     private Progress WriteProgress(SendCounters counters, Progress last, TimeSpan elapsed)

@@ -16,6 +16,12 @@ internal static class SimulatorCommandLine
     // A year: longer is surely a typo, and would overflow what TimeSpan holds once multiplied by the speedup.
     private const double MaxSeconds = 31_536_000;
 
+    private static readonly string[] AmqpOptions = ["--namespace", "--connection-string"];
+
+    // Options of HTTPS with SAS that AMQP would silently ignore. They are refused here, not by the options' own check: a
+    // default there looks the same as a value given, and --mint-sas never reaches a run.
+    private static readonly string[] HttpsOptions = ["--endpoint", "--key-name", "--key", "--mint-sas", "--valid-days"];
+
     private static readonly Dictionary<string, ScenarioKind> ScenarioNames = new(StringComparer.OrdinalIgnoreCase)
     {
         ["speeding"] = ScenarioKind.Speeding,
@@ -26,17 +32,28 @@ internal static class SimulatorCommandLine
     };
 
     public const string Usage = """
-        Fleet simulator: vehicles driving a street grid around a city, sending telemetry to Event Hubs over HTTPS (SAS).
+        Fleet simulator: vehicles driving a street grid around a city, sending telemetry to Event Hubs over HTTPS
+        with SAS (the local host, or a namespace that allows local auth), or over AMQP with the Event Hubs SDK.
 
         Usage: dotnet run --project functions/Fleet.Simulator -- [options]
 
           --endpoint URI            Event Hubs endpoint: the local host or https://{namespace}.servicebus.windows.net
                                     (default http://127.0.0.1:7071)
-          --hub NAME                event hub (default telemetry)
+          --hub NAME                event hub (default telemetry; with --connection-string, its EntityPath if it has one)
           --key-name NAME           SAS key name (default RootManageSharedAccessKey)
           --key KEY                 SAS key (default fleet-local-dev-key, the local host's development key)
           --per-device-publisher    send each device's fixes to /{hub}/publishers/{device}/messages with a token
                                     scoped to that publisher, instead of batches to /{hub}/messages
+          --namespace HOST          send over AMQP instead, to the namespace HOST ({name}.servicebus.windows.net) as
+                                    the Entra identity DefaultAzureCredential finds (az login, environment variables,
+                                    managed identity): works with local auth disabled; needs the role Azure Event Hubs
+                                    Data Sender on the hub
+          --connection-string TEXT  send over AMQP instead, with a shared access key; TEXT is
+                                    Endpoint=sb://{name}.servicebus.windows.net/;SharedAccessKeyName=NAME;
+                                    SharedAccessKey=KEY[;EntityPath=HUB], quoted for the shell.
+                                    Over AMQP each device's fixes go in batches of their own with the device id as
+                                    partition key, sized by the SDK, which retries busy answers itself (throttled stays
+                                    0); --endpoint, --key-name, --key, --per-device-publisher and --mint-sas do not apply
           --vehicles N              vehicles (default 10)
           --device-prefix TEXT      vehicle i is device {prefix}{i:000}, driver drv-{prefix}{i:000} (default sim-)
           --latitude DEGREES        city centre (default 25.0330, Taipei)
@@ -48,7 +65,8 @@ internal static class SimulatorCommandLine
                                     --duration-seconds the run starts that much in the past so the last fixes are
                                     stamped about now; without it timestamps run ahead of the clock, and the backend
                                     dead-letters fixes more than 5 minutes in the future
-          --batch-size N            most events per request (default 100; bodies stay under 1 MB either way)
+          --batch-size N            most events per request or AMQP batch (default 100; HTTPS bodies stay under 1 MB
+                                    and AMQP batches within the hub's limit either way)
           --seed N                  repeat the same routes and scenarios (default: random, printed at start)
           --scenario LIST           comma-separated NAME or NAME:WHICH, where WHICH is a share of the fleet (25%)
                                     or vehicle numbers: 3, 2-5, or several joined with '+' (1+4+9-12); a bare NAME
@@ -67,6 +85,7 @@ internal static class SimulatorCommandLine
           --help, -h                this text
 
         Example: --vehicles 50 --scenario speeding:2,geofence:3-4,harsh-braking:10%,fuel-theft:5,silent:6
+        Over AMQP, after az login: --namespace fleet-ehns.servicebus.windows.net --hub telemetry --vehicles 50
 
         Progress is printed every 5 s and a summary at the end (also on Ctrl+C). Bad options exit with code 2.
         """;
@@ -128,12 +147,24 @@ internal static class SimulatorCommandLine
             options = next;
         }
 
+        if (AmqpOptions.FirstOrDefault(seen.Contains) is { } amqp && HttpsOptions.FirstOrDefault(seen.Contains) is { } https)
+        {
+            return Fail($"{https} is for HTTPS with SAS: it cannot be combined with {amqp}");
+        }
+
+        // A connection string that names its hub names it for --hub too; a --hub given as well must agree with it.
+        if (!seen.Contains("--hub") && options.ConnectionStringParts?.EventHubName is { Length: > 0 } entityPath)
+        {
+            options = options with { EventHub = entityPath };
+        }
+
         return options.FindProblem() is { } problem ? Fail(problem) : new CommandLine(options, ShowHelp: false, null);
     }
 
-    private static bool IsKnown(string name) => name is "--endpoint" or "--hub" or "--key-name" or "--key" or "--vehicles"
-        or "--device-prefix" or "--latitude" or "--longitude" or "--radius-km" or "--interval-seconds" or "--duration-seconds"
-        or "--speedup" or "--batch-size" or "--seed" or "--scenario" or "--mint-sas" or "--valid-days";
+    private static bool IsKnown(string name) => name is "--endpoint" or "--hub" or "--key-name" or "--key" or "--namespace"
+        or "--connection-string" or "--vehicles" or "--device-prefix" or "--latitude" or "--longitude" or "--radius-km"
+        or "--interval-seconds" or "--duration-seconds" or "--speedup" or "--batch-size" or "--seed" or "--scenario"
+        or "--mint-sas" or "--valid-days";
 
     private static (SimulatorOptions Options, string? Error) Apply(SimulatorOptions options, string name, string value)
     {
@@ -149,6 +180,10 @@ internal static class SimulatorCommandLine
                 return (options with { KeyName = value }, null);
             case "--key":
                 return (options with { Key = value }, null);
+            case "--namespace":
+                return (options with { EventHubsNamespace = value }, null);
+            case "--connection-string":
+                return (options with { EventHubsConnectionString = value }, null);
             case "--device-prefix":
                 return (options with { DevicePrefix = value }, null);
             case "--mint-sas":

@@ -1,10 +1,12 @@
 using System.Globalization;
+using Azure.Messaging.EventHubs;
 
 namespace Fleet.Simulator;
 
 /// <summary>
 /// What to simulate and where to send it. The defaults drive 10 vehicles around Taipei against the local host's
-/// Event Hubs endpoint with its documented development key. Problems name the matching command-line option.
+/// Event Hubs endpoint with its documented development key, over HTTPS; a namespace or a connection string sends over
+/// AMQP instead. Problems name the matching command-line option.
 /// </summary>
 public sealed record SimulatorOptions
 {
@@ -14,11 +16,47 @@ public sealed record SimulatorOptions
 
     public Uri Endpoint { get; init; } = new("http://127.0.0.1:7071");
 
+    /// <summary>The event hub; with a connection string that names one (<c>EntityPath</c>), that same hub.</summary>
     public string EventHub { get; init; } = "telemetry";
 
     public string KeyName { get; init; } = "RootManageSharedAccessKey";
 
     public string Key { get; init; } = "fleet-local-dev-key";
+
+    /// <summary>
+    /// Send over AMQP to this namespace (<c>{name}.servicebus.windows.net</c>) as the Entra identity
+    /// <c>DefaultAzureCredential</c> finds, instead of over HTTPS to <see cref="Endpoint"/>.
+    /// </summary>
+    public string? EventHubsNamespace { get; init; }
+
+    /// <summary>
+    /// Send over AMQP with this connection string (a shared access key), instead of over HTTPS to <see cref="Endpoint"/>.
+    /// </summary>
+    public string? EventHubsConnectionString { get; init; }
+
+    /// <summary>Whether telemetry goes over AMQP with the Event Hubs SDK rather than over HTTPS REST.</summary>
+    public bool SendsOverAmqp => EventHubsNamespace is not null || EventHubsConnectionString is not null;
+
+    /// <summary>The parts of <see cref="EventHubsConnectionString"/>; null when there is none or it is not a connection string.</summary>
+    internal EventHubsConnectionStringProperties? ConnectionStringParts
+    {
+        get
+        {
+            if (string.IsNullOrWhiteSpace(EventHubsConnectionString))
+            {
+                return null;
+            }
+
+            try
+            {
+                return EventHubsConnectionStringProperties.Parse(EventHubsConnectionString);
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+    }
 
     /// <summary>Send each device's fixes to <c>/{hub}/publishers/{device}/messages</c> with a token for that publisher.</summary>
     public bool PerDevicePublisher { get; init; }
@@ -96,15 +134,36 @@ public sealed record SimulatorOptions
                 Invariant($"--speedup must be above 0 and at most {MaxSpeedup}")),
             (BatchSize is < 1 or > MaxBatchSize, Invariant($"--batch-size must be from 1 to {MaxBatchSize}")),
         ];
-        foreach (var (wrong, problem) in checks)
+        return FirstProblem(checks) ?? FindAmqpProblem() ?? FindScenarioProblem();
+    }
+
+    /// <remarks>Never quotes the connection string: it holds a key.</remarks>
+    private string? FindAmqpProblem()
+    {
+        if (!SendsOverAmqp)
         {
-            if (wrong)
-            {
-                return problem;
-            }
+            return null;
         }
 
-        return FindScenarioProblem();
+        var connection = ConnectionStringParts;
+        var entityPath = string.IsNullOrEmpty(connection?.EventHubName) ? null : connection.EventHubName;
+        (bool Wrong, string Problem)[] checks =
+        [
+            (EventHubsNamespace is not null && EventHubsConnectionString is not null,
+                "--namespace and --connection-string are two ways to reach Event Hubs over AMQP: give one"),
+            (EventHubsNamespace is not null && (Uri.CheckHostName(EventHubsNamespace) != UriHostNameType.Dns ||
+                !EventHubsNamespace.Contains('.', StringComparison.Ordinal)),
+                "--namespace must be the namespace's host name, such as fleet-ehns.servicebus.windows.net"),
+            (EventHubsConnectionString is not null && (connection?.Endpoint is null || !HasOneCredential(connection)),
+                "--connection-string must be an Event Hubs connection string: " +
+                "Endpoint=sb://NAMESPACE.servicebus.windows.net/;SharedAccessKeyName=NAME;SharedAccessKey=KEY[;EntityPath=HUB]"),
+            // Event Hubs names are case-insensitive, and so is the SDK's comparison of the two.
+            (entityPath is not null && !string.Equals(entityPath, EventHub, StringComparison.OrdinalIgnoreCase),
+                $"--hub is '{EventHub}' but the --connection-string's EntityPath is '{entityPath}': give one, or the same"),
+            (PerDevicePublisher,
+                "--per-device-publisher sends to HTTPS publisher paths: it cannot be combined with --namespace or --connection-string"),
+        ];
+        return FirstProblem(checks);
     }
 
     private string? FindScenarioProblem()
@@ -132,6 +191,15 @@ public sealed record SimulatorOptions
 
         return null;
     }
+
+    private static string? FirstProblem((bool Wrong, string Problem)[] checks) =>
+        checks.Where(check => check.Wrong).Select(check => check.Problem).FirstOrDefault();
+
+    /// <summary>A key with its name, or a shared access signature: what the SDK can sign in with.</summary>
+    private static bool HasOneCredential(EventHubsConnectionStringProperties connection) =>
+        string.IsNullOrEmpty(connection.SharedAccessSignature)
+            ? !string.IsNullOrEmpty(connection.SharedAccessKeyName) && !string.IsNullOrEmpty(connection.SharedAccessKey)
+            : string.IsNullOrEmpty(connection.SharedAccessKeyName) && string.IsNullOrEmpty(connection.SharedAccessKey);
 
     private static bool IsDeviceIdCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.';
 

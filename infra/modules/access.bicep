@@ -104,8 +104,8 @@ resource eventHubGatewaySender 'Microsoft.Authorization/roleAssignments@2022-04-
   }
 }
 
-// Azure Event Hubs Data Sender (optional): a gateway or simulator principal that sends with Entra tokens. The current
-// Fleet.Simulator signs SAS tokens only, so against Azure it needs eventHubsDisableLocalAuth=false instead.
+// Azure Event Hubs Data Sender (optional): a gateway or simulator principal that sends with Entra tokens, such as
+// Fleet.Simulator --namespace (AMQP, DefaultAzureCredential), so the namespace keeps local auth disabled.
 resource eventHubSimulatorSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(simulatorPrincipalId)) {
   scope: eventHub
   name: guid(eventHub.id, simulatorPrincipalId, roles.eventHubsDataSender)

@@ -47,6 +47,42 @@ public sealed class FleetSimulatorTests
     }
 
     [Fact]
+    public async Task An_amqp_run_keys_each_batch_by_its_device_keeps_each_devices_order_sums_up_alike_and_closes_the_producer()
+    {
+        var producer = new RecordingProducer();
+        using var output = new StringWriter();
+        var options = new SimulatorOptions
+        {
+            EventHubsNamespace = "fleet-ehns.servicebus.windows.net", Vehicles = 3, Duration = TimeSpan.FromSeconds(1.5), Speedup = 40,
+            BatchSize = 10, Seed = 3,
+        };
+
+        var summary = await new FleetSimulator(options, text => new EventHubsAmqpSender(producer, options, text), TimeProvider.System, output)
+            .RunAsync(CancellationToken.None);
+
+        var events = producer.Sent.SelectMany(batch => batch.Telemetry).ToList();
+        Assert.All(producer.Sent, batch =>
+        {
+            Assert.InRange(batch.Events.Count, 1, 10);
+            Assert.All(batch.Telemetry, e => Assert.Equal(batch.PartitionKey, e.GetProperty("device_id").GetString()));
+        });
+        Assert.Equal(["sim-001", "sim-002", "sim-003"], producer.Sent.Select(batch => batch.PartitionKey).Distinct().Order());
+        foreach (var device in events.GroupBy(e => e.GetProperty("device_id").GetString()))
+        {
+            Assert.Equal(Enumerable.Range(1, device.Count()).Select(seq => (long)seq), device.Select(e => e.GetProperty("seq").GetInt64()));
+        }
+
+        Assert.Equal((events.Count, events.Count, 0L, 0L), (summary.Sent, summary.Accepted, summary.Rejected, summary.ThrottledResponses));
+        Assert.True(producer.Disposed, "The run did not close its producer.");
+        var text = output.ToString();
+        Assert.Contains(
+            "to telemetry on fleet-ehns.servicebus.windows.net over AMQP as the Entra identity DefaultAzureCredential finds.",
+            text,
+            StringComparison.Ordinal);
+        Assert.Contains($"Done: sent {events.Count}, accepted {events.Count}, rejected 0, throttled 0", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Per_device_publisher_mode_sends_each_device_to_its_own_publisher_with_a_token_for_it()
     {
         await using var hub = await FakeEventHub.StartAsync();

@@ -24,6 +24,73 @@ public sealed class SimulatorCommandLineTests
         Assert.Null(options.Seed);
         Assert.False(options.PerDevicePublisher);
         Assert.Empty(options.Scenarios);
+        Assert.False(options.SendsOverAmqp);
+        Assert.Null(options.EventHubsNamespace);
+        Assert.Null(options.EventHubsConnectionString);
+    }
+
+    [Fact]
+    public void A_namespace_sends_over_amqp_to_the_hub_given_or_telemetry()
+    {
+        var options = Parsed("--namespace", "fleet-ehns.servicebus.windows.net", "--hub=positions", "--vehicles", "5");
+        var defaultHub = Parsed("--namespace=fleet-ehns.servicebus.windows.net");
+
+        Assert.True(options.SendsOverAmqp);
+        Assert.Equal(("fleet-ehns.servicebus.windows.net", "positions", 5), (options.EventHubsNamespace, options.EventHub, options.Vehicles));
+        Assert.Null(options.EventHubsConnectionString);
+        Assert.Equal("telemetry", defaultHub.EventHub);
+    }
+
+    [Theory]
+    [InlineData("", "telemetry")]
+    [InlineData(";EntityPath=positions", "positions")]
+    public void A_connection_string_sends_over_amqp_to_its_entity_path_or_else_telemetry(string entityPath, string hub)
+    {
+        var connectionString = NamespaceConnectionString + entityPath;
+
+        var options = Parsed("--connection-string", connectionString);
+
+        Assert.True(options.SendsOverAmqp);
+        Assert.Equal((connectionString, hub), (options.EventHubsConnectionString, options.EventHub));
+        Assert.Null(options.EventHubsNamespace);
+    }
+
+    [Fact]
+    public void The_event_hubs_emulators_connection_string_is_taken()
+    {
+        const string Emulator =
+            "Endpoint=sb://localhost;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;";
+
+        var options = Parsed("--hub", "telemetry", "--connection-string", Emulator);
+
+        Assert.Equal((Emulator, "telemetry"), (options.EventHubsConnectionString, options.EventHub));
+    }
+
+    [Fact]
+    public void With_a_connection_string_without_entity_path_hub_names_the_hub_and_with_one_it_may_repeat_it()
+    {
+        Assert.Equal("positions", Parsed("--hub", "positions", "--connection-string", NamespaceConnectionString).EventHub);
+        Assert.Equal("positions", Parsed("--hub", "positions", "--connection-string", NamespaceConnectionString + ";EntityPath=positions").EventHub);
+    }
+
+    [Fact]
+    public void A_refused_connection_string_is_never_repeated_back()
+    {
+        const string Key = "c2VjcmV0LWtleS12YWx1ZQ==";
+
+        foreach (var connectionString in new[]
+        {
+            $"SharedAccessKeyName=send;SharedAccessKey={Key}",
+            $"Endpoint=sb://a.servicebus.windows.net/;SharedAccessKey={Key}",
+            $"{NamespaceConnectionString};SharedAccessSignature=SharedAccessSignature sr=x&sig={Key}",
+        })
+        {
+            var error = SimulatorCommandLine.Parse(["--connection-string", connectionString]).Error;
+
+            Assert.NotNull(error);
+            Assert.StartsWith("--connection-string must be an Event Hubs connection string", error, StringComparison.Ordinal);
+            Assert.DoesNotContain(Key, error, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -82,6 +149,25 @@ public sealed class SimulatorCommandLineTests
     [InlineData("--colour red", "unknown option '--colour'")]
     [InlineData("--seed 1 --seed 2", "--seed is given more than once")]
     [InlineData("vehicles", "unexpected argument 'vehicles'")]
+    [InlineData("--namespace fleet-ehns", "--namespace must be the namespace's host name")]
+    [InlineData("--namespace https://fleet-ehns.servicebus.windows.net/", "--namespace must be the namespace's host name")]
+    [InlineData("--namespace fleet-ehns.servicebus.windows.net:5671", "--namespace must be the namespace's host name")]
+    [InlineData("--namespace=", "--namespace must be the namespace's host name")]
+    [InlineData("--connection-string fleet-ehns.servicebus.windows.net", "--connection-string must be an Event Hubs connection string")]
+    [InlineData("--connection-string Endpoint=sb://fleet-ehns.servicebus.windows.net/", "--connection-string must be an Event Hubs connection string")]
+    [InlineData("--connection-string Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=send", "--connection-string must be")]
+    [InlineData("--connection-string=", "--connection-string must be an Event Hubs connection string")]
+    [InlineData("--namespace a.servicebus.windows.net --connection-string Endpoint=sb://a.servicebus.windows.net/;SharedAccessKeyName=s;SharedAccessKey=k",
+        "--namespace and --connection-string are two ways to reach Event Hubs over AMQP: give one")]
+    [InlineData("--hub positions --connection-string Endpoint=sb://a.servicebus.windows.net/;SharedAccessKeyName=s;SharedAccessKey=k;EntityPath=telemetry",
+        "--hub is 'positions' but the --connection-string's EntityPath is 'telemetry'")]
+    [InlineData("--namespace a.servicebus.windows.net --per-device-publisher", "--per-device-publisher sends to HTTPS publisher paths")]
+    [InlineData("--namespace a.servicebus.windows.net --key k", "--key is for HTTPS with SAS: it cannot be combined with --namespace")]
+    [InlineData("--endpoint https://a.servicebus.windows.net --namespace a.servicebus.windows.net", "--endpoint is for HTTPS with SAS")]
+    [InlineData("--key-name send --connection-string Endpoint=sb://a.servicebus.windows.net/;SharedAccessKeyName=s;SharedAccessKey=k",
+        "--key-name is for HTTPS with SAS: it cannot be combined with --connection-string")]
+    [InlineData("--mint-sas sim-001 --namespace a.servicebus.windows.net", "--mint-sas is for HTTPS with SAS")]
+    [InlineData("--namespace a.servicebus.windows.net --namespace b.servicebus.windows.net", "--namespace is given more than once")]
     public void A_bad_option_is_refused_with_a_message_naming_it(string arguments, string expected)
     {
         var commandLine = SimulatorCommandLine.Parse(arguments.Split(' '));
@@ -100,8 +186,8 @@ public sealed class SimulatorCommandLineTests
         Assert.True(SimulatorCommandLine.Parse(["-h"]).ShowHelp);
         foreach (var option in new[]
         {
-            "--endpoint", "--hub", "--key-name", "--key", "--per-device-publisher", "--vehicles", "--device-prefix", "--latitude",
-            "--longitude", "--radius-km", "--interval-seconds", "--duration-seconds", "--speedup", "--batch-size", "--seed", "--scenario",
+            "--endpoint", "--hub", "--key-name", "--key", "--per-device-publisher", "--namespace", "--connection-string", "--vehicles",
+            "--device-prefix", "--latitude", "--longitude", "--radius-km", "--interval-seconds", "--duration-seconds", "--speedup", "--batch-size", "--seed", "--scenario",
             "speeding", "geofence", "harsh-braking", "fuel-theft", "silent",
         })
         {
@@ -124,6 +210,9 @@ public sealed class SimulatorCommandLineTests
         Assert.Equal(2, process.ExitCode);
         Assert.Equal("fleet-simulator: --batch-size must be a whole number, got 'many'", error.Trim());
     }
+
+    private const string NamespaceConnectionString =
+        "Endpoint=sb://fleet-ehns.servicebus.windows.net/;SharedAccessKeyName=simulator-send;SharedAccessKey=c2VjcmV0LWtleQ==";
 
     private static SimulatorOptions Parsed(params string[] arguments)
     {

@@ -3,7 +3,7 @@ using Fleet.Simulator;
 
 namespace Fleet.LocalHost.Tests.Simulator;
 
-public sealed class EventHubsSenderTests
+public sealed class EventHubsRestSenderTests
 {
     private static readonly List<TelemetryFix> Fixes = SimulatedTelemetry
         .Drive(new SimulatorOptions { Vehicles = 3 }, TimeSpan.FromSeconds(20))
@@ -18,7 +18,7 @@ public sealed class EventHubsSenderTests
         using var http = new HttpClient();
         var sender = Sender(hub, http, new InstantDelays());
 
-        await sender.SendAsync(Fixes, publisher: null, CancellationToken.None);
+        await sender.SendAsync(Fixes, CancellationToken.None);
 
         var request = Assert.Single(hub.Requests);
         Assert.Equal("/telemetry/messages", request.Path);
@@ -34,23 +34,30 @@ public sealed class EventHubsSenderTests
             request.Events().Select(e => (e.Event.GetProperty("device_id").GetString()!, e.Event.GetProperty("seq").GetInt64())));
         Assert.All(request.Events(), e => Assert.Equal(e.Event.GetProperty("device_id").GetString(), e.PartitionKey));
         Assert.Equal((Fixes.Count, Fixes.Count, 0L, 0L), Counts(sender));
+        Assert.Equal($"{hub.Endpoint.AbsoluteUri}telemetry/messages as RootManageSharedAccessKey", sender.Destination);
     }
 
     [Fact]
-    public async Task A_publisher_send_goes_to_the_publisher_path_with_a_token_scoped_to_that_publisher()
+    public async Task Per_device_publisher_mode_sends_each_device_to_its_publisher_path_with_a_token_scoped_to_it()
     {
         await using var hub = await FakeEventHub.StartAsync();
         using var http = new HttpClient();
-        var sender = Sender(hub, http, new InstantDelays());
-        var own = Fixes.Where(fix => fix.DeviceId == "sim-002").ToList();
+        var options = new SimulatorOptions { Endpoint = hub.Endpoint, PerDevicePublisher = true };
+        var sender = new EventHubsRestSender(http, options, new InstantDelays(), TextWriter.Null);
 
-        await sender.SendAsync(own, publisher: "sim-002", CancellationToken.None);
+        await sender.SendAsync(Fixes, CancellationToken.None);
 
-        var request = Assert.Single(hub.Requests);
-        Assert.Equal("/telemetry/publishers/sim-002/messages", request.Path);
-        Assert.True(request.Sas.Succeeded, request.Sas.Reason);
-        Assert.Equal("sim-002", request.Sas.Publisher);
-        Assert.Equal(own.Count, request.Events().Count);
+        Assert.Equal(Fixes.Select(fix => fix.DeviceId).Distinct(), hub.Requests.Select(request => request.Sas.Publisher));
+        Assert.Equal(3, hub.Requests.Count);
+        Assert.All(hub.Requests, request =>
+        {
+            Assert.Equal($"/telemetry/publishers/{request.Sas.Publisher}/messages", request.Path);
+            Assert.True(request.Sas.Succeeded, request.Sas.Reason);
+            Assert.Equal(
+                Fixes.Where(fix => fix.DeviceId == request.Sas.Publisher).Select(fix => fix.Seq),
+                request.Events().Select(e => e.Event.GetProperty("seq").GetInt64()));
+        });
+        Assert.Equal($"{hub.Endpoint.AbsoluteUri}telemetry/publishers/{{device}}/messages as RootManageSharedAccessKey", sender.Destination);
     }
 
     [Fact]
@@ -62,7 +69,7 @@ public sealed class EventHubsSenderTests
         var delays = new InstantDelays();
         var sender = Sender(hub, http, delays);
 
-        await sender.SendAsync(Fixes, publisher: null, CancellationToken.None);
+        await sender.SendAsync(Fixes, CancellationToken.None);
 
         Assert.Equal(2, hub.Requests.Count);
         Assert.Equal(hub.Requests[0].Body, hub.Requests[1].Body);
@@ -79,7 +86,7 @@ public sealed class EventHubsSenderTests
         using var http = new HttpClient();
         var sender = Sender(hub, http, delays);
 
-        await sender.SendAsync(Fixes, publisher: null, CancellationToken.None);
+        await sender.SendAsync(Fixes, CancellationToken.None);
 
         Assert.Equal(3, hub.Requests.Count);
         Assert.InRange(delays.Waits[0], TimeSpan.FromSeconds(27), TimeSpan.FromSeconds(30));
@@ -95,7 +102,7 @@ public sealed class EventHubsSenderTests
         using var output = new StringWriter();
         var sender = Sender(hub, http, new InstantDelays(), output);
 
-        await sender.SendAsync(Fixes, publisher: null, CancellationToken.None);
+        await sender.SendAsync(Fixes, CancellationToken.None);
 
         var request = Assert.Single(hub.Requests);
         Assert.Equal(SasFailure.BadSignature, request.Sas.Failure);
@@ -120,7 +127,7 @@ public sealed class EventHubsSenderTests
 
         foreach (var fix in Fixes.Take(8))
         {
-            await sender.SendAsync([fix], publisher: null, CancellationToken.None);
+            await sender.SendAsync([fix], CancellationToken.None);
         }
 
         Assert.Equal((8L, 1L, 7L, 0L), Counts(sender));
@@ -140,11 +147,11 @@ public sealed class EventHubsSenderTests
         var clock = new InstantDelays();
         var sender = Sender(hub, http, clock);
 
-        await sender.SendAsync(Fixes.Take(1).ToList(), publisher: null, CancellationToken.None);
-        clock.MoveForward(EventHubsSender.TokenLifetime - EventHubsSender.TokenRenewalMargin - TimeSpan.FromSeconds(1));
-        await sender.SendAsync(Fixes.Take(1).ToList(), publisher: null, CancellationToken.None);
+        await sender.SendAsync(Fixes.Take(1).ToList(), CancellationToken.None);
+        clock.MoveForward(EventHubsRestSender.TokenLifetime - EventHubsRestSender.TokenRenewalMargin - TimeSpan.FromSeconds(1));
+        await sender.SendAsync(Fixes.Take(1).ToList(), CancellationToken.None);
         clock.MoveForward(TimeSpan.FromSeconds(2));
-        await sender.SendAsync(Fixes.Take(1).ToList(), publisher: null, CancellationToken.None);
+        await sender.SendAsync(Fixes.Take(1).ToList(), CancellationToken.None);
 
         var tokens = hub.Requests.Select(request => request.Authorization).ToList();
         Assert.Equal(tokens[0], tokens[1]);
@@ -158,18 +165,18 @@ public sealed class EventHubsSenderTests
         await using var hub = await FakeEventHub.StartAsync();
         using var http = new HttpClient();
         var options = new SimulatorOptions { Endpoint = hub.Endpoint, BatchSize = 4 };
-        var sender = new EventHubsSender(http, options, new InstantDelays(), TextWriter.Null);
+        var sender = new EventHubsRestSender(http, options, new InstantDelays(), TextWriter.Null);
 
-        await sender.SendAsync(Fixes, publisher: null, CancellationToken.None);
+        await sender.SendAsync(Fixes, CancellationToken.None);
 
         Assert.Equal((Fixes.Count + 3) / 4, hub.Requests.Count);
         Assert.All(hub.Requests, request => Assert.InRange(request.Events().Count, 1, 4));
         Assert.Equal(Fixes.Count, sender.Counters.Accepted);
     }
 
-    private static EventHubsSender Sender(FakeEventHub hub, HttpClient http, TimeProvider time, TextWriter? output = null) =>
+    private static EventHubsRestSender Sender(FakeEventHub hub, HttpClient http, TimeProvider time, TextWriter? output = null) =>
         new(http, new SimulatorOptions { Endpoint = hub.Endpoint }, time, output ?? TextWriter.Null);
 
-    private static (long Sent, long Accepted, long Rejected, long Throttled) Counts(EventHubsSender sender) =>
+    private static (long Sent, long Accepted, long Rejected, long Throttled) Counts(EventHubsRestSender sender) =>
         (sender.Counters.Sent, sender.Counters.Accepted, sender.Counters.Rejected, sender.Counters.ThrottledResponses);
 }

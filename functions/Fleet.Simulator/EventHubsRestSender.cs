@@ -6,32 +6,15 @@ using Fleet.Adapters.EventHubs;
 
 namespace Fleet.Simulator;
 
-/// <summary>What the sender has done so far, in events (throttling in responses).</summary>
-internal sealed class SendCounters
-{
-    public long Sent { get; private set; }
-
-    public long Accepted { get; private set; }
-
-    public long Rejected { get; private set; }
-
-    public long ThrottledResponses { get; private set; }
-
-    public void AddSent(int events) => Sent += events;
-
-    public void AddAccepted(int events) => Accepted += events;
-
-    public void AddRejected(int events) => Rejected += events;
-
-    public void AddThrottled() => ThrottledResponses++;
-}
-
 /// <summary>
 /// Posts telemetry to an Event Hubs HTTPS endpoint (a namespace or the local host) in REST batches with a SAS token,
-/// renewed well before it expires. 429 and 503 are waited out as <c>Retry-After</c> says and the same batch is sent
-/// again; other refusals are counted as rejected and the first few printed. The token is never printed.
+/// renewed well before it expires: to the event hub, or with <see cref="SimulatorOptions.PerDevicePublisher"/> each
+/// device's fixes to its own publisher path with a token scoped to it. 429 and 503 are waited out as
+/// <c>Retry-After</c> says and the same batch is sent again; other refusals are counted as rejected and the first few
+/// printed. The token is never printed.
 /// </summary>
-internal sealed class EventHubsSender(HttpClient http, SimulatorOptions options, TimeProvider time, TextWriter output)
+internal sealed class EventHubsRestSender(HttpClient http, SimulatorOptions options, TimeProvider time, TextWriter output)
+    : ITelemetrySender
 {
     internal static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
     internal static readonly TimeSpan TokenRenewalMargin = TimeSpan.FromMinutes(5);
@@ -42,23 +25,40 @@ internal sealed class EventHubsSender(HttpClient http, SimulatorOptions options,
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(60);
 
-    private const int MaxPrintedRejections = 5;
-    private const int MaxPrintedDetailCharacters = 300;
-
     private static readonly MediaTypeHeaderValue BatchContentType = new(EventHubsBatch.ContentType);
 
     private readonly Dictionary<string, (string Token, DateTimeOffset RenewAt)> _tokens = new(StringComparer.Ordinal);
-    private int _printedRejections;
+    private readonly RejectionLog _rejections = new(output);
+
+    public string Destination => options.PerDevicePublisher
+        ? $"{HubUri}/publishers/{{device}}/messages as {options.KeyName}"
+        : $"{HubUri}/messages as {options.KeyName}";
 
     public SendCounters Counters { get; } = new();
 
-    /// <summary>
-    /// Sends the fixes in order, in batches of at most the configured size; to <paramref name="publisher"/>'s path
-    /// with a token scoped to it when given, else to the event hub.
-    /// </summary>
-    public async Task SendAsync(IReadOnlyList<TelemetryFix> fixes, string? publisher, CancellationToken cancellationToken)
+    private string HubUri => $"{options.Endpoint.AbsoluteUri.TrimEnd('/')}/{options.EventHub}";
+
+    /// <summary>Sends the fixes in order, in batches of at most the configured size.</summary>
+    public async Task SendAsync(IReadOnlyList<TelemetryFix> fixes, CancellationToken cancellationToken)
     {
-        var resource = new EventHubsResource(options.Endpoint, options.EventHub, publisher);
+        ArgumentNullException.ThrowIfNull(fixes);
+        if (!options.PerDevicePublisher)
+        {
+            await SendAsync(new EventHubsResource(options.Endpoint, options.EventHub, null), fixes, cancellationToken);
+            return;
+        }
+
+        foreach (var device in fixes.GroupBy(fix => fix.DeviceId, StringComparer.Ordinal))
+        {
+            await SendAsync(new EventHubsResource(options.Endpoint, options.EventHub, device.Key), [.. device], cancellationToken);
+        }
+    }
+
+    /// <summary>Nothing to release: the HTTP client belongs to the caller.</summary>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private async Task SendAsync(EventHubsResource resource, IReadOnlyList<TelemetryFix> fixes, CancellationToken cancellationToken)
+    {
         foreach (var batch in EventHubsBatch.Encode(fixes, options.BatchSize))
         {
             Counters.AddSent(batch.EventCount);
@@ -91,7 +91,7 @@ internal sealed class EventHubsSender(HttpClient http, SimulatorOptions options,
                 }
 
                 Counters.AddRejected(batch.EventCount);
-                PrintRejection($"no answer from {resource.MessagesUri.GetLeftPart(UriPartial.Authority)}: {exception.Message}");
+                _rejections.Write($"no answer from {resource.MessagesUri.GetLeftPart(UriPartial.Authority)}: {exception.Message}");
                 return;
             }
 
@@ -114,9 +114,9 @@ internal sealed class EventHubsSender(HttpClient http, SimulatorOptions options,
                 }
 
                 Counters.AddRejected(batch.EventCount);
-                if (_printedRejections < MaxPrintedRejections)
+                if (!_rejections.IsFull)
                 {
-                    PrintRejection(await DescribeAsync(response, cancellationToken));
+                    _rejections.Write(await DescribeAsync(response, cancellationToken));
                 }
 
                 return;
@@ -171,7 +171,7 @@ internal sealed class EventHubsSender(HttpClient http, SimulatorOptions options,
                 var detail = Text(problem.RootElement, "detail");
                 if (title is not null || detail is not null)
                 {
-                    return Shorten($"{status}: {string.Join(": ", new[] { title, detail }.Where(part => part is not null))}");
+                    return $"{status}: {string.Join(": ", new[] { title, detail }.Where(part => part is not null))}";
                 }
             }
         }
@@ -180,29 +180,9 @@ internal sealed class EventHubsSender(HttpClient http, SimulatorOptions options,
             // Not problem details: the text itself is the best description there is.
         }
 
-        return Shorten($"{status}: {body}");
+        return $"{status}: {body}";
     }
 
     private static string? Text(JsonElement problem, string name) =>
         problem.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static string Shorten(string text)
-    {
-        var line = text.ReplaceLineEndings(" ");
-        return line.Length <= MaxPrintedDetailCharacters ? line : line[..MaxPrintedDetailCharacters] + "...";
-    }
-
-    private void PrintRejection(string description)
-    {
-        if (_printedRejections++ >= MaxPrintedRejections)
-        {
-            return;
-        }
-
-        output.WriteLine($"rejected: {description}");
-        if (_printedRejections == MaxPrintedRejections)
-        {
-            output.WriteLine("(further rejections are counted but not printed)");
-        }
-    }
 }
