@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The one test command (README and .ci/run call it): builds everything in Release, installs (when missing) and starts
-# PostgreSQL and Azurite on loopback for the integration tests, runs every test project, stops the servers, prints
-# "N passed, N failed, N skipped" whatever happens, and exits non-zero on any failure.
+# The one test command (README and .ci/run call it): builds everything in Release, compiles and lints the Bicep under
+# infra/, installs (when missing) and starts PostgreSQL and Azurite on loopback for the integration tests, runs every
+# test project, stops the servers, prints "N passed, N failed, N skipped" whatever happens, and exits non-zero on any
+# failure.
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -65,9 +66,9 @@ check_bicep() {
   export FLEET_TEST_BICEP="$bicep"
   out=$(mktemp -d)
   diagnostics=$( { "$bicep" build --pattern 'infra/**/*.bicep' --outdir "$out" && "$bicep" lint --pattern 'infra/**/*.bicep'; } 2>&1 )
-  local status=$?
+  local exit_code=$?
   rm -rf "$out"
-  if [ "$status" -ne 0 ] || [ -n "$diagnostics" ]; then
+  if [ "$exit_code" -ne 0 ] || [ -n "$diagnostics" ]; then
     # A module's findings are printed once per template that uses it.
     echo "$diagnostics" | sort -u >&2
     echo "FAILED: the Bicep templates do not build and lint clean" >&2
