@@ -93,10 +93,10 @@ param postgresSkuTier string = 'Burstable'
 @description('PostgreSQL major version.')
 param postgresVersion string = '16'
 
-@description('Optional principal (user or service principal object id) that runs the device simulator against Azure: gets Azure Event Hubs Data Sender on the telemetry hub. Empty = none.')
+@description('Optional principal (user or service principal object id) that runs the device simulator against Azure: gets Azure Event Hubs Data Sender on the telemetry hub (azd: FLEET_SIMULATOR_PRINCIPAL_ID). Empty = none.')
 param simulatorPrincipalId string = ''
 
-@description('Principal type of simulatorPrincipalId.')
+@description('Principal type of simulatorPrincipalId (azd: FLEET_SIMULATOR_PRINCIPAL_TYPE, default User); a service principal given as User fails its role assignment.')
 @allowed([
   'User'
   'ServicePrincipal'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The one test command (README and .ci/run call it): builds everything in Release, installs (when missing) and starts
-# PostgreSQL and Azurite on loopback for the integration tests, runs every test project, stops the servers, prints
-# "N passed, N failed, N skipped" whatever happens, and exits non-zero on any failure.
+# The one test command (README and .ci/run call it): builds everything in Release, compiles and lints the Bicep under
+# infra/, installs (when missing) and starts PostgreSQL and Azurite on loopback for the integration tests, runs every
+# test project, stops the servers, prints "N passed, N failed, N skipped" whatever happens, and exits non-zero on any
+# failure.
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -46,6 +47,35 @@ if ! dotnet build FleetFunctions.sln -c Release --nologo -v quiet -clp:ErrorsOnl
   echo "FAILED: the build" >&2
   exit 1
 fi
+
+# The Bicep CLI comes as a NuGet package (tests/infra/BicepCli.proj only downloads it). Every template under infra/
+# is compiled and linted with infra/bicepconfig.json; both commands exit 0 on warnings and print every finding, so any
+# line they print fails the run. FLEET_TEST_BICEP tells the tests where the binary is.
+check_bicep() {
+  local version packages bicep out diagnostics
+  version=$(sed -n 's|.*<BicepVersion>\(.*\)</BicepVersion>.*|\1|p' tests/infra/BicepCli.proj)
+  echo "== infra (Bicep $version: build and lint)"
+  if ! diagnostics=$(dotnet restore tests/infra/BicepCli.proj --nologo -v quiet 2>&1); then
+    echo "$diagnostics" >&2
+    echo "FAILED: could not get the Bicep CLI $version" >&2
+    return 1
+  fi
+  packages=$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: //p')
+  bicep="${packages%/}/azure.bicep.commandline.linux-x64/$version/tools/bicep"
+  chmod +x "$bicep" || return 1
+  export FLEET_TEST_BICEP="$bicep"
+  out=$(mktemp -d)
+  diagnostics=$( { "$bicep" build --pattern 'infra/**/*.bicep' --outdir "$out" && "$bicep" lint --pattern 'infra/**/*.bicep'; } 2>&1 )
+  local exit_code=$?
+  rm -rf "$out"
+  if [ "$exit_code" -ne 0 ] || [ -n "$diagnostics" ]; then
+    # A module's findings are printed once per template that uses it.
+    echo "$diagnostics" | sort -u >&2
+    echo "FAILED: the Bicep templates do not build and lint clean" >&2
+    return 1
+  fi
+}
+check_bicep || status=1
 
 # The Functions app needs packages the CI feed lacks (../shared/reference/packages.md). Missing packages are reported
 # in one SKIPPED line; anything else (a compile error where the packages exist) fails the run.

@@ -247,6 +247,14 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           name: 'AZURE_CLIENT_ID'
           value: identityClientId
         }
+        // ---- The .NET 10 isolated worker crashes (SIGSEGV, exit 139) on Flex Consumption at ordinary load, for minutes
+        // at a time (Azure/azure-functions-dotnet-worker issue 3335, open). A user there reports that not starting the
+        // worker from the platform's pre-warmed placeholder avoids it, at the cost of slower cold starts. Remove once the
+        // issue is fixed; docs/INFRA-REVIEW.md has the reasoning.
+        {
+          name: 'WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED'
+          value: '0'
+        }
       ], empty(operatorObjectId) ? [] : [
         // ---- The first platform operator (azd: FLEET_OPERATOR_OBJECT_ID); later ones get the Fleet.Operator app role.
         {
