@@ -54,8 +54,8 @@ public sealed class WithHeader(IResult inner, string name, string value) : IResu
 
 /// <summary>
 /// One page of a list, with an RFC 8288 <c>Link: &lt;...&gt;; rel="next"</c> to the next: the request's own path and
-/// parameters, <c>after</c> set to the next page's cursor. The link is relative to the origin the request reached, so it
-/// holds whatever host name or proxy the caller came through, and it is built where the request is at hand.
+/// parameters, <c>after</c> set to the next page's cursor. The link is a path on the origin the request reached, so it
+/// names no host taken from a request header, which a caller could forge.
 /// </summary>
 public sealed class WithNextLink(IResult inner, string after) : IResult
 {
