@@ -89,7 +89,12 @@ public sealed class FleetHttpApi(
     public Task<IResult> MeAsync(HttpContext http) =>
         AsIdentityAsync(http, (identity, cancellationToken) => users.MeAsync(identity, CompanyChoice(http.Request), cancellationToken));
 
-    public Task<IResult> ListCompaniesAsync(HttpContext http) => AsIdentityAsync(http, companies.ListAsync);
+    public Task<IResult> ListCompaniesAsync(HttpContext http) => AsIdentityAsync(http, async (identity, cancellationToken) =>
+    {
+        var query = new QueryReader(http.Request.Query);
+        var (limit, after) = (query.Int(PageSize.LimitParameter), query.Text(PageSize.AfterParameter));
+        return query.Problem ?? await companies.ListAsync(identity, limit, after, cancellationToken);
+    });
 
     public Task<IResult> CreateCompanyAsync(HttpContext http) =>
         AsIdentityWithBodyAsync(http, (FleetIdentity identity, CompanyRequest? request, CancellationToken token) => companies.CreateAsync(identity, request, token));
@@ -103,8 +108,12 @@ public sealed class FleetHttpApi(
     public Task<IResult> DeleteCompanyAsync(HttpContext http, string id) =>
         AsIdentityAsync(http, (identity, cancellationToken) => companies.DeleteAsync(identity, id, cancellationToken));
 
-    public Task<IResult> ListUsersAsync(HttpContext http) =>
-        AsIdentityAsync(http, (identity, cancellationToken) => users.ListAsync(identity, CompanyChoice(http.Request), cancellationToken));
+    public Task<IResult> ListUsersAsync(HttpContext http) => AsIdentityAsync(http, async (identity, cancellationToken) =>
+    {
+        var query = new QueryReader(http.Request.Query);
+        var (limit, after) = (query.Int(PageSize.LimitParameter), query.Text(PageSize.AfterParameter));
+        return query.Problem ?? await users.ListAsync(identity, CompanyChoice(http.Request), limit, after, cancellationToken);
+    });
 
     public Task<IResult> CreateUserAsync(HttpContext http) =>
         AsIdentityWithBodyAsync(http, (FleetIdentity identity, UserRequest? request, CancellationToken token) =>
@@ -130,8 +139,8 @@ public sealed class FleetHttpApi(
     public Task<IResult> ListAlertsAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
     {
         var query = new QueryReader(http.Request.Query);
-        var (limit, unread) = (query.Int("limit"), query.Bool("unread"));
-        return query.Problem ?? await alerts.ListAsync(caller, limit, unread ?? false, cancellationToken);
+        var (limit, unread, after) = (query.Int(PageSize.LimitParameter), query.Bool("unread"), query.Text(PageSize.AfterParameter));
+        return query.Problem ?? await alerts.ListAsync(caller, limit, unread ?? false, after, cancellationToken);
     });
 
     public Task<IResult> RaiseAlertAsync(HttpContext http) =>
@@ -143,7 +152,12 @@ public sealed class FleetHttpApi(
     public Task<IResult> DeleteAlertAsync(HttpContext http, string id) =>
         RespondAsync(http, (caller, cancellationToken) => alerts.DeleteAsync(caller, id, cancellationToken));
 
-    public Task<IResult> ListVehiclesAsync(HttpContext http) => RespondAsync(http, vehicles.ListAsync);
+    public Task<IResult> ListVehiclesAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
+    {
+        var query = new QueryReader(http.Request.Query);
+        var (limit, after) = (query.Int(PageSize.LimitParameter), query.Text(PageSize.AfterParameter));
+        return query.Problem ?? await vehicles.ListAsync(caller, limit, after, cancellationToken);
+    });
 
     public Task<IResult> GetVehicleAsync(HttpContext http, string id) =>
         RespondAsync(http, (caller, cancellationToken) => vehicles.GetAsync(caller, id, cancellationToken));
@@ -182,8 +196,9 @@ public sealed class FleetHttpApi(
     public Task<IResult> ListJobsAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
     {
         var query = new QueryReader(http.Request.Query);
-        var (status, vehicleId, from, to, limit) = (query.Text("status"), query.Text("vehicle_id"), query.Time("from"), query.Time("to"), query.Int("limit"));
-        return query.Problem ?? await jobs.ListAsync(caller, status, vehicleId, from, to, limit, cancellationToken);
+        var (status, vehicleId, from, to) = (query.Text("status"), query.Text("vehicle_id"), query.Time("from"), query.Time("to"));
+        var (limit, after) = (query.Int(PageSize.LimitParameter), query.Text(PageSize.AfterParameter));
+        return query.Problem ?? await jobs.ListAsync(caller, status, vehicleId, from, to, limit, after, cancellationToken);
     });
 
     public Task<IResult> GetJobAsync(HttpContext http, string id) =>
@@ -227,7 +242,12 @@ public sealed class FleetHttpApi(
     public Task<IResult> RevokeDeviceCredentialAsync(HttpContext http, string deviceId, string credentialId) =>
         RespondAsync(http, (caller, cancellationToken) => deviceCredentials.RevokeAsync(caller, deviceId, credentialId, cancellationToken));
 
-    public Task<IResult> ListDriversAsync(HttpContext http) => RespondAsync(http, drivers.ListAsync);
+    public Task<IResult> ListDriversAsync(HttpContext http) => RespondAsync(http, async (caller, cancellationToken) =>
+    {
+        var query = new QueryReader(http.Request.Query);
+        var (limit, after) = (query.Int(PageSize.LimitParameter), query.Text(PageSize.AfterParameter));
+        return query.Problem ?? await drivers.ListAsync(caller, limit, after, cancellationToken);
+    });
 
     public Task<IResult> GetDriverAsync(HttpContext http, string id) =>
         RespondAsync(http, (caller, cancellationToken) => drivers.GetAsync(caller, id, cancellationToken));

@@ -8,7 +8,7 @@ namespace Fleet.Http;
 
 /// <summary>
 /// Query values read as minimal APIs bind them (invariant culture, repeated values joined): a value given but not
-/// parsed is the caller's error, reported for the first such parameter.
+/// parsed is the caller's error, a 400 naming the first such parameter.
 /// </summary>
 internal sealed class QueryReader(IQueryCollection query)
 {
@@ -25,7 +25,7 @@ internal sealed class QueryReader(IQueryCollection query)
         var values = query[name];
         if (values.Count > 1)
         {
-            Problem ??= ApiProblem.BadRequest($"{name} may be given once.");
+            Problem ??= ApiProblem.InvalidField(name, $"{name} may be given once.");
         }
 
         return values.Count == 1 ? values.ToString() : null;
@@ -49,7 +49,7 @@ internal sealed class QueryReader(IQueryCollection query)
         var parsed = parse(values.ToString());
         if (parsed is null)
         {
-            Problem ??= ApiProblem.BadRequest($"{name} must be {expected}.");
+            Problem ??= ApiProblem.InvalidField(name, $"{name} must be {expected}.");
         }
 
         return parsed;

@@ -132,6 +132,55 @@ public sealed class FleetHttpApiTests
         Assert.Equal(StatusCodes.Status200OK, answer.Status);
     }
 
+    [Fact]
+    public async Task A_page_links_to_the_next_with_the_requests_own_path_and_parameters_and_the_last_page_to_none()
+    {
+        var directory = _harness.Services.GetRequiredService<Fleet.Adapters.InMemory.InMemoryFleetDirectory>();
+        directory.AddVehicle(new Fleet.Core.Registry.VehicleProfile("v-2", "c-acme", "Van 2"), "dev-2");
+        directory.AddVehicle(new Fleet.Core.Registry.VehicleProfile("v-3", "c-acme", "Van 3"), "dev-3");
+
+        var first = await PageAsync("/api/vehicles", "?limit=2&company_id=c-acme");
+        var respelledCursor = await PageAsync("/api/vehicles", "?AFTER=v-0&limit=1");
+        var last = await PageAsync("/api/vehicles", "?limit=2&after=v-2");
+
+        Assert.Equal("</api/vehicles?limit=2&company_id=c-acme&after=v-2>; rel=\"next\"", first.Link);
+        Assert.Equal("Link", first.Exposed);
+        Assert.Equal(["v-1", "v-2"], first.Ids);
+        Assert.Equal("</api/vehicles?limit=1&after=v-1>; rel=\"next\"", respelledCursor.Link);
+        Assert.Equal(["v-3"], last.Ids);
+        Assert.Empty(last.Link);
+    }
+
+    [Theory]
+    [InlineData("?limit=0", "limit")]
+    [InlineData("?limit=1001", "limit")]
+    [InlineData("?limit=ten", "limit")]
+    [InlineData("?after=v-1&after=v-2", "after")]
+    public async Task A_bad_page_parameter_is_a_400_that_names_it(string query, string field)
+    {
+        var http = _harness.Authorized(query);
+
+        var answer = await HttpApiHarness.AnswerAsync(_harness.Api.ListVehiclesAsync(http), http);
+
+        Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
+        Assert.Equal("application/problem+json", answer.ContentType);
+        Assert.Equal([field], answer.Body.GetProperty("errors").EnumerateObject().Select(error => error.Name));
+    }
+
+    private async Task<(string Link, string Exposed, IReadOnlyList<string?> Ids)> PageAsync(string path, string query)
+    {
+        var http = _harness.Authorized(query);
+        http.Request.Path = path;
+
+        var answer = await HttpApiHarness.AnswerAsync(_harness.Api.ListVehiclesAsync(http), http);
+
+        Assert.Equal(StatusCodes.Status200OK, answer.Status);
+        return (
+            http.Response.Headers.Link.ToString(),
+            http.Response.Headers.AccessControlExposeHeaders.ToString(),
+            [.. answer.Body.EnumerateArray().Select(vehicle => vehicle.GetProperty("vehicle_id").GetString())]);
+    }
+
     [Theory]
     [InlineData("{bad", "$")]
     [InlineData("""{"vehicle_id": 5}""", "$.vehicle_id")]

@@ -1,6 +1,9 @@
+using Fleet.Adapters.InMemory;
+using Fleet.Core.Registry;
 using Fleet.Http.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fleet.Http.Tests;
 
@@ -32,5 +35,20 @@ public sealed class HttpResultActionTests
         var answer = await Answer.OfAsync(http);
         Assert.Equal(StatusCodes.Status200OK, answer.Status);
         Assert.Equal("Van 1", answer.Body.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task A_page_answered_through_an_action_keeps_its_link_to_the_next()
+    {
+        var harness = new HttpApiHarness();
+        harness.Services.GetRequiredService<InMemoryFleetDirectory>().AddVehicle(new VehicleProfile("v-2", "c-acme", "Van 2"), "dev-2");
+        var http = harness.Authorized("?limit=1");
+        http.Request.Path = "/api/vehicles";
+
+        var action = await harness.Api.ListVehiclesAsync(http).AsActionResult();
+        await action.ExecuteResultAsync(new ActionContext { HttpContext = http });
+
+        Assert.Equal(StatusCodes.Status200OK, (await Answer.OfAsync(http)).Status);
+        Assert.Equal("</api/vehicles?limit=1&after=v-1>; rel=\"next\"", http.Response.Headers.Link.ToString());
     }
 }

@@ -30,18 +30,15 @@ public sealed class InMemoryAlertStore : IAlertStore
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<StoredAlert>> ListAsync(string companyId, AlertQuery query, CancellationToken cancellationToken)
+    public Task<ListPage<StoredAlert>> ListAsync(string companyId, AlertQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         lock (_lock)
         {
-            IReadOnlyList<StoredAlert> page = [.. _alerts.Values
-                .Where(stored => string.Equals(stored.Alert.CompanyId, companyId, StringComparison.Ordinal) &&
-                    stored.Alert.ExpiresAt > query.Now && (!query.UnreadOnly || !stored.Read))
-                .OrderByDescending(stored => stored.Alert.EventTime)
-                .ThenBy(stored => stored.Alert.Id, StringComparer.Ordinal)
-                .Take(Math.Min(query.Limit, AlertQuery.MaxLimit))];
-            return Task.FromResult(page);
+            var matching = _alerts.Values.Where(stored => string.Equals(stored.Alert.CompanyId, companyId, StringComparison.Ordinal) &&
+                stored.Alert.ExpiresAt > query.Now && (!query.UnreadOnly || !stored.Read));
+            return Task.FromResult(InMemoryPages.NewestFirst(
+                matching, stored => stored.Alert.EventTime, stored => stored.Alert.Id, query.After, Math.Clamp(query.Limit, 0, AlertQuery.MaxLimit)));
         }
     }
 

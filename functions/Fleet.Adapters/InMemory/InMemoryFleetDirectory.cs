@@ -104,9 +104,10 @@ public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory,
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> DevicesOfAsync(string companyId, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> DevicesOfAsync(
+        string companyId, IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<string, IReadOnlyList<string>>>(_devices.Values
-            .Where(device => device.CompanyId == companyId)
+            .Where(device => device.CompanyId == companyId && vehicleIds.Contains(device.VehicleId))
             .GroupBy(device => device.VehicleId, StringComparer.Ordinal)
             .ToDictionary(
                 vehicle => vehicle.Key,
@@ -116,8 +117,8 @@ public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory,
     public Task<CompanySettings?> CompanyAsync(string companyId, CancellationToken cancellationToken) =>
         Task.FromResult(_companies.TryGetValue(companyId, out var company) ? SettingsOf(company) : null);
 
-    public Task<IReadOnlyList<CompanySettings>> CompaniesAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<CompanySettings>>([.. _companies.Values.OrderBy(company => company.CompanyId, StringComparer.Ordinal).Select(SettingsOf)]);
+    public Task<ListPage<CompanySettings>> CompaniesAsync(IdPage page, CancellationToken cancellationToken) =>
+        Task.FromResult(InMemoryPages.Of(_companies.Values.Select(SettingsOf), company => company.CompanyId, page));
 
     private static CompanySettings SettingsOf(CompanyProfile company) =>
         new(company.CompanyId, company.Name, company.Rules, company.TimeZone, company.Currency, company.Disabled);
@@ -152,6 +153,12 @@ public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory,
 
     public Task<IReadOnlyList<VehicleProfile>> VehiclesOfAsync(string companyId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<VehicleProfile>>(VehiclesOf(companyId));
+
+    public Task<ListPage<VehicleProfile>> VehiclesOfAsync(string companyId, IdPage page, IReadOnlyCollection<string>? only, CancellationToken cancellationToken) =>
+        Task.FromResult(InMemoryPages.Of(
+            _vehicles.Values.Where(vehicle => vehicle.CompanyId == companyId && (only is null || only.Contains(vehicle.VehicleId))),
+            vehicle => vehicle.VehicleId,
+            page));
 
     public Task<bool> DeleteVehicleAsync(string companyId, string vehicleId, CancellationToken cancellationToken)
     {
@@ -202,6 +209,14 @@ public sealed class InMemoryFleetDirectory : IDeviceRegistry, ICompanyDirectory,
         {
             return Task.FromResult<IReadOnlyList<DriverProfile>>(
                 [.. _drivers.Values.Where(driver => driver.CompanyId == companyId).OrderBy(driver => driver.DriverId, StringComparer.Ordinal)]);
+        }
+    }
+
+    public Task<ListPage<DriverProfile>> DriversOfAsync(string companyId, IdPage page, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(InMemoryPages.Of(_drivers.Values.Where(driver => driver.CompanyId == companyId), driver => driver.DriverId, page));
         }
     }
 

@@ -31,22 +31,20 @@ public sealed class InMemoryJobStore : IJobStore
         }
     }
 
-    public Task<IReadOnlyList<Job>> ListAsync(string companyId, JobQuery query, CancellationToken cancellationToken)
+    public Task<ListPage<Job>> ListAsync(string companyId, JobQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         lock (_lock)
         {
-            IReadOnlyList<Job> listed = [.. _jobs.Values
+            var matching = _jobs.Values
                 .Where(job => job.CompanyId == companyId)
                 .Where(job => query.Status is not { } status || job.Status == status)
                 .Where(job => query.VehicleId is null || job.VehicleId == query.VehicleId)
                 .Where(job => query.DriverIds is null || (job.DriverId is { } driverId && query.DriverIds.Contains(driverId)))
                 .Where(job => query.From is not { } from || (job.ScheduledFor ?? job.CreatedAt) >= from)
-                .Where(job => query.To is not { } to || (job.ScheduledFor ?? job.CreatedAt) < to)
-                .OrderByDescending(job => job.CreatedAt)
-                .ThenBy(job => job.JobId, StringComparer.Ordinal)
-                .Take(Math.Min(query.Limit, JobQuery.MaxLimit))];
-            return Task.FromResult(listed);
+                .Where(job => query.To is not { } to || (job.ScheduledFor ?? job.CreatedAt) < to);
+            return Task.FromResult(InMemoryPages.NewestFirst(
+                matching, job => job.CreatedAt, job => job.JobId, query.After, Math.Clamp(query.Limit, 0, JobQuery.MaxLimit)));
         }
     }
 

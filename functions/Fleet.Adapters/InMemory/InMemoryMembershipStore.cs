@@ -15,6 +15,14 @@ public sealed class InMemoryMembershipStore : IMembershipStore
     public Task<IReadOnlyList<Membership>> OfCompanyAsync(string companyId, CancellationToken cancellationToken) =>
         Select(membership => membership.CompanyId == companyId, membership => membership.UserId);
 
+    public Task<ListPage<Membership>> OfCompanyAsync(string companyId, IdPage page, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(InMemoryPages.Of(_memberships.Values.Where(membership => membership.CompanyId == companyId), membership => membership.UserId, page));
+        }
+    }
+
     public Task SaveAsync(Membership membership, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(membership);

@@ -92,6 +92,14 @@ public sealed class InMemoryTelemetryStore : IVehicleStateStore, ITelemetryStore
     public Task<IReadOnlyList<VehicleState>> StatesOfAsync(string companyId, CancellationToken cancellationToken) => Snapshot(() =>
         _states.Values.Where(state => Same(state.CompanyId, companyId)).OrderBy(state => state.VehicleId, StringComparer.Ordinal));
 
+    public Task<IReadOnlyList<VehicleState>> StatesOfAsync(string companyId, IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken) =>
+        Snapshot(() => vehicleIds
+            .Distinct(StringComparer.Ordinal)
+            .Select(vehicleId => _states.GetValueOrDefault(vehicleId))
+            .OfType<VehicleState>()
+            .Where(state => Same(state.CompanyId, companyId))
+            .OrderBy(state => state.VehicleId, StringComparer.Ordinal));
+
     public Task<IReadOnlyList<PositionRecord>> PositionsAsync(
         string companyId, string vehicleId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset? after, int limit, CancellationToken cancellationToken) =>
         Snapshot(() => _positions.Values

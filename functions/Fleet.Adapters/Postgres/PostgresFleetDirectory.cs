@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Fleet.Core.Alerts;
 using Fleet.Core.Geofencing;
 using Fleet.Core.Ports;
 using Fleet.Core.Registry;
@@ -15,16 +14,13 @@ namespace Fleet.Adapters.Postgres;
 /// kept until the company's <c>config_version</c> moves: each batch then costs one indexed look-up of versions, and a
 /// fence change reaches every instance on its next batch.
 /// </summary>
-public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, PostgresRetry retry) : IDeviceRegistry, ICompanyDirectory, IFleetConfiguration
+public sealed partial class PostgresFleetDirectory(NpgsqlDataSource dataSource, PostgresRetry retry) : IDeviceRegistry, ICompanyDirectory, IFleetConfiguration
 {
     private const string VehicleColumns =
         "v.vehicle_id, v.company_id, v.name, v.vehicle_class, v.speed_limit_kmh, v.fuel_capacity_liters, " +
         "v.expected_report_interval_seconds, v.service_interval_km, v.initial_odometer_km, v.harsh_braking_mps2, v.harsh_acceleration_mps2";
 
     private const string CompanyColumns = "company_id, name, time_zone, rules, currency, disabled";
-
-    private const string GeofenceColumns =
-        "company_id, geofence_id, name, geometry, radius_meters, half_width_meters, alert_on, speed_limit_kmh, dwell_seconds, severity";
 
     private readonly ConcurrentDictionary<string, (long Version, CompanyProfile Profile)> _profiles = new(StringComparer.Ordinal);
 
@@ -156,9 +152,9 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
             ReadCompany,
             cancellationToken);
 
-    public Task<IReadOnlyList<CompanySettings>> CompaniesAsync(CancellationToken cancellationToken) =>
-        PostgresReads.QueryAsync(
-            dataSource, retry, "list companies", $"SELECT {CompanyColumns} FROM companies ORDER BY company_id COLLATE \"C\"", _ => { }, ReadCompany, cancellationToken);
+    public Task<ListPage<CompanySettings>> CompaniesAsync(IdPage page, CancellationToken cancellationToken) =>
+        PostgresReads.IdPageAsync(
+            dataSource, retry, "list companies", $"SELECT {CompanyColumns} FROM companies", "true", "company_id", page, _ => { }, ReadCompany, cancellationToken);
 
     public Task SaveVehicleAsync(VehicleProfile vehicle, IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken)
     {
@@ -247,14 +243,44 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
             reader => ReadVehicle(reader, 0),
             cancellationToken);
 
-    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> DevicesOfAsync(string companyId, CancellationToken cancellationToken)
+    public Task<ListPage<VehicleProfile>> VehiclesOfAsync(string companyId, IdPage page, IReadOnlyCollection<string>? only, CancellationToken cancellationToken) =>
+        PostgresReads.IdPageAsync(
+            dataSource,
+            retry,
+            "list a page of vehicles",
+            $"SELECT {VehicleColumns} FROM vehicles v",
+            only is null ? "v.company_id = @company" : "v.company_id = @company AND v.vehicle_id = ANY(@only)",
+            "v.vehicle_id",
+            page,
+            parameters =>
+            {
+                parameters.AddWithValue("company", companyId);
+                if (only is not null)
+                {
+                    parameters.Add(PostgresReads.Array("only", NpgsqlDbType.Text, only));
+                }
+            },
+            reader => ReadVehicle(reader, 0),
+            cancellationToken);
+
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> DevicesOfAsync(
+        string companyId, IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(vehicleIds);
         var devices = await PostgresReads.QueryAsync(
             dataSource,
             retry,
             "list devices",
-            "SELECT d.vehicle_id, d.device_id FROM devices d JOIN vehicles v ON v.vehicle_id = d.vehicle_id WHERE v.company_id = @company ORDER BY d.device_id COLLATE \"C\"",
-            parameters => parameters.AddWithValue("company", companyId),
+            """
+            SELECT d.vehicle_id, d.device_id FROM devices d JOIN vehicles v ON v.vehicle_id = d.vehicle_id
+            WHERE v.company_id = @company AND d.vehicle_id = ANY(@vehicles)
+            ORDER BY d.device_id COLLATE "C"
+            """,
+            parameters =>
+            {
+                parameters.AddWithValue("company", companyId);
+                parameters.Add(PostgresReads.Array("vehicles", NpgsqlDbType.Text, vehicleIds));
+            },
             reader => (VehicleId: reader.GetString(0), DeviceId: reader.GetString(1)),
             cancellationToken);
         return devices.GroupBy(device => device.VehicleId, StringComparer.Ordinal).ToDictionary(
@@ -309,7 +335,20 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
             "list drivers",
             "SELECT driver_id, company_id, name, user_id FROM drivers WHERE company_id = @company ORDER BY driver_id COLLATE \"C\"",
             parameters => parameters.AddWithValue("company", companyId),
-            reader => new DriverProfile(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.NullableString(3)),
+            ReadDriver,
+            cancellationToken);
+
+    public Task<ListPage<DriverProfile>> DriversOfAsync(string companyId, IdPage page, CancellationToken cancellationToken) =>
+        PostgresReads.IdPageAsync(
+            dataSource,
+            retry,
+            "list a page of drivers",
+            "SELECT driver_id, company_id, name, user_id FROM drivers",
+            "company_id = @company",
+            "driver_id",
+            page,
+            parameters => parameters.AddWithValue("company", companyId),
+            ReadDriver,
             cancellationToken);
 
     public async Task<bool> DeleteDriverAsync(string companyId, string driverId, CancellationToken cancellationToken) =>
@@ -323,81 +362,6 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
             },
             cancellationToken) > 0;
 
-    public Task<IReadOnlyList<Geofence>> GeofencesOfAsync(string companyId, CancellationToken cancellationToken) =>
-        PostgresReads.QueryAsync(
-            dataSource,
-            retry,
-            "list geofences",
-            $"SELECT {GeofenceColumns} FROM geofences WHERE company_id = @company ORDER BY geofence_id COLLATE \"C\"",
-            parameters => parameters.AddWithValue("company", companyId),
-            ReadGeofence,
-            cancellationToken);
-
-    public Task<Geofence?> GeofenceAsync(string companyId, string geofenceId, CancellationToken cancellationToken) =>
-        PostgresReads.QueryFirstOrDefaultAsync(
-            dataSource,
-            retry,
-            "read a geofence",
-            $"SELECT {GeofenceColumns} FROM geofences WHERE company_id = @company AND geofence_id = @geofence",
-            parameters =>
-            {
-                parameters.AddWithValue("company", companyId);
-                parameters.AddWithValue("geofence", geofenceId);
-            },
-            ReadGeofence,
-            cancellationToken);
-
-    public Task SaveGeofenceAsync(Geofence fence, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(fence);
-        if (fence.Shape.Validate() is { } error)
-        {
-            throw new ArgumentException($"Geofence {fence.Id}: {error}.", nameof(fence));
-        }
-
-        return ExecuteAsync(
-            "save a geofence",
-            $"""
-            WITH saved AS (
-                INSERT INTO geofences ({GeofenceColumns})
-                VALUES (@company, @geofence, @name, @geometry, @radius, @half_width, @alert_on, @speed_limit, @dwell, @severity)
-                ON CONFLICT (company_id, geofence_id) DO UPDATE SET name = excluded.name, geometry = excluded.geometry,
-                    radius_meters = excluded.radius_meters, half_width_meters = excluded.half_width_meters, alert_on = excluded.alert_on,
-                    speed_limit_kmh = excluded.speed_limit_kmh, dwell_seconds = excluded.dwell_seconds, severity = excluded.severity
-                RETURNING company_id)
-            UPDATE companies SET config_version = config_version + 1 WHERE company_id IN (SELECT company_id FROM saved)
-            """,
-            parameters =>
-            {
-                parameters.AddWithValue("company", fence.CompanyId);
-                parameters.AddWithValue("geofence", fence.Id);
-                parameters.AddWithValue("name", fence.Name);
-                parameters.Add(new NpgsqlParameter("geometry", NpgsqlDbType.Json) { Value = GeoJsonGeometry.Write(fence.Shape) });
-                parameters.Add(Nullable("radius", GeoJsonGeometry.RadiusMetersOf(fence.Shape)));
-                parameters.Add(Nullable("half_width", GeoJsonGeometry.HalfWidthMetersOf(fence.Shape)));
-                parameters.AddWithValue("alert_on", EnumText.Of(fence.AlertOn));
-                parameters.Add(Nullable("speed_limit", fence.SpeedLimitKmh));
-                parameters.Add(Nullable("dwell", fence.Dwell?.TotalSeconds));
-                parameters.AddWithValue("severity", EnumText.Of(fence.Severity));
-            },
-            cancellationToken,
-            fence.CompanyId);
-    }
-
-    public async Task<bool> DeleteGeofenceAsync(string companyId, string geofenceId, CancellationToken cancellationToken) =>
-        await ExecuteAsync(
-            "delete a geofence",
-            """
-            WITH deleted AS (DELETE FROM geofences WHERE company_id = @company AND geofence_id = @geofence RETURNING company_id)
-            UPDATE companies SET config_version = config_version + 1 WHERE company_id IN (SELECT company_id FROM deleted)
-            """,
-            parameters =>
-            {
-                parameters.AddWithValue("company", companyId);
-                parameters.AddWithValue("geofence", geofenceId);
-            },
-            cancellationToken) > 0;
-
     private static CompanySettings ReadCompany(NpgsqlDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
@@ -405,6 +369,9 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
         TimeZoneInfo.FindSystemTimeZoneById(reader.GetString(2)),
         reader.GetString(4),
         reader.GetBoolean(5));
+
+    private static DriverProfile ReadDriver(NpgsqlDataReader reader) =>
+        new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.NullableString(3));
 
     private static VehicleProfile ReadVehicle(NpgsqlDataReader reader, int first) => new(
         reader.GetString(first),
@@ -418,16 +385,6 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource, Postgres
         reader.GetDouble(first + 8),
         reader.NullableDouble(first + 9),
         reader.NullableDouble(first + 10));
-
-    private static Geofence ReadGeofence(NpgsqlDataReader reader) => new(
-        reader.GetString(1),
-        reader.GetString(0),
-        reader.GetString(2),
-        GeoJsonGeometry.Read(reader.GetString(3), reader.NullableDouble(4), reader.NullableDouble(5)),
-        EnumText.Parse<GeofenceAlertRule>(reader.GetString(6)),
-        reader.NullableDouble(7),
-        reader.NullableDouble(8) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
-        EnumText.Parse<AlertSeverity>(reader.GetString(9)));
 
     private static NpgsqlParameter Nullable(string name, double? value) =>
         new(name, NpgsqlDbType.Double) { Value = value is { } present ? present : DBNull.Value };

@@ -107,11 +107,12 @@ public sealed class PostgresJobStore(NpgsqlDataSource dataSource, PostgresRetry 
     /// <remarks>
     /// The limit applies before the history is gathered, so only listed jobs' history is read. Ties on created_at break
     /// by job id in code-point order (<c>COLLATE "C"</c>), as the in-memory store's ordinal comparison does, whatever
-    /// the database's collation.
+    /// the database's collation. One row past the page tells whether another follows.
     /// </remarks>
-    public Task<IReadOnlyList<Job>> ListAsync(string companyId, JobQuery query, CancellationToken cancellationToken)
+    public async Task<ListPage<Job>> ListAsync(string companyId, JobQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var limit = Math.Clamp(query.Limit, 0, JobQuery.MaxLimit);
 
         // Only the filters asked for go into the SQL, so the planner sees plain predicates it can match to an index.
         var filters = new StringBuilder("company_id = @company");
@@ -141,7 +142,13 @@ public sealed class PostgresJobStore(NpgsqlDataSource dataSource, PostgresRetry 
             filters.Append(" AND coalesce(scheduled_for, created_at) < @to");
         }
 
-        return PostgresReads.QueryAsync(
+        // Newest first, then by id: what follows the cursor is older, or as old with a greater id.
+        if (query.After is not null)
+        {
+            filters.Append(" AND (created_at < @after_at OR (created_at = @after_at AND job_id COLLATE \"C\" > @after_id))");
+        }
+
+        var rows = await PostgresReads.QueryAsync(
             dataSource,
             retry,
             "list jobs",
@@ -154,7 +161,7 @@ public sealed class PostgresJobStore(NpgsqlDataSource dataSource, PostgresRetry 
             parameters =>
             {
                 parameters.AddWithValue("company", companyId);
-                parameters.AddWithValue("limit", Math.Clamp(query.Limit, 0, JobQuery.MaxLimit));
+                parameters.AddWithValue("limit", limit + 1);
                 if (query.Status is { } status)
                 {
                     parameters.AddWithValue("status", status.ToCode());
@@ -179,9 +186,16 @@ public sealed class PostgresJobStore(NpgsqlDataSource dataSource, PostgresRetry 
                 {
                     parameters.Add(Timestamp("to", to));
                 }
+
+                if (query.After is { } after)
+                {
+                    parameters.Add(Timestamp("after_at", after.At));
+                    parameters.AddWithValue("after_id", after.Id);
+                }
             },
             ReadJob,
             cancellationToken);
+        return ListPage.Of(rows, limit);
     }
 
     public Task<IReadOnlyList<Job>> ActiveForVehiclesAsync(IReadOnlyCollection<(string CompanyId, string VehicleId)> vehicles, CancellationToken cancellationToken)

@@ -33,6 +33,19 @@ public sealed class PostgresMembershipStore(NpgsqlDataSource dataSource, Postgre
             Read,
             cancellationToken);
 
+    public Task<ListPage<Membership>> OfCompanyAsync(string companyId, IdPage page, CancellationToken cancellationToken) =>
+        PostgresReads.IdPageAsync(
+            dataSource,
+            retry,
+            "list a page of a company's members",
+            $"SELECT {Columns} FROM memberships",
+            "company_id = @company",
+            "user_id",
+            page,
+            parameters => parameters.AddWithValue("company", companyId),
+            Read,
+            cancellationToken);
+
     public Task SaveAsync(Membership membership, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(membership);

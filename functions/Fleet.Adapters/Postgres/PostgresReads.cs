@@ -1,3 +1,4 @@
+using Fleet.Core.Ports;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -27,6 +28,46 @@ internal static class PostgresReads
 
             return (IReadOnlyList<T>)rows;
         }, cancellationToken);
+
+    /// <summary>
+    /// A page of rows ordered by <paramref name="idColumn"/> in code-point order (<c>COLLATE "C"</c>, as the in-memory
+    /// stores compare, whatever the database's collation): those matching <paramref name="where"/> whose ids sort after
+    /// the page's cursor, read one row past the page to tell whether more follow.
+    /// </summary>
+    /// <param name="selectFrom">The statement up to its WHERE; it and the conditions are the store's own text, never input.</param>
+    public static async Task<ListPage<T>> IdPageAsync<T>(
+        NpgsqlDataSource dataSource,
+        PostgresRetry retry,
+        string operation,
+        string selectFrom,
+        string where,
+        string idColumn,
+        IdPage page,
+        Action<NpgsqlParameterCollection> bind,
+        Func<NpgsqlDataReader, T> read,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var conditions = page.After is null ? where : $"{where} AND {idColumn} COLLATE \"C\" > @after";
+        var rows = await QueryAsync(
+            dataSource,
+            retry,
+            operation,
+            $"{selectFrom} WHERE {conditions} ORDER BY {idColumn} COLLATE \"C\" LIMIT @limit",
+            parameters =>
+            {
+                bind(parameters);
+                if (page.After is { } after)
+                {
+                    parameters.AddWithValue("after", after);
+                }
+
+                parameters.AddWithValue("limit", page.Limit + 1);
+            },
+            read,
+            cancellationToken);
+        return ListPage.Of(rows, page.Limit);
+    }
 
     /// <summary>The first row, or null when there is none (a lookup by key).</summary>
     public static async Task<T?> QueryFirstOrDefaultAsync<T>(

@@ -87,6 +87,20 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, Postgres
             reader => ReadState(reader),
             cancellationToken);
 
+    public Task<IReadOnlyList<VehicleState>> StatesOfAsync(string companyId, IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken) =>
+        PostgresReads.QueryAsync(
+            dataSource,
+            retry,
+            "read vehicle states",
+            "SELECT version, state FROM vehicle_state WHERE company_id = @company AND vehicle_id = ANY(@vehicles) ORDER BY vehicle_id COLLATE \"C\"",
+            parameters =>
+            {
+                parameters.AddWithValue("company", companyId);
+                parameters.Add(PostgresReads.Array("vehicles", NpgsqlDbType.Text, vehicleIds.Distinct(StringComparer.Ordinal)));
+            },
+            reader => ReadState(reader),
+            cancellationToken);
+
     public Task<IReadOnlyList<PositionRecord>> PositionsAsync(
         string companyId, string vehicleId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset? after, int limit, CancellationToken cancellationToken) =>
         PostgresReads.QueryAsync(

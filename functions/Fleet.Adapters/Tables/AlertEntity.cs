@@ -35,8 +35,10 @@ internal static class AlertEntity
     private static readonly Dictionary<string, AlertSeverity> SeveritiesByCode =
         Enum.GetValues<AlertSeverity>().ToDictionary(severity => severity.ToCode());
 
-    public static string RowKey(Alert alert) =>
-        (DateTimeOffset.MaxValue.UtcTicks - alert.EventTime.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "_" + alert.Id;
+    public static string RowKey(Alert alert) => RowKey(alert.EventTime, alert.Id);
+
+    public static string RowKey(DateTimeOffset eventTime, string alertId) =>
+        (DateTimeOffset.MaxValue.UtcTicks - eventTime.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "_" + alertId;
 
     /// <summary>Every property but <see cref="Read"/>, which belongs to the users.</summary>
     public static TableEntity From(Alert alert) => new(alert.CompanyId, RowKey(alert))

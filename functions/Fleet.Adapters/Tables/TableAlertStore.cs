@@ -53,20 +53,26 @@ public sealed class TableAlertStore : IAlertStore
         });
     }
 
-    public async Task<IReadOnlyList<StoredAlert>> ListAsync(string companyId, AlertQuery query, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A partition lists newest first by its row keys (<see cref="AlertEntity"/>), so the next page is the rows after
+    /// the cursor's row key; one row past the page tells whether another follows.
+    /// </remarks>
+    public async Task<ListPage<StoredAlert>> ListAsync(string companyId, AlertQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(companyId);
         ArgumentNullException.ThrowIfNull(query);
         var limit = Math.Min(query.Limit, AlertQuery.MaxLimit);
         if (limit <= 0)
         {
-            return [];
+            return new ListPage<StoredAlert>([], More: false);
         }
 
         var table = await TableAsync(cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {companyId} and ExpiresAt gt {query.Now}");
-        var listed = new List<StoredAlert>(limit);
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: limit, cancellationToken: cancellationToken))
+        var filter = query.After is { } after
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {companyId} and RowKey gt {AlertEntity.RowKey(after.At, after.Id)} and ExpiresAt gt {query.Now}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {companyId} and ExpiresAt gt {query.Now}");
+        var listed = new List<StoredAlert>(limit + 1);
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: limit + 1, cancellationToken: cancellationToken))
         {
             var stored = AlertEntity.ToStoredAlert(entity);
 
@@ -78,13 +84,13 @@ public sealed class TableAlertStore : IAlertStore
             }
 
             listed.Add(stored);
-            if (listed.Count == limit)
+            if (listed.Count > limit)
             {
                 break;
             }
         }
 
-        return listed;
+        return ListPage.Of(listed, limit);
     }
 
     public async Task<StoredAlert?> GetAsync(string companyId, string alertId, CancellationToken cancellationToken)

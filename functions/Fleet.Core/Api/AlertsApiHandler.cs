@@ -18,25 +18,33 @@ public sealed class AlertsApiHandler(IAlertStore alerts, IRealtimePublisher publ
     public const int MaxTitleLength = 200;
     public const int MaxMessageLength = 2_000;
 
-    public const int DefaultLimit = 50;
+    public static readonly PageSize ListPageSize = new(Default: 50, Max: AlertQuery.MaxLimit);
     public static readonly TimeSpan DefaultRaisedLifetime = TimeSpan.FromDays(7);
     public static readonly TimeSpan MaxRaisedLifetime = TimeSpan.FromDays(90);
 
-    public async Task<ApiResult<IReadOnlyList<AlertPayload>>> ListAsync(FleetCaller caller, int? limit, bool unreadOnly, CancellationToken cancellationToken)
+    /// <summary>
+    /// The company's unexpired alerts, newest event first, a page at a time: pass <see cref="ApiResult{T}.NextAfter"/>
+    /// back as <paramref name="after"/>. An alert keeps its event time, so pages neither skip nor repeat one.
+    /// </summary>
+    public async Task<ApiResult<IReadOnlyList<AlertPayload>>> ListAsync(
+        FleetCaller caller, int? limit, bool unreadOnly, string? after, CancellationToken cancellationToken)
     {
         if (Refuse(caller) is { } refusal)
         {
             return refusal;
         }
 
-        if (limit is < 1 or > AlertQuery.MaxLimit)
+        var (size, invalidLimit) = ListPageSize.Of(limit);
+        var (cursor, invalidAfter) = PageCursors.ReadNewestFirst(after);
+        if ((invalidLimit ?? invalidAfter) is { } invalid)
         {
-            return ApiProblem.BadRequest($"limit must be between 1 and {AlertQuery.MaxLimit}.");
+            return invalid;
         }
 
-        var stored = await alerts.ListAsync(
-            caller.CompanyId, new AlertQuery(limit ?? DefaultLimit, unreadOnly, timeProvider.GetUtcNow()), cancellationToken);
-        return ApiResult<IReadOnlyList<AlertPayload>>.Ok([.. stored.Select(alert => AlertPayload.From(alert.Alert, alert.Read))]);
+        var page = await alerts.ListAsync(caller.CompanyId, new AlertQuery(size, unreadOnly, timeProvider.GetUtcNow(), cursor), cancellationToken);
+        return ApiResult<IReadOnlyList<AlertPayload>>.Ok(
+            [.. page.Items.Select(alert => AlertPayload.From(alert.Alert, alert.Read))],
+            page.More ? PageCursors.Write(new NewestFirstCursor(page.Items[^1].Alert.EventTime, page.Items[^1].Alert.Id)) : null);
     }
 
     /// <summary>An alert from another system (admins only), stored and told to the company group like any other.</summary>

@@ -31,12 +31,13 @@ public sealed record ApiProblem(int Status, string Title, string Detail, IReadOn
 /// <summary>What an API handler answers: a value with its status, or a problem. Hosts only translate it to HTTP.</summary>
 public sealed record ApiResult<T>
 {
-    private ApiResult(int status, T? value, ApiProblem? problem, string? location = null)
+    private ApiResult(int status, T? value, ApiProblem? problem, string? location = null, string? nextAfter = null)
     {
         Status = status;
         Value = value;
         Problem = problem;
         Location = location;
+        NextAfter = nextAfter;
     }
 
     public int Status { get; }
@@ -44,11 +45,20 @@ public sealed record ApiResult<T>
     /// <summary>Where a created resource lives (the path of its GET), for the <c>Location</c> header.</summary>
     public string? Location { get; }
 
+    /// <summary>
+    /// When the value is one page of a longer list: the <c>after</c> cursor of the next page, which hosts link to as
+    /// <c>rel="next"</c> (RFC 8288) with the request's other parameters, so the body stays the list it always was.
+    /// </summary>
+    public string? NextAfter { get; }
+
     public T? Value { get; }
 
     public ApiProblem? Problem { get; }
 
     public static ApiResult<T> Ok(T value) => new(200, value, null);
+
+    /// <summary>One page of a list, with the cursor of the next page when there is one.</summary>
+    public static ApiResult<T> Ok(T value, string? nextAfter) => new(200, value, null, nextAfter: nextAfter);
 
     public static ApiResult<T> Created(T value) => new(201, value, null);
 

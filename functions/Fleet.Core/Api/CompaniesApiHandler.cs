@@ -64,14 +64,24 @@ public sealed partial class CompaniesApiHandler(
     public const double MaxAlertExpiryHours = 30 * 24;
     public const double MaxPrice = 1_000;
 
-    public async Task<ApiResult<IReadOnlyList<CompanyView>>> ListAsync(FleetIdentity identity, CancellationToken cancellationToken)
+    public static readonly PageSize ListPageSize = new(Default: 500, Max: 1_000);
+
+    /// <summary>Every company by id, a page at a time: pass <see cref="ApiResult{T}.NextAfter"/> back as <paramref name="after"/>.</summary>
+    public async Task<ApiResult<IReadOnlyList<CompanyView>>> ListAsync(FleetIdentity identity, int? limit, string? after, CancellationToken cancellationToken)
     {
         if (OperatorOnly(identity) is { } refusal)
         {
             return refusal;
         }
 
-        return ApiResult<IReadOnlyList<CompanyView>>.Ok([.. (await configuration.CompaniesAsync(cancellationToken)).Select(CompanyView.From)]);
+        var (size, invalidLimit) = ListPageSize.Of(limit);
+        if (invalidLimit is not null)
+        {
+            return invalidLimit;
+        }
+
+        var page = await configuration.CompaniesAsync(new IdPage(after, size), cancellationToken);
+        return ApiResult<IReadOnlyList<CompanyView>>.Ok([.. page.Items.Select(CompanyView.From)], page.More ? page.Items[^1].CompanyId : null);
     }
 
     public async Task<ApiResult<CompanyView>> CreateAsync(FleetIdentity identity, CompanyRequest? request, CancellationToken cancellationToken)
@@ -102,7 +112,7 @@ public sealed partial class CompaniesApiHandler(
             return ApiProblem.Conflict($"Company '{companyId}' exists; change it with PUT /api/companies/{companyId}.");
         }
 
-        if ((await configuration.CompaniesAsync(cancellationToken)).Count >= StoredLimits.MaxCompanies)
+        if ((await configuration.CompaniesAsync(new IdPage(null, StoredLimits.MaxCompanies), cancellationToken)).Items.Count >= StoredLimits.MaxCompanies)
         {
             return ApiProblem.Conflict(FormattableString.Invariant($"The platform may hold at most {StoredLimits.MaxCompanies:N0} companies, disabled ones included."));
         }

@@ -10,7 +10,10 @@ public sealed record DriverView(string DriverId, string Name, string? UserId);
 /// <summary>The company's drivers: dispatchers read them, admins change them.</summary>
 public sealed class DriversApiHandler(IFleetConfiguration configuration, IMembershipStore memberships)
 {
-    public async Task<ApiResult<IReadOnlyList<DriverView>>> ListAsync(FleetCaller caller, CancellationToken cancellationToken)
+    public static readonly PageSize ListPageSize = new(Default: 500, Max: 1_000);
+
+    /// <summary>The company's drivers by id, a page at a time: pass <see cref="ApiResult{T}.NextAfter"/> back as <paramref name="after"/>.</summary>
+    public async Task<ApiResult<IReadOnlyList<DriverView>>> ListAsync(FleetCaller caller, int? limit, string? after, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         if (!caller.SeesWholeCompany)
@@ -18,8 +21,16 @@ public sealed class DriversApiHandler(IFleetConfiguration configuration, IMember
             return ApiProblem.Forbidden("The driver list is for the company's dispatchers and admins.");
         }
 
-        var drivers = await configuration.DriversOfAsync(caller.CompanyId, cancellationToken);
-        return ApiResult<IReadOnlyList<DriverView>>.Ok([.. drivers.Select(driver => new DriverView(driver.DriverId, driver.Name, driver.UserId))]);
+        var (size, invalidLimit) = ListPageSize.Of(limit);
+        if (invalidLimit is not null)
+        {
+            return invalidLimit;
+        }
+
+        var page = await configuration.DriversOfAsync(caller.CompanyId, new IdPage(after, size), cancellationToken);
+        return ApiResult<IReadOnlyList<DriverView>>.Ok(
+            [.. page.Items.Select(driver => new DriverView(driver.DriverId, driver.Name, driver.UserId))],
+            page.More ? page.Items[^1].DriverId : null);
     }
 
     public async Task<ApiResult<DriverView>> SaveAsync(FleetCaller caller, DriverRequest? request, CancellationToken cancellationToken)

@@ -58,7 +58,7 @@ public sealed record JobView(
 /// </summary>
 public sealed class JobsApiHandler(IJobStore jobs, IFleetConfiguration configuration, IRealtimePublisher publisher, TimeProvider timeProvider)
 {
-    public const int DefaultLimit = 100;
+    public static readonly PageSize ListPageSize = new(Default: 100, Max: JobQuery.MaxLimit);
     public const int MaxNoteLength = 500;
 
     /// <summary>Addresses and customer references are shown in lists and on customers' pages: bounded like every stored text.</summary>
@@ -132,8 +132,13 @@ public sealed class JobsApiHandler(IJobStore jobs, IFleetConfiguration configura
         return ApiResult<JobView>.Created(JobView.From(job), "/api/jobs/" + job.JobId);
     }
 
+    /// <summary>
+    /// The jobs the caller may see, newest first, a page at a time: pass <see cref="ApiResult{T}.NextAfter"/> back as
+    /// <paramref name="after"/>. A job's creation time never changes, so pages neither skip nor repeat a job.
+    /// </summary>
     public async Task<ApiResult<IReadOnlyList<JobView>>> ListAsync(
-        FleetCaller caller, string? status, string? vehicleId, DateTimeOffset? from, DateTimeOffset? to, int? limit, CancellationToken cancellationToken)
+        FleetCaller caller, string? status, string? vehicleId, DateTimeOffset? from, DateTimeOffset? to, int? limit, string? after,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         JobStatus? statusFilter = null;
@@ -158,9 +163,17 @@ public sealed class JobsApiHandler(IJobStore jobs, IFleetConfiguration configura
             driverIds = await DriverIdsOfAsync(caller, cancellationToken);
         }
 
-        var query = new JobQuery(statusFilter, vehicleId, driverIds, from, to, Math.Clamp(limit ?? DefaultLimit, 1, JobQuery.MaxLimit));
-        var listed = await jobs.ListAsync(caller.CompanyId, query, cancellationToken);
-        return ApiResult<IReadOnlyList<JobView>>.Ok([.. listed.Select(JobView.From)]);
+        var (size, invalidLimit) = ListPageSize.Of(limit);
+        var (cursor, invalidAfter) = PageCursors.ReadNewestFirst(after);
+        if ((invalidLimit ?? invalidAfter) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var page = await jobs.ListAsync(caller.CompanyId, new JobQuery(statusFilter, vehicleId, driverIds, from, to, size, cursor), cancellationToken);
+        return ApiResult<IReadOnlyList<JobView>>.Ok(
+            [.. page.Items.Select(JobView.From)],
+            page.More ? PageCursors.Write(new NewestFirstCursor(page.Items[^1].CreatedAt, page.Items[^1].JobId)) : null);
     }
 
     public async Task<ApiResult<JobView>> GetAsync(FleetCaller caller, string jobId, CancellationToken cancellationToken)

@@ -51,7 +51,11 @@ public sealed class UsersApiHandler(IMembershipStore store, MembershipDirectory 
         return ApiResult<MeView>.Ok(new MeView(identity.UserId, identity.Name, identity.Email, identity.IsOperator, acting.Caller?.CompanyId, views));
     }
 
-    public async Task<ApiResult<IReadOnlyList<UserView>>> ListAsync(FleetIdentity identity, string? companyId, CancellationToken cancellationToken)
+    public static readonly PageSize ListPageSize = new(Default: 500, Max: 1_000);
+
+    /// <summary>The company's members by user id, a page at a time: pass <see cref="ApiResult{T}.NextAfter"/> back as <paramref name="after"/>.</summary>
+    public async Task<ApiResult<IReadOnlyList<UserView>>> ListAsync(
+        FleetIdentity identity, string? companyId, int? limit, string? after, CancellationToken cancellationToken)
     {
         var (company, refusal) = await ScopeAsync(identity, companyId, cancellationToken);
         if (refusal is not null)
@@ -59,9 +63,19 @@ public sealed class UsersApiHandler(IMembershipStore store, MembershipDirectory 
             return refusal;
         }
 
-        var drivers = await configuration.DriversOfAsync(company!, cancellationToken);
-        var members = await store.OfCompanyAsync(company!, cancellationToken);
-        return ApiResult<IReadOnlyList<UserView>>.Ok([.. members.Select(member => View(member, drivers.FirstOrDefault(driver => driver.UserId == member.UserId)?.DriverId))]);
+        var (size, invalidLimit) = ListPageSize.Of(limit);
+        if (invalidLimit is not null)
+        {
+            return invalidLimit;
+        }
+
+        var page = await store.OfCompanyAsync(company!, new IdPage(after, size), cancellationToken);
+        var driversByUser = (await configuration.DriversOfAsync(company!, cancellationToken))
+            .Where(driver => driver.UserId is not null)
+            .ToLookup(driver => driver.UserId!, StringComparer.Ordinal);
+        return ApiResult<IReadOnlyList<UserView>>.Ok(
+            [.. page.Items.Select(member => View(member, driversByUser[member.UserId].FirstOrDefault()?.DriverId))],
+            page.More ? page.Items[^1].UserId : null);
     }
 
     public async Task<ApiResult<UserView>> CreateAsync(FleetIdentity identity, UserRequest? request, CancellationToken cancellationToken)

@@ -54,14 +54,27 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
     public const int MaxNameLength = 200;
     public static readonly TimeSpan MaxHistorySpan = TimeSpan.FromDays(31);
 
-    public async Task<ApiResult<IReadOnlyList<VehicleView>>> ListAsync(FleetCaller caller, CancellationToken cancellationToken)
+    /// <summary>Pages of the vehicle list: a whole fleet of up to 500 in one, larger ones over several.</summary>
+    public static readonly PageSize ListPageSize = new(Default: 500, Max: 1_000);
+
+    /// <summary>The vehicles the caller may see, by id, a page at a time: pass <see cref="ApiResult{T}.NextAfter"/> back as <paramref name="after"/>.</summary>
+    public async Task<ApiResult<IReadOnlyList<VehicleView>>> ListAsync(FleetCaller caller, int? limit, string? after, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var vehicles = (await configuration.VehiclesOfAsync(caller.CompanyId, cancellationToken)).Where(vehicle => caller.MaySee(vehicle.VehicleId)).ToList();
-        var states = (await history.StatesOfAsync(caller.CompanyId, cancellationToken)).ToDictionary(state => state.VehicleId, StringComparer.Ordinal);
-        var devices = await DevicesAsync(caller, cancellationToken);
+        var (size, invalidLimit) = ListPageSize.Of(limit);
+        if (invalidLimit is not null)
+        {
+            return invalidLimit;
+        }
+
+        // Drivers and viewers page through their own vehicles alone, so no page of theirs comes back empty but for a next link.
+        var page = await configuration.VehiclesOfAsync(caller.CompanyId, new IdPage(after, size), caller.SeesWholeCompany ? null : caller.VehicleIds, cancellationToken);
+        var vehicleIds = page.Items.Select(vehicle => vehicle.VehicleId).ToList();
+        var states = (await history.StatesOfAsync(caller.CompanyId, vehicleIds, cancellationToken)).ToDictionary(state => state.VehicleId, StringComparer.Ordinal);
+        var devices = await DevicesAsync(caller, vehicleIds, cancellationToken);
         return ApiResult<IReadOnlyList<VehicleView>>.Ok(
-            [.. vehicles.Select(vehicle => View(vehicle, states.GetValueOrDefault(vehicle.VehicleId), devices.GetValueOrDefault(vehicle.VehicleId)))]);
+            [.. page.Items.Select(vehicle => View(vehicle, states.GetValueOrDefault(vehicle.VehicleId), devices.GetValueOrDefault(vehicle.VehicleId)))],
+            page.More ? page.Items[^1].VehicleId : null);
     }
 
     public async Task<ApiResult<VehicleView>> GetAsync(FleetCaller caller, string vehicleId, CancellationToken cancellationToken)
@@ -71,8 +84,8 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
             return NotFound(vehicleId);
         }
 
-        var state = (await history.StatesOfAsync(caller.CompanyId, cancellationToken)).FirstOrDefault(candidate => candidate.VehicleId == vehicleId);
-        return ApiResult<VehicleView>.Ok(View(vehicle, state, (await DevicesAsync(caller, cancellationToken)).GetValueOrDefault(vehicleId)));
+        var state = (await history.StatesOfAsync(caller.CompanyId, [vehicleId], cancellationToken)).FirstOrDefault();
+        return ApiResult<VehicleView>.Ok(View(vehicle, state, (await DevicesAsync(caller, [vehicleId], cancellationToken)).GetValueOrDefault(vehicleId)));
     }
 
     /// <summary>Positions in [from, to), oldest first, a page at a time: pass <see cref="LocationPage.NextAfter"/> back as <paramref name="after"/>.</summary>
@@ -223,7 +236,7 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         }
 
         // A device id the vehicle does not have yet is added to those it has: nothing else bounds them.
-        var attached = (await configuration.DevicesOfAsync(caller.CompanyId, cancellationToken)).GetValueOrDefault(vehicleId) ?? [];
+        var attached = (await configuration.DevicesOfAsync(caller.CompanyId, [vehicleId], cancellationToken)).GetValueOrDefault(vehicleId) ?? [];
         if (!attached.Contains(request.DeviceId, StringComparer.Ordinal) && attached.Count >= StoredLimits.MaxDevicesPerVehicle)
         {
             return ApiProblem.Conflict(
@@ -253,7 +266,7 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
                 $"device_id '{request.DeviceId}' is not available. A device belongs to one fleet; if this one is yours, ask the platform operators to release it.");
         }
 
-        var view = View(vehicle, null, (await DevicesAsync(caller, cancellationToken)).GetValueOrDefault(vehicleId));
+        var view = View(vehicle, null, (await DevicesAsync(caller, [vehicleId], cancellationToken)).GetValueOrDefault(vehicleId));
         return created ? ApiResult<VehicleView>.Created(view, "/api/vehicles/" + vehicleId) : ApiResult<VehicleView>.Ok(view);
     }
 
@@ -273,8 +286,9 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
 
     private static ApiProblem NotFound(string vehicleId) => ApiProblem.NotFound($"No vehicle '{vehicleId}'.");
 
-    private async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> DevicesAsync(FleetCaller caller, CancellationToken cancellationToken) =>
-        caller.SeesWholeCompany ? await configuration.DevicesOfAsync(caller.CompanyId, cancellationToken) : new Dictionary<string, IReadOnlyList<string>>();
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> DevicesAsync(
+        FleetCaller caller, IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken) =>
+        caller.SeesWholeCompany ? await configuration.DevicesOfAsync(caller.CompanyId, vehicleIds, cancellationToken) : new Dictionary<string, IReadOnlyList<string>>();
 
     private static VehicleView View(VehicleProfile vehicle, VehicleState? state, IReadOnlyList<string>? deviceIds) => new(
         vehicle.VehicleId,

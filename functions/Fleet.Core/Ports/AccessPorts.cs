@@ -11,6 +11,9 @@ public interface IMembershipStore
     /// <summary>The company's members, by user id.</summary>
     Task<IReadOnlyList<Membership>> OfCompanyAsync(string companyId, CancellationToken cancellationToken);
 
+    /// <summary>A page of the company's members, by user id.</summary>
+    Task<ListPage<Membership>> OfCompanyAsync(string companyId, IdPage page, CancellationToken cancellationToken);
+
     /// <summary>Creates the membership, or replaces the user's one in that company.</summary>
     Task SaveAsync(Membership membership, CancellationToken cancellationToken);
 

@@ -34,16 +34,22 @@ public interface IFleetConfiguration
 
     Task<CompanySettings?> CompanyAsync(string companyId, CancellationToken cancellationToken);
 
-    /// <summary>Every company, disabled ones included, by id: what operators list.</summary>
-    Task<IReadOnlyList<CompanySettings>> CompaniesAsync(CancellationToken cancellationToken);
+    /// <summary>A page of every company, disabled ones included, by id: what operators list.</summary>
+    Task<ListPage<CompanySettings>> CompaniesAsync(IdPage page, CancellationToken cancellationToken);
 
     /// <summary>Creates or updates the vehicle and attaches the devices to it (moving them from the company's other vehicles).</summary>
     Task SaveVehicleAsync(VehicleProfile vehicle, IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<VehicleProfile>> VehiclesOfAsync(string companyId, CancellationToken cancellationToken);
 
-    /// <summary>The devices each of the company's vehicles reports through, by vehicle id, each list by device id.</summary>
-    Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> DevicesOfAsync(string companyId, CancellationToken cancellationToken);
+    /// <summary>A page of the company's vehicles by id; of those among <paramref name="only"/> alone when it is given.</summary>
+    Task<ListPage<VehicleProfile>> VehiclesOfAsync(string companyId, IdPage page, IReadOnlyCollection<string>? only, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The devices each of the named vehicles of the company reports through, by vehicle id, each list by device id; a
+    /// vehicle without devices, or not the company's, is absent.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> DevicesOfAsync(string companyId, IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken);
 
     /// <summary>Removes the vehicle and detaches its devices (their telemetry becomes unknown); its history stays.</summary>
     /// <returns>False when the company has no such vehicle.</returns>
@@ -57,6 +63,9 @@ public interface IFleetConfiguration
 
     /// <summary>The company's drivers, by id.</summary>
     Task<IReadOnlyList<DriverProfile>> DriversOfAsync(string companyId, CancellationToken cancellationToken);
+
+    /// <summary>A page of the company's drivers, by id.</summary>
+    Task<ListPage<DriverProfile>> DriversOfAsync(string companyId, IdPage page, CancellationToken cancellationToken);
 
     /// <returns>False when the company has no such driver.</returns>
     Task<bool> DeleteDriverAsync(string companyId, string driverId, CancellationToken cancellationToken);
@@ -72,6 +81,35 @@ public interface IFleetConfiguration
     /// <returns>False when the company has no such fence.</returns>
     Task<bool> DeleteGeofenceAsync(string companyId, string geofenceId, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// One page of a list in a stable order, and whether more items follow it. A store reads one item past the page to
+/// know, so a list that ends with a full page is not followed by an empty one.
+/// </summary>
+public sealed record ListPage<T>(IReadOnlyList<T> Items, bool More);
+
+public static class ListPage
+{
+    /// <summary>The page of <paramref name="limit"/> items out of what a store read asking for one more.</summary>
+    public static ListPage<T> Of<T>(IReadOnlyList<T> read, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return read.Count > limit ? new ListPage<T>([.. read.Take(limit)], More: true) : new ListPage<T>(read, More: false);
+    }
+}
+
+/// <summary>
+/// A page of a list ordered by id in code-point order: at most <paramref name="Limit"/> items whose ids sort after
+/// <paramref name="After"/> (from the first when null). Ids never change, so walking the pages lists every item that
+/// stays throughout exactly once, whatever is added or removed meanwhile.
+/// </summary>
+public sealed record IdPage(string? After, int Limit);
+
+/// <summary>
+/// Where a newest-first list resumes: after the item at <paramref name="At"/> with id <paramref name="Id"/>. Items of
+/// one time are in code-point order of their ids, so the position is exact even among equal times.
+/// </summary>
+public sealed record NewestFirstCursor(DateTimeOffset At, string Id);
 
 /// <summary>Saving a vehicle or device that belongs to another company, or into a company that does not exist.</summary>
 public sealed class OwnershipConflictException(string message) : Exception(message);
@@ -123,8 +161,8 @@ public interface IAlertSink
 /// <summary>Alerts per company: what the batch handler writes, and what users read, mark read and delete.</summary>
 public interface IAlertStore : IAlertSink
 {
-    /// <summary>The company's unexpired alerts, newest event first.</summary>
-    Task<IReadOnlyList<StoredAlert>> ListAsync(string companyId, AlertQuery query, CancellationToken cancellationToken);
+    /// <summary>A page of the company's unexpired alerts, newest event first.</summary>
+    Task<ListPage<StoredAlert>> ListAsync(string companyId, AlertQuery query, CancellationToken cancellationToken);
 
     Task<StoredAlert?> GetAsync(string companyId, string alertId, CancellationToken cancellationToken);
 
@@ -140,7 +178,8 @@ public interface IAlertStore : IAlertSink
 
 /// <param name="Limit">At most this many, newest first.</param>
 /// <param name="Now">Alerts that expired by then are left out.</param>
-public sealed record AlertQuery(int Limit, bool UnreadOnly, DateTimeOffset Now)
+/// <param name="After">Only alerts after this one (by event time, then id): the next page.</param>
+public sealed record AlertQuery(int Limit, bool UnreadOnly, DateTimeOffset Now, NewestFirstCursor? After = null)
 {
     public const int MaxLimit = 500;
 }
@@ -172,8 +211,10 @@ public sealed class UnknownProcessingProgress : IProcessingProgress
 /// <param name="Status">Only jobs in this status.</param>
 /// <param name="From">Only jobs created (or scheduled) at or after this time; <paramref name="To"/> before that one.</param>
 /// <param name="DriverIds">Only jobs assigned to one of these drivers (a driver's own jobs); null for all.</param>
+/// <param name="After">Only jobs after this one (by creation time, then id): the next page.</param>
 public sealed record JobQuery(
-    Jobs.JobStatus? Status, string? VehicleId, IReadOnlyCollection<string>? DriverIds, DateTimeOffset? From, DateTimeOffset? To, int Limit)
+    Jobs.JobStatus? Status, string? VehicleId, IReadOnlyCollection<string>? DriverIds, DateTimeOffset? From, DateTimeOffset? To, int Limit,
+    NewestFirstCursor? After = null)
 {
     public const int MaxLimit = 500;
 }
@@ -185,8 +226,8 @@ public interface IJobStore
 
     Task<Jobs.Job?> GetAsync(string companyId, string jobId, CancellationToken cancellationToken);
 
-    /// <summary>Newest first.</summary>
-    Task<IReadOnlyList<Jobs.Job>> ListAsync(string companyId, JobQuery query, CancellationToken cancellationToken);
+    /// <summary>A page of the company's jobs, newest first (by creation time, then id).</summary>
+    Task<ListPage<Jobs.Job>> ListAsync(string companyId, JobQuery query, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores <paramref name="job"/> (vehicle, driver, status and the history entries it gained) if the stored one is
@@ -285,6 +326,9 @@ public static class VehicleFollowersExtensions
 public interface IFleetHistory
 {
     Task<IReadOnlyList<VehicleState>> StatesOfAsync(string companyId, CancellationToken cancellationToken);
+
+    /// <summary>The states of those of the named vehicles that are the company's and have one, by vehicle id.</summary>
+    Task<IReadOnlyList<VehicleState>> StatesOfAsync(string companyId, IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken);
 
     /// <summary>A vehicle's positions in [from, to), oldest first, after <paramref name="after"/> when paging on.</summary>
     Task<IReadOnlyList<PositionRecord>> PositionsAsync(

@@ -67,6 +67,6 @@ public sealed class DashboardBroadcastHandler(
         // The alert port lists at most AlertQuery.MaxLimit alerts and cannot count, so a company with more unread ones
         // than that sees the counts of its newest.
         var open = await alerts.ListAsync(company.CompanyId, new AlertQuery(AlertQuery.MaxLimit, UnreadOnly: true, now), cancellationToken);
-        return DashboardKpis.Compute(company, vehicles.Count, states, stats, OpenAlertCounts.From(open.Select(stored => stored.Alert.Severity)), now);
+        return DashboardKpis.Compute(company, vehicles.Count, states, stats, OpenAlertCounts.From(open.Items.Select(stored => stored.Alert.Severity)), now);
     }
 }

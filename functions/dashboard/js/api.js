@@ -61,6 +61,41 @@ export class FleetApi {
   }
 
   async request(method, path, { query, body, authenticated = true } = {}) {
+    const response = await this.send(method, this.url(path, query), { body, authenticated });
+    if (response.status === 204) {
+      return null;
+    }
+    return response.json();
+  }
+
+  /**
+   * Every item of a list the API answers a page at a time (issue 15): each page's `Link: <...>; rel="next"` (RFC 8288)
+   * is followed until a page has none, so a fleet larger than one page still shows whole. A link to another origin is
+   * refused, not followed: the bearer token goes wherever it points.
+   */
+  async list(path, query) {
+    const items = [];
+    const read = new Set();
+    let url = this.url(path, query);
+    while (url) {
+      read.add(url);
+      const response = await this.send('GET', url);
+      items.push(...(await response.json()));
+      const next = nextPageOf(response);
+      if (next && next.origin !== new URL(response.url).origin) {
+        throw new ApiError(response.status, 'The next page is elsewhere', `${path} links to ${next.origin}, which is not the API's origin.`);
+      }
+      url = next?.toString() ?? null;
+      if (url && read.has(url)) {
+        throw new ApiError(response.status, 'The list does not end', `${path} links back to a page already read.`);
+      }
+    }
+    return items;
+  }
+
+  /** One request, or the ApiError saying why it failed (status 0: the server could not be reached or did not answer). */
+  async send(method, url, { body, authenticated = true } = {}) {
+    const path = new URL(url, window.location.href).pathname;
     const headers = { Accept: 'application/json' };
     if (authenticated) {
       headers.Authorization = `Bearer ${this.token}`;
@@ -74,7 +109,7 @@ export class FleetApi {
 
     let response;
     try {
-      response = await fetch(this.url(path, query), {
+      response = await fetch(url, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -91,10 +126,7 @@ export class FleetApi {
     if (!response.ok) {
       throw await problemOf(response);
     }
-    if (response.status === 204) {
-      return null;
-    }
-    return response.json();
+    return response;
   }
 
   devUsers() {
@@ -119,7 +151,7 @@ export class FleetApi {
   }
 
   companies() {
-    return this.request('GET', '/api/companies');
+    return this.list('/api/companies');
   }
 
   companySettings(companyId) {
@@ -139,7 +171,7 @@ export class FleetApi {
   }
 
   users() {
-    return this.request('GET', '/api/users');
+    return this.list('/api/users');
   }
 
   /** Adds a member; `user.company_id` names the company for operators, else the company acted for. */
@@ -194,7 +226,7 @@ export class FleetApi {
   }
 
   vehicles() {
-    return this.request('GET', '/api/vehicles');
+    return this.list('/api/vehicles');
   }
 
   dashboard() {
@@ -202,7 +234,7 @@ export class FleetApi {
   }
 
   drivers() {
-    return this.request('GET', '/api/drivers');
+    return this.list('/api/drivers');
   }
 
   alerts() {
@@ -273,6 +305,12 @@ export class FleetApi {
     }
     return { items, complete: false };
   }
+}
+
+/** The response's `rel="next"` link resolved against the response's URL, or null on the last page. */
+function nextPageOf(response) {
+  const match = /<([^>]*)>\s*;\s*rel="?next"?/i.exec(response.headers.get('Link') ?? '');
+  return match ? new URL(match[1], response.url) : null;
 }
 
 async function problemOf(response) {

@@ -24,7 +24,7 @@ public abstract class AlertStoreContract
 
         var stored = await Store.GetAsync(company, alert.Id, Token);
         Assert.Equal(new StoredAlert(alert, Read: false), stored);
-        Assert.Equal([stored!], await Store.ListAsync(company, Query(), Token));
+        Assert.Equal([stored!], (await Store.ListAsync(company, Query(), Token)).Items);
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public abstract class AlertStoreContract
         var middle = Alert(company, "v-3", minutesAgo: 10);
         await Store.UpsertAsync([older, newest, middle, Alert(other, "v-9", minutesAgo: 2)], Token);
 
-        var listed = await Store.ListAsync(company, Query(), Token);
+        var listed = (await Store.ListAsync(company, Query(), Token)).Items;
 
         Assert.Equal([newest.Id, middle.Id, older.Id], listed.Select(stored => stored.Alert.Id));
         Assert.Null(await Store.GetAsync(company, Alert(other, "v-9", minutesAgo: 2).Id, Token));
@@ -50,7 +50,7 @@ public abstract class AlertStoreContract
         var alerts = Enumerable.Range(1, 7).Select(minutes => Alert(company, $"v-{minutes}", minutesAgo: minutes)).ToList();
         await Store.UpsertAsync(alerts, Token);
 
-        var listed = await Store.ListAsync(company, Query(limit: 3), Token);
+        var listed = (await Store.ListAsync(company, Query(limit: 3), Token)).Items;
 
         Assert.Equal(alerts.Take(3).Select(alert => alert.Id), listed.Select(stored => stored.Alert.Id));
     }
@@ -69,7 +69,7 @@ public abstract class AlertStoreContract
         var stored = await Store.GetAsync(company, read.Id, Token);
         Assert.True(stored!.Read);
         Assert.Equal("rewritten by a replay", stored.Alert.Message);
-        Assert.Equal([unread.Id], (await Store.ListAsync(company, Query(unreadOnly: true), Token)).Select(item => item.Alert.Id));
+        Assert.Equal([unread.Id], (await Store.ListAsync(company, Query(unreadOnly: true), Token)).Items.Select(item => item.Alert.Id));
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public abstract class AlertStoreContract
         var live = Alert(company, "v-2", minutesAgo: 60) with { ExpiresAt = Now.AddMinutes(1) };
         await Store.UpsertAsync([expired, live], Token);
 
-        Assert.Equal([live.Id], (await Store.ListAsync(company, Query(), Token)).Select(stored => stored.Alert.Id));
+        Assert.Equal([live.Id], (await Store.ListAsync(company, Query(), Token)).Items.Select(stored => stored.Alert.Id));
         Assert.True(await Store.DeleteExpiredAsync(Now, Token) >= 1);
 
         Assert.Null(await Store.GetAsync(company, expired.Id, Token));
@@ -134,14 +134,56 @@ public abstract class AlertStoreContract
         var alerts = Enumerable.Range(1, 5).Select(minutes => Alert(company, $"v-{minutes}", minutesAgo: minutes)).ToList();
 
         await Store.UpsertAsync(alerts, Token);
-        var once = await Store.ListAsync(company, Query(), Token);
+        var once = (await Store.ListAsync(company, Query(), Token)).Items;
         await Store.UpsertAsync(alerts, Token);
         await Store.UpsertAsync(alerts, Token);
 
-        Assert.Equal(once, await Store.ListAsync(company, Query(), Token));
+        Assert.Equal(once, (await Store.ListAsync(company, Query(), Token)).Items);
+    }
+
+    [Fact]
+    public async Task Pages_list_newest_first_with_ties_in_id_order_each_alert_exactly_once_with_or_without_the_read_ones()
+    {
+        var company = NewCompany();
+        var other = NewCompany();
+
+        // Three at one instant, so the cursor must tell them apart by id; times finer than a millisecond must survive.
+        var alerts = new[] { 1, 5, 5, 5, 9, 12 }
+            .Select((minutes, index) => Alert(company, $"v-{index}", minutesAgo: minutes))
+            .Select(alert => alert with { EventTime = alert.EventTime.AddTicks(1_234) })
+            .ToList();
+        await Store.UpsertAsync([.. alerts, Alert(other, "v-x", minutesAgo: 5)], Token);
+        Assert.True(await Store.MarkReadAsync(company, alerts[2].Id, Token));
+
+        var all = await PagesAsync(company, unreadOnly: false);
+        var unread = await PagesAsync(company, unreadOnly: true);
+
+        var expected = alerts.OrderByDescending(alert => alert.EventTime).ThenBy(alert => alert.Id, StringComparer.Ordinal).Select(alert => alert.Id).ToList();
+        Assert.Equal(expected, all.SelectMany(page => page).Select(stored => stored.Alert.Id));
+        Assert.Equal([2, 2, 2], all.Select(page => page.Count));
+        Assert.Equal(expected.Where(id => id != alerts[2].Id), unread.SelectMany(page => page).Select(stored => stored.Alert.Id));
+        Assert.Equal([2, 2, 1], unread.Select(page => page.Count));
     }
 
     protected static CancellationToken Token => CancellationToken.None;
+
+    /// <summary>Every page of the company's alerts, two at a time, each from the cursor of the one before.</summary>
+    private async Task<List<IReadOnlyList<StoredAlert>>> PagesAsync(string company, bool unreadOnly)
+    {
+        var pages = new List<IReadOnlyList<StoredAlert>>();
+        NewestFirstCursor? after = null;
+        while (true)
+        {
+            var page = await Store.ListAsync(company, new AlertQuery(2, unreadOnly, Now, after), Token);
+            pages.Add(page.Items);
+            if (!page.More)
+            {
+                return pages;
+            }
+
+            after = new NewestFirstCursor(page.Items[^1].Alert.EventTime, page.Items[^1].Alert.Id);
+        }
+    }
 
     private static AlertQuery Query(int limit = AlertQuery.MaxLimit, bool unreadOnly = false) => new(limit, unreadOnly, Now);
 

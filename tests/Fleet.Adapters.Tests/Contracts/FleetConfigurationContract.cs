@@ -49,10 +49,59 @@ public abstract class FleetConfigurationContract
         await Configuration.SaveVehicleAsync(Vehicle("v-2-" + company, company), [], Token);
         await Configuration.SaveVehicleAsync(Vehicle("v-1-" + other, other), ["dev-" + other], Token);
 
-        var devices = await Configuration.DevicesOfAsync(company, Token);
+        var devices = await Configuration.DevicesOfAsync(company, ["v-1-" + company, "v-2-" + company, "v-1-" + other], Token);
 
         Assert.Equal(["v-1-" + company], devices.Keys);
         Assert.Equal(["dev-a-" + company, "dev-b-" + company], devices["v-1-" + company]);
+        Assert.Empty(await Configuration.DevicesOfAsync(company, ["v-2-" + company], Token));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Vehicles_and_drivers_page_in_code_point_order_each_exactly_once_and_only_the_companys(int limit)
+    {
+        var company = await NewCompanyAsync();
+        var other = await NewCompanyAsync();
+        string[] ids = ["x-b", "x-B", "x-a", "x-A"];
+        foreach (var id in ids)
+        {
+            await Configuration.SaveVehicleAsync(Vehicle(id + "-" + company, company), [], Token);
+            await Configuration.SaveDriverAsync(new DriverProfile(id + "-" + company, company, "Driver " + id), Token);
+            await Configuration.SaveVehicleAsync(Vehicle(id + "-" + other, other), [], Token);
+            await Configuration.SaveDriverAsync(new DriverProfile(id + "-" + other, other, "Driver " + id), Token);
+        }
+
+        var vehiclePages = await WalkAsync(page => Configuration.VehiclesOfAsync(company, page, null, Token), vehicle => vehicle.VehicleId, limit);
+        var driverPages = await WalkAsync(page => Configuration.DriversOfAsync(company, page, Token), driver => driver.DriverId, limit);
+
+        string[] expected = [.. new[] { "x-A", "x-B", "x-a", "x-b" }.Select(id => id + "-" + company)];
+        Assert.Equal(expected, vehiclePages.SelectMany(page => page).Select(vehicle => vehicle.VehicleId));
+        Assert.Equal(expected, driverPages.SelectMany(page => page).Select(driver => driver.DriverId));
+
+        // Four items in pages of two end with a full page, and no empty one after it.
+        Assert.Equal(limit == 2 ? [2, 2] : [3, 1], vehiclePages.Select(page => page.Count));
+        Assert.Equal(limit == 2 ? [2, 2] : [3, 1], driverPages.Select(page => page.Count));
+    }
+
+    [Fact]
+    public async Task A_page_of_some_vehicles_holds_those_of_the_company_among_them_alone()
+    {
+        var company = await NewCompanyAsync();
+        var other = await NewCompanyAsync();
+        foreach (var id in new[] { "v-1", "v-2", "v-3", "v-4" })
+        {
+            await Configuration.SaveVehicleAsync(Vehicle(id + "-" + company, company), [], Token);
+        }
+
+        await Configuration.SaveVehicleAsync(Vehicle("v-1-" + other, other), [], Token);
+        string[] granted = ["v-4-" + company, "v-1-" + company, "v-1-" + other, "v-9-" + company];
+
+        var pages = await WalkAsync(page => Configuration.VehiclesOfAsync(company, page, granted, Token), vehicle => vehicle.VehicleId, limit: 1);
+
+        Assert.Equal(["v-1-" + company, "v-4-" + company], pages.SelectMany(page => page).Select(vehicle => vehicle.VehicleId));
+        Assert.All(pages, page => Assert.Single(page));
+        Assert.Empty((await Configuration.VehiclesOfAsync(company, new IdPage(null, 10), [], Token)).Items);
     }
 
     [Fact]
@@ -274,7 +323,7 @@ public abstract class FleetConfigurationContract
         var disabled = NewCompanyId();
         await Configuration.SaveCompanyAsync(new CompanySettings(disabled, "Gone quiet", RuleSettings.Default, TimeZoneInfo.Utc, Disabled: true), Token);
 
-        var listed = await Configuration.CompaniesAsync(Token);
+        var listed = (await WalkAsync(page => Configuration.CompaniesAsync(page, Token), company => company.CompanyId, limit: 1_000)).SelectMany(page => page).ToList();
         var visited = await Configuration.CompanyIdsAsync(Token);
 
         Assert.False(Assert.Single(listed, company => company.CompanyId == active).Disabled);
@@ -282,6 +331,24 @@ public abstract class FleetConfigurationContract
         Assert.Equal(listed.Select(company => company.CompanyId).Order(StringComparer.Ordinal), listed.Select(company => company.CompanyId));
         Assert.Contains(active, visited);
         Assert.DoesNotContain(disabled, visited);
+    }
+
+    [Fact]
+    public async Task Companies_page_by_id_in_code_point_order_from_the_cursor_on()
+    {
+        var prefix = NewCompanyId();
+        foreach (var id in new[] { prefix + "-b", prefix + "-B", prefix + "-a" })
+        {
+            await Configuration.SaveCompanyAsync(new CompanySettings(id, id, RuleSettings.Default, TimeZoneInfo.Utc, Disabled: id.EndsWith('a')), Token);
+        }
+
+        var first = await Configuration.CompaniesAsync(new IdPage(prefix, 2), Token);
+        var second = await Configuration.CompaniesAsync(new IdPage(first.Items[^1].CompanyId, 2), Token);
+
+        Assert.Equal([prefix + "-B", prefix + "-a"], first.Items.Select(company => company.CompanyId));
+        Assert.True(first.More);
+        Assert.True(first.Items[1].Disabled);
+        Assert.Equal(prefix + "-b", second.Items[0].CompanyId);
     }
 
     [Fact]
@@ -319,6 +386,25 @@ public abstract class FleetConfigurationContract
 
         Assert.Equal([cleared], await Configuration.VehiclesOfAsync(company, Token));
         Assert.Equal(cleared, (await Registry.ResolveAsync([device], Token))[device].Vehicle);
+    }
+
+    /// <summary>Every page of a list from its start, following each page's last id while more follow.</summary>
+    private static async Task<List<IReadOnlyList<T>>> WalkAsync<T>(Func<IdPage, Task<ListPage<T>>> read, Func<T, string> idOf, int limit)
+    {
+        var pages = new List<IReadOnlyList<T>>();
+        string? after = null;
+        while (true)
+        {
+            var page = await read(new IdPage(after, limit));
+            Assert.InRange(page.Items.Count, page.More ? limit : 0, limit);
+            pages.Add(page.Items);
+            if (!page.More)
+            {
+                return pages;
+            }
+
+            after = idOf(page.Items[^1]);
+        }
     }
 
     private async Task<string> NewCompanyAsync()

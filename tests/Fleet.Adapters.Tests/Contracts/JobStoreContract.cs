@@ -46,7 +46,7 @@ public abstract class JobStoreContract
         await Store.CreateAsync(job, Token);
 
         AssertSame(job, await Store.GetAsync(company, job.JobId, Token));
-        AssertSame(job, Assert.Single(await Store.ListAsync(company, Query(), Token)));
+        AssertSame(job, Assert.Single((await Store.ListAsync(company, Query(), Token)).Items));
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public abstract class JobStoreContract
         await Store.CreateAsync(job, Token);
 
         Assert.Null(await Store.GetAsync(other, job.JobId, Token));
-        Assert.Empty(await Store.ListAsync(other, Query(), Token));
+        Assert.Empty((await Store.ListAsync(other, Query(), Token)).Items);
         Assert.False(await Store.UpdateAsync(Assigned(job with { CompanyId = other }, "v-1", "d-1"), job.Version, Token));
 
         // Ids are unique within a company only: the other company may use the same one without touching the first's.
@@ -174,7 +174,7 @@ public abstract class JobStoreContract
         AssertSame(enRoute, stored);
         Assert.Equal([JobStatus.Created, JobStatus.Assigned, JobStatus.EnRoute], stored!.History.Select(change => change.Status));
         Assert.Equal(3, stored.Version);
-        AssertSame(enRoute, Assert.Single(await Store.ListAsync(company, Query(), Token)));
+        AssertSame(enRoute, Assert.Single((await Store.ListAsync(company, Query(), Token)).Items));
     }
 
     [Fact]
@@ -255,13 +255,67 @@ public abstract class JobStoreContract
         AssertSame(job, await Store.GetAsync(company, job.JobId, Token));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task Pages_list_newest_first_with_ties_in_id_order_each_job_exactly_once(int limit)
+    {
+        var company = NewCompany();
+        var other = NewCompany();
+
+        // Three created in the same microsecond, so the cursor must tell them apart by id.
+        foreach (var (jobId, minutesAgo) in new[] { ("job-b", 5), ("job-old", 9), ("job-B", 5), ("job-new", 1), ("job-a", 5) })
+        {
+            await Store.CreateAsync(Job(company, jobId, minutesAgo), Token);
+        }
+
+        await Store.CreateAsync(Job(other, "job-x", 5), Token);
+        var pages = new List<IReadOnlyList<Job>>();
+        NewestFirstCursor? after = null;
+        while (true)
+        {
+            var page = await Store.ListAsync(company, Query() with { Limit = limit, After = after }, Token);
+            pages.Add(page.Items);
+            if (!page.More)
+            {
+                break;
+            }
+
+            after = new NewestFirstCursor(page.Items[^1].CreatedAt, page.Items[^1].JobId);
+        }
+
+        Assert.Equal(["job-new", "job-B", "job-a", "job-b", "job-old"], pages.SelectMany(page => page).Select(job => job.JobId));
+        Assert.Equal(limit == 2 ? [2, 2, 1] : [4, 1], pages.Select(page => page.Count));
+    }
+
+    [Fact]
+    public async Task A_cursor_keeps_the_querys_filters()
+    {
+        var company = NewCompany();
+        for (var minutesAgo = 1; minutesAgo <= 5; minutesAgo++)
+        {
+            // Every other job assigned, so a page of assigned jobs must pass over the others.
+            var job = Job(company, $"job-{minutesAgo}", minutesAgo);
+            await Store.CreateAsync(minutesAgo % 2 == 1 ? Assigned(job, "v-1", "d-1") : job, Token);
+        }
+
+        var first = await Store.ListAsync(company, Query() with { Status = JobStatus.Assigned, Limit = 1 }, Token);
+        var rest = await Store.ListAsync(
+            company, Query() with { Status = JobStatus.Assigned, Limit = 5, After = new NewestFirstCursor(first.Items[0].CreatedAt, first.Items[0].JobId) }, Token);
+
+        Assert.Equal(["job-1"], first.Items.Select(job => job.JobId));
+        Assert.True(first.More);
+        Assert.Equal(["job-3", "job-5"], rest.Items.Select(job => job.JobId));
+        Assert.False(rest.More);
+    }
+
     private static JobQuery Query() => new(null, null, null, null, null, JobQuery.MaxLimit);
 
     /// <summary>A company id no other test uses, so tests can share one store (and one table).</summary>
     private static string NewCompany() => "c-" + Guid.NewGuid().ToString("N");
 
     private async Task<List<string>> ListedAsync(string companyId, JobQuery query) =>
-        [.. (await Store.ListAsync(companyId, query, Token)).Select(job => job.JobId)];
+        [.. (await Store.ListAsync(companyId, query, Token)).Items.Select(job => job.JobId)];
 
     /// <summary>A new delivery, created (and first recorded) the given minutes before <see cref="Now"/>.</summary>
     private static Job Job(string companyId, string jobId, int minutesAgo)

@@ -157,6 +157,29 @@ public abstract class MembershipStoreContract
         Assert.Empty(await Store.OfUserAsync(NewUserId(), Token));
     }
 
+    [Fact]
+    public async Task A_companys_members_page_by_user_id_in_code_point_order_each_once_and_none_of_another_companys()
+    {
+        var ours = await NewCompanyAsync();
+        var theirs = await NewCompanyAsync();
+        var user = NewUserId();
+        foreach (var suffix in new[] { "b", "B", "a", "A", "0" })
+        {
+            await Store.SaveAsync(new Membership(user + "-" + suffix, ours, FleetRole.Viewer, []), Token);
+            await Store.SaveAsync(new Membership(user + "-" + suffix + "-theirs", theirs, FleetRole.Viewer, []), Token);
+        }
+
+        var first = await Store.OfCompanyAsync(ours, new IdPage(null, 2), Token);
+        var second = await Store.OfCompanyAsync(ours, new IdPage(first.Items[^1].UserId, 2), Token);
+        var last = await Store.OfCompanyAsync(ours, new IdPage(second.Items[^1].UserId, 2), Token);
+
+        Assert.Equal(
+            new[] { "0", "A", "B", "a", "b" }.Select(suffix => user + "-" + suffix),
+            first.Items.Concat(second.Items).Concat(last.Items).Select(membership => membership.UserId));
+        Assert.Equal((true, true, false), (first.More, second.More, last.More));
+        Assert.Single(last.Items);
+    }
+
     protected async Task<string> NewCompanyAsync()
     {
         var company = NewCompanyId();

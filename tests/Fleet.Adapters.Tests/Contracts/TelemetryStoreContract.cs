@@ -226,6 +226,27 @@ public abstract class TelemetryStoreContract
         Assert.Equal(new[] { vehicle, other }.Order(StringComparer.Ordinal), states.Select(state => state.VehicleId));
     }
 
+    [Fact]
+    public async Task The_states_of_named_vehicles_are_those_of_the_company_alone_each_once()
+    {
+        var (company, vehicle) = NewVehicle();
+        var other = NewVehicleOf(company);
+        var unnamed = NewVehicleOf(company);
+        var (stranger, strangersVehicle) = NewVehicle();
+        await CommitAsync(Commit(states:
+        [
+            State(company, other, Position(other, company, seconds: 5)),
+            State(company, vehicle, Position(vehicle, company, seconds: 5)),
+            State(company, unnamed, Position(unnamed, company, seconds: 5)),
+            State(stranger, strangersVehicle, Position(strangersVehicle, stranger, seconds: 5)),
+        ]));
+
+        var states = await History.StatesOfAsync(company, [other, vehicle, vehicle, strangersVehicle, "v-never-seen"], Token);
+
+        Assert.Equal(new[] { vehicle, other }.Order(StringComparer.Ordinal), states.Select(state => state.VehicleId));
+        Assert.Empty(await History.StatesOfAsync(company, [], Token));
+    }
+
     private async Task CommitAsync(TelemetryCommit commit) => Assert.True((await Store.CommitAsync(commit, Token)).Committed);
 
     private Task<IReadOnlyList<PositionRecord>> PositionsAsync(string company, string vehicle) =>

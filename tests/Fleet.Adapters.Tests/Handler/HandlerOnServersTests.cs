@@ -41,7 +41,7 @@ public sealed class HandlerOnServersTests
 
         await Assert.ThrowsAsync<IOException>(() => handler.HandleAsync(batch, CancellationToken.None));
         Assert.Equal(0, await rig.Database.CountAsync("positions"));
-        Assert.NotEmpty(await rig.Alerts.ListAsync(ServersRig.CompanyId, new(500, false, FixStream.Start), CancellationToken.None));
+        Assert.NotEmpty((await rig.Alerts.ListAsync(ServersRig.CompanyId, new(500, false, FixStream.Start), CancellationToken.None)).Items);
 
         failing!.FailBeforeCommit = false;
         await handler.HandleAsync(batch, CancellationToken.None);

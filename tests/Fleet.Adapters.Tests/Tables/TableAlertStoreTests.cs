@@ -102,7 +102,7 @@ public sealed class TableAlertStoreTests
             Assert.True(await _store.MarkReadAsync(read.CompanyId, read.Id, CancellationToken.None));
         }
 
-        var listed = await _store.ListAsync(alerts[0].CompanyId, new AlertQuery(2, UnreadOnly: true, Now), CancellationToken.None);
+        var listed = (await _store.ListAsync(alerts[0].CompanyId, new AlertQuery(2, UnreadOnly: true, Now), CancellationToken.None)).Items;
 
         Assert.Equal(["a-4", "a-5"], listed.Select(stored => stored.Alert.Id));
     }

@@ -2,6 +2,7 @@ using Fleet.Adapters.InMemory;
 using Fleet.Core.Api;
 using Fleet.Core.Devices;
 using Fleet.Core.Identity;
+using Fleet.Core.Ports;
 using Fleet.Core.Registry;
 using Fleet.Core.Settings;
 using Fleet.Core.Tests.Support;
@@ -63,7 +64,7 @@ public sealed class StoredLimitsTests
         Assert.Equal(409, another.Status);
         Assert.Contains("10 devices", another.Problem!.Detail, StringComparison.Ordinal);
         Assert.Equal(200, known.Status);
-        Assert.Equal(StoredLimits.MaxDevicesPerVehicle, (await _directory.DevicesOfAsync("c-1", None))["v-1"].Count);
+        Assert.Equal(StoredLimits.MaxDevicesPerVehicle, (await _directory.DevicesOfAsync("c-1", ["v-1"], None))["v-1"].Count);
     }
 
     [Fact]
@@ -115,7 +116,7 @@ public sealed class StoredLimitsTests
         Assert.Equal(409, added.Status);
         Assert.Contains("10,000 companies", added.Problem!.Detail, StringComparison.Ordinal);
         Assert.Equal(200, changed.Status);
-        Assert.Equal(StoredLimits.MaxCompanies, (await _directory.CompaniesAsync(None)).Count);
+        Assert.Equal(StoredLimits.MaxCompanies, (await _directory.CompaniesAsync(new IdPage(null, StoredLimits.MaxCompanies + 1), None)).Items.Count);
     }
 
     [Fact]

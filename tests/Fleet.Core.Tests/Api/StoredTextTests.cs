@@ -2,6 +2,7 @@ using System.Text.Json;
 using Fleet.Adapters.InMemory;
 using Fleet.Core.Api;
 using Fleet.Core.Identity;
+using Fleet.Core.Ports;
 using Fleet.Core.Telemetry;
 using Fleet.Core.Tests.Support;
 
@@ -86,7 +87,7 @@ public sealed class StoredTextTests
 
         Assert.Equal(["company_id"], longId.Problem!.Errors!.Keys);
         Assert.Equal(["name"], longName.Problem!.Errors!.Keys);
-        Assert.Single(await _directory.CompaniesAsync(None));
+        Assert.Single((await _directory.CompaniesAsync(new IdPage(null, 10), None)).Items);
     }
 
     private MembershipDirectory Directory() => new(_memberships, _directory, new FrozenClock(FixStream.Start));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Fleet.Adapters.InMemory;
 using Fleet.Core.Api;
 using Fleet.Core.Identity;
+using Fleet.Core.Ports;
 using Fleet.Core.Realtime;
 using Fleet.Core.Registry;
 using Fleet.Core.Settings;
@@ -37,16 +38,32 @@ public sealed class CompaniesApiHandlerTests
     [Fact]
     public async Task Only_operators_list_create_and_disable_companies()
     {
-        Assert.Equal(403, (await _companies.ListAsync(AcmeAdmin, None)).Status);
+        Assert.Equal(403, (await _companies.ListAsync(AcmeAdmin, null, null, None)).Status);
         Assert.Equal(403, (await _companies.CreateAsync(AcmeAdmin, Request(name: "Mine"), None)).Status);
         Assert.Equal(403, (await _companies.DeleteAsync(AcmeAdmin, "c-1", None)).Status);
 
-        var listed = await _companies.ListAsync(Operator, None);
+        var listed = await _companies.ListAsync(Operator, null, null, None);
 
         Assert.Equal(200, listed.Status);
         Assert.Equal(["c-1", "c-2"], listed.Value!.Select(company => company.CompanyId));
-        Assert.Equal(2, (await _configuration.CompaniesAsync(None)).Count);
+        Assert.Equal(2, (await _configuration.CompaniesAsync(new IdPage(null, 10), None)).Items.Count);
         Assert.False((await _configuration.CompanyAsync("c-1", None))!.Disabled);
+    }
+
+    [Fact]
+    public async Task Operators_page_through_the_companies_by_id_and_a_limit_out_of_range_is_a_400_naming_it()
+    {
+        _configuration.AddCompany("c-3", "Initech");
+
+        var first = await _companies.ListAsync(Operator, 2, null, None);
+        var second = await _companies.ListAsync(Operator, 2, first.NextAfter, None);
+
+        Assert.Equal(["c-1", "c-2"], first.Value!.Select(company => company.CompanyId));
+        Assert.Equal("c-2", first.NextAfter);
+        Assert.Equal(["c-3"], second.Value!.Select(company => company.CompanyId));
+        Assert.Null(second.NextAfter);
+        Assert.Equal(["limit"], (await _companies.ListAsync(Operator, 1_001, null, None)).Problem!.Errors!.Keys);
+        Assert.Equal(403, (await _companies.ListAsync(AcmeAdmin, 0, null, None)).Status);
     }
 
     [Fact]
@@ -110,7 +127,7 @@ public sealed class CompaniesApiHandlerTests
 
         Assert.Equal(400, refused.Status);
         Assert.Equal([field], refused.Problem!.Errors!.Keys);
-        Assert.Equal(2, (await _configuration.CompaniesAsync(None)).Count);
+        Assert.Equal(2, (await _configuration.CompaniesAsync(new IdPage(null, 10), None)).Items.Count);
     }
 
     [Fact]

@@ -220,6 +220,9 @@ public sealed class MembershipDirectoryTests
         public Task<IReadOnlyList<Membership>> OfCompanyAsync(string companyId, CancellationToken cancellationToken) =>
             _inner.OfCompanyAsync(companyId, cancellationToken);
 
+        public Task<ListPage<Membership>> OfCompanyAsync(string companyId, IdPage page, CancellationToken cancellationToken) =>
+            _inner.OfCompanyAsync(companyId, page, cancellationToken);
+
         public Task SaveAsync(Membership membership, CancellationToken cancellationToken) => _inner.SaveAsync(membership, cancellationToken);
 
         public Task<bool> DeleteAsync(string companyId, string userId, CancellationToken cancellationToken) =>

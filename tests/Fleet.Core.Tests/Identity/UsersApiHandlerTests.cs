@@ -57,6 +57,24 @@ public sealed class UsersApiHandlerTests
     }
 
     [Fact]
+    public async Task Admins_page_through_their_companys_members_by_user_id_each_with_their_driver()
+    {
+        Run(_configuration.SaveDriverAsync(new DriverProfile("d-sam", "c-1", "Sam", "u-sam"), None));
+        Run(_store.SaveAsync(new Membership("u-sam", "c-1", FleetRole.Driver, ["v-1"]), None));
+
+        var first = await _users.ListAsync(Admin, null, 2, null, None);
+        var second = await _users.ListAsync(Admin, null, 2, first.NextAfter, None);
+
+        Assert.Equal(["u-admin", "u-dispatch"], first.Value!.Select(user => user.UserId));
+        Assert.Equal("u-dispatch", first.NextAfter);
+        Assert.Equal(("u-sam", "d-sam"), (Assert.Single(second.Value!).UserId, second.Value![0].DriverId));
+        Assert.Null(second.NextAfter);
+        Assert.Equal(["u-globex"], (await _users.ListAsync(Operator, "c-2", null, null, None)).Value!.Select(user => user.UserId));
+        Assert.Equal(["limit"], (await _users.ListAsync(Admin, null, 0, null, None)).Problem!.Errors!.Keys);
+        Assert.Equal(403, (await _users.ListAsync(Dispatcher, null, 0, null, None)).Status);
+    }
+
+    [Fact]
     public async Task Adding_someone_who_is_a_member_already_is_a_409()
     {
         var refused = await _users.CreateAsync(Admin, new UserRequest("u-dispatch", null, null, null, "viewer", null, null), None);

@@ -205,7 +205,7 @@ public sealed class JobTrackerTests
 
         public Task<Job?> GetAsync(string companyId, string jobId, CancellationToken cancellationToken) => throw new IOException("database unreachable");
 
-        public Task<IReadOnlyList<Job>> ListAsync(string companyId, JobQuery query, CancellationToken cancellationToken) => throw new IOException("database unreachable");
+        public Task<ListPage<Job>> ListAsync(string companyId, JobQuery query, CancellationToken cancellationToken) => throw new IOException("database unreachable");
 
         public Task<bool> UpdateAsync(Job job, int expectedVersion, CancellationToken cancellationToken) => throw new IOException("database unreachable");
 

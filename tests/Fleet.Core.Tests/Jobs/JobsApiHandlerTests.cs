@@ -1,6 +1,7 @@
 using Fleet.Adapters.InMemory;
 using Fleet.Core.Api;
 using Fleet.Core.Jobs;
+using Fleet.Core.Ports;
 using Fleet.Core.Realtime;
 using Fleet.Core.Registry;
 using Fleet.Core.Tests.Support;
@@ -124,7 +125,7 @@ public sealed class JobsApiHandlerTests
         Assert.Equal(JobStatus.Assigned, (await _store.GetAsync("c-1", kimsJob.JobId, None))!.Status);
 
         Assert.Equal(200, (await _jobs.ChangeStatusAsync(DriverSam, samsJob.JobId, new JobStatusRequest("en_route", null), None)).Status);
-        var listed = await _jobs.ListAsync(DriverSam, null, null, null, null, null, None);
+        var listed = await _jobs.ListAsync(DriverSam, null, null, null, null, null, null, None);
         Assert.Equal([samsJob.JobId], listed.Value!.Select(job => job.JobId));
         Assert.Equal(403, (await _jobs.CreateAsync(DriverSam, Request(), None)).Status);
         Assert.Equal(403, (await _jobs.AssignAsync(DriverSam, samsJob.JobId, new JobAssignmentRequest("v-1", "d-sam"), None)).Status);
@@ -137,7 +138,7 @@ public sealed class JobsApiHandlerTests
 
         Assert.Equal(404, (await _jobs.GetAsync(OtherCompany, job.JobId, None)).Status);
         Assert.Equal(404, (await _jobs.ChangeStatusAsync(OtherCompany, job.JobId, new JobStatusRequest("cancelled", null), None)).Status);
-        Assert.Empty((await _jobs.ListAsync(OtherCompany, null, null, null, null, null, None)).Value!);
+        Assert.Empty((await _jobs.ListAsync(OtherCompany, null, null, null, null, null, null, None)).Value!);
         Assert.Equal(400, (await _jobs.AssignAsync(OtherCompany, job.JobId, new JobAssignmentRequest("v-1", null), None)).Status);
     }
 
@@ -151,7 +152,7 @@ public sealed class JobsApiHandlerTests
 
         Assert.Equal(400, refused.Status);
         Assert.Contains(detail, refused.Problem!.Detail, StringComparison.Ordinal);
-        Assert.Empty((await _jobs.ListAsync(Dispatcher, null, null, null, null, null, None)).Value!);
+        Assert.Empty((await _jobs.ListAsync(Dispatcher, null, null, null, null, null, null, None)).Value!);
     }
 
     [Fact]
@@ -162,7 +163,53 @@ public sealed class JobsApiHandlerTests
         Assert.Equal(400, (await _jobs.AssignAsync(Dispatcher, job.JobId, new JobAssignmentRequest("v-9", null), None)).Status);
         Assert.Equal(400, (await _jobs.AssignAsync(Dispatcher, job.JobId, new JobAssignmentRequest("v-1", "d-nobody"), None)).Status);
         Assert.Equal(400, (await _jobs.ChangeStatusAsync(Dispatcher, job.JobId, new JobStatusRequest("teleported", null), None)).Status);
-        Assert.Equal(400, (await _jobs.ListAsync(Dispatcher, "teleported", null, null, null, null, None)).Status);
+        Assert.Equal(400, (await _jobs.ListAsync(Dispatcher, "teleported", null, null, null, null, null, None)).Status);
+    }
+
+    [Fact]
+    public async Task Jobs_list_a_page_at_a_time_newest_first_each_job_once_with_a_cursor_to_the_next()
+    {
+        var created = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            created.Add((await CreateAsync()).JobId);
+
+            // Two jobs of one instant, so a page boundary falls between equal times.
+            if (i != 1)
+            {
+                _clock.Advance(TimeSpan.FromMinutes(1));
+            }
+        }
+
+        var pages = new List<IReadOnlyList<string>>();
+        string? after = null;
+        do
+        {
+            var page = await _jobs.ListAsync(Dispatcher, null, null, null, null, 2, after, None);
+            Assert.Equal(200, page.Status);
+            pages.Add([.. page.Value!.Select(job => job.JobId)]);
+            after = page.NextAfter;
+        }
+        while (after is not null);
+
+        var newestFirst = (await _jobs.ListAsync(Dispatcher, null, null, null, null, null, null, None)).Value!.Select(job => job.JobId).ToList();
+        Assert.Equal(newestFirst, pages.SelectMany(page => page));
+        Assert.Equal(created.Order(StringComparer.Ordinal), newestFirst.Order(StringComparer.Ordinal));
+        Assert.Equal([2, 2, 1], pages.Select(page => page.Count));
+    }
+
+    [Theory]
+    [InlineData(0, null, "limit")]
+    [InlineData(JobQuery.MaxLimit + 1, null, "limit")]
+    [InlineData(null, "not-a-cursor", "after")]
+    [InlineData(null, "12_", "after")]
+    [InlineData(null, "-5_job-1", "after")]
+    public async Task A_limit_out_of_range_or_a_cursor_the_server_did_not_give_is_a_400_naming_it(int? limit, string? after, string field)
+    {
+        var refused = await _jobs.ListAsync(Dispatcher, null, null, null, null, limit, after, None);
+
+        Assert.Equal(400, refused.Status);
+        Assert.Equal([field], refused.Problem!.Errors!.Keys);
     }
 
     [Fact]

@@ -140,7 +140,7 @@ internal static class AlertStoreExtensions
 {
     /// <summary>Every unexpired alert of a company as of the fixes' day, newest first (in-memory stores answer at once).</summary>
     public static IReadOnlyList<Fleet.Core.Alerts.StoredAlert> AllOf(this IAlertStore store, string companyId) =>
-        store.ListAsync(companyId, new AlertQuery(AlertQuery.MaxLimit, false, FixStream.Start), CancellationToken.None).GetAwaiter().GetResult();
+        store.ListAsync(companyId, new AlertQuery(AlertQuery.MaxLimit, false, FixStream.Start), CancellationToken.None).GetAwaiter().GetResult().Items;
 }
 
 /// <summary>Whole-history reads for assertions (in-memory stores answer at once).</summary>
