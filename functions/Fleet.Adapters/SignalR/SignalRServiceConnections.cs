@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using Azure.Core;
+using Azure.Identity;
 using Fleet.Core.Ports;
 using Microsoft.Extensions.Logging;
 
@@ -11,15 +11,12 @@ namespace Fleet.Adapters.SignalR;
 /// Functions extension closes connections only by connection id, which serverless negotiation never learns.
 /// </summary>
 public sealed class SignalRServiceConnections(
-    HttpClient http, TokenCredential credential, SignalRServiceEndpoint endpoint, ILogger<SignalRServiceConnections> logger) : IRealtimeConnections
+    HttpClient http, SignalRServiceAuthorization authorization, SignalRServiceEndpoint endpoint, ILogger<SignalRServiceConnections> logger) : IRealtimeConnections
 {
     private const string ApiVersion = "2022-06-01";
 
     /// <summary>What the client's close event says, when it asked for detailed errors.</summary>
     private const string Reason = "access changed; negotiate again";
-
-    // The audience of every SignalR Service data-plane token issued by Entra ID.
-    private static readonly TokenRequestContext Scope = new(["https://signalr.azure.com/.default"]);
 
     public async Task CloseUserConnectionsAsync(string userId, CancellationToken cancellationToken)
     {
@@ -28,16 +25,16 @@ public sealed class SignalRServiceConnections(
             + $"?api-version={ApiVersion}&reason={Uri.EscapeDataString(Reason)}";
         try
         {
-            var token = await credential.GetTokenAsync(Scope, cancellationToken);
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint.ServiceUri, path));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+            var address = new Uri(endpoint.ServiceUri, path);
+            using var request = new HttpRequestMessage(HttpMethod.Post, address);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await authorization.TokenForAsync(address, cancellationToken));
             using var response = await http.SendAsync(request, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 Log.RealtimeCloseRefused(logger, (int)response.StatusCode);
             }
         }
-        catch (Exception exception) when ((exception is HttpRequestException or TaskCanceledException or Azure.Identity.AuthenticationFailedException)
+        catch (Exception exception) when ((exception is HttpRequestException or TaskCanceledException or AuthenticationFailedException)
                                           && !cancellationToken.IsCancellationRequested)
         {
             // The user's groups are already empty, so nothing more reaches them. A failed close must not fail the

@@ -3,6 +3,8 @@ using Azure.Core;
 using Fleet.Adapters.SignalR;
 using Fleet.Core.Realtime;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Fleet.Adapters.Tests.SignalR;
 
@@ -17,7 +19,7 @@ public sealed class SignalRServiceConnectionsTests
         var service = new ServiceAnswering(HttpStatusCode.NoContent);
         var credential = new IssuingCredential();
         using var http = new HttpClient(service);
-        var connections = new SignalRServiceConnections(http, credential, Endpoint, NullLogger<SignalRServiceConnections>.Instance);
+        var connections = new SignalRServiceConnections(http, new EntraSignalRAuthorization(credential), Endpoint, NullLogger<SignalRServiceConnections>.Instance);
 
         await connections.CloseUserConnectionsAsync(RealtimeUsers.Of("c-acme", "u/1"), CancellationToken.None);
 
@@ -30,14 +32,36 @@ public sealed class SignalRServiceConnectionsTests
     }
 
     [Fact]
+    public async Task With_an_access_key_the_token_is_signed_with_it_for_the_requests_url_without_its_query()
+    {
+        const string AccessKey = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH";
+        var service = new ServiceAnswering(HttpStatusCode.NoContent);
+        using var http = new HttpClient(service);
+        var emulator = new SignalRServiceEndpoint(new Uri("http://localhost:8888"), "FleetHub");
+        var connections = new SignalRServiceConnections(
+            http, new AccessKeySignalRAuthorization(AccessKey, TimeProvider.System), emulator, NullLogger<SignalRServiceConnections>.Instance);
+
+        await connections.CloseUserConnectionsAsync("c-acme/u-1", CancellationToken.None);
+
+        var request = Assert.Single(service.Requests);
+        var validated = await new JsonWebTokenHandler().ValidateTokenAsync(request.Headers.Authorization!.Parameter, new TokenValidationParameters
+        {
+            ValidateIssuer = false,
+            ValidAudience = "http://localhost:8888/api/hubs/fleethub/users/c-acme%2Fu-1/:closeConnections",
+            IssuerSigningKey = new SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(AccessKey)),
+        });
+        Assert.True(validated.IsValid, validated.Exception?.Message);
+    }
+
+    [Fact]
     public async Task A_refusal_or_an_unreachable_service_does_not_fail_the_change_that_asked_for_the_close()
     {
         using var refusing = new HttpClient(new ServiceAnswering(HttpStatusCode.Forbidden));
         using var unreachable = new HttpClient(new ServiceAnswering(null));
 
-        await new SignalRServiceConnections(refusing, new IssuingCredential(), Endpoint, NullLogger<SignalRServiceConnections>.Instance)
+        await new SignalRServiceConnections(refusing, new EntraSignalRAuthorization(new IssuingCredential()), Endpoint, NullLogger<SignalRServiceConnections>.Instance)
             .CloseUserConnectionsAsync("c-acme/u-1", CancellationToken.None);
-        await new SignalRServiceConnections(unreachable, new IssuingCredential(), Endpoint, NullLogger<SignalRServiceConnections>.Instance)
+        await new SignalRServiceConnections(unreachable, new EntraSignalRAuthorization(new IssuingCredential()), Endpoint, NullLogger<SignalRServiceConnections>.Instance)
             .CloseUserConnectionsAsync("c-acme/u-1", CancellationToken.None);
     }
 
@@ -47,7 +71,7 @@ public sealed class SignalRServiceConnectionsTests
         using var unreachable = new HttpClient(new ServiceAnswering(null));
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
-        var connections = new SignalRServiceConnections(unreachable, new IssuingCredential(), Endpoint, NullLogger<SignalRServiceConnections>.Instance);
+        var connections = new SignalRServiceConnections(unreachable, new EntraSignalRAuthorization(new IssuingCredential()), Endpoint, NullLogger<SignalRServiceConnections>.Instance);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connections.CloseUserConnectionsAsync("c-acme/u-1", cancelled.Token));
     }
