@@ -147,9 +147,7 @@ public abstract class AccessTests : IAsyncLifetime
         {
             for (var i = 0; i < 5; i++)
             {
-                using var negotiate = await _host.NegotiateAsync(token);
-                var info = await negotiate.Content.ReadFromJsonAsync<Dictionary<string, string>>();
-                clients.Add(await SignalRTestClient.ConnectAsync(new Uri(info!["url"]), info["accessToken"], CancellationToken.None));
+                clients.Add(await LocalHostRig.ConnectNegotiatedAsync(await _host.NegotiateAsync(token)));
             }
 
             using var sixth = await _host.NegotiateAsync(token);
