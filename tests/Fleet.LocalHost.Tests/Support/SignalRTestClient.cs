@@ -80,9 +80,6 @@ public sealed class SignalRTestClient : IAsyncDisposable
         };
     }
 
-    /// <summary>The connection id negotiate returned, which is the hub's <c>Context.ConnectionId</c>.</summary>
-    public string ConnectionId { get; private set; } = "";
-
     /// <summary>True once the connection closed, whoever closed it.</summary>
     public bool IsClosed => _closing.IsCancellationRequested;
 
@@ -102,8 +99,6 @@ public sealed class SignalRTestClient : IAsyncDisposable
         try
         {
             await client._connection.StartAsync(ct);
-            client.ConnectionId = client._connection.ConnectionId
-                ?? throw new InvalidOperationException("The hub connection started without a connection id.");
             return client;
         }
         catch
@@ -242,7 +237,7 @@ public sealed class SignalRTestClient : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"The connection {ConnectionId} was still open after {timeout}.");
+            throw new TimeoutException($"The connection was still open after {timeout}.");
         }
     }
 

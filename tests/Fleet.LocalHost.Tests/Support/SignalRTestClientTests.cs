@@ -33,10 +33,10 @@ public sealed class SignalRTestClientTests(SignalRTestClientTests.Server server)
     [MemberData(nameof(FleetTargets))]
     public async Task Receives_each_fleet_message_type_with_its_envelope_intact(string type)
     {
-        await using var client = await ConnectReadyAsync();
+        await using var client = await ConnectReadyAsync("receives-" + type);
         var envelope = new Envelope(type, "c-acme", 42, new DateTimeOffset(2026, 11, 21, 8, 30, 15, 250, TimeSpan.Zero), new Place("Zürich ✓ \"Hauptbahnhof\"", [3, 1, 4]));
 
-        await server.Hub.Clients.Client(client.ConnectionId).SendAsync(type, envelope);
+        await server.Hub.Clients.Group("receives-" + type).SendAsync(type, envelope);
 
         var message = await client.NextAsync(Wait);
         Assert.Equal(type, message.Target);
@@ -49,8 +49,8 @@ public sealed class SignalRTestClientTests(SignalRTestClientTests.Server server)
     [Fact]
     public async Task Invocations_the_official_client_drops_are_kept_unread()
     {
-        await using var client = await ConnectReadyAsync();
-        var caller = server.Hub.Clients.Client(client.ConnectionId);
+        await using var client = await ConnectReadyAsync("dropped");
+        var caller = server.Hub.Clients.Group("dropped");
 
         await caller.SendAsync("not_a_fleet_message", new { marker = 1 });
         await caller.SendAsync(RealtimeMessageTypes.Alert, 1, 2);
@@ -66,8 +66,8 @@ public sealed class SignalRTestClientTests(SignalRTestClientTests.Server server)
     [Fact]
     public async Task NextAsync_with_a_target_keeps_the_messages_it_passed_over()
     {
-        await using var client = await ConnectReadyAsync();
-        var caller = server.Hub.Clients.Client(client.ConnectionId);
+        await using var client = await ConnectReadyAsync("passed-over");
+        var caller = server.Hub.Clients.Group("passed-over");
         await caller.SendAsync(RealtimeMessageTypes.Alert, 1);
         await caller.SendAsync(RealtimeMessageTypes.TripUpdate, 2);
         await caller.SendAsync(RealtimeMessageTypes.Alert, 3);
@@ -84,8 +84,8 @@ public sealed class SignalRTestClientTests(SignalRTestClientTests.Server server)
     [Fact]
     public async Task NextAsync_times_out_naming_what_it_is_keeping()
     {
-        await using var client = await ConnectReadyAsync();
-        var caller = server.Hub.Clients.Client(client.ConnectionId);
+        await using var client = await ConnectReadyAsync("timeout");
+        var caller = server.Hub.Clients.Group("timeout");
         await caller.SendAsync(RealtimeMessageTypes.TripUpdate, new { marker = "kept-meanwhile" });
         await caller.SendAsync(RealtimeMessageTypes.VehicleStatusUpdate, 1);
         await client.NextAsync(Wait, RealtimeMessageTypes.VehicleStatusUpdate);
@@ -101,8 +101,8 @@ public sealed class SignalRTestClientTests(SignalRTestClientTests.Server server)
     [Fact]
     public async Task DrainAsync_returns_what_was_passed_over_and_what_arrives_until_quiet()
     {
-        await using var client = await ConnectReadyAsync();
-        var caller = server.Hub.Clients.Client(client.ConnectionId);
+        await using var client = await ConnectReadyAsync("drain");
+        var caller = server.Hub.Clients.Group("drain");
         await caller.SendAsync(RealtimeMessageTypes.Alert, 0);
         await caller.SendAsync(RealtimeMessageTypes.TripUpdate, 1);
         await client.NextAsync(Wait, RealtimeMessageTypes.TripUpdate);
@@ -121,7 +121,7 @@ public sealed class SignalRTestClientTests(SignalRTestClientTests.Server server)
     [Fact]
     public async Task DrainAsync_returns_nothing_when_nothing_came()
     {
-        await using var client = await ConnectReadyAsync();
+        await using var client = await ConnectReadyAsync("drain-nothing");
 
         Assert.Empty(await client.DrainAsync(TimeSpan.FromMilliseconds(300)));
     }
@@ -129,11 +129,11 @@ public sealed class SignalRTestClientTests(SignalRTestClientTests.Server server)
     [Fact]
     public async Task A_server_side_abort_is_observed_as_closed_and_ends_a_waiting_reader()
     {
-        await using var client = await ConnectReadyAsync();
+        await using var client = await ConnectReadyAsync("aborted");
         var reading = client.NextAsync(TimeSpan.FromSeconds(30));
         Assert.False(client.IsClosed);
 
-        (await server.Registry.JoinedAsync(client.ConnectionId)).Abort();
+        (await server.Registry.JoinedAsync("aborted")).Abort();
 
         await client.WaitForCloseAsync(Wait);
         Assert.True(client.IsClosed);
@@ -165,21 +165,24 @@ public sealed class SignalRTestClientTests(SignalRTestClientTests.Server server)
     [Fact]
     public async Task Dispose_closes_the_connection()
     {
-        var client = await ConnectReadyAsync();
+        var client = await ConnectReadyAsync("disposed");
 
         await client.DisposeAsync();
 
-        await server.Registry.LeftAsync(client.ConnectionId).WaitAsync(Wait);
+        await server.Registry.LeftAsync("disposed").WaitAsync(Wait);
         Assert.True(client.IsClosed);
         Assert.Null(client.CloseError);
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.NextAsync(Wait));
     }
 
-    /// <summary>Connected, and joined to the hub on the server's side, where sends reach the connection.</summary>
-    private async Task<SignalRTestClient> ConnectReadyAsync()
+    /// <summary>
+    /// Connected, and joined on the server's side to the group <paramref name="name"/>, where sends reach the connection. The
+    /// server is shared by the tests: each names its connection uniquely.
+    /// </summary>
+    private async Task<SignalRTestClient> ConnectReadyAsync(string name)
     {
-        var client = await SignalRTestClient.ConnectAsync(server.Url(), Server.ValidToken, CancellationToken.None);
-        await server.Registry.JoinedAsync(client.ConnectionId).WaitAsync(Wait);
+        var client = await SignalRTestClient.ConnectAsync(server.Url("&name=" + name), Server.ValidToken, CancellationToken.None);
+        await server.Registry.JoinedAsync(name).WaitAsync(Wait);
         return client;
     }
 
@@ -250,45 +253,51 @@ public sealed class SignalRTestClientTests(SignalRTestClientTests.Server server)
         }
     }
 
-    /// <summary>The hub's connections as they join and leave, so a test can wait for either and abort one from the server.</summary>
+    /// <summary>The hub's connections by the name in their URL as they join and leave, so a test can wait for either.</summary>
     public sealed class ConnectionRegistry
     {
         private readonly ConcurrentDictionary<string, TaskCompletionSource<HubCallerContext>> _joined = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, TaskCompletionSource> _left = new(StringComparer.Ordinal);
 
-        public Task<HubCallerContext> JoinedAsync(string connectionId) => Joined(connectionId).Task;
+        /// <summary>The connection, once sends to its group reach it (it can be aborted from the server through it).</summary>
+        public Task<HubCallerContext> JoinedAsync(string name) => Joined(name).Task;
 
-        public Task LeftAsync(string connectionId) => Left(connectionId).Task;
+        public Task LeftAsync(string name) => Left(name).Task;
 
-        public void Join(HubCallerContext context) => Joined(context.ConnectionId).TrySetResult(context);
+        public void Join(string name, HubCallerContext context) => Joined(name).TrySetResult(context);
 
-        public void Leave(string connectionId) => Left(connectionId).TrySetResult();
+        public void Leave(string name) => Left(name).TrySetResult();
 
-        private TaskCompletionSource<HubCallerContext> Joined(string connectionId) =>
-            _joined.GetOrAdd(connectionId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+        private TaskCompletionSource<HubCallerContext> Joined(string name) =>
+            _joined.GetOrAdd(name, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
 
-        private TaskCompletionSource Left(string connectionId) =>
-            _left.GetOrAdd(connectionId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+        private TaskCompletionSource Left(string name) =>
+            _left.GetOrAdd(name, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
     }
 
-    /// <summary>Registers each connection once sends reach it; refuses those whose URL says <c>fail=1</c>.</summary>
+    /// <summary>
+    /// Puts each connection in the group its URL names and registers it; refuses those whose URL says <c>fail=1</c>. The
+    /// client never learns its connection id for sure (the official client forgets it when the server closes at once).
+    /// </summary>
     public sealed class RegisteringHub(ConnectionRegistry registry) : Hub
     {
-        public override Task OnConnectedAsync()
+        public override async Task OnConnectedAsync()
         {
             if (Context.GetHttpContext()?.Request.Query["fail"].ToString() == "1")
             {
                 throw new InvalidOperationException("This connection is refused on purpose.");
             }
 
-            registry.Join(Context);
-            return Task.CompletedTask;
+            await Groups.AddToGroupAsync(Context.ConnectionId, Name);
+            registry.Join(Name, Context);
         }
 
         public override Task OnDisconnectedAsync(Exception? exception)
         {
-            registry.Leave(Context.ConnectionId);
+            registry.Leave(Name);
             return Task.CompletedTask;
         }
+
+        private string Name => Context.GetHttpContext()?.Request.Query["name"].ToString() ?? "";
     }
 }
