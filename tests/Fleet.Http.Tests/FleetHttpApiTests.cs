@@ -221,6 +221,7 @@ public sealed class FleetHttpApiTests
     [Fact]
     public async Task Bodies_are_read_and_answers_written_in_snake_case_with_the_handlers_status_whatever_the_host_configured()
     {
+        // A chosen vehicle id carries the company's id.
         var http = _harness.Authorized(body: """{"vehicle_id": "c-acme.v-2", "name": "Van 2", "device_id": "dev-2", "speed_limit_kmh": 80}""");
 
         var answer = await HttpApiHarness.AnswerAsync(_harness.Api.CreateVehicleAsync(http), http);

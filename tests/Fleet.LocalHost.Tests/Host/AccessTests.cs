@@ -20,6 +20,8 @@ public abstract class AccessTests : IAsyncLifetime
 
     private LocalHostRig _host = null!;
 
+    private Uri HubUrl => new(_host.BaseAddress, "client/?hub=fleet");
+
     public async Task InitializeAsync() => _host = await LocalHostRig.StartAsync(Stores);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -73,7 +75,7 @@ public abstract class AccessTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<Dictionary<string, string>>();
-        Assert.Equal(new Uri(_host.BaseAddress, "client/?hub=fleet").ToString(), body!["url"]);
+        Assert.Equal(HubUrl.ToString(), body!["url"]);
         Assert.False(string.IsNullOrEmpty(body["accessToken"]));
     }
 
@@ -82,15 +84,14 @@ public abstract class AccessTests : IAsyncLifetime
     {
         var forged = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Audience = new Uri(_host.BaseAddress, "client/?hub=fleet").ToString(),
+            Audience = HubUrl.ToString(),
             Claims = new Dictionary<string, object> { ["nameid"] = "u-intruder" },
             Expires = DateTime.UtcNow.AddHours(1),
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes("not-the-access-key-of-this-signalr-service")), SecurityAlgorithms.HmacSha256),
         });
 
-        var refusal = await Assert.ThrowsAsync<SignalRConnectException>(() =>
-            SignalRTestClient.ConnectAsync(new Uri(_host.BaseAddress, "client/?hub=fleet"), forged, CancellationToken.None));
-        Assert.Equal(HttpStatusCode.Unauthorized, refusal.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await HubWire.NegotiateAsync(HubUrl, forged));
+        Assert.Equal(HttpStatusCode.Unauthorized, await HubWire.UpgradeAsync(HubUrl, forged));
     }
 
     [Fact]
@@ -98,7 +99,7 @@ public abstract class AccessTests : IAsyncLifetime
     {
         var expired = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Audience = new Uri(_host.BaseAddress, "client/?hub=fleet").ToString(),
+            Audience = HubUrl.ToString(),
             Claims = new Dictionary<string, object> { ["nameid"] = "u-late" },
             IssuedAt = DateTime.UtcNow.AddHours(-3),
             NotBefore = DateTime.UtcNow.AddHours(-3),
@@ -106,9 +107,8 @@ public abstract class AccessTests : IAsyncLifetime
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(SignalRAccessKey)), SecurityAlgorithms.HmacSha256),
         });
 
-        var refusal = await Assert.ThrowsAsync<SignalRConnectException>(() =>
-            SignalRTestClient.ConnectAsync(new Uri(_host.BaseAddress, "client/?hub=fleet"), expired, CancellationToken.None));
-        Assert.Equal(HttpStatusCode.Unauthorized, refusal.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await HubWire.NegotiateAsync(HubUrl, expired));
+        Assert.Equal(HttpStatusCode.Unauthorized, await HubWire.UpgradeAsync(HubUrl, expired));
     }
 
     [Fact]
@@ -127,9 +127,15 @@ public abstract class AccessTests : IAsyncLifetime
         using var negotiate = await _host.NegotiateAsync(await _host.TokenAsync("u-1", "c-acme", "dispatcher"));
         var info = await negotiate.Content.ReadFromJsonAsync<Dictionary<string, string>>();
 
-        var refusal = await Assert.ThrowsAsync<SignalRConnectException>(() =>
-            SignalRTestClient.ConnectAsync(new Uri(info!["url"]), info["accessToken"], CancellationToken.None, origin: "https://evil.example"));
-        Assert.Equal(HttpStatusCode.Forbidden, refusal.StatusCode);
+        var url = new Uri(info!["url"]);
+        var token = info["accessToken"];
+
+        Assert.Equal(HttpStatusCode.Forbidden, await HubWire.NegotiateAsync(url, token, origin: "https://evil.example"));
+        Assert.Equal(HttpStatusCode.Forbidden, await HubWire.UpgradeAsync(url, token, origin: "https://evil.example"));
+        // The same token from the host's own page is let in: what was refused is the origin.
+        var ownOrigin = _host.BaseAddress.GetLeftPart(UriPartial.Authority);
+        Assert.Equal(HttpStatusCode.OK, await HubWire.NegotiateAsync(url, token, origin: ownOrigin));
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, await HubWire.UpgradeAsync(url, token, origin: ownOrigin));
     }
 
     [Fact]
@@ -141,9 +147,7 @@ public abstract class AccessTests : IAsyncLifetime
         {
             for (var i = 0; i < 5; i++)
             {
-                using var negotiate = await _host.NegotiateAsync(token);
-                var info = await negotiate.Content.ReadFromJsonAsync<Dictionary<string, string>>();
-                clients.Add(await SignalRTestClient.ConnectAsync(new Uri(info!["url"]), info["accessToken"], CancellationToken.None));
+                clients.Add(await LocalHostRig.ConnectNegotiatedAsync(await _host.NegotiateAsync(token)));
             }
 
             using var sixth = await _host.NegotiateAsync(token);

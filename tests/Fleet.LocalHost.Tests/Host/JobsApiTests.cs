@@ -117,10 +117,7 @@ public abstract class JobsApiTests : IAsyncLifetime
         customer.DefaultRequestHeaders.Authorization = new("Bearer", link);
 
         // Live: the job's vehicle, on the job's group only.
-        using var negotiated = await _host.NegotiateAsync(link);
-        var connection = await negotiated.Content.ReadFromJsonAsync<JsonElement>();
-        await using var customerHub = await SignalRTestClient.ConnectAsync(
-            new Uri(connection.GetProperty("url").GetString()!), connection.GetProperty("accessToken").GetString()!, CancellationToken.None);
+        await using var customerHub = await LocalHostRig.ConnectNegotiatedAsync(await _host.NegotiateAsync(link));
         var start = DateTimeOffset.UtcNow.AddSeconds(-10);
         using var sent = await _host.SendBatchAsync([
             LocalHostRig.Fix("sim-001", start, 25.10, 121.450, 30), LocalHostRig.Fix("sim-003", start, 25.20, 121.600, 30)]);
