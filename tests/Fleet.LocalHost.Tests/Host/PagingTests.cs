@@ -2,7 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Fleet.Core.Geo;
+using Fleet.Core.Ports;
+using Fleet.Core.Trips;
 using Fleet.LocalHost.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fleet.LocalHost.Tests.Host;
 
@@ -142,6 +146,31 @@ public abstract partial class PagingTests : IAsyncLifetime
         Assert.Equal([2, 2, 1], pages.Select(page => page.Count));
     }
 
+    [Fact]
+    public async Task A_vehicles_trips_walked_by_their_next_links_come_oldest_first_each_once_with_from_and_to_kept()
+    {
+        const string Vehicle = Ours + ".v-pg-trips";
+        await PostAsync(_admin, "/api/vehicles", new { vehicle_id = Vehicle, name = "Van with trips", device_id = "dev-v-pg-trips" });
+        var start = new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
+
+        // Trip ids are unique across companies; three of these trips start together, so only their ids order them.
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var trips = new[] { (Id: "c", Minutes: 0), (Id: "b", Minutes: 30), (Id: "a", Minutes: 30), (Id: "d", Minutes: 30), (Id: "e", Minutes: 90), (Id: "before", Minutes: -600) }
+            .Select(trip => new TripRecord(
+                $"t-pg-{run}-{trip.Id}", Vehicle, Ours, null, TripStatus.Completed, start.AddMinutes(trip.Minutes), new GeoPoint(25.03, 121.56),
+                start.AddMinutes(trip.Minutes + 20), new GeoPoint(25.04, 121.57), 3.2, 72.5, null))
+            .ToList();
+        await _host.Services.GetRequiredService<ITelemetryStore>().CommitAsync(new TelemetryCommit([], [], trips, [], [], new Dictionary<string, int>()), CancellationToken.None);
+
+        const string Range = $"/api/vehicles/{Vehicle}/trips?from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z";
+        var pages = await WalkAsync(_admin, Range + "&limit=2", "trip_id");
+
+        var oldestFirst = (await WalkAsync(_admin, Range, "trip_id")).Single();
+        Assert.Equal(["c", "a", "b", "d", "e"], oldestFirst.Select(tripId => tripId[$"t-pg-{run}-".Length..]));
+        Assert.Equal(oldestFirst, pages.SelectMany(page => page));
+        Assert.Equal([2, 2, 1], pages.Select(page => page.Count));
+    }
+
     [Theory]
     [InlineData("/api/vehicles?limit=0", "limit")]
     [InlineData("/api/vehicles?limit=1001", "limit")]
@@ -155,6 +184,8 @@ public abstract partial class PagingTests : IAsyncLifetime
     [InlineData("/api/jobs?after=not-a-cursor", "after")]
     [InlineData("/api/alerts?limit=501", "limit")]
     [InlineData("/api/alerts?after=42", "after")]
+    [InlineData("/api/vehicles/v-none/trips?from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z&limit=501", "limit")]
+    [InlineData("/api/vehicles/v-none/trips?from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z&after=42", "after")]
     public async Task A_bad_page_parameter_is_a_problem_400_naming_it(string path, string field)
     {
         using var response = await _admin.GetAsync(path);
