@@ -43,25 +43,26 @@ public abstract partial class PagingTests : IAsyncLifetime
     [Fact]
     public async Task Vehicles_walked_by_their_next_links_each_appear_once_and_a_viewer_walks_their_own_alone()
     {
-        string[] ours = ["v-pg-7", "v-pg-1", "v-pg-5", "v-pg-3", "v-pg-2", "v-pg-6", "v-pg-4"];
+        // Chosen vehicle and driver ids start with their company's id.
+        string[] ours = [.. new[] { 7, 1, 5, 3, 2, 6, 4 }.Select(number => $"{Ours}.v-pg-{number}")];
         foreach (var vehicleId in ours)
         {
             await PostAsync(_admin, "/api/vehicles", new { vehicle_id = vehicleId, name = "Van " + vehicleId, device_id = "dev-" + vehicleId });
         }
 
-        foreach (var vehicleId in new[] { "v-pg-0", "v-pg-8", "v-pg-55" })
+        foreach (var vehicleId in new[] { $"{Theirs}.v-pg-0", $"{Theirs}.v-pg-8", $"{Theirs}.v-pg-55" })
         {
             await PostAsync(_otherAdmin, "/api/vehicles", new { vehicle_id = vehicleId, name = "Theirs", device_id = "dev-" + vehicleId });
         }
 
-        using var viewer = await _host.ClientAsync("paging-viewer", Ours, "viewer", "v-pg-6", "v-pg-2", "v-pg-4", "v-pg-8");
+        using var viewer = await _host.ClientAsync("paging-viewer", Ours, "viewer", $"{Ours}.v-pg-6", $"{Ours}.v-pg-2", $"{Ours}.v-pg-4", $"{Theirs}.v-pg-8");
 
         var pages = await WalkAsync(_admin, "/api/vehicles?limit=3", "vehicle_id");
         var viewersPages = await WalkAsync(viewer, "/api/vehicles?limit=2", "vehicle_id");
 
         Assert.Equal(ours.Order(StringComparer.Ordinal), pages.SelectMany(page => page));
         Assert.Equal([3, 3, 1], pages.Select(page => page.Count));
-        Assert.Equal(["v-pg-2", "v-pg-4", "v-pg-6"], viewersPages.SelectMany(page => page));
+        Assert.Equal([$"{Ours}.v-pg-2", $"{Ours}.v-pg-4", $"{Ours}.v-pg-6"], viewersPages.SelectMany(page => page));
         Assert.Equal([2, 1], viewersPages.Select(page => page.Count));
         Assert.Equal(ours.Order(StringComparer.Ordinal), (await WalkAsync(_admin, "/api/vehicles", "vehicle_id")).Single());
     }
@@ -71,16 +72,16 @@ public abstract partial class PagingTests : IAsyncLifetime
     {
         for (var i = 1; i <= 5; i++)
         {
-            await PostAsync(_admin, "/api/drivers", new { driver_id = $"d-pg-{i}", name = $"Driver {i}" });
+            await PostAsync(_admin, "/api/drivers", new { driver_id = $"{Ours}.d-pg-{i}", name = $"Driver {i}" });
             await PostAsync(_admin, "/api/users", new { user_id = $"u-pg-{i}", role = "viewer" });
-            await PostAsync(_otherAdmin, "/api/drivers", new { driver_id = $"d-pg-theirs-{i}", name = $"Theirs {i}" });
+            await PostAsync(_otherAdmin, "/api/drivers", new { driver_id = $"{Theirs}.d-pg-{i}", name = $"Theirs {i}" });
             await PostAsync(_otherAdmin, "/api/users", new { user_id = $"u-pg-theirs-{i}", role = "viewer" });
         }
 
         var drivers = await WalkAsync(_admin, "/api/drivers?limit=2", "driver_id");
         var users = await WalkAsync(_admin, "/api/users?limit=2", "user_id");
 
-        Assert.Equal(Enumerable.Range(1, 5).Select(i => $"d-pg-{i}"), drivers.SelectMany(page => page));
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => $"{Ours}.d-pg-{i}"), drivers.SelectMany(page => page));
         Assert.Equal([2, 2, 1], drivers.Select(page => page.Count));
         Assert.Equal(["paging-admin", "u-pg-1", "u-pg-2", "u-pg-3", "u-pg-4", "u-pg-5"], users.SelectMany(page => page));
         Assert.Equal([2, 2, 2], users.Select(page => page.Count));
