@@ -173,7 +173,8 @@ public sealed class FleetHttpApi(
     {
         var query = new QueryReader(http.Request.Query);
         var (from, to) = (query.Time("from"), query.Time("to"));
-        return query.Problem ?? await vehicles.TripsAsync(caller, id, from, to, cancellationToken);
+        var (limit, after) = (query.Int(PageSize.LimitParameter), query.Text(PageSize.AfterParameter));
+        return query.Problem ?? await vehicles.TripsAsync(caller, id, from, to, limit, after, cancellationToken);
     });
 
     public Task<IResult> GetTripAsync(HttpContext http, string id) =>

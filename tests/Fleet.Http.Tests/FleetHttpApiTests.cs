@@ -152,15 +152,17 @@ public sealed class FleetHttpApiTests
     }
 
     [Theory]
-    [InlineData("?limit=0", "limit")]
-    [InlineData("?limit=1001", "limit")]
-    [InlineData("?limit=ten", "limit")]
-    [InlineData("?after=v-1&after=v-2", "after")]
-    public async Task A_bad_page_parameter_is_a_400_that_names_it(string query, string field)
+    [InlineData("vehicles", "?limit=0", "limit")]
+    [InlineData("vehicles", "?limit=1001", "limit")]
+    [InlineData("vehicles", "?limit=ten", "limit")]
+    [InlineData("vehicles", "?after=v-1&after=v-2", "after")]
+    [InlineData("trips", "?from=2024-01-01T00:00:00Z&to=2024-01-02T00:00:00Z&limit=501", "limit")]
+    [InlineData("trips", "?from=2024-01-01T00:00:00Z&to=2024-01-02T00:00:00Z&after=yesterday", "after")]
+    public async Task A_bad_page_parameter_is_a_400_that_names_it(string route, string query, string field)
     {
         var http = _harness.Authorized(query);
 
-        var answer = await HttpApiHarness.AnswerAsync(_harness.Api.ListVehiclesAsync(http), http);
+        var answer = await HttpApiHarness.AnswerAsync(Query(route, http), http);
 
         Assert.Equal(StatusCodes.Status400BadRequest, answer.Status);
         Assert.Equal("application/problem+json", answer.ContentType);
@@ -271,6 +273,7 @@ public sealed class FleetHttpApiTests
     private Task<IResult> Query(string route, HttpContext http) => route switch
     {
         "alerts" => _harness.Api.ListAlertsAsync(http),
+        "vehicles" => _harness.Api.ListVehiclesAsync(http),
         "locations" => _harness.Api.VehicleLocationsAsync(http, "v-1"),
         "trips" => _harness.Api.VehicleTripsAsync(http, "v-1"),
         _ => throw new ArgumentOutOfRangeException(nameof(route)),

@@ -23,4 +23,17 @@ internal static class InMemoryPages
                 .ThenBy(idOf, StringComparer.Ordinal)
                 .Take(limit + 1)],
             limit);
+
+    /// <summary>
+    /// The items of an oldest-first list (by time, then id in code-point order) that come after the cursor: newer, or as
+    /// new with a greater id.
+    /// </summary>
+    public static ListPage<T> OldestFirst<T>(IEnumerable<T> items, Func<T, DateTimeOffset> timeOf, Func<T, string> idOf, OldestFirstCursor? after, int limit) =>
+        ListPage.Of(
+            [.. items
+                .Where(item => after is null || timeOf(item) > after.At || (timeOf(item) == after.At && string.CompareOrdinal(idOf(item), after.Id) > 0))
+                .OrderBy(timeOf)
+                .ThenBy(idOf, StringComparer.Ordinal)
+                .Take(limit + 1)],
+            limit);
 }

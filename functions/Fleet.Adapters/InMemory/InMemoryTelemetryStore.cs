@@ -108,11 +108,19 @@ public sealed class InMemoryTelemetryStore : IVehicleStateStore, ITelemetryStore
             .OrderBy(position => position.FixTime)
             .Take(limit));
 
-    public Task<IReadOnlyList<TripRecord>> TripsAsync(
-        string companyId, string vehicleId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
-        Snapshot(() => _trips.Values
-            .Where(trip => Same(trip.CompanyId, companyId) && Same(trip.VehicleId, vehicleId) && trip.StartTime >= from && trip.StartTime < to)
-            .OrderBy(trip => trip.StartTime));
+    public Task<ListPage<TripRecord>> TripsAsync(
+        string companyId, string vehicleId, DateTimeOffset from, DateTimeOffset to, OldestFirstCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(InMemoryPages.OldestFirst(
+                _trips.Values.Where(trip => Same(trip.CompanyId, companyId) && Same(trip.VehicleId, vehicleId) && trip.StartTime >= from && trip.StartTime < to),
+                trip => trip.StartTime,
+                trip => trip.TripId,
+                after,
+                limit));
+        }
+    }
 
     public Task<TripRecord?> TripAsync(string companyId, string tripId, CancellationToken cancellationToken)
     {

@@ -125,16 +125,24 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, Postgres
             ReadPosition,
             cancellationToken);
 
-    public Task<IReadOnlyList<TripRecord>> TripsAsync(
-        string companyId, string vehicleId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
-        PostgresReads.QueryAsync(
+    /// <remarks>
+    /// Ties on start_time break by trip id in code-point order (<c>COLLATE "C"</c>), as the in-memory store's ordinal
+    /// comparison does, whatever the database's collation. One row past the page tells whether another follows.
+    /// </remarks>
+    public async Task<ListPage<TripRecord>> TripsAsync(
+        string companyId, string vehicleId, DateTimeOffset from, DateTimeOffset to, OldestFirstCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        // Oldest first, then by id: what follows the cursor is newer, or as new with a greater id.
+        var afterCursor = after is null ? "" : " AND (start_time > @after_at OR (start_time = @after_at AND trip_id COLLATE \"C\" > @after_id))";
+        var rows = await PostgresReads.QueryAsync(
             dataSource,
             retry,
             "read trips",
             $"""
             SELECT {TripColumns} FROM trips
-            WHERE vehicle_id = @vehicle AND company_id = @company AND start_time >= @from AND start_time < @to
-            ORDER BY start_time
+            WHERE vehicle_id = @vehicle AND company_id = @company AND start_time >= @from AND start_time < @to{afterCursor}
+            ORDER BY start_time, trip_id COLLATE "C"
+            LIMIT @limit
             """,
             parameters =>
             {
@@ -142,9 +150,17 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, Postgres
                 parameters.AddWithValue("company", companyId);
                 parameters.AddWithValue("from", Clamp(from));
                 parameters.AddWithValue("to", Clamp(to));
+                parameters.AddWithValue("limit", limit + 1);
+                if (after is not null)
+                {
+                    parameters.AddWithValue("after_at", Clamp(after.At));
+                    parameters.AddWithValue("after_id", after.Id);
+                }
             },
             ReadTrip,
             cancellationToken);
+        return ListPage.Of(rows, limit);
+    }
 
     public Task<TripRecord?> TripAsync(string companyId, string tripId, CancellationToken cancellationToken) =>
         PostgresReads.QueryFirstOrDefaultAsync(

@@ -29,11 +29,33 @@ public static class PageCursors
     public static string Write(NewestFirstCursor cursor)
     {
         ArgumentNullException.ThrowIfNull(cursor);
-        return cursor.At.UtcTicks.ToString(CultureInfo.InvariantCulture) + Separator + cursor.Id;
+        return Write(cursor.At, cursor.Id);
     }
 
-    /// <summary>The position a cursor of <see cref="Write"/> names; null when none was given, or the 400 naming <c>after</c>.</summary>
+    /// <summary>An oldest-first position as its cursor, written as a newest-first one is.</summary>
+    public static string Write(OldestFirstCursor cursor)
+    {
+        ArgumentNullException.ThrowIfNull(cursor);
+        return Write(cursor.At, cursor.Id);
+    }
+
+    /// <summary>The position a cursor of <see cref="Write(NewestFirstCursor)"/> names; null when none was given, or the 400 naming <c>after</c>.</summary>
     public static (NewestFirstCursor? Cursor, ApiProblem? Problem) ReadNewestFirst(string? after)
+    {
+        var (position, problem) = Read(after);
+        return (position is { } read ? new NewestFirstCursor(read.At, read.Id) : null, problem);
+    }
+
+    /// <summary>The position a cursor of <see cref="Write(OldestFirstCursor)"/> names; null when none was given, or the 400 naming <c>after</c>.</summary>
+    public static (OldestFirstCursor? Cursor, ApiProblem? Problem) ReadOldestFirst(string? after)
+    {
+        var (position, problem) = Read(after);
+        return (position is { } read ? new OldestFirstCursor(read.At, read.Id) : null, problem);
+    }
+
+    private static string Write(DateTimeOffset at, string id) => at.UtcTicks.ToString(CultureInfo.InvariantCulture) + Separator + id;
+
+    private static ((DateTimeOffset At, string Id)? Position, ApiProblem? Problem) Read(string? after)
     {
         if (after is null)
         {
@@ -44,7 +66,7 @@ public static class PageCursors
         return separator > 0 && separator < after.Length - 1 &&
             long.TryParse(after.AsSpan(0, separator), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) &&
             ticks <= DateTimeOffset.MaxValue.UtcTicks
-            ? (new NewestFirstCursor(new DateTimeOffset(ticks, TimeSpan.Zero), after[(separator + 1)..]), null)
+            ? ((new DateTimeOffset(ticks, TimeSpan.Zero), after[(separator + 1)..]), null)
             : (null, ApiProblem.InvalidField(PageSize.AfterParameter, "after must be a cursor from a next link, as the server gave it."));
     }
 }

@@ -57,6 +57,9 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
     /// <summary>Pages of the vehicle list: a whole fleet of up to 500 in one, larger ones over several.</summary>
     public static readonly PageSize ListPageSize = new(Default: 500, Max: 1_000);
 
+    /// <summary>Pages of a vehicle's trips: a busy day's in one.</summary>
+    public static readonly PageSize TripPageSize = new(Default: 100, Max: 500);
+
     /// <summary>The vehicles the caller may see, by id, a page at a time: pass <see cref="ApiResult{T}.NextAfter"/> back as <paramref name="after"/>.</summary>
     public async Task<ApiResult<IReadOnlyList<VehicleView>>> ListAsync(FleetCaller caller, int? limit, string? after, CancellationToken cancellationToken)
     {
@@ -114,10 +117,21 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         return ApiResult<LocationPage>.Ok(new LocationPage(items, positions.Count == pageSize ? positions[^1].FixTime : null));
     }
 
+    /// <summary>
+    /// Trips that started in [from, to), oldest first, a page at a time: pass <see cref="ApiResult{T}.NextAfter"/> back as
+    /// <paramref name="after"/>. A trip's start time never changes, so pages neither skip nor repeat a trip.
+    /// </summary>
     public async Task<ApiResult<IReadOnlyList<TripPayload>>> TripsAsync(
-        FleetCaller caller, string vehicleId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+        FleetCaller caller, string vehicleId, DateTimeOffset? from, DateTimeOffset? to, int? limit, string? after, CancellationToken cancellationToken)
     {
-        if (CheckSpan(from, to) is { } invalid)
+        if (CheckSpan(from, to) is { } invalidSpan)
+        {
+            return invalidSpan;
+        }
+
+        var (size, invalidLimit) = TripPageSize.Of(limit);
+        var (cursor, invalidAfter) = PageCursors.ReadOldestFirst(after);
+        if ((invalidLimit ?? invalidAfter) is { } invalid)
         {
             return invalid;
         }
@@ -127,8 +141,10 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
             return NotFound(vehicleId);
         }
 
-        var trips = await history.TripsAsync(caller.CompanyId, vehicleId, from!.Value, to!.Value, cancellationToken);
-        return ApiResult<IReadOnlyList<TripPayload>>.Ok([.. trips.Select(TripPayload.From)]);
+        var page = await history.TripsAsync(caller.CompanyId, vehicleId, from!.Value, to!.Value, cursor, size, cancellationToken);
+        return ApiResult<IReadOnlyList<TripPayload>>.Ok(
+            [.. page.Items.Select(TripPayload.From)],
+            page.More ? PageCursors.Write(new OldestFirstCursor(page.Items[^1].StartTime, page.Items[^1].TripId)) : null);
     }
 
     public async Task<ApiResult<TripPayload>> TripAsync(FleetCaller caller, string tripId, CancellationToken cancellationToken)

@@ -111,6 +111,12 @@ public sealed record IdPage(string? After, int Limit);
 /// </summary>
 public sealed record NewestFirstCursor(DateTimeOffset At, string Id);
 
+/// <summary>
+/// Where an oldest-first list resumes: after the item at <paramref name="At"/> with id <paramref name="Id"/>. Items of
+/// one time are in code-point order of their ids, so the position is exact even among equal times.
+/// </summary>
+public sealed record OldestFirstCursor(DateTimeOffset At, string Id);
+
 /// <summary>Saving a vehicle or device that belongs to another company, or into a company that does not exist.</summary>
 public sealed class OwnershipConflictException(string message) : Exception(message);
 
@@ -334,8 +340,12 @@ public interface IFleetHistory
     Task<IReadOnlyList<PositionRecord>> PositionsAsync(
         string companyId, string vehicleId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset? after, int limit, CancellationToken cancellationToken);
 
-    /// <summary>A vehicle's trips that started in [from, to), oldest first.</summary>
-    Task<IReadOnlyList<TripRecord>> TripsAsync(string companyId, string vehicleId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+    /// <summary>
+    /// A page of a vehicle's trips that started in [from, to), oldest first (by start time, then id): at most
+    /// <paramref name="limit"/> of those after <paramref name="after"/>, from the first when it is null.
+    /// </summary>
+    Task<ListPage<TripRecord>> TripsAsync(
+        string companyId, string vehicleId, DateTimeOffset from, DateTimeOffset to, OldestFirstCursor? after, int limit, CancellationToken cancellationToken);
 
     Task<TripRecord?> TripAsync(string companyId, string tripId, CancellationToken cancellationToken);
 

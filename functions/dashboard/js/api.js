@@ -262,9 +262,7 @@ export class FleetApi {
   }
 
   trips(vehicleId, from, to) {
-    return this.request('GET', `/api/vehicles/${encodeURIComponent(vehicleId)}/trips`, {
-      query: { from: from.toISOString(), to: to.toISOString() },
-    });
+    return this.list(`/api/vehicles/${encodeURIComponent(vehicleId)}/trips`, { from: from.toISOString(), to: to.toISOString() });
   }
 
   jobs(limit = 50) {

@@ -147,10 +147,35 @@ public abstract class TelemetryStoreContract
 
         await CommitAsync(Commit(trips: [completed]));
 
-        Assert.Equal([completed, later], await History.TripsAsync(company, vehicle, Start, Start.AddDays(1), Token));
-        Assert.Equal([later], await History.TripsAsync(company, vehicle, Start.AddMinutes(1), Start.AddDays(1), Token));
+        Assert.Equal([completed, later], (await History.TripsAsync(company, vehicle, Start, Start.AddDays(1), after: null, limit: 10, Token)).Items);
+        Assert.Equal([later], (await History.TripsAsync(company, vehicle, Start.AddMinutes(1), Start.AddDays(1), after: null, limit: 10, Token)).Items);
         Assert.Equal(completed, await History.TripAsync(company, completed.TripId, Token));
         Assert.Null(await History.TripAsync(NewCompany(), completed.TripId, Token));
+    }
+
+    [Fact]
+    public async Task Trips_page_oldest_first_with_ties_on_start_time_in_code_point_order_of_their_ids()
+    {
+        var (company, vehicle) = NewVehicle();
+        // Three trips start together, with ids that a linguistic collation would order otherwise ("B" after "a").
+        var trips = new[]
+        {
+            Trip(company, vehicle, $"t-{vehicle}-a", startSeconds: 60),
+            Trip(company, vehicle, $"t-{vehicle}-B", startSeconds: 60),
+            Trip(company, vehicle, $"t-{vehicle}-_", startSeconds: 60),
+            Trip(company, vehicle, $"t-{vehicle}-z", startSeconds: 0),
+            Trip(company, vehicle, $"t-{vehicle}-0", startSeconds: 120),
+        };
+        await CommitAsync(Commit(trips: trips));
+
+        var pages = await TripPagesAsync(company, vehicle, limit: 2);
+        var whole = await History.TripsAsync(company, vehicle, Start, Start.AddDays(1), after: null, limit: trips.Length, Token);
+
+        var expected = trips.OrderBy(trip => trip.StartTime).ThenBy(trip => trip.TripId, StringComparer.Ordinal).Select(trip => trip.TripId).ToList();
+        Assert.Equal(expected, pages.SelectMany(page => page).Select(trip => trip.TripId));
+        Assert.Equal([2, 2, 1], pages.Select(page => page.Count));
+        Assert.False(whole.More);
+        Assert.Empty((await History.TripsAsync(NewCompany(), vehicle, Start, Start.AddDays(1), after: null, limit: 10, Token)).Items);
     }
 
     [Fact]
@@ -251,6 +276,24 @@ public abstract class TelemetryStoreContract
 
     private Task<IReadOnlyList<PositionRecord>> PositionsAsync(string company, string vehicle) =>
         History.PositionsAsync(company, vehicle, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, null, 1000, Token);
+
+    /// <summary>Every page of the vehicle's trips of the day, each from the cursor of the one before.</summary>
+    private async Task<List<IReadOnlyList<TripRecord>>> TripPagesAsync(string company, string vehicle, int limit)
+    {
+        var pages = new List<IReadOnlyList<TripRecord>>();
+        OldestFirstCursor? after = null;
+        while (true)
+        {
+            var page = await History.TripsAsync(company, vehicle, Start, Start.AddDays(1), after, limit, Token);
+            pages.Add(page.Items);
+            if (!page.More)
+            {
+                return pages;
+            }
+
+            after = new OldestFirstCursor(page.Items[^1].StartTime, page.Items[^1].TripId);
+        }
+    }
 
     private Task<IReadOnlyList<DailyStats>> StatsAsync(string company) =>
         History.DailyStatsAsync(company, DateOnly.MinValue, DateOnly.MaxValue, Token);

@@ -1,15 +1,17 @@
 using Fleet.Adapters.InMemory;
 using Fleet.Core.Alerts;
 using Fleet.Core.Api;
+using Fleet.Core.Geo;
 using Fleet.Core.Ports;
 using Fleet.Core.Registry;
 using Fleet.Core.State;
 using Fleet.Core.Tests.Support;
+using Fleet.Core.Trips;
 
 namespace Fleet.Core.Tests.Api;
 
 /// <summary>
-/// The vehicle, driver and alert lists a page at a time: every item once, in order, with the cursor of the next page
+/// The vehicle, driver, alert and trip lists a page at a time: every item once, in order, with the cursor of the next page
 /// while one follows, what each role may see alone, and a 400 naming the parameter a caller got wrong.
 /// </summary>
 public sealed class ListPagingTests
@@ -99,6 +101,22 @@ public sealed class ListPagingTests
         Assert.Equal([["a-1", "a-2"], ["a-3", "a-4"], ["a-5"]], pages.Select(page => page.Select(alert => alert.Id)));
     }
 
+    [Fact]
+    public async Task A_vehicles_trips_come_a_page_at_a_time_oldest_first_ties_on_start_time_by_id()
+    {
+        var start = FixStream.Start.AddHours(-3);
+        var trips = new[] { (Id: "t-c", Minutes: 0), (Id: "t-b", Minutes: 60), (Id: "t-a", Minutes: 60), (Id: "t-d", Minutes: 60), (Id: "t-e", Minutes: 120) }
+            .Select(trip => new TripRecord(
+                trip.Id, "v-4", "c-1", null, TripStatus.Completed, start.AddMinutes(trip.Minutes), new GeoPoint(25.03, 121.56), start.AddMinutes(trip.Minutes + 30),
+                new GeoPoint(25.04, 121.57), 3.2, 72.5, null))
+            .ToList();
+        await _history.CommitAsync(new TelemetryCommit([], [], trips, [], [], new Dictionary<string, int>()), None);
+
+        var pages = await WalkAsync(after => _vehicles.TripsAsync(Admin, "v-4", start, FixStream.Start, 2, after, None));
+
+        Assert.Equal([["t-c", "t-a"], ["t-b", "t-d"], ["t-e"]], pages.Select(page => page.Select(trip => trip.TripId)));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
@@ -108,21 +126,27 @@ public sealed class ListPagingTests
         var vehicles = await _vehicles.ListAsync(Admin, limit, null, None);
         var drivers = await _drivers.ListAsync(Admin, limit, null, None);
         var alerts = await _alertsApi.ListAsync(Admin, limit, unreadOnly: false, null, None);
+        var trips = await _vehicles.TripsAsync(Admin, "v-4", FixStream.Start.AddDays(-1), FixStream.Start, limit, null, None);
 
-        Assert.All([vehicles.Problem, drivers.Problem, alerts.Problem], problem => Assert.Equal(["limit"], problem!.Errors!.Keys));
-        Assert.All([vehicles.Status, drivers.Status, alerts.Status], status => Assert.Equal(400, status));
+        Assert.All([vehicles.Problem, drivers.Problem, alerts.Problem, trips.Problem], problem => Assert.Equal(["limit"], problem!.Errors!.Keys));
+        Assert.All([vehicles.Status, drivers.Status, alerts.Status, trips.Status], status => Assert.Equal(400, status));
     }
 
     [Fact]
-    public async Task The_largest_page_may_be_asked_for_and_an_alert_cursor_the_server_did_not_give_is_a_400_naming_after()
+    public async Task The_largest_page_may_be_asked_for_and_a_cursor_the_server_did_not_give_is_a_400_naming_after()
     {
+        var (from, to) = (FixStream.Start.AddDays(-1), FixStream.Start);
         Assert.Equal(200, (await _vehicles.ListAsync(Admin, VehiclesApiHandler.ListPageSize.Max, null, None)).Status);
         Assert.Equal(200, (await _drivers.ListAsync(Admin, DriversApiHandler.ListPageSize.Max, null, None)).Status);
         Assert.Equal(200, (await _alertsApi.ListAsync(Admin, AlertQuery.MaxLimit, unreadOnly: false, null, None)).Status);
+        Assert.Equal(200, (await _vehicles.TripsAsync(Admin, "v-4", from, to, VehiclesApiHandler.TripPageSize.Max, null, None)).Status);
+        Assert.Equal(400, (await _vehicles.TripsAsync(Admin, "v-4", from, to, VehiclesApiHandler.TripPageSize.Max + 1, null, None)).Status);
 
-        var refused = await _alertsApi.ListAsync(Admin, null, unreadOnly: false, "yesterday", None);
+        var refusedAlerts = await _alertsApi.ListAsync(Admin, null, unreadOnly: false, "yesterday", None);
+        var refusedTrips = await _vehicles.TripsAsync(Admin, "v-4", from, to, null, "_t-a", None);
 
-        Assert.Equal(["after"], refused.Problem!.Errors!.Keys);
+        Assert.Equal(["after"], refusedAlerts.Problem!.Errors!.Keys);
+        Assert.Equal(["after"], refusedTrips.Problem!.Errors!.Keys);
     }
 
     [Fact]
@@ -137,10 +161,14 @@ public sealed class ListPagingTests
     {
         var position = new NewestFirstCursor(FixStream.Start.AddTicks(7), "job_with_underscores");
 
-        var (read, problem) = PageCursors.ReadNewestFirst(PageCursors.Write(position));
+        var oldestFirst = new OldestFirstCursor(position.At, position.Id);
 
-        Assert.Null(problem);
+        var (read, problem) = PageCursors.ReadNewestFirst(PageCursors.Write(position));
+        var (readOldestFirst, oldestFirstProblem) = PageCursors.ReadOldestFirst(PageCursors.Write(oldestFirst));
+
+        Assert.Null(problem ?? oldestFirstProblem);
         Assert.Equal(position, read);
+        Assert.Equal(oldestFirst, readOldestFirst);
     }
 
     /// <summary>Every page of a list, each asked for with the cursor the one before gave, until none is given.</summary>

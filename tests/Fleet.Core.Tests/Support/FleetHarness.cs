@@ -153,8 +153,22 @@ internal static class FleetHistoryExtensions
         history.PositionsAsync(companyId, vehicleId, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, null, int.MaxValue, CancellationToken.None)
             .GetAwaiter().GetResult();
 
-    public static IReadOnlyList<Fleet.Core.Trips.TripRecord> TripsOf(this IFleetHistory history, string companyId, string vehicleId) =>
-        history.TripsAsync(companyId, vehicleId, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, CancellationToken.None).GetAwaiter().GetResult();
+    public static IReadOnlyList<Fleet.Core.Trips.TripRecord> TripsOf(this IFleetHistory history, string companyId, string vehicleId)
+    {
+        var trips = new List<Fleet.Core.Trips.TripRecord>();
+        OldestFirstCursor? after = null;
+        while (true)
+        {
+            var page = history.TripsAsync(companyId, vehicleId, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, after, 100, CancellationToken.None).GetAwaiter().GetResult();
+            trips.AddRange(page.Items);
+            if (!page.More)
+            {
+                return trips;
+            }
+
+            after = new OldestFirstCursor(page.Items[^1].StartTime, page.Items[^1].TripId);
+        }
+    }
 
     public static IReadOnlyList<Fleet.Core.Kpis.DailyStats> StatsOf(this IFleetHistory history, string companyId) =>
         history.DailyStatsAsync(companyId, DateOnly.MinValue, DateOnly.MaxValue, CancellationToken.None).GetAwaiter().GetResult();

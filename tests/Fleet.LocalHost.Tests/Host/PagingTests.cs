@@ -2,7 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Fleet.Core.Geo;
+using Fleet.Core.Ports;
+using Fleet.Core.Trips;
 using Fleet.LocalHost.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fleet.LocalHost.Tests.Host;
 
@@ -22,10 +26,6 @@ public abstract partial class PagingTests : IAsyncLifetime
 
     protected abstract HostStores Stores { get; }
 
-    private static string Our(string id) => Ours + "." + id;
-
-    private static string Their(string id) => Theirs + "." + id;
-
     public async Task InitializeAsync()
     {
         _host = await LocalHostRig.StartAsync(Stores);
@@ -43,26 +43,26 @@ public abstract partial class PagingTests : IAsyncLifetime
     [Fact]
     public async Task Vehicles_walked_by_their_next_links_each_appear_once_and_a_viewer_walks_their_own_alone()
     {
-        // Chosen ids carry their company's id (docs/SECURITY.md), which keeps each company's ids in one run of the order.
-        string[] ours = [.. new[] { "v-pg-7", "v-pg-1", "v-pg-5", "v-pg-3", "v-pg-2", "v-pg-6", "v-pg-4" }.Select(Our)];
+        // Chosen vehicle and driver ids start with their company's id.
+        string[] ours = [.. new[] { 7, 1, 5, 3, 2, 6, 4 }.Select(number => $"{Ours}.v-pg-{number}")];
         foreach (var vehicleId in ours)
         {
             await PostAsync(_admin, "/api/vehicles", new { vehicle_id = vehicleId, name = "Van " + vehicleId, device_id = "dev-" + vehicleId });
         }
 
-        foreach (var vehicleId in new[] { "v-pg-0", "v-pg-8", "v-pg-55" }.Select(Their))
+        foreach (var vehicleId in new[] { $"{Theirs}.v-pg-0", $"{Theirs}.v-pg-8", $"{Theirs}.v-pg-55" })
         {
             await PostAsync(_otherAdmin, "/api/vehicles", new { vehicle_id = vehicleId, name = "Theirs", device_id = "dev-" + vehicleId });
         }
 
-        using var viewer = await _host.ClientAsync("paging-viewer", Ours, "viewer", Our("v-pg-6"), Our("v-pg-2"), Our("v-pg-4"), Their("v-pg-8"));
+        using var viewer = await _host.ClientAsync("paging-viewer", Ours, "viewer", $"{Ours}.v-pg-6", $"{Ours}.v-pg-2", $"{Ours}.v-pg-4", $"{Theirs}.v-pg-8");
 
         var pages = await WalkAsync(_admin, "/api/vehicles?limit=3", "vehicle_id");
         var viewersPages = await WalkAsync(viewer, "/api/vehicles?limit=2", "vehicle_id");
 
         Assert.Equal(ours.Order(StringComparer.Ordinal), pages.SelectMany(page => page));
         Assert.Equal([3, 3, 1], pages.Select(page => page.Count));
-        Assert.Equal([Our("v-pg-2"), Our("v-pg-4"), Our("v-pg-6")], viewersPages.SelectMany(page => page));
+        Assert.Equal([$"{Ours}.v-pg-2", $"{Ours}.v-pg-4", $"{Ours}.v-pg-6"], viewersPages.SelectMany(page => page));
         Assert.Equal([2, 1], viewersPages.Select(page => page.Count));
         Assert.Equal(ours.Order(StringComparer.Ordinal), (await WalkAsync(_admin, "/api/vehicles", "vehicle_id")).Single());
     }
@@ -72,16 +72,16 @@ public abstract partial class PagingTests : IAsyncLifetime
     {
         for (var i = 1; i <= 5; i++)
         {
-            await PostAsync(_admin, "/api/drivers", new { driver_id = Our($"d-pg-{i}"), name = $"Driver {i}" });
+            await PostAsync(_admin, "/api/drivers", new { driver_id = $"{Ours}.d-pg-{i}", name = $"Driver {i}" });
             await PostAsync(_admin, "/api/users", new { user_id = $"u-pg-{i}", role = "viewer" });
-            await PostAsync(_otherAdmin, "/api/drivers", new { driver_id = Their($"d-pg-{i}"), name = $"Theirs {i}" });
+            await PostAsync(_otherAdmin, "/api/drivers", new { driver_id = $"{Theirs}.d-pg-{i}", name = $"Theirs {i}" });
             await PostAsync(_otherAdmin, "/api/users", new { user_id = $"u-pg-theirs-{i}", role = "viewer" });
         }
 
         var drivers = await WalkAsync(_admin, "/api/drivers?limit=2", "driver_id");
         var users = await WalkAsync(_admin, "/api/users?limit=2", "user_id");
 
-        Assert.Equal(Enumerable.Range(1, 5).Select(i => Our($"d-pg-{i}")), drivers.SelectMany(page => page));
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => $"{Ours}.d-pg-{i}"), drivers.SelectMany(page => page));
         Assert.Equal([2, 2, 1], drivers.Select(page => page.Count));
         Assert.Equal(["paging-admin", "u-pg-1", "u-pg-2", "u-pg-3", "u-pg-4", "u-pg-5"], users.SelectMany(page => page));
         Assert.Equal([2, 2, 2], users.Select(page => page.Count));
@@ -147,6 +147,31 @@ public abstract partial class PagingTests : IAsyncLifetime
         Assert.Equal([2, 2, 1], pages.Select(page => page.Count));
     }
 
+    [Fact]
+    public async Task A_vehicles_trips_walked_by_their_next_links_come_oldest_first_each_once_with_from_and_to_kept()
+    {
+        const string Vehicle = Ours + ".v-pg-trips";
+        await PostAsync(_admin, "/api/vehicles", new { vehicle_id = Vehicle, name = "Van with trips", device_id = "dev-v-pg-trips" });
+        var start = new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
+
+        // Trip ids are unique across companies; three of these trips start together, so only their ids order them.
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var trips = new[] { (Id: "c", Minutes: 0), (Id: "b", Minutes: 30), (Id: "a", Minutes: 30), (Id: "d", Minutes: 30), (Id: "e", Minutes: 90), (Id: "before", Minutes: -600) }
+            .Select(trip => new TripRecord(
+                $"t-pg-{run}-{trip.Id}", Vehicle, Ours, null, TripStatus.Completed, start.AddMinutes(trip.Minutes), new GeoPoint(25.03, 121.56),
+                start.AddMinutes(trip.Minutes + 20), new GeoPoint(25.04, 121.57), 3.2, 72.5, null))
+            .ToList();
+        await _host.Services.GetRequiredService<ITelemetryStore>().CommitAsync(new TelemetryCommit([], [], trips, [], [], new Dictionary<string, int>()), CancellationToken.None);
+
+        const string Range = $"/api/vehicles/{Vehicle}/trips?from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z";
+        var pages = await WalkAsync(_admin, Range + "&limit=2", "trip_id");
+
+        var oldestFirst = (await WalkAsync(_admin, Range, "trip_id")).Single();
+        Assert.Equal(["c", "a", "b", "d", "e"], oldestFirst.Select(tripId => tripId[$"t-pg-{run}-".Length..]));
+        Assert.Equal(oldestFirst, pages.SelectMany(page => page));
+        Assert.Equal([2, 2, 1], pages.Select(page => page.Count));
+    }
+
     [Theory]
     [InlineData("/api/vehicles?limit=0", "limit")]
     [InlineData("/api/vehicles?limit=1001", "limit")]
@@ -160,6 +185,8 @@ public abstract partial class PagingTests : IAsyncLifetime
     [InlineData("/api/jobs?after=not-a-cursor", "after")]
     [InlineData("/api/alerts?limit=501", "limit")]
     [InlineData("/api/alerts?after=42", "after")]
+    [InlineData("/api/vehicles/v-none/trips?from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z&limit=501", "limit")]
+    [InlineData("/api/vehicles/v-none/trips?from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z&after=42", "after")]
     public async Task A_bad_page_parameter_is_a_problem_400_naming_it(string path, string field)
     {
         using var response = await _admin.GetAsync(path);
