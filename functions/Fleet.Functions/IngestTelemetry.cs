@@ -44,6 +44,11 @@ public sealed partial class IngestTelemetry(TelemetryBatchHandler handler, Parke
             batch = ToTelemetryEvents(events, partitionId);
             var result = await handler.HandleAsync(batch, cancellationToken);
             Log.Processed(logger, partitionId, result.Events, result.Positions, result.DeadLetters, result.Alerts);
+            if (result.SetAside)
+            {
+                Log.SetAside(logger, partitionId, result.Replays, result.Duplicates, result.DeadLetters);
+            }
+
             if (result.RealtimeFailure is { } realtimeFailure)
             {
                 Log.NotDelivered(logger, partitionId, realtimeFailure);
@@ -92,6 +97,12 @@ public sealed partial class IngestTelemetry(TelemetryBatchHandler handler, Parke
             Level = LogLevel.Debug,
             Message = "Partition {PartitionId}: {Events} events, {Positions} positions, {DeadLetters} dead letters, {Alerts} alerts")]
         public static partial void Processed(ILogger logger, string partitionId, int events, int positions, int deadLetters, int alerts);
+
+        [LoggerMessage(
+            EventId = 3006,
+            Level = LogLevel.Information,
+            Message = "Partition {PartitionId}: set aside {Replays} events already processed (replays), {Duplicates} duplicate fixes and {DeadLetters} dead letters")]
+        public static partial void SetAside(ILogger logger, string partitionId, int replays, int duplicates, int deadLetters);
 
         [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Partition {PartitionId}: realtime messages were not delivered (the batch is stored)")]
         public static partial void NotDelivered(ILogger logger, string partitionId, Exception exception);

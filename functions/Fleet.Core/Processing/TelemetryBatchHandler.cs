@@ -28,7 +28,11 @@ public sealed record BatchResult(
     int CommitAttempts,
     Exception? RealtimeFailure,
     JobTrackingResult? Jobs = null,
-    Exception? JobTrackingFailure = null);
+    Exception? JobTrackingFailure = null)
+{
+    /// <summary>Events that changed nothing: already processed (replays), duplicates of a stored fix, or dead letters.</summary>
+    public bool SetAside => Replays + Duplicates + DeadLetters > 0;
+}
 
 /// <summary>
 /// Processes one batch of telemetry in the order of DESIGN 2: parse and validate, resolve devices, run each vehicle's

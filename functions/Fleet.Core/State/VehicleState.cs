@@ -51,8 +51,9 @@ public readonly record struct StreamWatermarks(StreamPosition? Current, Immutabl
 
     /// <summary>
     /// A replay is an event at or before the newest one already processed from its partition. Both sequence number and
-    /// enqueued time must be old: a recreated event hub restarts sequence numbers but not the clock. Ask the watermarks
-    /// as they were before a batch: events of one batch are processed in fix-time order, not stream order.
+    /// enqueued time must be old: a restarted stream restarts sequence numbers but not the clock. The watermark is one
+    /// event's position (see <see cref="Later"/>), never a mix of two. Ask the watermarks as they were before a batch:
+    /// events of one batch are processed in fix-time order, not stream order.
     /// </summary>
     public bool IsReplay(EventMetadata source)
     {
@@ -114,10 +115,14 @@ public readonly record struct StreamWatermarks(StreamPosition? Current, Immutabl
         return null;
     }
 
-    private static StreamPosition Later(StreamPosition a, StreamPosition b) => new(
-        a.PartitionId,
-        Math.Max(a.SequenceNumber, b.SequenceNumber),
-        a.EnqueuedTime > b.EnqueuedTime ? a.EnqueuedTime : b.EnqueuedTime);
+    /// <summary>
+    /// The position of the later of two events, whole: by enqueued time, then by sequence number. Within one stream that
+    /// is simply the higher sequence number. When a stream restarts its numbering (a restarted local host, a recreated
+    /// event hub) its events are later but numbered lower, and the new position replaces the old one; mixing the old
+    /// stream's number with the new stream's time would make the rest of the new stream's first request look old.
+    /// </summary>
+    private static StreamPosition Later(StreamPosition a, StreamPosition b) =>
+        b.EnqueuedTime > a.EnqueuedTime || (b.EnqueuedTime == a.EnqueuedTime && b.SequenceNumber > a.SequenceNumber) ? b : a;
 }
 
 public readonly record struct StopMark(DateTimeOffset Since, GeoPoint Position, double OdometerKm, double? FuelLevelPercent);

@@ -81,6 +81,11 @@ internal sealed partial class PartitionConsumers(
             {
                 var result = await handler.HandleAsync(batch, stoppingToken);
                 Log.BatchHandled(logger, partition, batch.Count, result.DeadLetters);
+                if (result.SetAside)
+                {
+                    Log.EventsSetAside(logger, partition, result.Replays, result.Duplicates, result.DeadLetters);
+                }
+
                 if (result.RealtimeFailure is { } failure)
                 {
                     Log.PublishFailed(logger, failure, partition);
@@ -106,6 +111,12 @@ internal sealed partial class PartitionConsumers(
     {
         [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Partition {Partition}: handled {Count} events, {DeadLetters} dead-lettered")]
         public static partial void BatchHandled(ILogger logger, int partition, int count, int deadLetters);
+
+        [LoggerMessage(
+            EventId = 2005,
+            Level = LogLevel.Information,
+            Message = "Partition {Partition}: set aside {Replays} events already processed (replays), {Duplicates} duplicate fixes and {DeadLetters} dead letters")]
+        public static partial void EventsSetAside(ILogger logger, int partition, int replays, int duplicates, int deadLetters);
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Partition {Partition}: batch of {Count} events failed (attempt {Attempt}); retrying in {Delay}")]
         public static partial void BatchFailed(ILogger logger, Exception exception, int partition, int count, int attempt, TimeSpan delay);

@@ -102,8 +102,9 @@ public sealed class ReplayTests
         events.Add(TelemetryJson.Event(TelemetryJson.Fix("dev-unknown", FixStream.At(70), 25.03, 121.56), next++));
         events.Add(TelemetryJson.Event(TelemetryJson.Fix("dev-1", FixStream.At(75), 0, 0), next));
 
-        // A duplicate of one fix, delivered again with its own stream position.
-        events.Add(TelemetryJson.Event(TelemetryJson.Fix("dev-1", fixes[10]), next + 1, fixes[10].FixTime.AddSeconds(2)));
+        // A duplicate of one fix, delivered again with its own stream position: later in the stream, so enqueued later
+        // than the rest (enqueued at the default, FleetHarness.Event's ten minutes), as a partition numbers in time order.
+        events.Add(TelemetryJson.Event(TelemetryJson.Fix("dev-1", fixes[10]), next + 1, FixStream.Start.AddMinutes(10).AddSeconds(2)));
         return events;
     }
 

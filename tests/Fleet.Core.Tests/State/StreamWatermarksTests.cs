@@ -28,12 +28,25 @@ public sealed class StreamWatermarksTests
     }
 
     [Fact]
-    public void Advancing_within_one_partition_keeps_the_latest_of_both_and_remembers_nothing_else()
+    public void Advancing_within_one_partition_keeps_the_newest_events_position_and_remembers_nothing_else()
     {
-        var marks = None.After(Event("0", 5, 10)).After(Event("0", 3, 12));
+        var marks = None.After(Event("0", 7, 12)).After(Event("0", 5, 10));
 
-        Assert.Equal(new StreamPosition("0", 5, FixStream.At(12)), marks.Current);
+        Assert.Equal(new StreamPosition("0", 7, FixStream.At(12)), marks.Current);
         Assert.Empty(marks.Others);
+    }
+
+    [Fact]
+    public void After_a_stream_restarts_its_numbering_the_rest_of_its_first_request_is_not_taken_for_replays()
+    {
+        // Issue 17: a restarted local host numbered from 1 again while the vehicle's watermark was at 30,000; one request
+        // (one enqueued time) split over two batches, and the second batch's fixes were dropped as replays.
+        var beforeRestart = None.After(Event("0", 30_000, 10));
+        var firstBatch = Enumerable.Range(1, 3).Aggregate(beforeRestart, (marks, sequence) => marks.After(Event("0", sequence, 3_600)));
+
+        Assert.All(Enumerable.Range(4, 3), sequence => Assert.False(firstBatch.IsReplay(Event("0", sequence, 3_600))));
+        Assert.All(Enumerable.Range(1, 3), sequence => Assert.True(firstBatch.IsReplay(Event("0", sequence, 3_600))));
+        Assert.Equal(new StreamPosition("0", 3, FixStream.At(3_600)), firstBatch.Current);
     }
 
     [Fact]
@@ -45,9 +58,10 @@ public sealed class StreamWatermarksTests
         Assert.True(marks.IsReplay(Event("0", 5, 10)));
         Assert.True(marks.IsReplay(Event("1", 7, 20)));
 
-        // Back on the first partition, its old watermark is carried on.
+        // Back on the first partition, later but numbered lower: that stream restarted, and its new position counts.
         var back = marks.After(Event("0", 2, 30));
-        Assert.Equal(new StreamPosition("0", 5, FixStream.At(30)), back.Current);
+        Assert.Equal(new StreamPosition("0", 2, FixStream.At(30)), back.Current);
+        Assert.True(back.IsReplay(Event("1", 7, 20)));
         Assert.Equal(["1"], back.Others.Select(other => other.PartitionId));
     }
 
