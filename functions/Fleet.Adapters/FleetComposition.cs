@@ -1,3 +1,4 @@
+using Azure.Core;
 using Azure.Data.Tables;
 using Fleet.Adapters.Auth;
 using Fleet.Adapters.InMemory;
@@ -157,9 +158,13 @@ public static class FleetComposition
 
         var managedIdentityClientId = builder.Configuration[TablesManagedIdentityKey];
         var services = builder.Services;
-        services.AddSingleton(_ => string.IsNullOrEmpty(connectionString)
-            ? new TableServiceClient(new Uri(endpoint!), FleetCredentials.For(managedIdentityClientId), TablesClientOptions())
-            : new TableServiceClient(connectionString, TablesClientOptions()));
+        services.AddSingleton(provider =>
+        {
+            var options = TablesClientOptions(provider.GetRequiredService<ILoggerFactory>().CreateLogger("Fleet.Tables"));
+            return string.IsNullOrEmpty(connectionString)
+                ? new TableServiceClient(new Uri(endpoint!), FleetCredentials.For(managedIdentityClientId), options)
+                : new TableServiceClient(connectionString, options);
+        });
         services.AddSingleton<IParkedTelemetry>(provider => new TableParkedTelemetry(provider.GetRequiredService<TableServiceClient>()));
         services.AddSingleton<ParkedTelemetryHandler>();
         services.AddOptions<TableAlertStoreOptions>().Bind(builder.Configuration.GetSection("Fleet:Tables"));
@@ -174,9 +179,10 @@ public static class FleetComposition
     /// Exponential retries within what an ingest invocation can wait: a batch whose alerts cannot be written is retried
     /// by the trigger and then parked, so the client need not wait long itself.
     /// </summary>
-    private static TableClientOptions TablesClientOptions()
+    internal static TableClientOptions TablesClientOptions(ILogger logger)
     {
         var options = new TableClientOptions();
+        options.AddPolicy(new FirstFailureWarningPolicy(logger, "Table Storage"), HttpPipelinePosition.PerRetry);
         options.Retry.Mode = Azure.Core.RetryMode.Exponential;
         options.Retry.MaxRetries = 4;
         options.Retry.Delay = TimeSpan.FromMilliseconds(800);

@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Could not reach SignalR Service to close a user's connections; their groups are empty, so nothing more reaches them")]
     public static partial void RealtimeCloseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "{Dependency} failed a {Method} request (status {Status}); the client retries it")]
+    public static partial void DependencyFailing(ILogger logger, Exception? exception, string dependency, string method, int? status);
 }
