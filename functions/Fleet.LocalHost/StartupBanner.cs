@@ -29,6 +29,7 @@ internal static class StartupBanner
                                    SAS key name {{eventHubs.SharedAccessKeyName}}, key {{(app.Environment.IsDevelopment() ? eventHubs.SharedAccessKey : "not shown")}} (Fleet:LocalEventHubs:SharedAccessKey)
                   User token       {{signIn}}
                   Simulator        dotnet run --project functions/Fleet.Simulator -- --vehicles 20
+                  Not durable      {{Ingestion.LocalPartitions.Durability}}
 
                 """);
         });

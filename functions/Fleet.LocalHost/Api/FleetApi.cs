@@ -244,6 +244,7 @@ internal static class FleetApi
                 health.Database,
                 health.Tables,
                 Realtime = new { ConnectedClients = connections.Total },
+                Ingestion = new { Durable = false, Detail = LocalPartitions.Durability },
                 Partitions = status,
                 QueuedEvents = status.Sum(partition => partition.QueuedEvents),
                 Starting = status.Any(partition => partition.Starting),

@@ -20,6 +20,10 @@ internal sealed record PartitionStatus(
 /// </summary>
 internal sealed class LocalPartitions : IProcessingProgress
 {
+    /// <summary>What a 201 from this host promises, said in health and at start-up until ingestion has a durable log.</summary>
+    public const string Durability =
+        "Accepted events wait in this process's memory until handled: a crash or stop loses those still queued (Event Hubs, which this host stands in for, would not).";
+
     private readonly Partition[] _partitions;
     private readonly int _capacity;
     private readonly TimeProvider _timeProvider;

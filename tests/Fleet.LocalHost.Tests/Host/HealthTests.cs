@@ -10,6 +10,17 @@ namespace Fleet.LocalHost.Tests.Host;
 public sealed class HealthTests
 {
     [Fact]
+    public async Task Health_says_plainly_that_accepted_events_are_not_yet_durable()
+    {
+        await using var host = await LocalHostRig.StartAsync();
+
+        var ingestion = (await host.Http.GetFromJsonAsync<JsonElement>("/api/health")).GetProperty("ingestion");
+
+        Assert.False(ingestion.GetProperty("durable").GetBoolean());
+        Assert.Contains("memory", ingestion.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unreachable_alert_store_makes_the_host_unhealthy_and_says_which()
     {
         // A port nothing listens on: taken from the OS, then released.
