@@ -276,10 +276,11 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         }
         catch (OwnershipConflictException)
         {
-            // Vehicle ids are the company's own (ResourceIds.GivenOrNewInCompany); a device id names one physical
-            // device, which only one fleet can hold. Its rightful owner settles that with the platform operators.
+            // New vehicle ids are the company's own (ResourceIds.GivenOrNewInCompany), so this is almost always the
+            // device: a device id names one physical device, which only one fleet can hold. Both are named for the
+            // rare vehicle id made before that rule, without saying which one another fleet holds.
             return ApiProblem.Conflict(
-                $"device_id '{request.DeviceId}' is not available. A device belongs to one fleet; if this one is yours, ask the platform operators to release it.");
+                $"device_id '{request.DeviceId}' (or vehicle_id '{vehicleId}') is not available. A device belongs to one fleet; if this one is yours, ask the platform operators to release it.");
         }
 
         var view = View(vehicle, null, (await DevicesAsync(caller, [vehicleId], cancellationToken)).GetValueOrDefault(vehicleId));

@@ -219,9 +219,10 @@ internal static class FleetApi
             return Results.Json(new DevTokenResponse(tokens.MintDevelopmentToken(request.UserId, companyId: null)));
         }
 
-        if (request.CompanyId is null || !ResourceIds.IsValid(request.CompanyId))
+        // A company made here is a company like any other: no dot, which scopes the ids companies choose.
+        if (request.CompanyId is null || !ResourceIds.IsValidCompanyId(request.CompanyId))
         {
-            return ApiResults.Problem(ApiProblem.InvalidField("company_id", $"company_id is required with a role: up to {ResourceIds.MaxLength} letters, digits, '.', '_' or '-'."));
+            return ApiResults.Problem(ApiProblem.InvalidField("company_id", $"company_id is required with a role: up to {ResourceIds.MaxLength} letters, digits, '_' or '-'."));
         }
 
         if (!UserRoles.TryParse(request.Role, out var role))

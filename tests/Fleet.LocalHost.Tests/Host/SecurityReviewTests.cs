@@ -210,6 +210,15 @@ public sealed class SecurityReviewTests : IAsyncLifetime
         Assert.Equal(["vehicle_ids"], (await ErrorsAsync(manyGrants)).EnumerateObject().Select(error => error.Name));
     }
 
+    [Fact]
+    public async Task A_development_token_cannot_make_a_company_whose_id_would_share_acmes_chosen_ids()
+    {
+        using var dotted = await _host.Http.PostAsJsonAsync("/api/dev/token", new { user_id = "squatter", company_id = "c-acme.x", role = "admin" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, dotted.StatusCode);
+        Assert.Equal(["company_id"], (await ErrorsAsync(dotted)).EnumerateObject().Select(error => error.Name));
+    }
+
     [Theory]
     [InlineData("/api/dev/token")]
     [InlineData("/api/health")]
