@@ -37,13 +37,12 @@ public static class TelemetryParser
     private const double MaxPercent = 100;
 
     // A JSON escape (\uXXXX) takes six bytes for one character: the most encoded bytes a name of given length can take.
-    private const int MaxEncodedBytesPerCharacter = 6;
+    internal const int MaxEncodedBytesPerCharacter = 6;
 
     // The longest ISO 8601 date-time with offset and seven fraction digits ("2026-11-21T10:30:00.1234567+05:30").
     private const int MaxTimestampLength = 40;
 
-    // Longer than every field name and device event name: anything longer matches nothing.
-    private const int MaxFieldNameBytes = 16;
+    // Longer than every device event name: anything longer matches nothing.
     private const int MaxEventNameBytes = 32;
 
     private static readonly JsonReaderOptions ReaderOptions = new()
@@ -105,7 +104,7 @@ public static class TelemetryParser
         var fields = new FieldValues();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var field = MatchField(ref reader);
+            var field = TelemetryFields.Match(ref reader);
             reader.Read();
             if (field == TelemetryField.Unknown)
             {
@@ -122,7 +121,7 @@ public static class TelemetryParser
                 }
 
                 return ParsedTelemetry.Rejected(
-                    RejectionReason.DuplicateField, $"field '{FieldName(field)}' appears more than once", fields.DeviceId);
+                    RejectionReason.DuplicateField, $"field '{TelemetryFields.Name(field)}' appears more than once", fields.DeviceId);
             }
 
             fields.Seen |= bit;
@@ -281,7 +280,7 @@ public static class TelemetryParser
             return FieldError.Timestamp("timestamp is not an ISO 8601 date-time");
         }
 
-        if (TryParseUtcTimestamp(reader.ValueSpan, out var utc))
+        if (TelemetryText.TryParseUtcTimestamp(reader.ValueSpan, out var utc))
         {
             value = utc;
             return null;
@@ -289,7 +288,7 @@ public static class TelemetryParser
 
         // GPS time is UTC. Without a designator the reader's DateTimeOffset would assume the machine's zone, so a
         // designator-less time is read as an unspecified DateTime and declared UTC here.
-        if (HasOffsetDesignator(reader.ValueSpan))
+        if (TelemetryText.HasOffsetDesignator(reader.ValueSpan))
         {
             if (!reader.TryGetDateTimeOffset(out var withOffset))
             {
@@ -307,73 +306,6 @@ public static class TelemetryParser
 
         value = new DateTimeOffset(DateTime.SpecifyKind(unspecified, DateTimeKind.Unspecified), TimeSpan.Zero);
         return null;
-    }
-
-    /// <summary>
-    /// The form devices almost always send, "yyyy-MM-ddTHH:mm:ss[.fffffff]Z", read directly; anything else (offsets,
-    /// other precisions, odd but valid ISO forms) goes to the general reader.
-    /// </summary>
-    internal static bool TryParseUtcTimestamp(ReadOnlySpan<byte> text, out DateTimeOffset value)
-    {
-        value = default;
-        if (text.Length is < 20 or > 28 || text[^1] != (byte)'Z' || text[4] != (byte)'-' || text[7] != (byte)'-' ||
-            text[10] != (byte)'T' || text[13] != (byte)':' || text[16] != (byte)':' ||
-            !TryDigits(text[..4], out var year) || !TryDigits(text[5..7], out var month) || !TryDigits(text[8..10], out var day) ||
-            !TryDigits(text[11..13], out var hour) || !TryDigits(text[14..16], out var minute) || !TryDigits(text[17..19], out var second))
-        {
-            return false;
-        }
-
-        var fraction = text[19..^1];
-        var fractionTicks = 0;
-        if (!fraction.IsEmpty)
-        {
-            if (fraction[0] != (byte)'.' || fraction.Length < 2 || !TryDigits(fraction[1..], out fractionTicks))
-            {
-                return false;
-            }
-
-            for (var digits = fraction.Length - 1; digits < 7; digits++)
-            {
-                fractionTicks *= 10;
-            }
-        }
-
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
-        {
-            return false;
-        }
-
-        value = new DateTimeOffset(new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(fractionTicks), TimeSpan.Zero);
-        return true;
-    }
-
-    private static bool TryDigits(ReadOnlySpan<byte> text, out int value)
-    {
-        value = 0;
-        foreach (var digit in text)
-        {
-            if (digit is < (byte)'0' or > (byte)'9')
-            {
-                return false;
-            }
-
-            value = value * 10 + (digit - '0');
-        }
-
-        return true;
-    }
-
-    private static bool HasOffsetDesignator(ReadOnlySpan<byte> text)
-    {
-        var timeStart = text.IndexOfAny((byte)'T', (byte)'t');
-        if (timeStart < 0)
-        {
-            return false;
-        }
-
-        var time = text[(timeStart + 1)..];
-        return time.EndsWith("Z"u8) || time.EndsWith("z"u8) || time.IndexOfAny((byte)'+', (byte)'-') >= 0;
     }
 
     private static FieldError? ReadCoordinate(ref Utf8JsonReader reader, string name, out double? value)
@@ -476,7 +408,7 @@ public static class TelemetryParser
     private static DeviceEvents MatchDeviceEvent(ref Utf8JsonReader reader)
     {
         Span<byte> buffer = stackalloc byte[MaxEventNameBytes];
-        if (!TryGetUnescapedName(in reader, buffer, out var name))
+        if (!TelemetryFields.TryGetUnescapedName(in reader, buffer, out var name))
         {
             return DeviceEvents.None;
         }
@@ -499,157 +431,12 @@ public static class TelemetryParser
     /// </summary>
     private static bool TryReadDouble(ref Utf8JsonReader reader, out double value)
     {
-        if (!reader.HasValueSequence && TryParseShortDecimal(reader.ValueSpan, out value))
+        if (!reader.HasValueSequence && TelemetryText.TryParseShortDecimal(reader.ValueSpan, out value))
         {
             return true;
         }
 
         return reader.TryGetDouble(out value) && double.IsFinite(value);
-    }
-
-    internal static bool TryParseShortDecimal(ReadOnlySpan<byte> text, out double value)
-    {
-        value = 0;
-        var negative = !text.IsEmpty && text[0] == (byte)'-';
-        var index = negative ? 1 : 0;
-        long mantissa = 0;
-        int digits = 0, fractionDigits = 0;
-        var inFraction = false;
-        for (; index < text.Length; index++)
-        {
-            var current = text[index];
-            if (current is >= (byte)'0' and <= (byte)'9')
-            {
-                // Leading zeros are not significant and do not count against the 15 digits.
-                if (mantissa != 0 || current != (byte)'0')
-                {
-                    digits++;
-                }
-
-                mantissa = mantissa * 10 + (current - '0');
-                fractionDigits += inFraction ? 1 : 0;
-            }
-            else if (current == (byte)'.' && !inFraction)
-            {
-                inFraction = true;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        if (digits > 15 || fractionDigits > 22)
-        {
-            return false;
-        }
-
-        var magnitude = fractionDigits == 0 ? mantissa : mantissa / PowersOfTen[fractionDigits];
-        value = negative ? -magnitude : magnitude;
-        return true;
-    }
-
-    private static readonly double[] PowersOfTen =
-    [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ];
-
-    private static TelemetryField MatchField(ref Utf8JsonReader reader)
-    {
-        if (!reader.HasValueSequence && !reader.ValueIsEscaped)
-        {
-            return MatchField(reader.ValueSpan);
-        }
-
-        Span<byte> buffer = stackalloc byte[MaxFieldNameBytes];
-        return TryGetUnescapedName(in reader, buffer, out var name) ? MatchField(name) : TelemetryField.Unknown;
-    }
-
-    /// <summary>Dispatches on length and first letter so each name costs at most two comparisons.</summary>
-    private static TelemetryField MatchField(ReadOnlySpan<byte> name) => name.Length switch
-    {
-        3 when name.SequenceEqual("seq"u8) => TelemetryField.Seq,
-        5 when name.SequenceEqual("speed"u8) => TelemetryField.Speed,
-        6 when name.SequenceEqual("events"u8) => TelemetryField.Events,
-        7 when name.SequenceEqual("heading"u8) => TelemetryField.Heading,
-        8 => name[0] switch
-        {
-            (byte)'l' when name.SequenceEqual("latitude"u8) => TelemetryField.Latitude,
-            (byte)'d' when name.SequenceEqual("deviceId"u8) => TelemetryField.DeviceId,
-            (byte)'d' when name.SequenceEqual("driverId"u8) => TelemetryField.DriverId,
-            (byte)'a' when name.SequenceEqual("accuracy"u8) => TelemetryField.Accuracy,
-            (byte)'a' when name.SequenceEqual("altitude"u8) => TelemetryField.Altitude,
-            (byte)'o' when name.SequenceEqual("odometer"u8) => TelemetryField.Odometer,
-            (byte)'i' when name.SequenceEqual("ignition"u8) => TelemetryField.Ignition,
-            _ => TelemetryField.Unknown,
-        },
-        9 => name[0] switch
-        {
-            (byte)'l' when name.SequenceEqual("longitude"u8) => TelemetryField.Longitude,
-            (byte)'t' when name.SequenceEqual("timestamp"u8) => TelemetryField.Timestamp,
-            (byte)'d' when name.SequenceEqual("device_id"u8) => TelemetryField.DeviceId,
-            (byte)'d' when name.SequenceEqual("driver_id"u8) => TelemetryField.DriverId,
-            (byte)'f' when name.SequenceEqual("fuelLevel"u8) => TelemetryField.FuelLevel,
-            _ => TelemetryField.Unknown,
-        },
-        10 when name.SequenceEqual("fuel_level"u8) => TelemetryField.FuelLevel,
-        _ => TelemetryField.Unknown,
-    };
-
-    /// <summary>The current token's text, unescaped; false when it does not fit the buffer (then it matches nothing).</summary>
-    private static bool TryGetUnescapedName(in Utf8JsonReader reader, Span<byte> buffer, out ReadOnlySpan<byte> name)
-    {
-        if (!reader.HasValueSequence && !reader.ValueIsEscaped)
-        {
-            name = reader.ValueSpan;
-            return true;
-        }
-
-        var encodedLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
-        if (encodedLength > buffer.Length * MaxEncodedBytesPerCharacter)
-        {
-            name = default;
-            return false;
-        }
-
-        Span<byte> scratch = stackalloc byte[(int)encodedLength];
-        var written = reader.CopyString(scratch);
-        if (written > buffer.Length)
-        {
-            name = default;
-            return false;
-        }
-
-        scratch[..written].CopyTo(buffer);
-        name = buffer[..written];
-        return true;
-    }
-
-    private static string FieldName(TelemetryField field) => field switch
-    {
-        TelemetryField.DeviceId => "device_id",
-        TelemetryField.DriverId => "driver_id",
-        TelemetryField.FuelLevel => "fuel_level",
-        _ => field.ToString().ToLowerInvariant(),
-    };
-
-    private enum TelemetryField
-    {
-        Unknown,
-        DeviceId,
-        Timestamp,
-        Latitude,
-        Longitude,
-        Speed,
-        Heading,
-        Accuracy,
-        Altitude,
-        Seq,
-        DriverId,
-        Odometer,
-        FuelLevel,
-        Ignition,
-        Events,
     }
 
     private readonly record struct FieldError(RejectionReason Reason, string Detail)

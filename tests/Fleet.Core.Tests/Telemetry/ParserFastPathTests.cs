@@ -39,12 +39,12 @@ public sealed class ShortDecimalFastPathTests
     [InlineData("0.12345678901234567")]
     [InlineData("1.000000000000000")]
     public void Leaves_what_it_cannot_do_exactly_to_the_general_parser(string text) =>
-        Assert.False(TelemetryParser.TryParseShortDecimal(Encoding.ASCII.GetBytes(text), out _));
+        Assert.False(TelemetryText.TryParseShortDecimal(Encoding.ASCII.GetBytes(text), out _));
 
     private static void AssertSameAsGeneralParser(string text)
     {
         var expected = double.Parse(text, CultureInfo.InvariantCulture);
-        Assert.True(TelemetryParser.TryParseShortDecimal(Encoding.ASCII.GetBytes(text), out var actual), text);
+        Assert.True(TelemetryText.TryParseShortDecimal(Encoding.ASCII.GetBytes(text), out var actual), text);
         Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(actual));
     }
 }
@@ -63,7 +63,7 @@ public sealed class TimestampFastPathTests
             var format = digits == 0 ? "yyyy-MM-ddTHH:mm:ss" : "yyyy-MM-ddTHH:mm:ss." + new string('f', digits);
             var text = time.ToString(format, CultureInfo.InvariantCulture) + "Z";
 
-            Assert.True(TelemetryParser.TryParseUtcTimestamp(Encoding.ASCII.GetBytes(text), out var fast), text);
+            Assert.True(TelemetryText.TryParseUtcTimestamp(Encoding.ASCII.GetBytes(text), out var fast), text);
             Assert.Equal(DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal), fast);
         }
     }
@@ -80,5 +80,5 @@ public sealed class TimestampFastPathTests
     [InlineData("2026-11-21 10:00:00Z")]
     [InlineData("0000-01-01T00:00:00Z")]
     public void Leaves_anything_but_a_valid_utc_instant_to_the_general_reader(string text) =>
-        Assert.False(TelemetryParser.TryParseUtcTimestamp(Encoding.ASCII.GetBytes(text), out _));
+        Assert.False(TelemetryText.TryParseUtcTimestamp(Encoding.ASCII.GetBytes(text), out _));
 }
