@@ -233,48 +233,13 @@ public static class FleetComposition
     public static IHostApplicationBuilder AddFleetSignalRServiceConnections(this IHostApplicationBuilder builder, string hubName)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var (serviceUri, authorization) = SignalRServiceAccess(builder.Configuration);
+        var (serviceUri, authorization) = SignalR.SignalRServiceAccess.From(builder.Configuration);
         builder.Services.AddSingleton<IRealtimeConnections>(provider => new SignalR.SignalRServiceConnections(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(10) },
             authorization(provider),
             new SignalR.SignalRServiceEndpoint(serviceUri, hubName),
             provider.GetRequiredService<ILogger<SignalR.SignalRServiceConnections>>()));
         return builder;
-    }
-
-    private static (Uri ServiceUri, Func<IServiceProvider, SignalR.SignalRServiceAuthorization> Authorization) SignalRServiceAccess(IConfiguration configuration)
-    {
-        if (configuration[SignalRServiceUriKey] is { Length: > 0 } address)
-        {
-            if (!Uri.TryCreate(address, UriKind.Absolute, out var serviceUri) || serviceUri.Scheme != Uri.UriSchemeHttps)
-            {
-                throw new InvalidOperationException($"{SignalRServiceUriKey} must be the SignalR Service's https address (https://<name>.service.signalr.net).");
-            }
-
-            var credential = FleetCredentials.For(configuration[SignalRClientIdKey]);
-            return (serviceUri, _ => new SignalR.EntraSignalRAuthorization(credential));
-        }
-
-        var parts = (configuration[SignalRConnectionStringKey] ?? "")
-            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(part => part.Split('=', 2))
-            .Where(pair => pair.Length == 2)
-            .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.OrdinalIgnoreCase);
-        if (!parts.TryGetValue("Endpoint", out var endpoint) || !Uri.TryCreate(endpoint, UriKind.Absolute, out var endpointUri)
-            || endpointUri.Scheme is not ("http" or "https") || !parts.TryGetValue("AccessKey", out var accessKey) || accessKey.Length == 0)
-        {
-            // The setting holds a secret, so it is named, never repeated.
-            throw new InvalidOperationException(
-                $"{SignalRServiceUriKey} (Azure, with the app's identity) or {SignalRConnectionStringKey} (Endpoint=...;AccessKey=...) is required to close revoked users' connections.");
-        }
-
-        var withPort = new UriBuilder(endpointUri);
-        if (parts.TryGetValue("Port", out var port) && int.TryParse(port, System.Globalization.CultureInfo.InvariantCulture, out var portNumber))
-        {
-            withPort.Port = portNumber;
-        }
-
-        return (withPort.Uri, provider => new SignalR.AccessKeySignalRAuthorization(accessKey, provider.GetService<TimeProvider>() ?? TimeProvider.System));
     }
 
     private sealed class PostgresMigration(PostgresMigrator migrator) : IHostedService

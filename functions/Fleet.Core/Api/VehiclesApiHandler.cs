@@ -283,7 +283,8 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
                 $"device_id '{request.DeviceId}' (or vehicle_id '{vehicleId}') is not available. A device belongs to one fleet; if this one is yours, ask the platform operators to release it.");
         }
 
-        var view = View(vehicle, null, (await DevicesAsync(caller, [vehicleId], cancellationToken)).GetValueOrDefault(vehicleId));
+        // Saving adds the device to those read above, so the vehicle's devices are known without reading them again.
+        var view = View(vehicle, null, [.. attached.Append(request.DeviceId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
         return created ? ApiResult<VehicleView>.Created(view, "/api/vehicles/" + vehicleId) : ApiResult<VehicleView>.Ok(view);
     }
 
