@@ -16,9 +16,13 @@ public sealed class LocalHostOptions
     /// <summary>How long a consumer waits for a batch to fill once its first event is in; latency is what it costs.</summary>
     public TimeSpan MaxBatchWait { get; set; } = TimeSpan.FromMilliseconds(5);
 
-    /// <summary>Events a partition holds before senders get 503.</summary>
+    /// <summary>Events a partition may hold not yet handled before senders get 503 with Retry-After (in memory or in the durable log).</summary>
     [Range(1, 10_000_000, ErrorMessage = "Fleet:LocalHost:PartitionQueueCapacity must be between 1 and 10000000.")]
     public int PartitionQueueCapacity { get; set; } = 50_000;
+
+    /// <summary>How long the durable event log keeps events after they are handled (for a look at what arrived); never those not yet handled.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00", ErrorMessage = "Fleet:LocalHost:EventLogRetention must be between 00:00:00 and 30.00:00:00.")]
+    public TimeSpan EventLogRetention { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Requests per second one publisher (a device, or a gateway's key) may send; bursts of twice that pass.</summary>
     [Range(1, 100_000, ErrorMessage = "Fleet:LocalHost:PublisherRequestsPerSecond must be between 1 and 100000.")]

@@ -86,8 +86,19 @@ internal static class LocalHostComposition
         services.AddHostedService<DemoFleet>();
         services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.Section));
 
-        services.AddSingleton<LocalPartitions>();
-        services.AddSingleton<IProcessingProgress>(provider => provider.GetRequiredService<LocalPartitions>());
+        // A database makes the event log durable; without one it lives in memory, as everything else then does.
+        if (builder.Configuration.GetConnectionString(FleetComposition.PostgresConnectionName) is { Length: > 0 })
+        {
+            services.AddSingleton<PostgresEventLog>();
+            services.AddSingleton<ILocalEventLog>(provider => provider.GetRequiredService<PostgresEventLog>());
+            services.AddHostedService(provider => provider.GetRequiredService<PostgresEventLog>());
+        }
+        else
+        {
+            services.AddSingleton<ILocalEventLog, InMemoryEventLog>();
+        }
+
+        services.AddSingleton<IProcessingProgress>(provider => provider.GetRequiredService<ILocalEventLog>());
         services.AddHostedService<PartitionConsumers>();
         services.AddHostedService<BuiltInSimulation>();
         services.AddSingleton<PublisherRateLimiter>();

@@ -15,6 +15,7 @@ internal static class StartupBanner
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:7071";
             var eventHubs = app.Services.GetRequiredService<IOptions<LocalEventHubsOptions>>().Value;
             var configuration = app.Services.GetRequiredService<IConfiguration>();
+            var eventLog = app.Services.GetRequiredService<Ingestion.ILocalEventLog>();
             var stores = configuration.GetConnectionString(FleetComposition.PostgresConnectionName) is { Length: > 0 } ? "PostgreSQL" : "in memory";
             var alerts = configuration.GetConnectionString(FleetComposition.TablesConnectionName) is { Length: > 0 } ? "Table Storage" : "in memory";
             // The development token endpoint exists in Development only; elsewhere users sign in with the configured authority.
@@ -29,7 +30,7 @@ internal static class StartupBanner
                                    SAS key name {{eventHubs.SharedAccessKeyName}}, key {{(app.Environment.IsDevelopment() ? eventHubs.SharedAccessKey : "not shown")}} (Fleet:LocalEventHubs:SharedAccessKey)
                   User token       {{signIn}}
                   Simulator        dotnet run --project functions/Fleet.Simulator -- --vehicles 20
-                  Not durable      {{Ingestion.LocalPartitions.Durability}}
+                  {{(eventLog.NotDurableBecause is { } notDurable ? $"Not durable      {notDurable}" : $"Durable          {Ingestion.PostgresEventLog.Durability}")}}
 
                 """);
         });

@@ -234,7 +234,7 @@ internal static class FleetApi
         return Results.Json(new DevTokenResponse(tokens.MintDevelopmentToken(request.UserId, request.CompanyId)));
     }
 
-    private static async Task<IResult> HealthAsync(StoreHealth stores, LocalPartitions partitions, ConnectionCounter connections, HttpContext http)
+    private static async Task<IResult> HealthAsync(StoreHealth stores, ILocalEventLog partitions, ConnectionCounter connections, HttpContext http)
     {
         var health = await stores.ProbeAsync(http.RequestAborted);
         var status = partitions.Status();
@@ -245,7 +245,7 @@ internal static class FleetApi
                 health.Database,
                 health.Tables,
                 Realtime = new { ConnectedClients = connections.Total },
-                Ingestion = new { Durable = false, Detail = LocalPartitions.Durability },
+                Ingestion = new { Durable = partitions.NotDurableBecause is null, Detail = partitions.NotDurableBecause ?? PostgresEventLog.Durability },
                 Partitions = status,
                 QueuedEvents = status.Sum(partition => partition.QueuedEvents),
                 Starting = status.Any(partition => partition.Starting),

@@ -7,7 +7,7 @@ namespace Fleet.LocalHost.Ingestion;
 /// <summary>
 /// The Event Hubs HTTPS send API (reference 8a): <c>POST /{hub}/messages</c>, single or batch, and
 /// <c>POST /{hub}/publishers/{publisher}/messages</c>, authorised by SAS exactly as Event Hubs computes it. Accepted
-/// events are numbered into partitions and answered 201 before they are processed, as the service does.
+/// events are numbered into partitions and kept in the event log, then answered 201 before they are processed, as the service does.
 /// </summary>
 internal static class EventHubsIngestion
 {
@@ -84,9 +84,9 @@ internal static class EventHubsIngestion
             return ApiResults.Problem(tooMany);
         }
 
-        return services.GetRequiredService<LocalPartitions>().TryEnqueue(events)
-            ? Results.StatusCode(StatusCodes.Status201Created)
-            : Retry(StatusCodes.Status503ServiceUnavailable, "Busy", "The partition queues are full; retry later.", TimeSpan.FromSeconds(1));
+        return await services.GetRequiredService<ILocalEventLog>().AppendAsync(events, http.RequestAborted) is { } retryLater
+            ? Retry(StatusCodes.Status503ServiceUnavailable, "Busy", "The event log cannot take these events now (too far behind, or its store is unavailable); retry later.", retryLater)
+            : Results.StatusCode(StatusCodes.Status201Created);
     }
 
     private static IResult TooLarge(string detail) =>

@@ -5,13 +5,15 @@ using Microsoft.Extensions.Options;
 namespace Fleet.LocalHost.Ingestion;
 
 /// <summary>
-/// One consumer per partition, as the Event Hubs trigger runs one per owned partition: it takes what is queued (up to
-/// the batch size, waiting briefly for more) and hands it to the same handler the Function calls. A failed batch is
-/// retried with backoff until it succeeds, like the Function's retry policy: the handler is idempotent, so nothing is
-/// lost or doubled, and the partition's order holds because nothing behind it runs first.
+/// One consumer per partition, as the Event Hubs trigger runs one per owned partition: it reads what the event log
+/// holds after its checkpoint (up to the batch size, waiting briefly for more), hands it to the same handler the
+/// Function calls, and checkpoints. A failed batch is retried with backoff until it succeeds, like the Function's retry
+/// policy: the handler is idempotent, so nothing is lost or doubled, and the partition's order holds because nothing
+/// behind it runs first. Should the log itself fail (its database gone), the consumer opens the partition again from
+/// the checkpoint: a batch handled but not checkpointed is delivered again, and recognised as a replay.
 /// </summary>
 internal sealed partial class PartitionConsumers(
-    LocalPartitions partitions,
+    ILocalEventLog log,
     TelemetryBatchHandler handler,
     IOptions<LocalHostOptions> options,
     TimeProvider timeProvider,
@@ -20,60 +22,53 @@ internal sealed partial class PartitionConsumers(
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, partitions.Count).Select(partition => Task.Run(() => ConsumeAsync(partition, stoppingToken), stoppingToken)));
+        Task.WhenAll(Enumerable.Range(0, log.PartitionCount).Select(partition => Task.Run(() => ConsumeAsync(partition, stoppingToken), stoppingToken)));
 
     private async Task ConsumeAsync(int partition, CancellationToken stoppingToken)
     {
-        var reader = partitions.Reader(partition);
-        var maxBatchSize = options.Value.MaxBatchSize;
-        var batch = new List<TelemetryEvent>(maxBatchSize);
+        var failures = 0;
         try
         {
-            while (await reader.WaitToReadAsync(stoppingToken))
+            while (true)
             {
-                await FillAsync(reader, batch, maxBatchSize, stoppingToken);
-                await HandleUntilDoneAsync(partition, batch, stoppingToken);
-                partitions.Processed(partition, batch[^1], batch.Count);
-                batch.Clear();
+                try
+                {
+                    await using var cursor = await log.OpenAsync(partition, stoppingToken);
+                    if (failures > 0)
+                    {
+                        Log.LogReadAgain(logger, partition);
+                        failures = 0;
+                    }
+
+                    while (true)
+                    {
+                        var batch = await cursor.ReadAsync(options.Value.MaxBatchSize, options.Value.MaxBatchWait, stoppingToken);
+                        await HandleUntilDoneAsync(partition, batch, stoppingToken);
+                        await cursor.CheckpointAsync(batch, stoppingToken);
+                    }
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    var delay = RetryDelay(++failures);
+                    if (failures == 1)
+                    {
+                        Log.LogReadFailed(logger, exception, partition, delay);
+                    }
+
+                    await Task.Delay(delay, timeProvider, stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: what is still queued is lost with the process, as the in-memory hub holds nothing durable.
+            // Stopping: a durable log delivers what was not checkpointed again at the next start; an in-memory one loses it.
         }
     }
 
-    private async Task FillAsync(System.Threading.Channels.ChannelReader<TelemetryEvent> reader, List<TelemetryEvent> batch, int maxBatchSize, CancellationToken stoppingToken)
-    {
-        while (batch.Count < maxBatchSize && reader.TryRead(out var queued))
-        {
-            batch.Add(queued);
-        }
+    private static TimeSpan RetryDelay(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(MaxRetryDelay.TotalMilliseconds, 200 * Math.Pow(2, attempt - 1)));
 
-        if (batch.Count >= maxBatchSize || options.Value.MaxBatchWait <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        wait.CancelAfter(options.Value.MaxBatchWait);
-        try
-        {
-            while (batch.Count < maxBatchSize && await reader.WaitToReadAsync(wait.Token))
-            {
-                while (batch.Count < maxBatchSize && reader.TryRead(out var queued))
-                {
-                    batch.Add(queued);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-        {
-            // The wait is over: go with what there is.
-        }
-    }
-
-    private async Task HandleUntilDoneAsync(int partition, List<TelemetryEvent> batch, CancellationToken stoppingToken)
+    private async Task HandleUntilDoneAsync(int partition, IReadOnlyList<TelemetryEvent> batch, CancellationToken stoppingToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -100,7 +95,7 @@ internal sealed partial class PartitionConsumers(
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                var delay = TimeSpan.FromMilliseconds(Math.Min(MaxRetryDelay.TotalMilliseconds, 200 * Math.Pow(2, attempt - 1)));
+                var delay = RetryDelay(attempt);
                 Log.BatchFailed(logger, exception, partition, batch.Count, attempt, delay);
                 await Task.Delay(delay, timeProvider, stoppingToken);
             }
@@ -120,6 +115,15 @@ internal sealed partial class PartitionConsumers(
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Partition {Partition}: batch of {Count} events failed (attempt {Attempt}); retrying in {Delay}")]
         public static partial void BatchFailed(ILogger logger, Exception exception, int partition, int count, int attempt, TimeSpan delay);
+
+        [LoggerMessage(
+            EventId = 2006,
+            Level = LogLevel.Warning,
+            Message = "Partition {Partition}: the event log cannot be read or checkpointed; opening it again from the checkpoint in {Delay}")]
+        public static partial void LogReadFailed(ILogger logger, Exception exception, int partition, TimeSpan delay);
+
+        [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Partition {Partition}: reading the event log again")]
+        public static partial void LogReadAgain(ILogger logger, int partition);
 
         [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Partition {Partition}: realtime messages were not delivered (the batch itself is stored)")]
         public static partial void PublishFailed(ILogger logger, Exception exception, int partition);

@@ -177,7 +177,7 @@ public abstract class DeviceGatewayTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.NoContent, disabled.StatusCode);
         }
 
-        var partitions = _host.Services.GetRequiredService<Fleet.LocalHost.Ingestion.LocalPartitions>();
+        var partitions = _host.Services.GetRequiredService<Fleet.LocalHost.Ingestion.ILocalEventLog>();
         var enqueuedBefore = partitions.Status().Sum(partition => partition.LastSequenceNumber);
         var sentAt = DateTimeOffset.UtcNow.AddSeconds(-5);
         using var refused = await SendJsonAsync("/api/telemetry", LocalHostRig.Fix("sim-002", sentAt, 25.0, 121.5, 10), token);

@@ -10,7 +10,7 @@ namespace Fleet.LocalHost.Tests.Host;
 public sealed class HealthTests
 {
     [Fact]
-    public async Task Health_says_plainly_that_accepted_events_are_not_yet_durable()
+    public async Task Health_says_plainly_that_in_memory_accepted_events_are_not_durable()
     {
         await using var host = await LocalHostRig.StartAsync();
 
@@ -18,6 +18,17 @@ public sealed class HealthTests
 
         Assert.False(ingestion.GetProperty("durable").GetBoolean());
         Assert.Contains("memory", ingestion.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task On_PostgreSQL_health_says_accepted_events_are_durable()
+    {
+        await using var host = await LocalHostRig.StartAsync(HostStores.Servers);
+
+        var ingestion = (await host.Http.GetFromJsonAsync<JsonElement>("/api/health")).GetProperty("ingestion");
+
+        Assert.True(ingestion.GetProperty("durable").GetBoolean());
+        Assert.Contains("PostgreSQL", ingestion.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

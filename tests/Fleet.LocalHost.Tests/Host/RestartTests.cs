@@ -11,7 +11,7 @@ public sealed class RestartTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task After_a_restart_numbers_its_partitions_from_one_again_every_fix_of_a_request_split_over_batches_is_stored()
+    public async Task After_the_stream_is_recreated_and_numbered_from_one_again_every_fix_of_a_request_split_over_batches_is_stored()
     {
         await using var first = await LocalHostRig.StartAsync(HostStores.Servers);
         var start = DateTimeOffset.UtcNow.AddMinutes(-30);
@@ -24,8 +24,15 @@ public sealed class RestartTests
 
         await first.WaitUntilProcessedAsync(Wait);
 
-        // "Restarted": a host over the same database numbers from 1, and handles one request of 100 buffered fixes
-        // (one enqueued time) in batches of 20.
+        // The event hub is recreated (its log emptied, numbers from 1 again) while the vehicle keeps its watermark, and a
+        // new host handles one request of 100 buffered fixes (one enqueued time) in batches of 20.
+        await first.StopAsync();
+        await using (var recreate = first.Database!.DataSource.CreateCommand(
+            "TRUNCATE local_events, local_event_checkpoints; UPDATE local_event_partitions SET last_sequence_number = 0, last_enqueued_time = NULL"))
+        {
+            await recreate.ExecuteNonQueryAsync();
+        }
+
         await using var restarted = await LocalHostRig.StartBesideAsync(first, clock: null, "--Fleet:LocalHost:MaxBatchSize=20");
         var resumed = start.AddMinutes(10);
         using (var sent = await restarted.SendBatchAsync(Enumerable.Range(0, 100).Select(i => LocalHostRig.Fix("sim-001", resumed.AddSeconds(5 * i), 25.2, 121.5 + i * 0.0001, 30))))
@@ -40,5 +47,34 @@ public sealed class RestartTests
         var to = Uri.EscapeDataString(resumed.AddMinutes(10).ToString("O"));
         var page = await admin.GetFromJsonAsync<JsonElement>($"/api/vehicles/v-001/locations?from={from}&to={to}&limit=1000");
         Assert.Equal(100, page.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Events_a_host_accepted_but_died_before_handling_are_handled_by_the_next_host_over_the_same_database()
+    {
+        await using var first = await LocalHostRig.StartAsync(HostStores.Servers);
+        await first.StopAsync();
+        var start = DateTimeOffset.UtcNow.AddMinutes(-20);
+
+        // What the dead host's send API had committed: its log, with no consumer left to handle it.
+        var options = Microsoft.Extensions.Options.Options.Create(new LocalHostOptions());
+        var deadHostLog = new Fleet.LocalHost.Ingestion.PostgresEventLog(
+            first.Database!.DataSource, options, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Fleet.LocalHost.Ingestion.PostgresEventLog>.Instance);
+        await deadHostLog.StartAsync(CancellationToken.None);
+        var fixes = Enumerable.Range(0, 40)
+            .Select(i => new Fleet.LocalHost.Ingestion.IncomingEvent(
+                System.Text.Encoding.UTF8.GetBytes(LocalHostRig.Fix("sim-001", start.AddSeconds(5 * i), 25.1, 121.5 + i * 0.0001, 30)), "sim-001", null))
+            .ToList();
+        Assert.Null(await deadHostLog.AppendAsync(fixes, CancellationToken.None));
+        await deadHostLog.StopAsync(CancellationToken.None);
+
+        await using var next = await LocalHostRig.StartBesideAsync(first, clock: null);
+        await next.WaitUntilProcessedAsync(Wait);
+
+        using var admin = await next.ClientAsync("restart-admin", "c-acme", "admin");
+        var from = Uri.EscapeDataString(start.AddSeconds(-1).ToString("O"));
+        var to = Uri.EscapeDataString(start.AddMinutes(10).ToString("O"));
+        var page = await admin.GetFromJsonAsync<JsonElement>($"/api/vehicles/v-001/locations?from={from}&to={to}&limit=1000");
+        Assert.Equal(40, page.GetProperty("items").GetArrayLength());
     }
 }

@@ -48,6 +48,12 @@ public sealed class LocalHostRig : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The host's own database, when it runs on the servers.</summary>
+    public PostgresDatabase? Database => _database;
+
+    /// <summary>Stops the host and keeps its stores, for another instance to start over them.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     // Timers on the wall clock would drop dashboards and sweeps into assertions about exact messages; the timer tests
     // drive them under a fake clock instead. Once a year, at a time no test runs.
     private static readonly string[] QuietTimers =
