@@ -8,7 +8,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied database migration {Version} ({Name})")]
     public static partial void MigrationApplied(ILogger logger, int version, string name);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Transient database failure in {Operation}, attempt {Attempt} of {MaxAttempts}; retrying in {DelayMilliseconds} ms")]
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "PostgreSQL: transient failure in {Operation}, attempt {Attempt} of {MaxAttempts}; retrying in {DelayMilliseconds} ms")]
     public static partial void TransientDatabaseFailure(ILogger logger, Exception exception, string operation, int attempt, int maxAttempts, double delayMilliseconds);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "A live position was already stored in {Table} (was a vehicle state reset?); writing the batch again with every position checked")]
