@@ -42,11 +42,7 @@ public sealed class RestartTests
 
         await restarted.WaitUntilProcessedAsync(Wait);
 
-        using var admin = await restarted.ClientAsync("restart-admin", "c-acme", "admin");
-        var from = Uri.EscapeDataString(resumed.AddSeconds(-1).ToString("O"));
-        var to = Uri.EscapeDataString(resumed.AddMinutes(10).ToString("O"));
-        var page = await admin.GetFromJsonAsync<JsonElement>($"/api/vehicles/v-001/locations?from={from}&to={to}&limit=1000");
-        Assert.Equal(100, page.GetProperty("items").GetArrayLength());
+        Assert.Equal(100, await StoredFixesAsync(restarted, resumed));
     }
 
     [Fact]
@@ -71,10 +67,16 @@ public sealed class RestartTests
         await using var next = await LocalHostRig.StartBesideAsync(first, clock: null);
         await next.WaitUntilProcessedAsync(Wait);
 
-        using var admin = await next.ClientAsync("restart-admin", "c-acme", "admin");
-        var from = Uri.EscapeDataString(start.AddSeconds(-1).ToString("O"));
-        var to = Uri.EscapeDataString(start.AddMinutes(10).ToString("O"));
-        var page = await admin.GetFromJsonAsync<JsonElement>($"/api/vehicles/v-001/locations?from={from}&to={to}&limit=1000");
-        Assert.Equal(40, page.GetProperty("items").GetArrayLength());
+        Assert.Equal(40, await StoredFixesAsync(next, start));
+    }
+
+    /// <summary>How many of vehicle v-001's fixes in the ten minutes from <paramref name="from"/> are stored.</summary>
+    private static async Task<int> StoredFixesAsync(LocalHostRig host, DateTimeOffset from)
+    {
+        using var admin = await host.ClientAsync("restart-admin", "c-acme", "admin");
+        var since = Uri.EscapeDataString(from.AddSeconds(-1).ToString("O"));
+        var until = Uri.EscapeDataString(from.AddMinutes(10).ToString("O"));
+        var page = await admin.GetFromJsonAsync<JsonElement>($"/api/vehicles/v-001/locations?from={since}&to={until}&limit=1000");
+        return page.GetProperty("items").GetArrayLength();
     }
 }
