@@ -19,7 +19,8 @@ internal sealed partial class PartitionConsumers(
     TimeProvider timeProvider,
     ILogger<PartitionConsumers> logger) : BackgroundService
 {
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+    // Short enough that a partition is read again within seconds of its database coming back.
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, log.PartitionCount).Select(partition => Task.Run(() => ConsumeAsync(partition, stoppingToken), stoppingToken)));
