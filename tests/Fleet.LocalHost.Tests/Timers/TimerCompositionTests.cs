@@ -33,7 +33,7 @@ public sealed class TimerCompositionTests
         directory.AddVehicle(vehicle, "dev-1");
         var silent = VehicleState.Initial(vehicle) with { LastSeen = Start.AddMinutes(-10), Status = VehicleStatus.Stopped };
         await app.Services.GetRequiredService<ITelemetryStore>().CommitAsync(
-            new TelemetryCommit([silent], [], [], [], [], new Dictionary<string, int>()), CancellationToken.None);
+            new TelemetryCommit([silent], [], [], [], [], [], new Dictionary<string, int>(), Start), CancellationToken.None);
         var alerts = app.Services.GetRequiredService<IAlertStore>();
         await alerts.UpsertAsync(
             [new Alert("a-1", "c-1", AlertType.SystemError, AlertSeverity.Low, "Test", "Expires at 10:02.", Start, Start, Start.AddSeconds(70))],
