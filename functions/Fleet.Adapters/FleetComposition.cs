@@ -64,6 +64,7 @@ public static class FleetComposition
         services.AddSingleton<DashboardBroadcastHandler>();
         services.AddSingleton<AlertExpiryHandler>();
         services.AddSingleton<OfflineSweepHandler>();
+        services.AddSingleton<AlertOutboxHandler>();
         services.AddSingleton<FleetTimerJobs>();
         services.AddOptions<UserTokenOptions>().Bind(builder.Configuration.GetSection(UserTokenOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<UserTokens>();
@@ -89,6 +90,7 @@ public static class FleetComposition
         services.AddSingleton<InMemoryTelemetryStore>();
         services.AddSingleton<IVehicleStateStore>(provider => provider.GetRequiredService<InMemoryTelemetryStore>());
         services.AddSingleton<ITelemetryStore>(provider => provider.GetRequiredService<InMemoryTelemetryStore>());
+        services.AddSingleton<IAlertOutbox>(provider => provider.GetRequiredService<InMemoryTelemetryStore>());
         services.AddSingleton<IFleetHistory>(provider => provider.GetRequiredService<InMemoryTelemetryStore>());
         services.AddSingleton<IJobStore, InMemoryJobStore>();
         services.AddSingleton<IJobGrantStore, InMemoryJobGrantStore>();
@@ -128,6 +130,7 @@ public static class FleetComposition
         services.AddSingleton<PostgresTelemetryStore>();
         services.AddSingleton<IVehicleStateStore>(provider => provider.GetRequiredService<PostgresTelemetryStore>());
         services.AddSingleton<ITelemetryStore>(provider => provider.GetRequiredService<PostgresTelemetryStore>());
+        services.AddSingleton<IAlertOutbox>(provider => provider.GetRequiredService<PostgresTelemetryStore>());
         services.AddSingleton<IFleetHistory>(provider => provider.GetRequiredService<PostgresTelemetryStore>());
         services.AddSingleton<IJobStore, PostgresJobStore>();
         services.AddSingleton<IJobGrantStore, PostgresJobGrantStore>();
@@ -176,8 +179,8 @@ public static class FleetComposition
     }
 
     /// <summary>
-    /// Exponential retries within what an ingest invocation can wait: a batch whose alerts cannot be written is retried
-    /// by the trigger and then parked, so the client need not wait long itself.
+    /// Exponential retries within what an ingest invocation can wait: a batch whose alerts cannot be written after its
+    /// commit leaves them in the alert outbox for the outbox timer, so the client need not wait long itself.
     /// </summary>
     internal static TableClientOptions TablesClientOptions(ILogger logger)
     {

@@ -8,6 +8,7 @@ public sealed partial class FleetTimerJobs(
     DashboardBroadcastHandler dashboard,
     AlertExpiryHandler alertExpiry,
     OfflineSweepHandler offlineSweep,
+    AlertOutboxHandler alertOutbox,
     ILogger<FleetTimerJobs> logger)
 {
     public async Task BroadcastDashboardsAsync(CancellationToken cancellationToken) =>
@@ -23,6 +24,30 @@ public sealed partial class FleetTimerJobs(
         foreach (var failure in result.RealtimeFailures)
         {
             Log.SweepNotDelivered(logger, failure);
+        }
+
+        foreach (var failure in result.AlertDeliveryFailures)
+        {
+            Log.SweepAlertsPending(logger, result.AlertsPending, failure);
+        }
+    }
+
+    public async Task DeliverPendingAlertsAsync(CancellationToken cancellationToken)
+    {
+        var result = await alertOutbox.DeliverAsync(cancellationToken);
+        if (result.Delivered + result.Expired > 0)
+        {
+            Log.PendingAlertsDelivered(logger, result.Delivered, result.Expired);
+        }
+
+        if (result.SinkFailure is { } sinkFailure)
+        {
+            Log.PendingAlertsNotDelivered(logger, result.Undelivered, sinkFailure);
+        }
+
+        if (result.RealtimeFailure is { } realtimeFailure)
+        {
+            Log.PendingAlertsNotAnnounced(logger, realtimeFailure);
         }
     }
 
@@ -42,5 +67,23 @@ public sealed partial class FleetTimerJobs(
 
         [LoggerMessage(EventId = 2114, Level = LogLevel.Warning, Message = "Offline sweep: realtime messages were not delivered (the changes themselves are stored)")]
         public static partial void SweepNotDelivered(ILogger logger, Exception exception);
+
+        [LoggerMessage(
+            EventId = 2115,
+            Level = LogLevel.Warning,
+            Message = "Offline sweep: {Count} alerts were not written to Table Storage; alerts stay in the outbox and are delivered when Table Storage answers")]
+        public static partial void SweepAlertsPending(ILogger logger, int count, Exception exception);
+
+        [LoggerMessage(EventId = 2116, Level = LogLevel.Information, Message = "Alert outbox: delivered {Delivered} pending alerts, dropped {Expired} that had expired")]
+        public static partial void PendingAlertsDelivered(ILogger logger, int delivered, int expired);
+
+        [LoggerMessage(
+            EventId = 2117,
+            Level = LogLevel.Warning,
+            Message = "Alert outbox: Table Storage still fails; {Count} alerts stay in the outbox and are delivered when Table Storage answers")]
+        public static partial void PendingAlertsNotDelivered(ILogger logger, int count, Exception exception);
+
+        [LoggerMessage(EventId = 2118, Level = LogLevel.Warning, Message = "Alert outbox: delivered alerts were not announced (they are stored)")]
+        public static partial void PendingAlertsNotAnnounced(ILogger logger, Exception exception);
     }
 }

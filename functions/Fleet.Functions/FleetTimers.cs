@@ -5,7 +5,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Fleet.Functions;
 
-/// <summary>The timers of DESIGN 6 on the schedules in app settings, running the same jobs as the local host's timers.</summary>
+/// <summary>
+/// The timers of DESIGN 6 and the alert outbox's on the schedules in app settings, running the same jobs as the local
+/// host's timers.
+/// </summary>
 public sealed partial class FleetTimers(FleetTimerJobs jobs, ParkedTelemetryHandler parked, ILogger<FleetTimers> logger)
 {
     [Function(nameof(BroadcastDashboards))]
@@ -19,6 +22,10 @@ public sealed partial class FleetTimers(FleetTimerJobs jobs, ParkedTelemetryHand
     [Function(nameof(SweepOffline))]
     public Task SweepOffline([TimerTrigger("%OfflineSweepSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         jobs.SweepOfflineAsync(cancellationToken);
+
+    [Function(nameof(DeliverPendingAlerts))]
+    public Task DeliverPendingAlerts([TimerTrigger("%AlertOutboxSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        jobs.DeliverPendingAlertsAsync(cancellationToken);
 
     /// <summary>A failed replay leaves its batch parked for the next run, so this run only reports it.</summary>
     [Function(nameof(ReplayParkedTelemetry))]

@@ -11,6 +11,9 @@ namespace Fleet.Functions;
 /// Telemetry from Event Hubs into the core handler, one partition's batch at a time. The host checkpoints a batch
 /// whether or not the function succeeded, so a failure is retried here (the retry policy) and, when retries run out,
 /// the batch is parked in Table Storage for <see cref="FleetTimers.ReplayParkedTelemetry"/>: never lost silently.
+/// A failure is PostgreSQL's (configuration, state, the commit): Table Storage cannot fail a batch, since its alerts
+/// are committed to the alert outbox and a failed write of them is only reported, so parking does not depend on the
+/// store whose outage it would be parking for.
 /// </summary>
 public sealed partial class IngestTelemetry(TelemetryBatchHandler handler, ParkedTelemetryHandler parking, ILogger<IngestTelemetry> logger)
 {
@@ -57,6 +60,11 @@ public sealed partial class IngestTelemetry(TelemetryBatchHandler handler, Parke
             if (result.JobTrackingFailure is { } jobFailure)
             {
                 Log.JobsNotTracked(logger, partitionId, jobFailure);
+            }
+
+            if (result.AlertDeliveryFailure is { } alertFailure)
+            {
+                Log.AlertsPending(logger, partitionId, result.AlertsPending, alertFailure);
             }
         }
         catch (Exception exception) when (IsLastAttempt(context) && !cancellationToken.IsCancellationRequested)
@@ -109,6 +117,12 @@ public sealed partial class IngestTelemetry(TelemetryBatchHandler handler, Parke
 
         [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Partition {PartitionId}: jobs were not moved on by this batch (the batch is stored)")]
         public static partial void JobsNotTracked(ILogger logger, string partitionId, Exception exception);
+
+        [LoggerMessage(
+            EventId = 3007,
+            Level = LogLevel.Warning,
+            Message = "Partition {PartitionId}: {Count} alerts were not written to Table Storage (the batch is stored); alerts stay in the outbox and are delivered when Table Storage answers")]
+        public static partial void AlertsPending(ILogger logger, string partitionId, int count, Exception exception);
 
         [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Retries exhausted: parked batch {BatchId} ({Events} events) for replay")]
         public static partial void Parked(ILogger logger, string batchId, int events, Exception exception);

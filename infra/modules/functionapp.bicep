@@ -54,6 +54,8 @@ param instanceMemoryMB int = 2048
 param dashboardSchedule string = '*/30 * * * * *'
 param alertExpirySchedule string = '0 */5 * * * *'
 param offlineSweepSchedule string = '0 * * * * *'
+// Delivers alerts left in the alert outbox (PostgreSQL) to Table Storage after its outage or an instance's crash.
+param alertOutboxSchedule string = '*/15 * * * * *'
 // Replays telemetry batches parked in the `parkedtelemetry` table after the ingest function exhausted its retries.
 param parkedTelemetrySchedule string = '0 */2 * * * *'
 
@@ -219,6 +221,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'OfflineSweepSchedule'
           value: offlineSweepSchedule
+        }
+        {
+          name: 'AlertOutboxSchedule'
+          value: alertOutboxSchedule
         }
         {
           name: 'ParkedTelemetrySchedule'

@@ -87,7 +87,7 @@ public class PersistenceBenchmarks
             .ToList();
         var stats = states.Select(state => new DailyStats(CompanyId, state.VehicleId, DateOnly.FromDateTime(_nextFixTime.UtcDateTime), DistanceKm: 0.1, MovingSeconds: 5)).ToList();
         var result = await _store.CommitAsync(
-            new TelemetryCommit(states, positions, [], stats, [], new Dictionary<string, int> { [CompanyId] = states.Count }), CancellationToken.None);
+            new TelemetryCommit(states, positions, [], stats, [], [], new Dictionary<string, int> { [CompanyId] = states.Count }, DateTimeOffset.UtcNow), CancellationToken.None);
         foreach (var state in states)
         {
             _states[state.VehicleId] = state with { Version = state.Version + 1 };
@@ -169,7 +169,7 @@ public class PersistenceBenchmarks
         new(name, NpgsqlDbType.Double) { Value = value is { } present ? present : DBNull.Value };
 
     private Task<CommitResult> CommitPositions(List<PositionRecord> positions) =>
-        _store.CommitAsync(new TelemetryCommit([], positions, [], [], [], new Dictionary<string, int>()), CancellationToken.None);
+        _store.CommitAsync(new TelemetryCommit([], positions, [], [], [], [], new Dictionary<string, int>(), DateTimeOffset.UtcNow), CancellationToken.None);
 
     private List<PositionRecord> NextBatch() => NextBatches(partitions: 1)[0];
 

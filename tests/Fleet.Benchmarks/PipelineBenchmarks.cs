@@ -160,7 +160,7 @@ public sealed class TelemetryBatchHandlerHarness
 
         var store = new InMemoryTelemetryStore();
         _handler = new TelemetryBatchHandler(
-            directory, directory, store, new InMemoryAlertStore(), store, DiscardingPublisher.Instance, new InMemoryVehicleFollowers(), TimeProvider.System);
+            directory, directory, store, new InMemoryAlertStore(), store, store, DiscardingPublisher.Instance, new InMemoryVehicleFollowers(), TimeProvider.System);
     }
 
     public async Task<int> RunAsync()

@@ -1,3 +1,4 @@
+using Fleet.Core.Alerts;
 using Fleet.Core.Kpis;
 using Fleet.Core.Ports;
 using Fleet.Core.State;
@@ -7,11 +8,12 @@ using Fleet.Core.Trips;
 namespace Fleet.Adapters.InMemory;
 
 /// <summary>
-/// History, trips, statistics, dead letters and vehicle states in memory, committed atomically under one lock with
-/// the same semantics as the PostgreSQL store: first write wins for positions and dead letters, upsert for trips,
-/// additive statistics, version-guarded states, per-company sequence numbers.
+/// History, trips, statistics, dead letters, the alert outbox and vehicle states in memory, committed atomically under
+/// one lock with the same semantics as the PostgreSQL store: first write wins for positions and dead letters, upsert
+/// for trips and outbox alerts (a final version never replaced by one that is not), additive statistics,
+/// version-guarded states, per-company sequence numbers.
 /// </summary>
-public sealed class InMemoryTelemetryStore : IVehicleStateStore, ITelemetryStore, IFleetHistory
+public sealed class InMemoryTelemetryStore : IVehicleStateStore, ITelemetryStore, IAlertOutbox, IFleetHistory
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, VehicleState> _states = new(StringComparer.Ordinal);
@@ -20,6 +22,7 @@ public sealed class InMemoryTelemetryStore : IVehicleStateStore, ITelemetryStore
     private readonly Dictionary<(string CompanyId, string VehicleId, DateOnly Day), DailyStats> _stats = [];
     private readonly Dictionary<(string PartitionId, long SequenceNumber, DateTimeOffset EnqueuedTime), DeadLetter> _deadLetters = [];
     private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Alert Alert, DateTimeOffset RecordedAt)> _outbox = new(StringComparer.Ordinal);
 
     public Task<IReadOnlyDictionary<string, VehicleState>> LoadAsync(IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken)
     {
@@ -74,6 +77,14 @@ public sealed class InMemoryTelemetryStore : IVehicleStateStore, ITelemetryStore
                 _deadLetters.TryAdd((deadLetter.Source.PartitionId, deadLetter.Source.SequenceNumber, deadLetter.Source.EnqueuedTime), deadLetter);
             }
 
+            foreach (var alert in commit.Alerts)
+            {
+                if (alert.Final || !_outbox.TryGetValue(alert.Id, out var recorded) || !recorded.Alert.Final)
+                {
+                    _outbox[alert.Id] = (alert, commit.RecordedAt);
+                }
+            }
+
             foreach (var state in commit.States)
             {
                 _states[state.VehicleId] = state with { Version = state.Version + 1 };
@@ -86,6 +97,33 @@ public sealed class InMemoryTelemetryStore : IVehicleStateStore, ITelemetryStore
             }
 
             return Task.FromResult(CommitResult.Success(lastSequences));
+        }
+    }
+
+    public Task<IReadOnlyList<Alert>> PendingAsync(DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken) =>
+        Snapshot(() => _outbox.Values
+            .Where(pending => pending.RecordedAt < recordedBefore)
+            .OrderBy(pending => pending.RecordedAt).ThenBy(pending => pending.Alert.Id, StringComparer.Ordinal)
+            .Take(limit)
+            .Select(pending => pending.Alert));
+
+    /// <remarks>Alerts are records: a version is unchanged when it equals the one delivered, field by field.</remarks>
+    public Task<int> ClearAsync(IReadOnlyList<Alert> delivered, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivered);
+        lock (_lock)
+        {
+            var cleared = 0;
+            foreach (var alert in delivered)
+            {
+                if (_outbox.TryGetValue(alert.Id, out var recorded) && recorded.Alert == alert)
+                {
+                    _outbox.Remove(alert.Id);
+                    cleared++;
+                }
+            }
+
+            return Task.FromResult(cleared);
         }
     }
 

@@ -9,7 +9,8 @@ namespace Fleet.Adapters.Postgres;
 /// <summary>
 /// A batch's writes, in bulk whatever the batch size: live positions by binary COPY, everything else as column arrays
 /// bound to <c>unnest</c>, one statement per table. They run in three round trips, in an order that keeps concurrent
-/// writers from deadlocking: vehicle rows are locked first, in vehicle id order, and statistics rows in key order.
+/// writers from deadlocking: vehicle rows are locked first, in vehicle id order, then statistics rows in key order
+/// and alert outbox rows in alert id order.
 /// </summary>
 /// <remarks>
 /// A live position is newer than its vehicle's watermark, and every stored position of the vehicle is at or before
@@ -92,6 +93,17 @@ internal sealed class CommitBatch
         ON CONFLICT (partition_id, sequence_number, enqueued_time) DO NOTHING
         """;
 
+    // The sink's rule (IAlertSink): a version that is not final is written only where no final one is. The record time
+    // is the newest version's, so the outbox's grace period leaves that version to the batch that committed it.
+    private const string UpsertAlertOutbox = """
+        INSERT INTO alert_outbox AS o (alert_id, company_id, final, payload, recorded_at)
+        SELECT u.alert_id, u.company_id, u.final, u.payload, @recorded_at
+        FROM unnest(@ids, @companies, @finals, @payloads) AS u(alert_id, company_id, final, payload)
+        ON CONFLICT (alert_id) DO UPDATE SET company_id = excluded.company_id, final = excluded.final, payload = excluded.payload,
+            recorded_at = excluded.recorded_at
+        WHERE excluded.final OR NOT o.final
+        """;
+
     // Companies with nothing to number still get their current value: messages outside the company group need it too.
     private const string AllocateSequences = """
         INSERT INTO company_sequences AS s (company_id, last_seq)
@@ -142,6 +154,11 @@ internal sealed class CommitBatch
         if (commit.DeadLetters.Count > 0)
         {
             batch.AddDeadLetters(commit);
+        }
+
+        if (commit.Alerts.Count > 0)
+        {
+            batch.AddAlerts(commit);
         }
 
         if (commit.SequenceCounts.Count > 0)
@@ -389,6 +406,18 @@ internal sealed class CommitBatch
             PostgresReads.Array("companies", NpgsqlDbType.Text, letters.Select(letter => letter.CompanyId)),
             PostgresReads.Array("bodies", NpgsqlDbType.Bytea, letters.Select(letter => letter.Body.ToArray())),
             PostgresReads.Array("lengths", NpgsqlDbType.Integer, letters.Select(letter => letter.BodyLength)));
+    }
+
+    private void AddAlerts(TelemetryCommit commit)
+    {
+        var alerts = commit.Alerts.OrderBy(alert => alert.Id, StringComparer.Ordinal).ToList();
+        Add(
+            UpsertAlertOutbox,
+            PostgresReads.Array("ids", NpgsqlDbType.Text, alerts.Select(alert => alert.Id)),
+            PostgresReads.Array("companies", NpgsqlDbType.Text, alerts.Select(alert => alert.CompanyId)),
+            PostgresReads.Array("finals", NpgsqlDbType.Boolean, alerts.Select(alert => alert.Final)),
+            PostgresReads.Array("payloads", NpgsqlDbType.Jsonb, alerts.Select(PostgresJson.Serialize)),
+            new NpgsqlParameter("recorded_at", NpgsqlDbType.TimestampTz) { Value = commit.RecordedAt.UtcDateTime });
     }
 
     private void Add(string sql, params NpgsqlParameter[] parameters) => _statements.Add((sql, parameters));

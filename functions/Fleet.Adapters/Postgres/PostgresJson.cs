@@ -1,17 +1,22 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Fleet.Core.Alerts;
 using Fleet.Core.Settings;
 using Fleet.Core.State;
 
 namespace Fleet.Adapters.Postgres;
 
-/// <summary>Source-generated JSON for what PostgreSQL stores as documents: vehicle states and company rule settings.</summary>
+/// <summary>
+/// Source-generated JSON for what PostgreSQL stores as documents: vehicle states, company rule settings and the alerts
+/// waiting in the alert outbox.
+/// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(VehicleState))]
 [JsonSerializable(typeof(RuleSettings))]
+[JsonSerializable(typeof(Alert))]
 internal sealed partial class PostgresJsonContext : JsonSerializerContext;
 
 internal static class PostgresJson
@@ -42,6 +47,7 @@ internal static class PostgresJson
 
     private static readonly JsonTypeInfo<VehicleState> StateType = (JsonTypeInfo<VehicleState>)Options.GetTypeInfo(typeof(VehicleState));
     private static readonly JsonTypeInfo<RuleSettings> RulesType = (JsonTypeInfo<RuleSettings>)Options.GetTypeInfo(typeof(RuleSettings));
+    private static readonly JsonTypeInfo<Alert> AlertType = (JsonTypeInfo<Alert>)Options.GetTypeInfo(typeof(Alert));
 
     public static string Serialize(VehicleState state) => JsonSerializer.Serialize(state, StateType);
 
@@ -52,4 +58,9 @@ internal static class PostgresJson
 
     public static RuleSettings DeserializeRules(string json) =>
         JsonSerializer.Deserialize(json, RulesType) ?? throw new JsonException("Stored rule settings are null.");
+
+    public static string Serialize(Alert alert) => JsonSerializer.Serialize(alert, AlertType);
+
+    public static Alert DeserializeAlert(string json) =>
+        JsonSerializer.Deserialize(json, AlertType) ?? throw new JsonException("An alert in the outbox is null.");
 }

@@ -1,3 +1,4 @@
+using Fleet.Core.Alerts;
 using Fleet.Core.Geo;
 using Fleet.Core.Kpis;
 using Fleet.Core.Ports;
@@ -11,11 +12,13 @@ using NpgsqlTypes;
 namespace Fleet.Adapters.Postgres;
 
 /// <summary>
-/// History, trips, daily statistics, dead letters and vehicle states in PostgreSQL. A batch is one transaction of three
-/// round trips (<see cref="CommitBatch"/>): rows in bulk, never a statement per event; first write wins for positions
-/// and dead letters, statistics added to, states written only where their version is still the one the batch read.
+/// History, trips, daily statistics, dead letters, the alert outbox and vehicle states in PostgreSQL. A batch is one
+/// transaction of three round trips (<see cref="CommitBatch"/>): rows in bulk, never a statement per event; first write
+/// wins for positions and dead letters, statistics added to, alerts upserted by id, states written only where their
+/// version is still the one the batch read.
 /// </summary>
-public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, PostgresRetry retry, ILogger<PostgresTelemetryStore> logger) : IVehicleStateStore, ITelemetryStore, IFleetHistory
+public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, PostgresRetry retry, ILogger<PostgresTelemetryStore> logger)
+    : IVehicleStateStore, ITelemetryStore, IAlertOutbox, IFleetHistory
 {
     public Task<IReadOnlyDictionary<string, VehicleState>> LoadAsync(IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken)
     {
@@ -75,6 +78,52 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, Postgres
         var lastSequences = await batch.WriteRestAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return CommitResult.Success(lastSequences);
+    }
+
+    public Task<IReadOnlyList<Alert>> PendingAsync(DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken) =>
+        PostgresReads.QueryAsync(
+            dataSource,
+            retry,
+            "read pending alerts",
+            """
+            SELECT payload::text FROM alert_outbox
+            WHERE recorded_at < @before
+            ORDER BY recorded_at, alert_id COLLATE "C"
+            LIMIT @limit
+            """,
+            parameters =>
+            {
+                parameters.AddWithValue("before", Clamp(recordedBefore));
+                parameters.AddWithValue("limit", limit);
+            },
+            reader => PostgresJson.DeserializeAlert(reader.GetString(0)),
+            cancellationToken);
+
+    /// <remarks>
+    /// A row goes only while its payload is the delivered version (jsonb equality, which ignores key order and spacing):
+    /// a version committed by another batch after the read stays for its own delivery.
+    /// </remarks>
+    public async Task<int> ClearAsync(IReadOnlyList<Alert> delivered, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivered);
+        if (delivered.Count == 0)
+        {
+            return 0;
+        }
+
+        var ids = delivered.Select(alert => alert.Id).ToArray();
+        var payloads = delivered.Select(PostgresJson.Serialize).ToArray();
+        return await retry.ExecuteAsync("clear delivered alerts", async token =>
+        {
+            await using var command = dataSource.CreateCommand("""
+                DELETE FROM alert_outbox AS o
+                USING unnest(@ids, @payloads) AS u(alert_id, payload)
+                WHERE o.alert_id = u.alert_id AND o.payload = u.payload
+                """);
+            command.Parameters.Add(PostgresReads.Array("ids", NpgsqlDbType.Text, ids));
+            command.Parameters.Add(PostgresReads.Array("payloads", NpgsqlDbType.Jsonb, payloads));
+            return await command.ExecuteNonQueryAsync(token);
+        }, cancellationToken);
     }
 
     public Task<IReadOnlyList<VehicleState>> StatesOfAsync(string companyId, CancellationToken cancellationToken) =>

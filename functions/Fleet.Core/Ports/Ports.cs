@@ -127,22 +127,30 @@ public interface IVehicleStateStore
 }
 
 /// <summary>
-/// Everything a batch makes durable except alerts, applied atomically. States are guarded by their version: if another
-/// writer moved one on, nothing is written and the conflicting vehicles are reported.
+/// Everything a batch makes durable, applied atomically, its alerts included (into the <see cref="IAlertOutbox"/>, for
+/// delivery to the <see cref="IAlertSink"/> after the commit). States are guarded by their version: if another writer
+/// moved one on, nothing is written, not even the alerts, and the conflicting vehicles are reported.
 /// </summary>
 public interface ITelemetryStore
 {
     Task<CommitResult> CommitAsync(TelemetryCommit commit, CancellationToken cancellationToken);
 }
 
+/// <param name="Alerts">
+/// The alerts raised, one version per id, recorded in the alert outbox by the sink's rule: a version that is not
+/// <see cref="Alert.Final"/> never replaces a final one.
+/// </param>
 /// <param name="SequenceCounts">How many company-group messages each company will publish: their <c>seq</c> values.</param>
+/// <param name="RecordedAt">When the writer commits: the alerts' time in the outbox, which its grace period counts from.</param>
 public sealed record TelemetryCommit(
     IReadOnlyList<VehicleState> States,
     IReadOnlyList<PositionRecord> Positions,
     IReadOnlyList<TripRecord> Trips,
     IReadOnlyList<DailyStats> Stats,
     IReadOnlyList<DeadLetter> DeadLetters,
-    IReadOnlyDictionary<string, int> SequenceCounts);
+    IReadOnlyList<Alert> Alerts,
+    IReadOnlyDictionary<string, int> SequenceCounts,
+    DateTimeOffset RecordedAt);
 
 /// <summary>Committed (with each company's newest <c>seq</c> after allocation) or refused for version conflicts.</summary>
 public sealed record CommitResult(IReadOnlyDictionary<string, long> LastSequences, IReadOnlyCollection<string> ConflictingVehicles)
@@ -162,6 +170,26 @@ public sealed record CommitResult(IReadOnlyDictionary<string, long> LastSequence
 public interface IAlertSink
 {
     Task UpsertAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Alerts committed with the batch (or sweep) that raised them and not yet known to be in the <see cref="IAlertSink"/>:
+/// one row per alert id, holding its newest version by the sink's rule. Whoever writes them to the sink clears them.
+/// </summary>
+public interface IAlertOutbox
+{
+    /// <summary>
+    /// At most <paramref name="limit"/> pending alerts recorded before <paramref name="recordedBefore"/>, oldest record
+    /// first (ties in code-point order of their ids).
+    /// </summary>
+    Task<IReadOnlyList<Alert>> PendingAsync(DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes each of these alerts whose recorded version is still exactly the one given. A version committed since
+    /// (by another batch, after this one was read) stays, to be delivered in its turn.
+    /// </summary>
+    /// <returns>How many were removed.</returns>
+    Task<int> ClearAsync(IReadOnlyList<Alert> delivered, CancellationToken cancellationToken);
 }
 
 /// <summary>Alerts per company: what the batch handler writes, and what users read, mark read and delete.</summary>

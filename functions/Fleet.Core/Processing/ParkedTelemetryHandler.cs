@@ -50,7 +50,7 @@ public sealed class ParkedTelemetryHandler(IParkedTelemetry parked, TelemetryBat
 
     /// <summary>
     /// Replays parked batches in stream order and deletes each one once processed. Stops at the first failure: the
-    /// cause (a store still down) would most likely fail the rest as well.
+    /// cause (PostgreSQL still down; an alert sink outage fails no batch) would most likely fail the rest as well.
     /// </summary>
     public async Task<ParkedReplayResult> ReplayAsync(CancellationToken cancellationToken)
     {

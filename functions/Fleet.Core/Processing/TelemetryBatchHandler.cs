@@ -9,12 +9,18 @@ using Fleet.Core.Telemetry;
 namespace Fleet.Core.Processing;
 
 /// <summary>What one batch did, for logs and metrics.</summary>
+/// <param name="Alerts">Alerts raised (new ones and new versions), committed in the alert outbox with the batch.</param>
 /// <param name="RealtimeFailure">
 /// Publishing failed after the batch was committed, the batch's own messages or its jobs'; the data is safe, the push
 /// was lost.
 /// </param>
 /// <param name="Jobs">What the batch did to the jobs under way, when jobs are tracked.</param>
 /// <param name="JobTrackingFailure">Following the jobs failed after the commit; the next fixes take them on.</param>
+/// <param name="AlertDeliveryFailure">
+/// Writing the committed alerts to the alert sink (Table Storage) failed: the batch is stored, its alerts wait in the
+/// outbox for <see cref="Timers.AlertOutboxHandler"/>, and their announcements were held back.
+/// </param>
+/// <param name="AlertsPending">How many of the batch's alerts were left in the outbox by that failure.</param>
 public sealed record BatchResult(
     int Events,
     int Positions,
@@ -28,24 +34,35 @@ public sealed record BatchResult(
     int CommitAttempts,
     Exception? RealtimeFailure,
     JobTrackingResult? Jobs = null,
-    Exception? JobTrackingFailure = null)
+    Exception? JobTrackingFailure = null,
+    Exception? AlertDeliveryFailure = null,
+    int AlertsPending = 0)
 {
     /// <summary>Events that changed nothing: already processed (replays), duplicates of a stored fix, or dead letters.</summary>
     public bool SetAside => Replays + Duplicates + DeadLetters > 0;
 }
 
 /// <summary>
-/// Processes one batch of telemetry in the order of DESIGN 2: parse and validate, resolve devices, run each vehicle's
-/// pipeline, write alerts (idempotent), commit history and state in one transaction (state last), then publish.
-/// Every effect before the commit is idempotent and everything after it is derived from committed data, so a batch
-/// may be replayed any number of times.
+/// Processes one batch of telemetry in the order docs/BATCH-ORDER.md gives (DESIGN 2 with its alert outbox): parse and
+/// validate, resolve devices, run each vehicle's pipeline, commit history, the alerts (into the outbox) and the states
+/// in one transaction, then write the alerts to the sink and clear them from the outbox, then publish.
 /// </summary>
+/// <remarks>
+/// Exactly-once effects on an at-least-once stream. Nothing durable happens before the commit, so a failure there
+/// leaves nothing behind and the replay starts clean. The commit is all or nothing and moves each vehicle's watermark,
+/// so a replayed event is recognised and raises nothing again. Everything after it is derived from committed data and
+/// idempotent: alerts are upserted by deterministic id and cleared from the outbox only while unchanged, so a crash or
+/// a Table Storage outage between commit and delivery leaves them in the outbox for
+/// <see cref="Timers.AlertOutboxHandler"/>, and never an alert without its positions. Realtime messages are best
+/// effort, sent at most once per attempt.
+/// </remarks>
 public sealed class TelemetryBatchHandler(
     IDeviceRegistry deviceRegistry,
     ICompanyDirectory companyDirectory,
     IVehicleStateStore vehicleStates,
     IAlertSink alertSink,
     ITelemetryStore telemetryStore,
+    IAlertOutbox alertOutbox,
     IRealtimePublisher realtimePublisher,
     IVehicleFollowers vehicleFollowers,
     TimeProvider timeProvider,
@@ -74,11 +91,6 @@ public sealed class TelemetryBatchHandler(
                 .ToList();
 
             var alerts = LatestById(outcomes.SelectMany(outcome => outcome.Alerts), alert => alert.Id);
-            if (alerts.Count > 0)
-            {
-                await alertSink.UpsertAsync(alerts, cancellationToken);
-            }
-
             var deadLetters = routed.DeadLetters
                 .Concat(outcomes.SelectMany(outcome => outcome.Rejections.Select(rejected => DeadLetter.From(
                     parsed.EventOf(rejected.Fix), rejected.Rejection, outcome.State.VehicleId, outcome.State.CompanyId))))
@@ -93,7 +105,9 @@ public sealed class TelemetryBatchHandler(
                 trips,
                 [.. outcomes.SelectMany(outcome => outcome.Stats)],
                 deadLetters,
-                plan.SequenceCounts);
+                alerts,
+                plan.SequenceCounts,
+                timeProvider.GetUtcNow());
 
             var result = await telemetryStore.CommitAsync(commit, cancellationToken);
             if (!result.Committed)
@@ -107,7 +121,11 @@ public sealed class TelemetryBatchHandler(
                 continue;
             }
 
-            var messages = plan.Stamp(result.LastSequences, timeProvider.GetUtcNow());
+            // The positions are committed whatever happens to the alerts now: a failure to deliver them is reported,
+            // not thrown, since a replay would find its events processed and raise nothing to deliver.
+            var alertFailure = await CommittedAlerts.DeliverAsync(alertSink, alertOutbox, alerts, cancellationToken);
+            var stamped = plan.Stamp(result.LastSequences, timeProvider.GetUtcNow());
+            var messages = alertFailure is null ? stamped : CommittedAlerts.WithoutAnnouncements(stamped);
             var realtimeFailure = await CommittedDelivery.PublishAsync(realtimePublisher, messages, cancellationToken);
             var (jobs, jobTrackingFailure) = await TrackJobsAsync(outcomes, cancellationToken);
 
@@ -124,7 +142,9 @@ public sealed class TelemetryBatchHandler(
                 attempt,
                 realtimeFailure ?? jobs?.RealtimeFailure,
                 jobs,
-                jobTrackingFailure);
+                jobTrackingFailure,
+                alertFailure,
+                alertFailure is null ? 0 : alerts.Count);
         }
     }
 

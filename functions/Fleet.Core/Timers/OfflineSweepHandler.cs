@@ -1,6 +1,7 @@
 using Fleet.Core.Alerts;
 using Fleet.Core.Pipeline;
 using Fleet.Core.Ports;
+using Fleet.Core.Processing;
 using Fleet.Core.Realtime;
 using Fleet.Core.Registry;
 using Fleet.Core.State;
@@ -8,23 +9,37 @@ using Fleet.Core.State;
 namespace Fleet.Core.Timers;
 
 /// <summary>What one sweep did, for logs and metrics.</summary>
-/// <param name="AlertsWritten">Offline alerts raised, and speeding alerts closed at their last fix.</param>
+/// <param name="AlertsWritten">
+/// Offline alerts raised, and speeding alerts closed at their last fix: committed with the states, then written to the
+/// alert sink unless <paramref name="AlertDeliveryFailures"/> says otherwise.
+/// </param>
 /// <param name="CommitAttempts">State commits tried, over all companies (a company with nothing to change needs none).</param>
 /// <param name="RealtimeFailures">
 /// Publishing failed after a company's changes were committed: the data is safe, the push was lost.
 /// </param>
+/// <param name="AlertDeliveryFailures">
+/// Writing a company's committed alerts to the sink failed: they wait in the alert outbox for
+/// <see cref="AlertOutboxHandler"/>, and their announcements were held back.
+/// </param>
+/// <param name="AlertsPending">How many alerts those failures left in the outbox.</param>
 public sealed record OfflineSweepResult(
     int VehiclesMarkedOffline,
     int AlertsWritten,
     int TripsClosed,
     int CommitAttempts,
-    IReadOnlyList<Exception> RealtimeFailures);
+    IReadOnlyList<Exception> RealtimeFailures,
+    IReadOnlyList<Exception> AlertDeliveryFailures,
+    int AlertsPending)
+{
+    public static OfflineSweepResult Nothing(int commitAttempts) => new(0, 0, 0, commitAttempts, [], [], 0);
+}
 
 /// <summary>
-/// Applies <see cref="OfflineSweep"/> to every company's fleet with the batch handler's order and replay safety: alerts
-/// written first by deterministic id, then the states committed under their version guard, then the messages
-/// published. A vehicle whose state changed meanwhile is reloaded and judged again rather than overwritten, and
-/// nothing is published that was not committed.
+/// Applies <see cref="OfflineSweep"/> to every company's fleet with the batch handler's order and replay safety: the
+/// states committed under their version guard together with the alerts (into the outbox), then the alerts written to
+/// the sink by deterministic id, then the messages published. A vehicle whose state changed meanwhile is reloaded and
+/// judged again rather than overwritten, no alert is written for a change that was not committed, and nothing is
+/// published that was not committed.
 /// </summary>
 public sealed class OfflineSweepHandler(
     IFleetConfiguration configuration,
@@ -32,6 +47,7 @@ public sealed class OfflineSweepHandler(
     IVehicleStateStore vehicleStates,
     IAlertSink alertSink,
     ITelemetryStore telemetryStore,
+    IAlertOutbox alertOutbox,
     IRealtimePublisher realtimePublisher,
     IVehicleFollowers vehicleFollowers,
     IProcessingProgress progress,
@@ -51,7 +67,7 @@ public sealed class OfflineSweepHandler(
         var now = processedThrough < clock ? processedThrough : clock;
         var companyIds = await configuration.CompanyIdsAsync(cancellationToken);
         var profiles = await companyDirectory.GetAsync(companyIds, cancellationToken);
-        var total = new OfflineSweepResult(0, 0, 0, 0, []);
+        var total = OfflineSweepResult.Nothing(0);
         foreach (var companyId in companyIds)
         {
             // Listed but without a profile: removed since it was listed, and its vehicles with it.
@@ -72,18 +88,13 @@ public sealed class OfflineSweepHandler(
         await EvaluateAsync(contexts, contexts.Keys, now, outcomes, cancellationToken);
         if (outcomes.Count == 0)
         {
-            return new OfflineSweepResult(0, 0, 0, 0, []);
+            return OfflineSweepResult.Nothing(0);
         }
 
         var followed = await vehicleFollowers.FollowedVehiclesAsync(outcomes.Keys.Select(vehicleId => contexts[vehicleId].Vehicle), cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             var alerts = outcomes.Values.SelectMany(outcome => outcome.Alerts).ToList();
-            if (alerts.Count > 0)
-            {
-                await alertSink.UpsertAsync(alerts, cancellationToken);
-            }
-
             var plan = RealtimePlan.Compose(outcomes.Values.SelectMany(outcome => outcome.Notices), followed);
             var commit = new TelemetryCommit(
                 [.. outcomes.Values.Select(outcome => outcome.State)],
@@ -91,7 +102,9 @@ public sealed class OfflineSweepHandler(
                 [.. outcomes.Values.SelectMany(outcome => outcome.Trips)],
                 [.. outcomes.Values.SelectMany(outcome => outcome.Stats)],
                 [],
-                plan.SequenceCounts);
+                alerts,
+                plan.SequenceCounts,
+                timeProvider.GetUtcNow());
             var result = await telemetryStore.CommitAsync(commit, cancellationToken);
             if (!result.Committed)
             {
@@ -109,20 +122,26 @@ public sealed class OfflineSweepHandler(
                 await EvaluateAsync(contexts, result.ConflictingVehicles, now, outcomes, cancellationToken);
                 if (outcomes.Count == 0)
                 {
-                    return new OfflineSweepResult(0, 0, 0, attempt, []);
+                    return OfflineSweepResult.Nothing(attempt);
                 }
 
                 continue;
             }
 
-            var counts = new OfflineSweepResult(
+            // As in the batch handler: the states are committed, so a failure to deliver the alerts is reported and the
+            // alerts wait in the outbox; their announcements are held back until they can be read.
+            var alertFailure = await CommittedAlerts.DeliverAsync(alertSink, alertOutbox, alerts, cancellationToken);
+            var stamped = plan.Stamp(result.LastSequences, timeProvider.GetUtcNow());
+            var failure = await CommittedDelivery.PublishAsync(
+                realtimePublisher, alertFailure is null ? stamped : CommittedAlerts.WithoutAnnouncements(stamped), cancellationToken);
+            return new OfflineSweepResult(
                 outcomes.Values.Count(outcome => outcome.Alerts.Any(alert => alert.Type == AlertType.VehicleOffline)),
                 alerts.Count,
                 outcomes.Values.Sum(outcome => outcome.Trips.Count),
                 attempt,
-                []);
-            var failure = await CommittedDelivery.PublishAsync(realtimePublisher, plan.Stamp(result.LastSequences, timeProvider.GetUtcNow()), cancellationToken);
-            return failure is null ? counts : counts with { RealtimeFailures = [failure] };
+                failure is null ? [] : [failure],
+                alertFailure is null ? [] : [alertFailure],
+                alertFailure is null ? 0 : alerts.Count);
         }
     }
 
@@ -159,5 +178,7 @@ public sealed class OfflineSweepHandler(
         a.AlertsWritten + b.AlertsWritten,
         a.TripsClosed + b.TripsClosed,
         a.CommitAttempts + b.CommitAttempts,
-        [.. a.RealtimeFailures, .. b.RealtimeFailures]);
+        [.. a.RealtimeFailures, .. b.RealtimeFailures],
+        [.. a.AlertDeliveryFailures, .. b.AlertDeliveryFailures],
+        a.AlertsPending + b.AlertsPending);
 }

@@ -10,6 +10,9 @@ public static class TimerSettingKeys
     public const string AlertExpirySchedule = "AlertExpirySchedule";
     public const string OfflineSweepSchedule = "OfflineSweepSchedule";
 
+    /// <summary>Delivers the alerts left in the alert outbox (<see cref="AlertOutboxHandler"/>).</summary>
+    public const string AlertOutboxSchedule = "AlertOutboxSchedule";
+
     /// <summary>Functions only: the local host retries a failed batch until it succeeds and parks nothing.</summary>
     public const string ParkedTelemetrySchedule = "ParkedTelemetrySchedule";
 }

@@ -92,6 +92,11 @@ internal sealed partial class PartitionConsumers(
                     Log.JobTrackingFailed(logger, jobFailure, partition);
                 }
 
+                if (result.AlertDeliveryFailure is { } alertFailure)
+                {
+                    Log.AlertsPending(logger, alertFailure, partition, result.AlertsPending);
+                }
+
                 return;
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -131,5 +136,11 @@ internal sealed partial class PartitionConsumers(
 
         [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Partition {Partition}: jobs were not moved on by this batch (the batch itself is stored)")]
         public static partial void JobTrackingFailed(ILogger logger, Exception exception, int partition);
+
+        [LoggerMessage(
+            EventId = 2006,
+            Level = LogLevel.Warning,
+            Message = "Partition {Partition}: {Count} alerts were not written to Table Storage (the batch itself is stored); alerts stay in the outbox and are delivered when Table Storage answers")]
+        public static partial void AlertsPending(ILogger logger, Exception exception, int partition, int count);
     }
 }

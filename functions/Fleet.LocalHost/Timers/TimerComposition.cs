@@ -4,8 +4,8 @@ using Fleet.Core.Timers;
 namespace Fleet.LocalHost.Timers;
 
 /// <summary>
-/// The three timers of DESIGN 6, on the schedules the timer functions read from the same settings, calling the same
-/// core handlers.
+/// The three timers of DESIGN 6 and the alert outbox's, on the schedules the timer functions read from the same
+/// settings, calling the same core handlers.
 /// </summary>
 public static class TimerComposition
 {
@@ -20,10 +20,11 @@ public static class TimerComposition
         AddTimer(services, "dashboard broadcast", TimerSettingKeys.DashboardSchedule, static (jobs, token) => jobs.BroadcastDashboardsAsync(token));
         AddTimer(services, "alert expiry", TimerSettingKeys.AlertExpirySchedule, static (jobs, token) => jobs.ExpireAlertsAsync(token));
         AddTimer(services, "offline sweep", TimerSettingKeys.OfflineSweepSchedule, static (jobs, token) => jobs.SweepOfflineAsync(token));
+        AddTimer(services, "alert outbox", TimerSettingKeys.AlertOutboxSchedule, static (jobs, token) => jobs.DeliverPendingAlertsAsync(token));
         return builder;
     }
 
-    // Not AddHostedService: it keeps one registration per implementation type, and all three timers are CronTimers.
+    // Not AddHostedService: it keeps one registration per implementation type, and all the timers are CronTimers.
     private static void AddTimer(IServiceCollection services, string name, string settingKey, Func<FleetTimerJobs, CancellationToken, Task> job) =>
         services.AddSingleton<IHostedService>(provider =>
         {

@@ -305,7 +305,7 @@ public abstract class TelemetryStoreContract
         IReadOnlyList<DailyStats>? stats = null,
         IReadOnlyList<DeadLetter>? deadLetters = null,
         Dictionary<string, int>? sequences = null) =>
-        new(states ?? [], positions ?? [], trips ?? [], stats ?? [], deadLetters ?? [], sequences ?? []);
+        new(states ?? [], positions ?? [], trips ?? [], stats ?? [], deadLetters ?? [], [], sequences ?? [], Start);
 
     private static VehicleState State(string company, string vehicle, PositionRecord last) => new()
     {

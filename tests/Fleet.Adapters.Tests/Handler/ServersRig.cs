@@ -11,6 +11,8 @@ using Fleet.Core.Ports;
 using Fleet.Core.Processing;
 using Fleet.Core.Registry;
 using Fleet.Core.Settings;
+using Fleet.Core.Telemetry;
+using Fleet.Core.Timers;
 using Fleet.Core.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -66,16 +68,82 @@ internal sealed class ServersRig : IAsyncDisposable
         return rig;
     }
 
-    /// <summary>A handler over the rig's stores, with the telemetry store optionally wrapped (to inject failures).</summary>
-    public TelemetryBatchHandler Handler(Func<ITelemetryStore, ITelemetryStore>? wrapStore = null) => new(
+    /// <summary>When the handlers run: an hour into the fixes.</summary>
+    public static readonly DateTimeOffset Now = FixStream.Start.AddHours(1);
+
+    /// <summary>
+    /// A handler over the rig's stores, with the telemetry store optionally wrapped (to inject failures) and another
+    /// alert sink optionally in place of the rig's table.
+    /// </summary>
+    public TelemetryBatchHandler Handler(Func<ITelemetryStore, ITelemetryStore>? wrapStore = null, IAlertSink? alertSink = null) => new(
         Directory,
         Directory,
         Store,
-        Alerts,
+        alertSink ?? Alerts,
         wrapStore is null ? Store : wrapStore(Store),
+        Store,
         new RecordingPublisher(),
         new InMemoryVehicleFollowers(),
-        new FrozenClock(FixStream.Start.AddHours(1)));
+        new FrozenClock(Now));
+
+    /// <summary>The alert outbox's delivery into the rig's table, run once the batches' alerts are past its grace period.</summary>
+    public AlertOutboxHandler AlertOutbox(RecordingPublisher publisher) =>
+        new(Store, Alerts, publisher, new FrozenClock(Now + AlertOutboxHandler.GracePeriod + TimeSpan.FromSeconds(1)));
+
+    /// <summary>The dump of a rig that handled the batch once, with nothing failing.</summary>
+    public static async Task<string> CleanDumpAsync(IReadOnlyList<TelemetryEvent> batch)
+    {
+        await using var rig = await StartAsync();
+        await rig.Handler().HandleAsync(batch, CancellationToken.None);
+        return await rig.DumpAsync();
+    }
+
+    /// <summary>
+    /// Three vehicles: a speeding drive through the yard with a trip, a vehicle parked idling, a vehicle that drives off;
+    /// and three bad events (malformed, unknown device, null island) to dead-letter.
+    /// </summary>
+    public static List<TelemetryEvent> Batch()
+    {
+        var speeding = new FixStream("dev-1");
+        var fixes = speeding.Park(0, 60, FixStream.Origin, fuelLevelPercent: 70, ignition: true);
+        fixes.AddRange(speeding.Drive(65, 300, FixStream.Origin, 90, 110, fuelLevelPercent: 69));
+        var idler = new FixStream("dev-2");
+        var idling = idler.Park(0, 900, GeoMath.Offset(FixStream.Origin, 3_000, 0), intervalSeconds: 30, fuelLevelPercent: 40, ignition: true);
+        var driver = new FixStream("dev-3");
+        var driving = driver.Drive(0, 600, GeoMath.Offset(FixStream.Origin, 3_000, 180), 0, 50);
+
+        // One partition interleaves the devices in arrival order and numbers the events as they arrive.
+        var events = TelemetryJson.Events("dev-1", fixes)
+            .Concat(TelemetryJson.Events("dev-2", idling))
+            .Concat(TelemetryJson.Events("dev-3", driving))
+            .OrderBy(item => item.Metadata.EnqueuedTime)
+            .Select((item, index) => item with { Metadata = item.Metadata with { SequenceNumber = index + 1 } })
+            .ToList();
+        var next = events.Count + 1;
+        events.Add(TelemetryJson.Event("{\"device_id\":\"dev-1\",", next++, FixStream.At(900)));
+        events.Add(TelemetryJson.Event(TelemetryJson.Fix("dev-unknown", FixStream.At(70), 25.03, 121.56), next++, FixStream.At(900)));
+        events.Add(TelemetryJson.Event(TelemetryJson.Fix("dev-1", FixStream.At(75), 0, 0), next, FixStream.At(900)));
+        return events;
+    }
+
+    /// <summary>Every entity of the rig's alert table; none while the store has not yet created it.</summary>
+    public async Task<IReadOnlyList<TableEntity>> AlertEntitiesAsync()
+    {
+        var entities = new List<TableEntity>();
+        try
+        {
+            await foreach (var entity in AzuriteTables.CreateServiceClient().GetTableClient(_alertTable).QueryAsync<TableEntity>())
+            {
+                entities.Add(entity);
+            }
+        }
+        catch (Azure.RequestFailedException exception) when (exception.Status == 404)
+        {
+            // The store creates its table at its first write: nothing was ever written.
+        }
+
+        return entities;
+    }
 
     /// <summary>
     /// Every durable row and alert entity as text, in key order, without the columns the servers stamp with their own
@@ -92,6 +160,7 @@ internal sealed class ServersRig : IAsyncDisposable
             ("company_daily_stats", "company_id, day, vehicle_id", null),
             ("dead_letters", "partition_id, sequence_number, enqueued_time", "stored_at"),
             ("company_sequences", "company_id", null),
+            ("alert_outbox", "alert_id", null),
         })
         {
             var row = clockColumn is null ? "to_jsonb(t)" : $"to_jsonb(t) - '{clockColumn}'";
@@ -105,7 +174,7 @@ internal sealed class ServersRig : IAsyncDisposable
         }
 
         dump.Append("alerts\n");
-        await foreach (var entity in AzuriteTables.CreateServiceClient().GetTableClient(_alertTable).QueryAsync<TableEntity>())
+        foreach (var entity in await AlertEntitiesAsync())
         {
             // The stored properties only: not the keys, nor the service's timestamp and ETag, which differ run to run.
             var properties = entity.Where(property => !ServiceProperties.Contains(property.Key)).OrderBy(property => property.Key, StringComparer.Ordinal)
@@ -120,12 +189,17 @@ internal sealed class ServersRig : IAsyncDisposable
     public async ValueTask DisposeAsync() => await Database.DisposeAsync();
 }
 
-/// <summary>Fails on purpose just before or just after the real commit, as a crashed or timed-out instance would.</summary>
+/// <summary>
+/// Fails on purpose just before or just after the real commit, as a crashed or timed-out instance would, or cancels
+/// the batch just after it, as a host shutting down would.
+/// </summary>
 internal sealed class FailingTelemetryStore(ITelemetryStore inner) : ITelemetryStore
 {
     public bool FailBeforeCommit { get; set; }
 
     public bool FailAfterCommit { get; set; }
+
+    public CancellationTokenSource? CancelAfterCommit { get; set; }
 
     public async Task<CommitResult> CommitAsync(TelemetryCommit commit, CancellationToken cancellationToken)
     {
@@ -135,6 +209,11 @@ internal sealed class FailingTelemetryStore(ITelemetryStore inner) : ITelemetryS
         }
 
         var result = await inner.CommitAsync(commit, cancellationToken);
+        if (CancelAfterCommit is { } shutdown)
+        {
+            await shutdown.CancelAsync();
+        }
+
         return FailAfterCommit ? throw new IOException("Injected failure after the commit.") : result;
     }
 }

@@ -40,7 +40,7 @@ public sealed class ListPagingTests
         _directory.AddVehicle(TestFleet.Vehicle("v-other", "c-2"), "dev-other");
         Run(_directory.SaveDriverAsync(new DriverProfile("d-other", "c-2", "Theirs"), None));
         var moving = VehicleState.Initial(TestFleet.Vehicle("v-4")) with { OdometerKm = 1_234 };
-        Run(_history.CommitAsync(new TelemetryCommit([moving], [], [], [], [], new Dictionary<string, int>()), None));
+        Run(_history.CommitAsync(new TelemetryCommit([moving], [], [], [], [], [], new Dictionary<string, int>(), DateTimeOffset.UnixEpoch), None));
 
         var clock = new FrozenClock(FixStream.Start);
         _vehicles = new VehiclesApiHandler(_directory, _history);
@@ -110,7 +110,7 @@ public sealed class ListPagingTests
                 trip.Id, "v-4", "c-1", null, TripStatus.Completed, start.AddMinutes(trip.Minutes), new GeoPoint(25.03, 121.56), start.AddMinutes(trip.Minutes + 30),
                 new GeoPoint(25.04, 121.57), 3.2, 72.5, null))
             .ToList();
-        await _history.CommitAsync(new TelemetryCommit([], [], trips, [], [], new Dictionary<string, int>()), None);
+        await _history.CommitAsync(new TelemetryCommit([], [], trips, [], [], [], new Dictionary<string, int>(), DateTimeOffset.UnixEpoch), None);
 
         var pages = await WalkAsync(after => _vehicles.TripsAsync(Admin, "v-4", start, FixStream.Start, 2, after, None));
 

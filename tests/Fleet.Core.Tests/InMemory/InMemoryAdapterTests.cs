@@ -65,7 +65,7 @@ public sealed class InMemoryAdapterTests
         var stale = harness.Store.StatesOf("c-1").Single() with { Version = 0 };
 
         var result = await harness.Store.CommitAsync(
-            new Fleet.Core.Ports.TelemetryCommit([stale], [], [], [], [], new Dictionary<string, int>()), CancellationToken.None);
+            new Fleet.Core.Ports.TelemetryCommit([stale], [], [], [], [], [], new Dictionary<string, int>(), DateTimeOffset.UnixEpoch), CancellationToken.None);
 
         Assert.False(result.Committed);
         Assert.Equal(["v-1"], result.ConflictingVehicles);

@@ -159,7 +159,7 @@ public sealed class JobTrackerTests
     /// </summary>
     private TelemetryBatchHandler HandlerWith(IJobStore jobs, IRealtimePublisher? jobsPublisher = null) =>
         new(
-            _harness.Directory, _harness.Directory, _harness.Store, _harness.Alerts, _harness.Store, _harness.Publisher, _harness.Followers, _harness.Clock,
+            _harness.Directory, _harness.Directory, _harness.Store, _harness.Alerts, _harness.Store, _harness.Store, _harness.Publisher, _harness.Followers, _harness.Clock,
             new JobTracker(jobs, jobsPublisher ?? _harness.Publisher, _harness.Clock, JobProgressSettings.Default));
 
     private async Task<Job> JobAsync(JobStatus status)

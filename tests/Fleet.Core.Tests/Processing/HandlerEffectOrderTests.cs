@@ -1,34 +1,38 @@
 using Fleet.Core.Telemetry;
 using Fleet.Core.Tests.Support;
+using Fleet.Core.Tests.Timers;
 
 namespace Fleet.Core.Tests.Processing;
 
 /// <summary>
-/// The handler's effects happen in the order of DESIGN 2 (idempotent alert writes, then one commit with the state,
-/// then publishing), so a failure at any point followed by a replay leaves exactly one of everything.
+/// The handler's effects happen in the order of docs/BATCH-ORDER.md (one commit with the alerts in the outbox and the
+/// state, then the alert writes, then publishing), so a failure at any point followed by a replay, and the outbox's
+/// delivery for alerts a failure left behind, leaves exactly one of everything.
 /// </summary>
 public sealed class HandlerEffectOrderTests
 {
     [Fact]
-    public async Task Effects_run_alerts_then_commit_then_publish()
+    public async Task Effects_run_commit_then_alerts_then_publish()
     {
         var rig = NewRig();
         await rig.Handler.HandleAsync(Batch(), CancellationToken.None);
 
-        Assert.Equal(["alerts", "commit", "publish"], rig.Log);
+        Assert.Equal(["commit", "alerts", "publish"], rig.Log);
+        Assert.Empty(rig.Harness.PendingAlerts());
     }
 
     [Fact]
-    public async Task A_failure_between_the_alert_write_and_the_commit_is_healed_by_replaying_the_batch()
+    public async Task A_failure_before_the_commit_leaves_nothing_and_is_healed_by_replaying_the_batch()
     {
         var clean = await CleanRun();
         var rig = NewRig();
         rig.FailBeforeCommit = true;
 
         await Assert.ThrowsAsync<IOException>(() => rig.Handler.HandleAsync(Batch(), CancellationToken.None));
-        Assert.NotEmpty(rig.Harness.Alerts.AllOf("c-1"));
+        Assert.Empty(rig.Harness.Alerts.AllOf("c-1"));
+        Assert.Empty(rig.Harness.PendingAlerts());
         Assert.Empty(rig.Harness.Store.PositionsOf("c-1", "v-1"));
-        Assert.DoesNotContain("publish", rig.Log);
+        Assert.Equal(["commit"], rig.Log);
 
         rig.FailBeforeCommit = false;
         await rig.Handler.HandleAsync(Batch(), CancellationToken.None);
@@ -36,7 +40,7 @@ public sealed class HandlerEffectOrderTests
     }
 
     [Fact]
-    public async Task A_failure_after_the_commit_is_healed_by_replaying_the_batch()
+    public async Task A_failure_after_the_commit_is_healed_by_the_replay_and_the_outbox_delivery()
     {
         var clean = await CleanRun();
         var rig = NewRig();
@@ -46,8 +50,13 @@ public sealed class HandlerEffectOrderTests
         rig.FailAfterCommit = false;
         var replay = await rig.Handler.HandleAsync(Batch(), CancellationToken.None);
 
+        // The replay finds its events processed and raises nothing: the committed alerts are the outbox's to deliver.
         Assert.Equal(0, replay.Positions + replay.Alerts + replay.TripChanges);
+        Assert.Empty(rig.Harness.Alerts.AllOf("c-1"));
+        rig.Harness.Clock.Advance(TimerHarness.PastGracePeriod);
+        await rig.Harness.AlertOutbox().DeliverAsync(CancellationToken.None);
         FleetSnapshot.Of(rig.Harness, "c-1").AssertEqual(clean);
+        Assert.Empty(rig.Harness.PendingAlerts());
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class HandlerRoutingTests
         orphanDirectory.AddVehicle(TestFleet.Vehicle("v-9", "c-gone"), "dev-9");
         var registrations = new CombinedRegistry(harness.Directory, orphanDirectory);
         var handler = new Fleet.Core.Processing.TelemetryBatchHandler(
-            registrations, harness.Directory, harness.Store, harness.Alerts, harness.Store, harness.Publisher, harness.Followers, harness.Clock);
+            registrations, harness.Directory, harness.Store, harness.Alerts, harness.Store, harness.Store, harness.Publisher, harness.Followers, harness.Clock);
 
         var fix = new FixStream("dev-1").Fix(0, FixStream.Origin, 10);
         var orphan = new FixStream("dev-9").Fix(0, FixStream.Origin, 10);

@@ -54,7 +54,7 @@ internal sealed class FleetHarness
 {
     public FleetHarness()
     {
-        Handler = new TelemetryBatchHandler(Directory, Directory, Store, Alerts, Store, Publisher, Followers, Clock);
+        Handler = new TelemetryBatchHandler(Directory, Directory, Store, Alerts, Store, Store, Publisher, Followers, Clock);
     }
 
     public InMemoryFleetDirectory Directory { get; } = new();

@@ -7,8 +7,8 @@ using Fleet.Core.Timers;
 namespace Fleet.Core.Tests.Support;
 
 /// <summary>
-/// Sits between a handler and the harness's stores: records the order of the effects, lets another writer in before
-/// the first commit, and fails where a test says.
+/// Sits between a handler and the harness's stores (the alert outbox stays the harness's): records the order of the
+/// effects, lets another writer in before the first commit, and fails where a test says.
 /// </summary>
 internal sealed class InterceptingStores(FleetHarness harness) : IAlertSink, ITelemetryStore, IRealtimePublisher
 {
@@ -17,10 +17,10 @@ internal sealed class InterceptingStores(FleetHarness harness) : IAlertSink, ITe
     public FleetHarness Harness { get; } = harness;
 
     public TelemetryBatchHandler Handler => new(
-        Harness.Directory, Harness.Directory, Harness.Store, this, this, this, Harness.Followers, Harness.Clock);
+        Harness.Directory, Harness.Directory, Harness.Store, this, this, Harness.Store, this, Harness.Followers, Harness.Clock);
 
     public OfflineSweepHandler Sweep => new(
-        Harness.Directory, Harness.Directory, Harness.Store, this, this, this, Harness.Followers, new UnknownProcessingProgress(), Harness.Clock);
+        Harness.Directory, Harness.Directory, Harness.Store, this, this, Harness.Store, this, Harness.Followers, new UnknownProcessingProgress(), Harness.Clock);
 
     public List<string> Log { get; } = [];
 
@@ -32,10 +32,13 @@ internal sealed class InterceptingStores(FleetHarness harness) : IAlertSink, ITe
 
     public bool FailPublish { get; set; }
 
+    /// <summary>What writing alerts throws, as Table Storage down or a shutdown cancelling the write would; null to write them.</summary>
+    public Exception? AlertWriteFailure { get; set; }
+
     public Task UpsertAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
     {
         Log.Add("alerts");
-        return Harness.Alerts.UpsertAsync(alerts, cancellationToken);
+        return AlertWriteFailure is { } failure ? Task.FromException(failure) : Harness.Alerts.UpsertAsync(alerts, cancellationToken);
     }
 
     public async Task<CommitResult> CommitAsync(TelemetryCommit commit, CancellationToken cancellationToken)

@@ -207,11 +207,11 @@ public sealed class OfflineSweepHandlerTests
         Assert.Equal((1, 0, 1), (first!.VehiclesMarkedOffline, second.VehiclesMarkedOffline, second.CommitAttempts));
         Assert.Single(harness.Publisher.WentOffline());
         Assert.Single(harness.Alerts.OfflineAlertsOf("c-1"));
-        Assert.Equal(["alerts", "commit"], stores.Log);
+        Assert.Equal(["commit"], stores.Log);
     }
 
     [Fact]
-    public async Task Effects_run_alerts_then_commit_then_publish()
+    public async Task Effects_run_commit_then_alerts_then_publish()
     {
         var harness = new FleetHarness().WithCompany("c-1", "dev-1");
         await harness.SendFixesAsync("dev-1", new FixStream("dev-1").Park(0, 60, FixStream.Origin));
@@ -219,19 +219,21 @@ public sealed class OfflineSweepHandlerTests
 
         await stores.Sweep.SweepAsync(None);
 
-        Assert.Equal(["alerts", "commit", "publish"], stores.Log);
+        Assert.Equal(["commit", "alerts", "publish"], stores.Log);
+        Assert.Empty(harness.PendingAlerts());
     }
 
     [Fact]
-    public async Task A_failed_commit_publishes_nothing_and_the_next_sweep_completes_it_with_the_same_alert()
+    public async Task A_failed_commit_writes_and_publishes_nothing_and_the_next_sweep_completes_it()
     {
         var harness = new FleetHarness().WithCompany("c-1", "dev-1");
         await harness.SendFixesAsync("dev-1", new FixStream("dev-1").Park(0, 60, FixStream.Origin));
         var stores = new InterceptingStores(harness) { FailBeforeCommit = true };
 
         await Assert.ThrowsAsync<IOException>(() => stores.Sweep.SweepAsync(None));
-        var written = Assert.Single(harness.Alerts.OfflineAlertsOf("c-1"));
-        Assert.DoesNotContain("publish", stores.Log);
+        Assert.Empty(harness.Alerts.OfflineAlertsOf("c-1"));
+        Assert.Empty(harness.PendingAlerts());
+        Assert.Equal(["commit"], stores.Log);
         Assert.Empty(harness.Publisher.WentOffline());
 
         stores.FailBeforeCommit = false;
@@ -239,8 +241,32 @@ public sealed class OfflineSweepHandlerTests
         var retry = await stores.Sweep.SweepAsync(None);
 
         Assert.Equal(1, retry.VehiclesMarkedOffline);
-        Assert.Equal(written.Id, Assert.Single(harness.Alerts.OfflineAlertsOf("c-1")).Id);
+        Assert.Single(harness.Alerts.OfflineAlertsOf("c-1"));
         Assert.Single(harness.Publisher.WentOffline());
+    }
+
+    [Fact]
+    public async Task A_failing_alert_sink_leaves_the_sweep_committed_and_its_alert_in_the_outbox_unannounced()
+    {
+        var harness = new FleetHarness().WithCompany("c-1", "dev-1");
+        await harness.SendFixesAsync("dev-1", new FixStream("dev-1").Park(0, 60, FixStream.Origin));
+        var stores = new InterceptingStores(harness) { AlertWriteFailure = new IOException("Table Storage unavailable") };
+
+        var result = await stores.Sweep.SweepAsync(None);
+
+        Assert.Equal((1, 1), (result.VehiclesMarkedOffline, result.AlertsPending));
+        Assert.IsType<IOException>(Assert.Single(result.AlertDeliveryFailures));
+        Assert.Equal(VehicleStatus.Offline, Assert.Single(harness.Store.StatesOf("c-1")).Status);
+        Assert.Single(harness.Publisher.WentOffline());
+        Assert.Empty(harness.Publisher.MessagesOf(RealtimeMessageTypes.Alert));
+        var pending = Assert.Single(harness.PendingAlerts());
+
+        harness.Clock.Advance(TimerHarness.PastGracePeriod);
+        var delivery = await harness.AlertOutbox().DeliverAsync(None);
+
+        Assert.Equal(1, delivery.Delivered);
+        Assert.Equal(pending, Assert.Single(harness.Alerts.OfflineAlertsOf("c-1")));
+        Assert.Equal(pending.Id, ((AlertPayload)Assert.Single(harness.Publisher.MessagesOf(RealtimeMessageTypes.Alert)).Envelope.Data).Id);
     }
 
     [Fact]

@@ -16,10 +16,22 @@ internal static class TimerHarness
         harness.Store,
         harness.Alerts,
         harness.Store,
+        harness.Store,
         harness.Publisher,
         harness.Followers,
         progress ?? new UnknownProcessingProgress(),
         harness.Clock);
+
+    /// <summary>Long enough for a record in the outbox to be older than <see cref="AlertOutboxHandler.GracePeriod"/>.</summary>
+    public static readonly TimeSpan PastGracePeriod = AlertOutboxHandler.GracePeriod + TimeSpan.FromSeconds(1);
+
+    /// <summary>The alert outbox's delivery into <paramref name="sink"/>, the harness's alert store by default.</summary>
+    public static AlertOutboxHandler AlertOutbox(this FleetHarness harness, IAlertSink? sink = null) =>
+        new(harness.Store, sink ?? harness.Alerts, harness.Publisher, harness.Clock);
+
+    /// <summary>Every alert the outbox holds, however recently recorded.</summary>
+    public static IReadOnlyList<Alert> PendingAlerts(this FleetHarness harness) =>
+        harness.Store.PendingAsync(DateTimeOffset.MaxValue, int.MaxValue, CancellationToken.None).GetAwaiter().GetResult();
 
     public static DashboardBroadcastHandler Dashboard(this FleetHarness harness) =>
         new(harness.Directory, harness.Directory, harness.Store, harness.Alerts, harness.Publisher, harness.Clock);

@@ -161,7 +161,7 @@ public abstract partial class PagingTests : IAsyncLifetime
                 $"t-pg-{run}-{trip.Id}", Vehicle, Ours, null, TripStatus.Completed, start.AddMinutes(trip.Minutes), new GeoPoint(25.03, 121.56),
                 start.AddMinutes(trip.Minutes + 20), new GeoPoint(25.04, 121.57), 3.2, 72.5, null))
             .ToList();
-        await _host.Services.GetRequiredService<ITelemetryStore>().CommitAsync(new TelemetryCommit([], [], trips, [], [], new Dictionary<string, int>()), CancellationToken.None);
+        await _host.Services.GetRequiredService<ITelemetryStore>().CommitAsync(new TelemetryCommit([], [], trips, [], [], [], new Dictionary<string, int>(), DateTimeOffset.UnixEpoch), CancellationToken.None);
 
         const string Range = $"/api/vehicles/{Vehicle}/trips?from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z";
         var pages = await WalkAsync(_admin, Range + "&limit=2", "trip_id");

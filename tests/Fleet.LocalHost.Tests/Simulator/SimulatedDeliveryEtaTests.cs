@@ -134,7 +134,7 @@ public sealed class SimulatedDeliveryEtaTests
             var clock = new FrozenClock(SimulatedTelemetry.Start);
             var tracker = new JobTracker(jobs, publisher, clock, JobProgressSettings.Default);
             var handler = new TelemetryBatchHandler(
-                directory, directory, store, new InMemoryAlertStore(), store, publisher, new InMemoryVehicleFollowers(), clock, tracker);
+                directory, directory, store, new InMemoryAlertStore(), store, store, publisher, new InMemoryVehicleFollowers(), clock, tracker);
 
             var (pickup, dropoff) = vehicle.PlanDelivery();
             var job = new Job(

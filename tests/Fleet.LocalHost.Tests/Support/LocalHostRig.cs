@@ -61,6 +61,7 @@ public sealed class LocalHostRig : IAsyncDisposable
         "--DashboardSchedule=0 0 0 1 1 *",
         "--AlertExpirySchedule=0 0 0 1 1 *",
         "--OfflineSweepSchedule=0 0 0 1 1 *",
+        "--AlertOutboxSchedule=0 0 0 1 1 *",
     ];
 
     /// <summary>

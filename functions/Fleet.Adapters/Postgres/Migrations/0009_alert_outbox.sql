@@ -1,0 +1,15 @@
+-- The alert outbox (docs/BATCH-ORDER.md): the alerts of a batch, recorded in the batch's own transaction and kept
+-- until they are written to Table Storage. An outage there then delays alerts instead of stopping ingestion, and a
+-- crash after the commit leaves them here to be delivered instead of lost. One row per alert id, holding its newest
+-- version (never a version that is not final over a final one); payload is the alert as JSON, compared whole when a
+-- delivered version is cleared, so a newer one committed meanwhile stays.
+CREATE TABLE alert_outbox (
+    alert_id     text PRIMARY KEY,
+    company_id   text NOT NULL,
+    final        boolean NOT NULL,
+    payload      jsonb NOT NULL,
+    recorded_at  timestamptz NOT NULL
+);
+
+-- What is pending is read oldest record first, ties in code-point order of the ids (as the in-memory outbox sorts).
+CREATE INDEX alert_outbox_recorded ON alert_outbox (recorded_at, alert_id COLLATE "C");
