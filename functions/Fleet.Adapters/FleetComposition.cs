@@ -174,7 +174,8 @@ public static class FleetComposition
         services.AddSingleton(provider => new TableAlertStore(
             provider.GetRequiredService<TableServiceClient>(), provider.GetRequiredService<IOptions<TableAlertStoreOptions>>().Value));
         services.AddSingleton<IAlertStore>(provider => provider.GetRequiredService<TableAlertStore>());
-        services.AddSingleton<IAlertSink>(provider => provider.GetRequiredService<TableAlertStore>());
+        services.AddSingleton<IAlertSink>(provider => new AlertSinkCircuit(
+            provider.GetRequiredService<TableAlertStore>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<AlertSinkCircuit>>()));
         return builder;
     }
 
