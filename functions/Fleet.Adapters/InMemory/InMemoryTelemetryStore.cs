@@ -22,7 +22,7 @@ public sealed class InMemoryTelemetryStore : IVehicleStateStore, ITelemetryStore
     private readonly Dictionary<(string CompanyId, string VehicleId, DateOnly Day), DailyStats> _stats = [];
     private readonly Dictionary<(string PartitionId, long SequenceNumber, DateTimeOffset EnqueuedTime), DeadLetter> _deadLetters = [];
     private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (Alert Alert, DateTimeOffset RecordedAt)> _outbox = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Alert Alert, DateTimeOffset RecordedAt, DateTimeOffset? DeliveredAt)> _outbox = new(StringComparer.Ordinal);
 
     public Task<IReadOnlyDictionary<string, VehicleState>> LoadAsync(IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken)
     {
@@ -81,7 +81,7 @@ public sealed class InMemoryTelemetryStore : IVehicleStateStore, ITelemetryStore
             {
                 if (alert.Final || !_outbox.TryGetValue(alert.Id, out var recorded) || !recorded.Alert.Final)
                 {
-                    _outbox[alert.Id] = (alert, commit.RecordedAt);
+                    _outbox[alert.Id] = (alert, commit.RecordedAt, null);
                 }
             }
 
@@ -102,28 +102,54 @@ public sealed class InMemoryTelemetryStore : IVehicleStateStore, ITelemetryStore
 
     public Task<IReadOnlyList<Alert>> PendingAsync(DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken) =>
         Snapshot(() => _outbox.Values
-            .Where(pending => pending.RecordedAt < recordedBefore)
+            .Where(pending => pending.DeliveredAt is null && pending.RecordedAt < recordedBefore)
             .OrderBy(pending => pending.RecordedAt).ThenBy(pending => pending.Alert.Id, StringComparer.Ordinal)
             .Take(limit)
             .Select(pending => pending.Alert));
 
-    /// <remarks>Alerts are records: a version is unchanged when it equals the one delivered, field by field.</remarks>
-    public Task<int> ClearAsync(IReadOnlyList<Alert> delivered, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Alert>> DeliveredAsync(DateTimeOffset deliveredBefore, int limit, CancellationToken cancellationToken) =>
+        Snapshot(() => _outbox.Values
+            .Where(recorded => recorded.DeliveredAt < deliveredBefore)
+            .OrderBy(recorded => recorded.DeliveredAt).ThenBy(recorded => recorded.Alert.Id, StringComparer.Ordinal)
+            .Take(limit)
+            .Select(recorded => recorded.Alert));
+
+    public Task<int> MarkDeliveredAsync(IReadOnlyList<Alert> delivered, DateTimeOffset deliveredAt, CancellationToken cancellationToken) =>
+        Task.FromResult(ChangeUnchanged(delivered, recorded => _outbox[recorded.Alert.Id] = recorded with { DeliveredAt = deliveredAt }));
+
+    public Task<int> ForgetAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken) =>
+        Task.FromResult(ChangeUnchanged(alerts, recorded => _outbox.Remove(recorded.Alert.Id)));
+
+    public Task ForgetAsync(string companyId, string alertId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(delivered);
         lock (_lock)
         {
-            var cleared = 0;
-            foreach (var alert in delivered)
+            if (_outbox.TryGetValue(alertId, out var recorded) && recorded.Alert.CompanyId == companyId)
+            {
+                _outbox.Remove(alertId);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <remarks>Alerts are records: a version is unchanged when it equals the one given, field by field.</remarks>
+    private int ChangeUnchanged(IReadOnlyList<Alert> alerts, Action<(Alert Alert, DateTimeOffset RecordedAt, DateTimeOffset? DeliveredAt)> change)
+    {
+        ArgumentNullException.ThrowIfNull(alerts);
+        lock (_lock)
+        {
+            var changed = 0;
+            foreach (var alert in alerts)
             {
                 if (_outbox.TryGetValue(alert.Id, out var recorded) && recorded.Alert == alert)
                 {
-                    _outbox.Remove(alert.Id);
-                    cleared++;
+                    change(recorded);
+                    changed++;
                 }
             }
 
-            return Task.FromResult(cleared);
+            return changed;
         }
     }
 

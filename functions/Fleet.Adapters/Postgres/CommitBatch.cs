@@ -93,14 +93,14 @@ internal sealed class CommitBatch
         ON CONFLICT (partition_id, sequence_number, enqueued_time) DO NOTHING
         """;
 
-    // The sink's rule (IAlertSink): a version that is not final is written only where no final one is. The record time
-    // is the newest version's, so the outbox's grace period leaves that version to the batch that committed it.
+    // The sink's rule (IAlertSink): a version that is not final is written only where no final one is. A new version is
+    // pending again, and its record time is the newest version's, so the outbox's grace period leaves that version to the batch that committed it.
     private const string UpsertAlertOutbox = """
         INSERT INTO alert_outbox AS o (alert_id, company_id, final, payload, recorded_at)
         SELECT u.alert_id, u.company_id, u.final, u.payload, @recorded_at
         FROM unnest(@ids, @companies, @finals, @payloads) AS u(alert_id, company_id, final, payload)
         ON CONFLICT (alert_id) DO UPDATE SET company_id = excluded.company_id, final = excluded.final, payload = excluded.payload,
-            recorded_at = excluded.recorded_at
+            recorded_at = excluded.recorded_at, delivered_at = NULL
         WHERE excluded.final OR NOT o.final
         """;
 

@@ -87,7 +87,7 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, Postgres
             "read pending alerts",
             """
             SELECT payload::text FROM alert_outbox
-            WHERE recorded_at < @before
+            WHERE recorded_at < @before AND delivered_at IS NULL
             ORDER BY recorded_at, alert_id COLLATE "C"
             LIMIT @limit
             """,
@@ -99,29 +99,74 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, Postgres
             reader => PostgresJson.DeserializeAlert(reader.GetString(0)),
             cancellationToken);
 
+    public Task<IReadOnlyList<Alert>> DeliveredAsync(DateTimeOffset deliveredBefore, int limit, CancellationToken cancellationToken) =>
+        PostgresReads.QueryAsync(
+            dataSource,
+            retry,
+            "read delivered alerts",
+            """
+            SELECT payload::text FROM alert_outbox
+            WHERE delivered_at < @before
+            ORDER BY delivered_at, alert_id COLLATE "C"
+            LIMIT @limit
+            """,
+            parameters =>
+            {
+                parameters.AddWithValue("before", Clamp(deliveredBefore));
+                parameters.AddWithValue("limit", limit);
+            },
+            reader => PostgresJson.DeserializeAlert(reader.GetString(0)),
+            cancellationToken);
+
     /// <remarks>
-    /// A row goes only while its payload is the delivered version (jsonb equality, which ignores key order and spacing):
-    /// a version committed by another batch after the read stays for its own delivery.
+    /// Only rows whose payload is the version given (jsonb equality, which ignores key order and spacing): a version
+    /// committed by another batch after the read stays pending for its own delivery.
     /// </remarks>
-    public async Task<int> ClearAsync(IReadOnlyList<Alert> delivered, CancellationToken cancellationToken)
+    public Task<int> MarkDeliveredAsync(IReadOnlyList<Alert> delivered, DateTimeOffset deliveredAt, CancellationToken cancellationToken) =>
+        ChangeUnchangedAsync(
+            "mark alerts delivered",
+            "UPDATE alert_outbox AS o SET delivered_at = @at FROM unnest(@ids, @payloads) AS u(alert_id, payload) WHERE o.alert_id = u.alert_id AND o.payload = u.payload",
+            delivered,
+            deliveredAt,
+            cancellationToken);
+
+    public Task<int> ForgetAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken) =>
+        ChangeUnchangedAsync(
+            "forget alerts",
+            "DELETE FROM alert_outbox AS o USING unnest(@ids, @payloads) AS u(alert_id, payload) WHERE o.alert_id = u.alert_id AND o.payload = u.payload",
+            alerts,
+            at: null,
+            cancellationToken);
+
+    public Task ForgetAsync(string companyId, string alertId, CancellationToken cancellationToken) =>
+        retry.ExecuteAsync("forget a deleted alert", async token =>
+        {
+            await using var command = dataSource.CreateCommand("DELETE FROM alert_outbox WHERE alert_id = @id AND company_id = @company");
+            command.Parameters.AddWithValue("id", alertId);
+            command.Parameters.AddWithValue("company", companyId);
+            return await command.ExecuteNonQueryAsync(token);
+        }, cancellationToken);
+
+    private async Task<int> ChangeUnchangedAsync(string operation, string sql, IReadOnlyList<Alert> alerts, DateTimeOffset? at, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(delivered);
-        if (delivered.Count == 0)
+        ArgumentNullException.ThrowIfNull(alerts);
+        if (alerts.Count == 0)
         {
             return 0;
         }
 
-        var ids = delivered.Select(alert => alert.Id).ToArray();
-        var payloads = delivered.Select(PostgresJson.Serialize).ToArray();
-        return await retry.ExecuteAsync("clear delivered alerts", async token =>
+        var ids = alerts.Select(alert => alert.Id).ToArray();
+        var payloads = alerts.Select(PostgresJson.Serialize).ToArray();
+        return await retry.ExecuteAsync(operation, async token =>
         {
-            await using var command = dataSource.CreateCommand("""
-                DELETE FROM alert_outbox AS o
-                USING unnest(@ids, @payloads) AS u(alert_id, payload)
-                WHERE o.alert_id = u.alert_id AND o.payload = u.payload
-                """);
+            await using var command = dataSource.CreateCommand(sql);
             command.Parameters.Add(PostgresReads.Array("ids", NpgsqlDbType.Text, ids));
             command.Parameters.Add(PostgresReads.Array("payloads", NpgsqlDbType.Jsonb, payloads));
+            if (at is { } time)
+            {
+                command.Parameters.AddWithValue("at", time);
+            }
+
             return await command.ExecuteNonQueryAsync(token);
         }, cancellationToken);
     }

@@ -13,7 +13,8 @@ public sealed record AlertRequest(string? Type, string? Severity, string? Title,
 /// The company's alerts for dispatchers and admins (DESIGN 3.4). Marking read and deleting tell the company group, so
 /// every open dashboard follows.
 /// </summary>
-public sealed class AlertsApiHandler(IAlertStore alerts, IRealtimePublisher publisher, IFleetConfiguration configuration, TimeProvider timeProvider)
+public sealed class AlertsApiHandler(
+    IAlertStore alerts, IAlertOutbox outbox, IRealtimePublisher publisher, IFleetConfiguration configuration, TimeProvider timeProvider)
 {
     public const int MaxTitleLength = 200;
     public const int MaxMessageLength = 2_000;
@@ -112,8 +113,21 @@ public sealed class AlertsApiHandler(IAlertStore alerts, IRealtimePublisher publ
     public Task<ApiResult> MarkReadAsync(FleetCaller caller, string alertId, CancellationToken cancellationToken) =>
         ChangeAsync(caller, alertId, RealtimeMessageTypes.AlertRead, alerts.MarkReadAsync, cancellationToken);
 
+    /// <summary>
+    /// The outbox forgets the alert first, so the write it makes once more after delivery (in case the store lost it)
+    /// cannot bring back what the user deleted.
+    /// </summary>
     public Task<ApiResult> DeleteAsync(FleetCaller caller, string alertId, CancellationToken cancellationToken) =>
-        ChangeAsync(caller, alertId, RealtimeMessageTypes.AlertDeleted, alerts.DeleteAsync, cancellationToken);
+        ChangeAsync(
+            caller,
+            alertId,
+            RealtimeMessageTypes.AlertDeleted,
+            async (companyId, id, token) =>
+            {
+                await outbox.ForgetAsync(companyId, id, token);
+                return await alerts.DeleteAsync(companyId, id, token);
+            },
+            cancellationToken);
 
     private async Task<ApiResult> ChangeAsync(
         FleetCaller caller,

@@ -185,11 +185,22 @@ public interface IAlertOutbox
     Task<IReadOnlyList<Alert>> PendingAsync(DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Removes each of these alerts whose recorded version is still exactly the one given. A version committed since
-    /// (by another batch, after this one was read) stays, to be delivered in its turn.
+    /// Marks delivered each of these alerts whose recorded version is still exactly the one given. A version committed
+    /// since (by another batch, after this one was read) stays pending, to be delivered in its turn. A delivered alert is
+    /// kept until confirmed (<see cref="DeliveredAsync"/>), since a store may lose a write it acknowledged.
     /// </summary>
+    /// <returns>How many were marked.</returns>
+    Task<int> MarkDeliveredAsync(IReadOnlyList<Alert> delivered, DateTimeOffset deliveredAt, CancellationToken cancellationToken);
+
+    /// <summary>At most <paramref name="limit"/> alerts delivered before <paramref name="deliveredBefore"/>, oldest delivery first.</summary>
+    Task<IReadOnlyList<Alert>> DeliveredAsync(DateTimeOffset deliveredBefore, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Removes each of these alerts whose recorded version is still exactly the one given, pending or delivered.</summary>
     /// <returns>How many were removed.</returns>
-    Task<int> ClearAsync(IReadOnlyList<Alert> delivered, CancellationToken cancellationToken);
+    Task<int> ForgetAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken);
+
+    /// <summary>Removes the company's alert whatever its version: a user deleted it, and nothing may write it again.</summary>
+    Task ForgetAsync(string companyId, string alertId, CancellationToken cancellationToken);
 }
 
 /// <summary>Alerts per company: what the batch handler writes, and what users read, mark read and delete.</summary>

@@ -6,15 +6,17 @@ namespace Fleet.Core.Processing;
 
 /// <summary>
 /// Delivering alerts that are already committed in the alert outbox: written to the sink by deterministic id, then
-/// cleared from the outbox, in that order, so a failure between the two only means a second, harmless upsert later.
+/// marked delivered in the outbox, in that order, so a failure between the two only means a second, harmless upsert
+/// later.
 /// </summary>
 internal static class CommittedAlerts
 {
     /// <returns>
-    /// Null when written and cleared (or nothing to deliver), else why not. A failure is reported, never thrown: the
+    /// Null when written and marked delivered (or nothing to deliver), else why not. A failure is reported, never thrown: the
     /// alerts are committed and stay in the outbox, where <see cref="Timers.AlertOutboxHandler"/> delivers them.
     /// </returns>
-    public static async Task<Exception?> DeliverAsync(IAlertSink sink, IAlertOutbox outbox, IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
+    public static async Task<Exception?> DeliverAsync(
+        IAlertSink sink, IAlertOutbox outbox, IReadOnlyList<Alert> alerts, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (alerts.Count == 0)
         {
@@ -24,7 +26,7 @@ internal static class CommittedAlerts
         try
         {
             await sink.UpsertAsync(alerts, cancellationToken);
-            await outbox.ClearAsync(alerts, cancellationToken);
+            await outbox.MarkDeliveredAsync(alerts, now, cancellationToken);
             return null;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -123,7 +123,7 @@ public sealed class TelemetryBatchHandler(
 
             // The positions are committed whatever happens to the alerts now: a failure to deliver them is reported,
             // not thrown, since a replay would find its events processed and raise nothing to deliver.
-            var alertFailure = await CommittedAlerts.DeliverAsync(alertSink, alertOutbox, alerts, cancellationToken);
+            var alertFailure = await CommittedAlerts.DeliverAsync(alertSink, alertOutbox, alerts, timeProvider.GetUtcNow(), cancellationToken);
             var stamped = plan.Stamp(result.LastSequences, timeProvider.GetUtcNow());
             var messages = alertFailure is null ? stamped : CommittedAlerts.WithoutAnnouncements(stamped);
             var realtimeFailure = await CommittedDelivery.PublishAsync(realtimePublisher, messages, cancellationToken);

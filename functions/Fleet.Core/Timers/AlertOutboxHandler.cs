@@ -5,18 +5,25 @@ using Fleet.Core.Realtime;
 namespace Fleet.Core.Timers;
 
 /// <summary>What one run of the alert outbox did, for logs and metrics.</summary>
-/// <param name="Delivered">Alerts written to the sink, cleared and announced.</param>
-/// <param name="Expired">Alerts that had expired while pending: cleared without being written.</param>
-/// <param name="SinkFailure">Writing to the sink failed; the run stopped and the alerts stay pending.</param>
+/// <param name="Delivered">Alerts written to the sink, marked delivered and announced.</param>
+/// <param name="Expired">Alerts that had expired while pending or before they were confirmed: forgotten without being written.</param>
+/// <param name="SinkFailure">Writing to the sink failed; the run stopped and the alerts stay where they were.</param>
 /// <param name="Undelivered">How many alerts that write carried.</param>
 /// <param name="RealtimeFailure">Announcing delivered alerts failed: they are stored, the push was lost.</param>
-public sealed record AlertOutboxResult(int Delivered, int Expired, Exception? SinkFailure, int Undelivered, Exception? RealtimeFailure);
+/// <param name="Confirmed">Delivered alerts written once more after <see cref="AlertOutboxHandler.SettlePeriod"/>, then forgotten.</param>
+public sealed record AlertOutboxResult(int Delivered, int Expired, Exception? SinkFailure, int Undelivered, Exception? RealtimeFailure, int Confirmed = 0);
 
 /// <summary>
 /// Delivers what the alert outbox still holds: the alerts of batches and sweeps whose own delivery after their commit
-/// failed (Table Storage down, the instance gone). Each is written to the sink by its deterministic id, cleared only if
-/// unchanged since it was read, then announced to its company.
+/// failed (Table Storage down, the instance gone). Each is written to the sink by its deterministic id, marked delivered
+/// only if unchanged since it was read, then announced to its company.
 /// </summary>
+/// <remarks>
+/// A delivered alert is written once more after <see cref="SettlePeriod"/>, then forgotten. A store may lose a write it
+/// acknowledged: Azurite keeps the last seconds of writes in memory only, and a storage account's failover loses what it
+/// had not yet replicated. The second write is an idempotent upsert (a final version is merged without the read flag, so
+/// it never marks a read alert unread), and an alert a user deleted was forgotten at once, so it is not written again.
+/// </remarks>
 public sealed class AlertOutboxHandler(IAlertOutbox outbox, IAlertSink sink, IRealtimePublisher publisher, TimeProvider timeProvider)
 {
     /// <summary>
@@ -25,7 +32,13 @@ public sealed class AlertOutboxHandler(IAlertOutbox outbox, IAlertSink sink, IRe
     /// </summary>
     public static readonly TimeSpan GracePeriod = TimeSpan.FromMinutes(1);
 
-    /// <summary>Alerts read, written and cleared at a time.</summary>
+    /// <summary>
+    /// How long after its delivery an alert is written again: well past the seconds Azurite keeps writes only in memory,
+    /// and the usual replication lag of a storage account.
+    /// </summary>
+    public static readonly TimeSpan SettlePeriod = TimeSpan.FromMinutes(1);
+
+    /// <summary>Alerts read, written and marked at a time.</summary>
     public const int PageSize = 500;
 
     /// <summary>Enough to drain the backlog of a long outage over a few runs without one run outliving a timer's timeout.</summary>
@@ -40,32 +53,19 @@ public sealed class AlertOutboxHandler(IAlertOutbox outbox, IAlertSink sink, IRe
         for (var page = 0; page < MaxPagesPerRun; page++)
         {
             var pending = await outbox.PendingAsync(now - GracePeriod, PageSize, cancellationToken);
-            var stale = pending.Where(alert => alert.ExpiresAt <= now).ToList();
-            var live = pending.Where(alert => alert.ExpiresAt > now).ToList();
-
-            // An expired alert would only be deleted again by the expiry timer, and nobody may see it any more.
-            if (stale.Count > 0)
-            {
-                await outbox.ClearAsync(stale, cancellationToken);
-                expired += stale.Count;
-            }
-
+            var live = await ForgetExpiredAsync(pending, now, cancellationToken);
+            expired += pending.Count - live.Count;
             if (live.Count > 0)
             {
-                try
-                {
-                    await sink.UpsertAsync(live, cancellationToken);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                if (await TryWriteAsync(live, cancellationToken) is { } failure)
                 {
                     // The sink is most likely still down: the next run tries again, from the oldest.
-                    return new AlertOutboxResult(delivered, expired, exception, live.Count, realtimeFailure);
+                    return new AlertOutboxResult(delivered, expired, failure, live.Count, realtimeFailure);
                 }
 
-                await outbox.ClearAsync(live, cancellationToken);
+                await outbox.MarkDeliveredAsync(live, now, cancellationToken);
                 delivered += live.Count;
-                var failure = await CommittedDelivery.PublishAsync(publisher, [.. live.Select(alert => Announcement(alert, now))], cancellationToken);
-                realtimeFailure ??= failure;
+                realtimeFailure ??= await CommittedDelivery.PublishAsync(publisher, [.. live.Select(alert => Announcement(alert, now))], cancellationToken);
             }
 
             if (pending.Count < PageSize)
@@ -74,7 +74,58 @@ public sealed class AlertOutboxHandler(IAlertOutbox outbox, IAlertSink sink, IRe
             }
         }
 
-        return new AlertOutboxResult(delivered, expired, null, 0, realtimeFailure);
+        var confirmed = 0;
+        for (var page = 0; page < MaxPagesPerRun; page++)
+        {
+            var settled = await outbox.DeliveredAsync(now - SettlePeriod, PageSize, cancellationToken);
+            var live = await ForgetExpiredAsync(settled, now, cancellationToken);
+            expired += settled.Count - live.Count;
+            if (live.Count > 0)
+            {
+                if (await TryWriteAsync(live, cancellationToken) is { } failure)
+                {
+                    return new AlertOutboxResult(delivered, expired, failure, live.Count, realtimeFailure, confirmed);
+                }
+
+                await outbox.ForgetAsync(live, cancellationToken);
+                confirmed += live.Count;
+            }
+
+            if (settled.Count < PageSize)
+            {
+                break;
+            }
+        }
+
+        return new AlertOutboxResult(delivered, expired, null, 0, realtimeFailure, confirmed);
+    }
+
+    /// <summary>
+    /// Forgets the alerts that have expired (nobody may see them any more, and the expiry timer would only delete them
+    /// again) and returns the others.
+    /// </summary>
+    private async Task<List<Alert>> ForgetExpiredAsync(IReadOnlyList<Alert> alerts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var expired = alerts.Where(alert => alert.ExpiresAt <= now).ToList();
+        if (expired.Count > 0)
+        {
+            await outbox.ForgetAsync(expired, cancellationToken);
+        }
+
+        return [.. alerts.Where(alert => alert.ExpiresAt > now)];
+    }
+
+    private async Task<Exception?> TryWriteAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sink.UpsertAsync(alerts, cancellationToken);
+            return null;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return exception;
+        }
     }
 
     // Outside the batch there is no sequence number to allocate: the announcement carries none, as an alert raised

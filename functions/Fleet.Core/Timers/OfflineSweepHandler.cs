@@ -130,7 +130,7 @@ public sealed class OfflineSweepHandler(
 
             // As in the batch handler: the states are committed, so a failure to deliver the alerts is reported and the
             // alerts wait in the outbox; their announcements are held back until they can be read.
-            var alertFailure = await CommittedAlerts.DeliverAsync(alertSink, alertOutbox, alerts, cancellationToken);
+            var alertFailure = await CommittedAlerts.DeliverAsync(alertSink, alertOutbox, alerts, timeProvider.GetUtcNow(), cancellationToken);
             var stamped = plan.Stamp(result.LastSequences, timeProvider.GetUtcNow());
             var failure = await CommittedDelivery.PublishAsync(
                 realtimePublisher, alertFailure is null ? stamped : CommittedAlerts.WithoutAnnouncements(stamped), cancellationToken);

@@ -7,8 +7,8 @@ namespace Fleet.Adapters.Tests.Contracts;
 
 /// <summary>
 /// What every alert outbox must do (the telemetry stores keep it): alerts recorded in the commit and only with it, the
-/// sink's rule for versions that are not final, pending alerts read oldest first, and a clear that spares a version
-/// committed after the read. The outbox is read across companies, so each test starts from an empty one.
+/// sink's rule for versions that are not final, pending alerts read oldest first, and marking delivered and forgetting
+/// that spare a version committed after the read. The outbox is read across companies, so each test starts from an empty one.
 /// </summary>
 public abstract class AlertOutboxContract
 {
@@ -93,23 +93,54 @@ public abstract class AlertOutboxContract
     }
 
     [Fact]
-    public async Task A_delivered_alert_is_cleared_only_while_its_recorded_version_is_the_one_delivered()
+    public async Task A_delivered_alert_is_marked_only_while_its_recorded_version_is_the_one_delivered()
     {
         var open = Alert("a-open") with { Final = false, Details = new AlertDetails { SpeedKmh = 101.3, EpisodeOpen = true } };
         var other = Alert("a-other") with { Details = new AlertDetails { Latitude = 25.03, Longitude = 121.56 } };
         await CommitAsync(Start, open, other);
         var read = await AllPendingAsync();
 
-        // Another batch closes the episode between the read and the clear.
+        // Another batch closes the episode between the read and the mark.
         var closed = open with { Final = true, Details = open.Details! with { EpisodeOpen = false, DurationSeconds = 42 } };
         await CommitAsync(Start.AddSeconds(1), closed);
-        var cleared = await Outbox.ClearAsync(read, Token);
+        var marked = await Outbox.MarkDeliveredAsync(read, Start.AddSeconds(2), Token);
 
-        Assert.Equal(1, cleared);
+        Assert.Equal(1, marked);
         Assert.Equal([closed], await AllPendingAsync());
-        Assert.Equal(1, await Outbox.ClearAsync([closed], Token));
-        Assert.Empty(await AllPendingAsync());
-        Assert.Equal(0, await Outbox.ClearAsync([closed], Token));
+        Assert.Equal([other], await Outbox.DeliveredAsync(DateTimeOffset.MaxValue, 100, Token));
+    }
+
+    [Fact]
+    public async Task Delivered_alerts_are_kept_until_forgotten_oldest_delivery_first_and_a_new_version_is_pending_again()
+    {
+        await CommitAsync(Start, Alert("a-1"), Alert("a-2"), Alert("a-3"));
+        await Outbox.MarkDeliveredAsync([Alert("a-2")], Start.AddSeconds(1), Token);
+        await Outbox.MarkDeliveredAsync([Alert("a-1"), Alert("a-3")], Start.AddSeconds(2), Token);
+        var settled = await Outbox.DeliveredAsync(Start.AddSeconds(2), 10, Token);
+        var all = await Outbox.DeliveredAsync(DateTimeOffset.MaxValue, 10, Token);
+
+        var corrected = Alert("a-3") with { Message = "Corrected." };
+        await CommitAsync(Start.AddSeconds(3), corrected);
+        var forgotten = await Outbox.ForgetAsync([Alert("a-2"), Alert("a-3")], Token);
+
+        Assert.Equal(["a-2"], settled.Select(alert => alert.Id));
+        Assert.Equal(["a-2", "a-1", "a-3"], all.Select(alert => alert.Id));
+        Assert.Equal(1, forgotten);
+        Assert.Equal([corrected], await AllPendingAsync());
+        Assert.Equal(["a-1"], (await Outbox.DeliveredAsync(DateTimeOffset.MaxValue, 10, Token)).Select(alert => alert.Id));
+    }
+
+    [Fact]
+    public async Task An_alert_a_user_deleted_is_forgotten_whatever_its_version_but_only_in_its_own_company()
+    {
+        await CommitAsync(Start, Alert("a-1"), Alert("a-2"));
+        await Outbox.MarkDeliveredAsync([Alert("a-1")], Start, Token);
+
+        await Outbox.ForgetAsync("c-1", "a-1", Token);
+        await Outbox.ForgetAsync("c-other", "a-2", Token);
+
+        Assert.Empty(await Outbox.DeliveredAsync(DateTimeOffset.MaxValue, 10, Token));
+        Assert.Equal(["a-2"], (await AllPendingAsync()).Select(alert => alert.Id));
     }
 
     private Task<IReadOnlyList<Alert>> AllPendingAsync() => Outbox.PendingAsync(DateTimeOffset.MaxValue, 100, Token);

@@ -152,18 +152,19 @@ internal sealed class ServersRig : IAsyncDisposable
     public async Task<string> DumpAsync()
     {
         var dump = new StringBuilder();
-        foreach (var (table, order, clockColumn) in new[]
+        foreach (var (table, order, row) in new[]
         {
-            ("vehicle_state", "vehicle_id", "updated_at"),
-            ("positions", "vehicle_id, fix_time", null),
-            ("trips", "trip_id", null),
-            ("company_daily_stats", "company_id, day, vehicle_id", null),
-            ("dead_letters", "partition_id, sequence_number, enqueued_time", "stored_at"),
-            ("company_sequences", "company_id", null),
-            ("alert_outbox", "alert_id", null),
+            ("vehicle_state", "vehicle_id", "to_jsonb(t) - 'updated_at'"),
+            ("positions", "vehicle_id, fix_time", "to_jsonb(t)"),
+            ("trips", "trip_id", "to_jsonb(t)"),
+            ("company_daily_stats", "company_id, day, vehicle_id", "to_jsonb(t)"),
+            ("dead_letters", "partition_id, sequence_number, enqueued_time", "to_jsonb(t) - 'stored_at'"),
+            ("company_sequences", "company_id", "to_jsonb(t)"),
+
+            // Whether an alert was delivered, not when: a healed run delivers later than a clean one.
+            ("alert_outbox", "alert_id", "to_jsonb(t) - 'delivered_at' || jsonb_build_object('delivered', t.delivered_at IS NOT NULL)"),
         })
         {
-            var row = clockColumn is null ? "to_jsonb(t)" : $"to_jsonb(t) - '{clockColumn}'";
             await using var command = Database.DataSource.CreateCommand($"SELECT {row}::text FROM {table} t ORDER BY {order}");
             await using var reader = await command.ExecuteReaderAsync();
             dump.Append(table).Append('\n');

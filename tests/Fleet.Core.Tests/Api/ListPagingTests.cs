@@ -45,7 +45,7 @@ public sealed class ListPagingTests
         var clock = new FrozenClock(FixStream.Start);
         _vehicles = new VehiclesApiHandler(_directory, _history);
         _drivers = new DriversApiHandler(_directory, new InMemoryMembershipStore());
-        _alertsApi = new AlertsApiHandler(_alerts, new RecordingPublisher(), _directory, clock);
+        _alertsApi = new AlertsApiHandler(_alerts, new InMemoryTelemetryStore(), new RecordingPublisher(), _directory, clock);
     }
 
     [Fact]

@@ -186,7 +186,7 @@ public sealed class StoredLimitsTests
     [Fact]
     public async Task Each_overlong_text_of_a_raised_alert_is_a_400_naming_its_field()
     {
-        var alerts = new AlertsApiHandler(new InMemoryAlertStore(), new RecordingPublisher(), _directory, _clock);
+        var alerts = new AlertsApiHandler(new InMemoryAlertStore(), new InMemoryTelemetryStore(), new RecordingPublisher(), _directory, _clock);
 
         var refused = await alerts.RaiseAsync(
             Admin,

@@ -198,6 +198,45 @@ public sealed class AlertOutboxTests
         FleetSnapshot.Of(rig.Harness, "c-1").AssertEqual(clean);
     }
 
+    [Fact]
+    public async Task An_alert_the_store_lost_after_acknowledging_it_is_written_again_once_settled_and_then_forgotten()
+    {
+        var harness = new FleetHarness().WithCompany("c-1", "dev-1");
+        var batch = await harness.SendAsync(Batch());
+        var stored = harness.Alerts.AllOf("c-1");
+        var lost = stored[0].Alert;
+
+        // Azurite killed within its autosave interval: the write it acknowledged is gone.
+        await harness.Alerts.DeleteAsync("c-1", lost.Id, None);
+        var announcedBefore = harness.Publisher.Messages.Count;
+        var early = await harness.AlertOutbox().DeliverAsync(None);
+        harness.Clock.Advance(AlertOutboxHandler.SettlePeriod + TimeSpan.FromSeconds(1));
+        var settled = await harness.AlertOutbox().DeliverAsync(None);
+        var afterwards = await harness.AlertOutbox().DeliverAsync(None);
+
+        Assert.Equal(0, early.Confirmed);
+        Assert.Equal(batch.Alerts, settled.Confirmed);
+        Assert.Equal(0, afterwards.Confirmed);
+        Assert.Equal(stored.Select(alert => alert.Alert.Id).Order(StringComparer.Ordinal), harness.Alerts.AllOf("c-1").Select(alert => alert.Alert.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(announcedBefore, harness.Publisher.Messages.Count);
+    }
+
+    [Fact]
+    public async Task An_alert_a_user_deleted_is_not_written_again_when_the_delivered_ones_are_confirmed()
+    {
+        var harness = new FleetHarness().WithCompany("c-1", "dev-1");
+        await harness.SendAsync(Batch());
+        var deleted = harness.Alerts.AllOf("c-1")[0].Alert;
+        var api = new Fleet.Core.Api.AlertsApiHandler(harness.Alerts, harness.Store, harness.Publisher, harness.Directory, harness.Clock);
+
+        var answer = await api.DeleteAsync(new Fleet.Core.Api.FleetCaller("u-1", "c-1", Fleet.Core.Api.FleetRole.Dispatcher, new HashSet<string>()), deleted.Id, None);
+        harness.Clock.Advance(AlertOutboxHandler.SettlePeriod + TimeSpan.FromSeconds(1));
+        await harness.AlertOutbox().DeliverAsync(None);
+
+        Assert.Equal(204, answer.Status);
+        Assert.DoesNotContain(harness.Alerts.AllOf("c-1"), alert => alert.Alert.Id == deleted.Id);
+    }
+
     private static IEnumerable<Alert> Pending(FleetHarness harness) => harness.PendingAlerts().OrderBy(alert => alert.Id, StringComparer.Ordinal);
 
     private static async Task CommitAsync(FleetHarness harness, Alert alert, DateTimeOffset recordedAt) =>
