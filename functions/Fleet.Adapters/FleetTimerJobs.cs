@@ -40,6 +40,9 @@ public sealed partial class FleetTimerJobs(
             Log.PendingAlertsDelivered(logger, result.Delivered, result.Expired);
         }
 
+        // Every alert is confirmed once in steady state: worth a line only when looking closely.
+        Log.DeliveredAlertsConfirmed(logger, result.Confirmed);
+
         if (result.SinkFailure is { } sinkFailure)
         {
             Log.PendingAlertsNotDelivered(logger, result.Undelivered, sinkFailure);
@@ -76,6 +79,9 @@ public sealed partial class FleetTimerJobs(
 
         [LoggerMessage(EventId = 2116, Level = LogLevel.Information, Message = "Alert outbox: delivered {Delivered} pending alerts, dropped {Expired} that had expired")]
         public static partial void PendingAlertsDelivered(ILogger logger, int delivered, int expired);
+
+        [LoggerMessage(EventId = 2119, Level = LogLevel.Debug, Message = "Alert outbox: wrote {Confirmed} delivered alerts once more and forgot them")]
+        public static partial void DeliveredAlertsConfirmed(ILogger logger, int confirmed);
 
         [LoggerMessage(
             EventId = 2117,
