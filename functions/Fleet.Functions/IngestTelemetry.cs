@@ -49,7 +49,7 @@ public sealed partial class IngestTelemetry(TelemetryBatchHandler handler, Parke
             Log.Processed(logger, partitionId, result.Events, result.Positions, result.DeadLetters, result.Alerts);
             if (result.SetAside)
             {
-                Log.SetAside(logger, partitionId, result.Replays, result.Duplicates, result.DeadLetters);
+                Log.SetAside(logger, partitionId, result.Replays, result.Duplicates, result.DeadLetters, result.DeadLetterReasons);
             }
 
             if (result.RealtimeFailure is { } realtimeFailure)
@@ -109,8 +109,8 @@ public sealed partial class IngestTelemetry(TelemetryBatchHandler handler, Parke
         [LoggerMessage(
             EventId = 3006,
             Level = LogLevel.Information,
-            Message = "Partition {PartitionId}: set aside {Replays} events already processed (replays), {Duplicates} duplicate fixes and {DeadLetters} dead letters")]
-        public static partial void SetAside(ILogger logger, string partitionId, int replays, int duplicates, int deadLetters);
+            Message = "Partition {PartitionId}: set aside {Replays} events already processed (replays), {Duplicates} duplicate fixes and {DeadLetters} dead letters ({DeadLetterReasons})")]
+        public static partial void SetAside(ILogger logger, string partitionId, int replays, int duplicates, int deadLetters, string deadLetterReasons);
 
         [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Partition {PartitionId}: realtime messages were not delivered (the batch is stored)")]
         public static partial void NotDelivered(ILogger logger, string partitionId, Exception exception);

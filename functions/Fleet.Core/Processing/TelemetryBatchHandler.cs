@@ -40,6 +40,12 @@ public sealed record BatchResult(
 {
     /// <summary>Events that changed nothing: already processed (replays), duplicates of a stored fix, or dead letters.</summary>
     public bool SetAside => Replays + Duplicates + DeadLetters > 0;
+
+    /// <summary>The dead letters by reason code (<c>unknown_device</c>, ...), for logs and metrics.</summary>
+    public IReadOnlyDictionary<string, int> DeadLettersByReason { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The dead letters' reasons as "code: count" pairs, for a log line.</summary>
+    public string DeadLetterReasons => string.Join(", ", DeadLettersByReason.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}: {pair.Value}"));
 }
 
 /// <summary>
@@ -129,7 +135,7 @@ public sealed class TelemetryBatchHandler(
             var realtimeFailure = await CommittedDelivery.PublishAsync(realtimePublisher, messages, cancellationToken);
             var (jobs, jobTrackingFailure) = await TrackJobsAsync(outcomes, cancellationToken);
 
-            return new BatchResult(
+            var batchResult = new BatchResult(
                 events.Count,
                 commit.Positions.Count(position => !position.IsLate),
                 commit.Positions.Count(position => position.IsLate),
@@ -144,7 +150,12 @@ public sealed class TelemetryBatchHandler(
                 jobs,
                 jobTrackingFailure,
                 alertFailure,
-                alertFailure is null ? 0 : alerts.Count);
+                alertFailure is null ? 0 : alerts.Count)
+            {
+                DeadLettersByReason = deadLetters.CountBy(deadLetter => deadLetter.Reason.ToCode()).ToDictionary(StringComparer.Ordinal),
+            };
+            TelemetryMetrics.Record(batchResult);
+            return batchResult;
         }
     }
 

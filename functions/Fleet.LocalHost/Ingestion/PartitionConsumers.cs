@@ -79,7 +79,7 @@ internal sealed partial class PartitionConsumers(
                 Log.BatchHandled(logger, partition, batch.Count, result.DeadLetters);
                 if (result.SetAside)
                 {
-                    Log.EventsSetAside(logger, partition, result.Replays, result.Duplicates, result.DeadLetters);
+                    Log.EventsSetAside(logger, partition, result.Replays, result.Duplicates, result.DeadLetters, result.DeadLetterReasons);
                 }
 
                 if (result.RealtimeFailure is { } failure)
@@ -116,8 +116,8 @@ internal sealed partial class PartitionConsumers(
         [LoggerMessage(
             EventId = 2005,
             Level = LogLevel.Information,
-            Message = "Partition {Partition}: set aside {Replays} events already processed (replays), {Duplicates} duplicate fixes and {DeadLetters} dead letters")]
-        public static partial void EventsSetAside(ILogger logger, int partition, int replays, int duplicates, int deadLetters);
+            Message = "Partition {Partition}: set aside {Replays} events already processed (replays), {Duplicates} duplicate fixes and {DeadLetters} dead letters ({DeadLetterReasons})")]
+        public static partial void EventsSetAside(ILogger logger, int partition, int replays, int duplicates, int deadLetters, string deadLetterReasons);
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Partition {Partition}: batch of {Count} events failed (attempt {Attempt}); retrying in {Delay}")]
         public static partial void BatchFailed(ILogger logger, Exception exception, int partition, int count, int attempt, TimeSpan delay);
