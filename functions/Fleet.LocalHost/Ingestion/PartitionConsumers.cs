@@ -123,9 +123,9 @@ internal sealed partial class PartitionConsumers(
         public static partial void BatchFailed(ILogger logger, Exception exception, int partition, int count, int attempt, TimeSpan delay);
 
         [LoggerMessage(
-            EventId = 2006,
+            EventId = 2008,
             Level = LogLevel.Warning,
-            Message = "Partition {Partition}: the event log cannot be read or checkpointed; opening it again from the checkpoint in {Delay}")]
+            Message = "Partition {Partition}: the event log (PostgreSQL) cannot be read or checkpointed; opening it again from the checkpoint in {Delay}")]
         public static partial void LogReadFailed(ILogger logger, Exception exception, int partition, TimeSpan delay);
 
         [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Partition {Partition}: reading the event log again")]

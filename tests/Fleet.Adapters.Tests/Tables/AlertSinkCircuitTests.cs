@@ -1,3 +1,4 @@
+using Azure;
 using Fleet.Adapters.Tables;
 using Fleet.Adapters.Tests.EventHubs;
 using Fleet.Core.Alerts;
@@ -13,7 +14,7 @@ public sealed class AlertSinkCircuitTests
     private static readonly Alert[] Alerts = [new("a-1", "c-1", AlertType.SpeedViolation, AlertSeverity.High, "Speeding", "over", Now, Now, Now.AddDays(1))];
 
     private readonly ManualClock _clock = new(Now);
-    private readonly FlakySink _sink = new();
+    private readonly ScriptedSink _sink = new();
     private readonly AlertSinkCircuit _circuit;
 
     public AlertSinkCircuitTests() => _circuit = new AlertSinkCircuit(_sink, _clock, NullLogger<AlertSinkCircuit>.Instance);
@@ -21,13 +22,13 @@ public sealed class AlertSinkCircuitTests
     [Fact]
     public async Task After_a_failure_writes_fail_at_once_until_the_circuit_lets_one_probe_through_and_its_success_closes_it()
     {
-        _sink.Failing = true;
-        await Assert.ThrowsAsync<InvalidOperationException>(() => _circuit.UpsertAsync(Alerts, CancellationToken.None));
+        _sink.Next = _ => Task.FromException(new RequestFailedException(503, "Table Storage is down"));
+        await Assert.ThrowsAsync<RequestFailedException>(() => _circuit.UpsertAsync(Alerts, CancellationToken.None));
         _clock.Now += AlertSinkCircuit.OpenFor - TimeSpan.FromSeconds(1);
         var whileOpen = await Assert.ThrowsAsync<AlertStoreUnavailableException>(() => _circuit.UpsertAsync(Alerts, CancellationToken.None));
         var callsWhileOpen = _sink.Calls;
 
-        _sink.Failing = false;
+        _sink.Next = _ => Task.CompletedTask;
         _clock.Now += TimeSpan.FromSeconds(1);
         await _circuit.UpsertAsync(Alerts, CancellationToken.None);
         await _circuit.UpsertAsync(Alerts, CancellationToken.None);
@@ -38,28 +39,71 @@ public sealed class AlertSinkCircuitTests
     }
 
     [Fact]
-    public async Task A_failed_probe_opens_the_circuit_again_for_the_whole_period()
+    public async Task While_a_probe_is_under_way_other_writes_fail_at_once_however_long_it_takes()
     {
-        _sink.Failing = true;
-        await Assert.ThrowsAsync<InvalidOperationException>(() => _circuit.UpsertAsync(Alerts, CancellationToken.None));
+        _sink.Next = _ => Task.FromException(new RequestFailedException(503, "Table Storage is down"));
+        await Assert.ThrowsAsync<RequestFailedException>(() => _circuit.UpsertAsync(Alerts, CancellationToken.None));
         _clock.Now += AlertSinkCircuit.OpenFor;
-        await Assert.ThrowsAsync<InvalidOperationException>(() => _circuit.UpsertAsync(Alerts, CancellationToken.None));
-        _clock.Now += AlertSinkCircuit.OpenFor - TimeSpan.FromSeconds(1);
+        var answer = new TaskCompletionSource();
+        _sink.Next = _ => answer.Task;
+
+        var probe = _circuit.UpsertAsync(Alerts, CancellationToken.None);
+        _clock.Now += AlertSinkCircuit.OpenFor * 3;
+        await Assert.ThrowsAsync<AlertStoreUnavailableException>(() => _circuit.UpsertAsync(Alerts, CancellationToken.None));
+        answer.SetResult();
+        await probe;
+        await _circuit.UpsertAsync(Alerts, CancellationToken.None);
+
+        Assert.Equal(3, _sink.Calls);
+    }
+
+    [Fact]
+    public async Task A_write_that_began_before_a_failure_does_not_close_the_circuit_when_it_succeeds_after_it()
+    {
+        var slow = new TaskCompletionSource();
+        _sink.Next = _ => slow.Task;
+        var before = _circuit.UpsertAsync(Alerts, CancellationToken.None);
+        _sink.Next = _ => Task.FromException(new RequestFailedException(503, "Table Storage is down"));
+        await Assert.ThrowsAsync<RequestFailedException>(() => _circuit.UpsertAsync(Alerts, CancellationToken.None));
+
+        slow.SetResult();
+        await before;
 
         await Assert.ThrowsAsync<AlertStoreUnavailableException>(() => _circuit.UpsertAsync(Alerts, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_store_that_refuses_an_alert_is_not_down_and_leaves_the_circuit_closed()
+    {
+        _sink.Next = _ => Task.FromException(new RequestFailedException(400, "The property value exceeds the maximum allowed size"));
+        await Assert.ThrowsAsync<RequestFailedException>(() => _circuit.UpsertAsync(Alerts, CancellationToken.None));
+        _sink.Next = _ => Task.CompletedTask;
+
+        await _circuit.UpsertAsync(Alerts, CancellationToken.None);
+
         Assert.Equal(2, _sink.Calls);
     }
 
-    private sealed class FlakySink : IAlertSink
+    [Fact]
+    public async Task A_store_that_does_not_answer_is_given_up_after_the_write_timeout_and_counts_as_down()
     {
-        public bool Failing { get; set; }
+        var circuit = new AlertSinkCircuit(_sink, TimeProvider.System, NullLogger<AlertSinkCircuit>.Instance, writeTimeout: TimeSpan.FromMilliseconds(50));
+        _sink.Next = token => Task.Delay(Timeout.Infinite, token);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => circuit.UpsertAsync(Alerts, CancellationToken.None));
+        await Assert.ThrowsAsync<AlertStoreUnavailableException>(() => circuit.UpsertAsync(Alerts, CancellationToken.None));
+    }
+
+    private sealed class ScriptedSink : IAlertSink
+    {
+        public Func<CancellationToken, Task> Next { get; set; } = _ => Task.CompletedTask;
 
         public int Calls { get; private set; }
 
         public Task UpsertAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
         {
             Calls++;
-            return Failing ? Task.FromException(new InvalidOperationException("Table Storage is down")) : Task.CompletedTask;
+            return Next(cancellationToken);
         }
     }
 }
