@@ -238,6 +238,7 @@ internal static class FleetApi
     {
         var health = await stores.ProbeAsync(http.RequestAborted);
         var status = partitions.Status();
+        var consumedHere = status.Where(partition => !partition.ConsumedElsewhere).ToList();
         return Results.Json(
             new
             {
@@ -247,9 +248,9 @@ internal static class FleetApi
                 Realtime = new { ConnectedClients = connections.Total },
                 Ingestion = new { Durable = partitions.NotDurableBecause is null, Detail = partitions.NotDurableBecause ?? PostgresEventLog.Durability },
                 Partitions = status,
-                QueuedEvents = status.Sum(partition => partition.QueuedEvents),
-                Starting = status.Any(partition => partition.Starting),
-                ProcessingLagSeconds = status.Max(partition => partition.ProcessingLag)?.TotalSeconds ?? 0,
+                QueuedEvents = consumedHere.Sum(partition => partition.QueuedEvents),
+                Starting = consumedHere.Any(partition => partition.Starting),
+                ProcessingLagSeconds = consumedHere.Max(partition => partition.ProcessingLag)?.TotalSeconds ?? 0,
             },
             statusCode: health.StatusCode);
     }

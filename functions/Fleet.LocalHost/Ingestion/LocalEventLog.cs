@@ -49,5 +49,6 @@ internal interface IPartitionCursor : IAsyncDisposable
 
 /// <param name="Starting">Events wait but none has been handled yet since the host started: there is no lag to tell.</param>
 /// <param name="ProcessingLag">How long the oldest waiting event has waited; zero when none waits, null while starting.</param>
+/// <param name="ConsumedElsewhere">Another host over the same database consumes it: its figures here are partial.</param>
 internal sealed record PartitionStatus(
-    string PartitionId, long QueuedEvents, long LastSequenceNumber, long ProcessedSequenceNumber, bool Starting, TimeSpan? ProcessingLag);
+    string PartitionId, long QueuedEvents, long LastSequenceNumber, long ProcessedSequenceNumber, bool Starting, TimeSpan? ProcessingLag, bool ConsumedElsewhere);

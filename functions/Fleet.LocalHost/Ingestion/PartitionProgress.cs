@@ -30,6 +30,13 @@ internal sealed class PartitionProgress
         return Math.Max(0, Interlocked.Read(ref state.LastSequenceNumber) - Interlocked.Read(ref state.ProcessedSequenceNumber));
     }
 
+    /// <summary>
+    /// Another host over the same database consumes the partition: what this host knows of it is only what it wrote
+    /// itself, so the partition is left out of <see cref="ProcessedThrough"/> and of the waiting totals (the other host
+    /// reports it).
+    /// </summary>
+    public void ConsumedElsewhere(int partition, bool elsewhere) => Volatile.Write(ref _partitions[partition].ConsumedElsewhere, elsewhere);
+
     /// <summary>Where a durable log stood when the host started: events may wait from before it.</summary>
     public void Restore(int partition, long lastSequenceNumber, long processedSequenceNumber, DateTimeOffset? oldestWaiting)
     {
@@ -96,7 +103,7 @@ internal sealed class PartitionProgress
         var through = now;
         for (var partition = 0; partition < _partitions.Length; partition++)
         {
-            if (Waiting(partition) > 0)
+            if (!Volatile.Read(ref _partitions[partition].ConsumedElsewhere) && Waiting(partition) > 0)
             {
                 var waiting = _partitions[partition].OldestWaiting;
                 through = waiting < through ? waiting : through;
@@ -122,7 +129,8 @@ internal sealed class PartitionProgress
                     Interlocked.Read(ref state.LastSequenceNumber),
                     Interlocked.Read(ref state.ProcessedSequenceNumber),
                     starting,
-                    starting ? null : (lag < TimeSpan.Zero ? TimeSpan.Zero : lag));
+                    starting ? null : (lag < TimeSpan.Zero ? TimeSpan.Zero : lag),
+                    Volatile.Read(ref state.ConsumedElsewhere));
             }
         })];
     }
@@ -133,6 +141,7 @@ internal sealed class PartitionProgress
         public long ProcessedSequenceNumber;
         public long ProcessedEnqueuedTicks;
         public bool HandledSinceStart;
+        public bool ConsumedElsewhere;
 
         /// <summary>
         /// The oldest waiting event's enqueued time as last known: set when the partition goes from nothing waiting to

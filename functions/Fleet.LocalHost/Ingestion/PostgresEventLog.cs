@@ -19,6 +19,12 @@ internal sealed partial class PostgresEventLog : ILocalEventLog, IHostedService
     /// <summary>Events written in one transaction at most; a single larger request still goes whole.</summary>
     private const int MaxEventsPerWrite = 5_000;
 
+    /// <summary>
+    /// Events waiting to be written at most; past it senders get 503 at once rather than their bodies piling up in
+    /// memory while PostgreSQL is slow.
+    /// </summary>
+    private const int MaxEventsWaitingToBeWritten = 50_000;
+
     private static readonly TimeSpan RetryWhenBehind = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RetryWhenUnavailable = TimeSpan.FromSeconds(5);
 
@@ -61,6 +67,7 @@ internal sealed partial class PostgresEventLog : ILocalEventLog, IHostedService
     private readonly Channel<bool>[] _written;
     private Task? _writer;
     private bool _failing;
+    private int _waitingToBeWritten;
 
     public PostgresEventLog(NpgsqlDataSource dataSource, IOptions<LocalHostOptions> options, TimeProvider timeProvider, ILogger<PostgresEventLog> logger)
     {
@@ -88,9 +95,16 @@ internal sealed partial class PostgresEventLog : ILocalEventLog, IHostedService
     public async Task<TimeSpan?> AppendAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
+        if (Interlocked.Add(ref _waitingToBeWritten, events.Count) > MaxEventsWaitingToBeWritten && events.Count < _waitingToBeWritten)
+        {
+            Interlocked.Add(ref _waitingToBeWritten, -events.Count);
+            return RetryWhenBehind;
+        }
+
         var append = new PendingAppend(events, [.. events.Select(item => _keys.PartitionOf(item.PartitionKey))]);
         if (!_pending.Writer.TryWrite(append))
         {
+            Interlocked.Add(ref _waitingToBeWritten, -events.Count);
             return RetryWhenUnavailable;
         }
 
@@ -223,6 +237,7 @@ internal sealed partial class PostgresEventLog : ILocalEventLog, IHostedService
                 }
             }
 
+            Interlocked.Add(ref _waitingToBeWritten, -events);
             group.Clear();
         }
     }

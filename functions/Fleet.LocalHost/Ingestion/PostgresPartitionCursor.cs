@@ -31,11 +31,19 @@ internal sealed partial class PostgresPartitionCursor : IPartitionCursor
     private const string Checkpoint = """
         INSERT INTO local_event_checkpoints (partition_id, sequence_number) VALUES (@partition, @sequence)
         ON CONFLICT (partition_id) DO UPDATE SET sequence_number = excluded.sequence_number
+        WHERE local_event_checkpoints.sequence_number < excluded.sequence_number
         """;
 
+    // Oldest first along the primary key, so each chunk is a range scan.
     private const string Prune = """
-        DELETE FROM local_events WHERE partition_id = @partition AND sequence_number <= @sequence AND enqueued_time < @before
+        DELETE FROM local_events WHERE partition_id = @partition AND sequence_number IN (
+            SELECT sequence_number FROM local_events
+            WHERE partition_id = @partition AND sequence_number <= @sequence AND enqueued_time < @before
+            ORDER BY sequence_number
+            LIMIT @chunk)
         """;
+
+    private const int PruneChunk = 10_000;
 
     private readonly PostgresEventLog _log;
     private readonly NpgsqlConnection _connection;
@@ -65,19 +73,21 @@ internal sealed partial class PostgresPartitionCursor : IPartitionCursor
                 if (!waited)
                 {
                     waited = true;
+                    log.Progress.ConsumedElsewhere(partition, true);
                     Log.HeldElsewhere(log.Logger, partition);
                 }
 
                 await Task.Delay(OwnershipPoll, log.TimeProvider, cancellationToken);
             }
 
+            log.Progress.ConsumedElsewhere(partition, false);
             var checkpoint = await ScalarAsync<long?>(
                 connection, "SELECT sequence_number FROM local_event_checkpoints WHERE partition_id = @partition", ("partition", partition), cancellationToken);
             return new PostgresPartitionCursor(log, connection, partition, checkpoint ?? 0);
         }
         catch
         {
-            await connection.DisposeAsync();
+            await ReleaseAsync(connection, partition);
             throw;
         }
     }
@@ -117,30 +127,59 @@ internal sealed partial class PostgresPartitionCursor : IPartitionCursor
         var now = _log.TimeProvider.GetUtcNow();
         if (now - _lastPruned >= PruneInterval)
         {
-            await using var prune = new NpgsqlCommand(Prune, _connection);
-            prune.Parameters.AddWithValue("partition", _partition);
-            prune.Parameters.AddWithValue("sequence", last);
-            prune.Parameters.AddWithValue("before", now - _log.Options.EventLogRetention);
-            await prune.ExecuteNonQueryAsync(cancellationToken);
             _lastPruned = now;
+            await PruneAsync(last, now - _log.Options.EventLogRetention, cancellationToken);
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Deletes handled events past the retention, a bounded chunk at a time so that a backlog of them (after a long stop)
+    /// never makes one long statement. A failure here costs nothing but the next try: the checkpoint is written.
+    /// </summary>
+    private async Task PruneAsync(long handledThrough, DateTimeOffset before, CancellationToken cancellationToken)
     {
         try
         {
-            if (_connection.FullState == System.Data.ConnectionState.Open)
+            int deleted;
+            do
             {
-                await ScalarAsync<bool>(_connection, "SELECT pg_advisory_unlock(@key)", ("key", OwnershipLockBase + _partition), CancellationToken.None);
+                await using var prune = new NpgsqlCommand(Prune, _connection);
+                prune.Parameters.AddWithValue("partition", _partition);
+                prune.Parameters.AddWithValue("sequence", handledThrough);
+                prune.Parameters.AddWithValue("before", before);
+                prune.Parameters.AddWithValue("chunk", PruneChunk);
+                deleted = await prune.ExecuteNonQueryAsync(cancellationToken);
+            }
+            while (deleted == PruneChunk);
+        }
+        catch (NpgsqlException exception)
+        {
+            Log.PruneFailed(_log.Logger, exception, _partition);
+        }
+    }
+
+    public ValueTask DisposeAsync() => new(ReleaseAsync(_connection, _partition));
+
+    /// <summary>
+    /// Lets go of the partition before the connection goes back to the pool: a pooled connection is reset only when next
+    /// used, and until then would keep the lock from every other consumer.
+    /// </summary>
+    private static async Task ReleaseAsync(NpgsqlConnection connection, int partition)
+    {
+        try
+        {
+            if (connection.FullState == System.Data.ConnectionState.Open)
+            {
+                await ScalarAsync<bool>(connection, "SELECT pg_advisory_unlock_all()", null, CancellationToken.None);
             }
         }
-        catch (NpgsqlException)
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or TimeoutException)
         {
-            // A broken connection has released the lock with its session.
+            // A broken connection has released the lock with its session; one that cannot say is not returned to the pool.
+            NpgsqlConnection.ClearPool(connection);
         }
 
-        await _connection.DisposeAsync();
+        await connection.DisposeAsync();
     }
 
     private async Task ReadAfterAsync(List<TelemetryEvent> batch, int maxEvents, CancellationToken cancellationToken)
@@ -158,10 +197,14 @@ internal sealed partial class PostgresPartitionCursor : IPartitionCursor
         }
     }
 
-    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, (string Name, object Value) parameter, CancellationToken cancellationToken)
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, (string Name, object Value)? parameter, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue(parameter.Name, parameter.Value);
+        if (parameter is { } named)
+        {
+            command.Parameters.AddWithValue(named.Name, named.Value);
+        }
+
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is null or DBNull ? default! : (T)value;
     }
@@ -170,5 +213,8 @@ internal sealed partial class PostgresPartitionCursor : IPartitionCursor
     {
         [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Event log: partition {Partition} is consumed by another host on this database; waiting to take it over")]
         public static partial void HeldElsewhere(ILogger logger, int partition);
+
+        [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Event log: deleting handled events of partition {Partition} from PostgreSQL failed; the next checkpoint tries again")]
+        public static partial void PruneFailed(ILogger logger, Exception exception, int partition);
     }
 }

@@ -91,10 +91,19 @@ public sealed class PostgresEventLogTests : IAsyncLifetime
 
         using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(3));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second.OpenAsync(0, giveUp.Token));
+        var whileHeld = second.Status()[0];
+
+        // What the second host writes to the partition is the first's to handle: its figures leave the partition out.
+        var keyOfPartition0 = Enumerable.Range(0, 100).Select(i => $"dev-{i}").First(key => new PartitionKeys(2).PartitionOf(key) == 0);
+        Assert.Null(await second.AppendAsync([new IncomingEvent("x"u8.ToArray(), keyOfPartition0, null)], CancellationToken.None));
+        var now = DateTimeOffset.UtcNow;
+        var processedThrough = second.ProcessedThrough(now);
         await held.DisposeAsync();
         await using var takenOver = await second.OpenAsync(0, CancellationToken.None);
 
-        Assert.NotNull(takenOver);
+        Assert.True(whileHeld.ConsumedElsewhere);
+        Assert.Equal(now, processedThrough);
+        Assert.False(second.Status()[0].ConsumedElsewhere);
     }
 
     [Fact]
