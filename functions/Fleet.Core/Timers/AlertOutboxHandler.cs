@@ -49,6 +49,8 @@ public sealed class AlertOutboxHandler(IAlertOutbox outbox, IAlertSink sink, IRe
         var now = timeProvider.GetUtcNow();
         var delivered = 0;
         var expired = 0;
+        var undelivered = 0;
+        Exception? sinkFailure = null;
         Exception? realtimeFailure = null;
         for (var page = 0; page < MaxPagesPerRun; page++)
         {
@@ -57,15 +59,26 @@ public sealed class AlertOutboxHandler(IAlertOutbox outbox, IAlertSink sink, IRe
             expired += pending.Count - live.Count;
             if (live.Count > 0)
             {
-                if (await TryWriteAsync(live, cancellationToken) is { } failure)
+                var (written, failure) = await WriteAsync(live, cancellationToken);
+                if (written.Count > 0)
                 {
-                    // The sink is most likely still down: the next run tries again, from the oldest.
-                    return new AlertOutboxResult(delivered, expired, failure, live.Count, realtimeFailure);
+                    await outbox.MarkDeliveredAsync(written, now, cancellationToken);
+                    delivered += written.Count;
+                    realtimeFailure ??= await CommittedDelivery.PublishAsync(publisher, [.. written.Select(alert => Announcement(alert, now))], cancellationToken);
                 }
 
-                await outbox.MarkDeliveredAsync(live, now, cancellationToken);
-                delivered += live.Count;
-                realtimeFailure ??= await CommittedDelivery.PublishAsync(publisher, [.. live.Select(alert => Announcement(alert, now))], cancellationToken);
+                if (failure is not null && written.Count == 0)
+                {
+                    // The sink is most likely still down: the next run tries again, from the oldest.
+                    return new AlertOutboxResult(delivered, expired, failure, undelivered + live.Count, realtimeFailure);
+                }
+
+                if (failure is not null)
+                {
+                    // Some went, some did not: those stay pending, and the run goes on with the rest.
+                    sinkFailure = failure;
+                    undelivered += live.Count - written.Count;
+                }
             }
 
             if (pending.Count < PageSize)
@@ -82,13 +95,13 @@ public sealed class AlertOutboxHandler(IAlertOutbox outbox, IAlertSink sink, IRe
             expired += settled.Count - live.Count;
             if (live.Count > 0)
             {
-                if (await TryWriteAsync(live, cancellationToken) is { } failure)
+                var (written, failure) = await WriteAsync(live, cancellationToken);
+                await outbox.ForgetAsync(written, cancellationToken);
+                confirmed += written.Count;
+                if (failure is not null)
                 {
-                    return new AlertOutboxResult(delivered, expired, failure, live.Count, realtimeFailure, confirmed);
+                    return new AlertOutboxResult(delivered, expired, failure, undelivered + live.Count - written.Count, realtimeFailure, confirmed);
                 }
-
-                await outbox.ForgetAsync(live, cancellationToken);
-                confirmed += live.Count;
             }
 
             if (settled.Count < PageSize)
@@ -97,7 +110,7 @@ public sealed class AlertOutboxHandler(IAlertOutbox outbox, IAlertSink sink, IRe
             }
         }
 
-        return new AlertOutboxResult(delivered, expired, null, 0, realtimeFailure, confirmed);
+        return new AlertOutboxResult(delivered, expired, sinkFailure, undelivered, realtimeFailure, confirmed);
     }
 
     /// <summary>
@@ -113,6 +126,37 @@ public sealed class AlertOutboxHandler(IAlertOutbox outbox, IAlertSink sink, IRe
         }
 
         return [.. alerts.Where(alert => alert.ExpiresAt > now)];
+    }
+
+    /// <summary>
+    /// Writes the alerts; should the sink refuse them together, each on its own, so that one it will never take (an
+    /// entity it rejects) holds back no other. While the sink is down the writes one by one fail at once (its circuit).
+    /// </summary>
+    private async Task<(List<Alert> Written, Exception? Failure)> WriteAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
+    {
+        var failure = await TryWriteAsync(alerts, cancellationToken);
+        if (failure is null)
+        {
+            return ([.. alerts], null);
+        }
+
+        var written = new List<Alert>();
+        if (alerts.Count > 1)
+        {
+            foreach (var alert in alerts)
+            {
+                if (await TryWriteAsync([alert], cancellationToken) is { } refused)
+                {
+                    failure = refused;
+                }
+                else
+                {
+                    written.Add(alert);
+                }
+            }
+        }
+
+        return (written, written.Count == alerts.Count ? null : failure);
     }
 
     private async Task<Exception?> TryWriteAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)

@@ -237,6 +237,37 @@ public sealed class AlertOutboxTests
         Assert.DoesNotContain(harness.Alerts.AllOf("c-1"), alert => alert.Alert.Id == deleted.Id);
     }
 
+    [Fact]
+    public async Task An_alert_the_sink_always_refuses_holds_back_no_other_alert()
+    {
+        var harness = new FleetHarness().WithCompany("c-1", "dev-1");
+        var at = harness.Clock.GetUtcNow();
+        var alerts = Enumerable.Range(1, 3)
+            .Select(index => new Alert($"a-{index}", "c-1", AlertType.SpeedViolation, AlertSeverity.High, "Speeding", "over", at, at, at.AddDays(1)))
+            .ToList();
+        foreach (var alert in alerts)
+        {
+            await CommitAsync(harness, alert, at);
+        }
+
+        harness.Clock.Advance(TimerHarness.PastGracePeriod);
+        var result = await harness.AlertOutbox(new RefusingSink(harness.Alerts, "a-1")).DeliverAsync(None);
+
+        Assert.Equal((2, 1), (result.Delivered, result.Undelivered));
+        Assert.IsType<InvalidDataException>(result.SinkFailure);
+        Assert.Equal(["a-2", "a-3"], harness.Alerts.AllOf("c-1").Select(stored => stored.Alert.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(["a-1"], harness.PendingAlerts().Select(alert => alert.Id));
+    }
+
+    /// <summary>Refuses, as Table Storage refuses an entity it will never take, any write that holds one alert.</summary>
+    private sealed class RefusingSink(IAlertSink inner, string refusedId) : IAlertSink
+    {
+        public Task UpsertAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken) =>
+            alerts.Any(alert => alert.Id == refusedId)
+                ? Task.FromException(new InvalidDataException($"Alert {refusedId} is refused."))
+                : inner.UpsertAsync(alerts, cancellationToken);
+    }
+
     private static IEnumerable<Alert> Pending(FleetHarness harness) => harness.PendingAlerts().OrderBy(alert => alert.Id, StringComparer.Ordinal);
 
     private static async Task CommitAsync(FleetHarness harness, Alert alert, DateTimeOffset recordedAt) =>
