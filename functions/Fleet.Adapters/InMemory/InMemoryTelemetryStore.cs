@@ -22,7 +22,7 @@ public sealed class InMemoryTelemetryStore : IVehicleStateStore, ITelemetryStore
     private readonly Dictionary<(string CompanyId, string VehicleId, DateOnly Day), DailyStats> _stats = [];
     private readonly Dictionary<(string PartitionId, long SequenceNumber, DateTimeOffset EnqueuedTime), DeadLetter> _deadLetters = [];
     private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (Alert Alert, DateTimeOffset RecordedAt, DateTimeOffset? DeliveredAt)> _outbox = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string CompanyId, string AlertId), (Alert Alert, DateTimeOffset RecordedAt, DateTimeOffset? DeliveredAt)> _outbox = [];
 
     public Task<IReadOnlyDictionary<string, VehicleState>> LoadAsync(IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken)
     {
@@ -79,9 +79,9 @@ public sealed class InMemoryTelemetryStore : IVehicleStateStore, ITelemetryStore
 
             foreach (var alert in commit.Alerts)
             {
-                if (alert.Final || !_outbox.TryGetValue(alert.Id, out var recorded) || !recorded.Alert.Final)
+                if (alert.Final || !_outbox.TryGetValue((alert.CompanyId, alert.Id), out var recorded) || !recorded.Alert.Final)
                 {
-                    _outbox[alert.Id] = (alert, commit.RecordedAt, null);
+                    _outbox[(alert.CompanyId, alert.Id)] = (alert, commit.RecordedAt, null);
                 }
             }
 
@@ -115,19 +115,16 @@ public sealed class InMemoryTelemetryStore : IVehicleStateStore, ITelemetryStore
             .Select(recorded => recorded.Alert));
 
     public Task<int> MarkDeliveredAsync(IReadOnlyList<Alert> delivered, DateTimeOffset deliveredAt, CancellationToken cancellationToken) =>
-        Task.FromResult(ChangeUnchanged(delivered, recorded => _outbox[recorded.Alert.Id] = recorded with { DeliveredAt = deliveredAt }));
+        Task.FromResult(ChangeUnchanged(delivered, recorded => _outbox[(recorded.Alert.CompanyId, recorded.Alert.Id)] = recorded with { DeliveredAt = deliveredAt }));
 
     public Task<int> ForgetAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken) =>
-        Task.FromResult(ChangeUnchanged(alerts, recorded => _outbox.Remove(recorded.Alert.Id)));
+        Task.FromResult(ChangeUnchanged(alerts, recorded => _outbox.Remove((recorded.Alert.CompanyId, recorded.Alert.Id))));
 
     public Task ForgetAsync(string companyId, string alertId, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            if (_outbox.TryGetValue(alertId, out var recorded) && recorded.Alert.CompanyId == companyId)
-            {
-                _outbox.Remove(alertId);
-            }
+            _outbox.Remove((companyId, alertId));
         }
 
         return Task.CompletedTask;
@@ -142,7 +139,7 @@ public sealed class InMemoryTelemetryStore : IVehicleStateStore, ITelemetryStore
             var changed = 0;
             foreach (var alert in alerts)
             {
-                if (_outbox.TryGetValue(alert.Id, out var recorded) && recorded.Alert == alert)
+                if (_outbox.TryGetValue((alert.CompanyId, alert.Id), out var recorded) && recorded.Alert == alert)
                 {
                     change(recorded);
                     changed++;

@@ -99,7 +99,7 @@ internal sealed class CommitBatch
         INSERT INTO alert_outbox AS o (alert_id, company_id, final, payload, recorded_at)
         SELECT u.alert_id, u.company_id, u.final, u.payload, @recorded_at
         FROM unnest(@ids, @companies, @finals, @payloads) AS u(alert_id, company_id, final, payload)
-        ON CONFLICT (alert_id) DO UPDATE SET company_id = excluded.company_id, final = excluded.final, payload = excluded.payload,
+        ON CONFLICT (company_id, alert_id) DO UPDATE SET final = excluded.final, payload = excluded.payload,
             recorded_at = excluded.recorded_at, delivered_at = NULL
         WHERE excluded.final OR NOT o.final
         """;

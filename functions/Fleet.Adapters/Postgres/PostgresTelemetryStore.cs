@@ -125,7 +125,10 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, Postgres
     public Task<int> MarkDeliveredAsync(IReadOnlyList<Alert> delivered, DateTimeOffset deliveredAt, CancellationToken cancellationToken) =>
         ChangeUnchangedAsync(
             "mark alerts delivered",
-            "UPDATE alert_outbox AS o SET delivered_at = @at FROM unnest(@ids, @payloads) AS u(alert_id, payload) WHERE o.alert_id = u.alert_id AND o.payload = u.payload",
+            """
+            UPDATE alert_outbox AS o SET delivered_at = @at FROM unnest(@companies, @ids, @payloads) AS u(company_id, alert_id, payload)
+            WHERE o.company_id = u.company_id AND o.alert_id = u.alert_id AND o.payload = u.payload
+            """,
             delivered,
             deliveredAt,
             cancellationToken);
@@ -133,7 +136,10 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, Postgres
     public Task<int> ForgetAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken) =>
         ChangeUnchangedAsync(
             "forget alerts",
-            "DELETE FROM alert_outbox AS o USING unnest(@ids, @payloads) AS u(alert_id, payload) WHERE o.alert_id = u.alert_id AND o.payload = u.payload",
+            """
+            DELETE FROM alert_outbox AS o USING unnest(@companies, @ids, @payloads) AS u(company_id, alert_id, payload)
+            WHERE o.company_id = u.company_id AND o.alert_id = u.alert_id AND o.payload = u.payload
+            """,
             alerts,
             at: null,
             cancellationToken);
@@ -155,11 +161,13 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, Postgres
             return 0;
         }
 
+        var companies = alerts.Select(alert => alert.CompanyId).ToArray();
         var ids = alerts.Select(alert => alert.Id).ToArray();
         var payloads = alerts.Select(PostgresJson.Serialize).ToArray();
         return await retry.ExecuteAsync(operation, async token =>
         {
             await using var command = dataSource.CreateCommand(sql);
+            command.Parameters.Add(PostgresReads.Array("companies", NpgsqlDbType.Text, companies));
             command.Parameters.Add(PostgresReads.Array("ids", NpgsqlDbType.Text, ids));
             command.Parameters.Add(PostgresReads.Array("payloads", NpgsqlDbType.Jsonb, payloads));
             if (at is { } time)

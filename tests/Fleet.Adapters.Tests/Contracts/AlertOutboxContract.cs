@@ -143,6 +143,19 @@ public abstract class AlertOutboxContract
         Assert.Equal(["a-2"], (await AllPendingAsync()).Select(alert => alert.Id));
     }
 
+    [Fact]
+    public async Task The_same_alert_id_in_two_companies_is_two_alerts()
+    {
+        var first = Alert("a-same");
+        var second = first with { CompanyId = "c-2", Message = "The vehicle's new company." };
+        await CommitAsync(Start, first, second);
+
+        await Outbox.MarkDeliveredAsync([first], Start, Token);
+
+        Assert.Equal([second], await AllPendingAsync());
+        Assert.Equal([first], await Outbox.DeliveredAsync(DateTimeOffset.MaxValue, 10, Token));
+    }
+
     private Task<IReadOnlyList<Alert>> AllPendingAsync() => Outbox.PendingAsync(DateTimeOffset.MaxValue, 100, Token);
 
     private async Task CommitAsync(DateTimeOffset recordedAt, params Alert[] alerts) =>
