@@ -133,7 +133,8 @@ internal sealed class ExperimentRunner(Toolbox tools, ExperimentPlan plan, strin
 
     /// <summary>
     /// Alerts the product owes for stored flagged fixes may come late (retries, an outbox delivered by a timer): the
-    /// table is read again every few seconds until none of those is missing, or the timeout passes.
+    /// table is read again every few seconds until none of those is missing, or the timeout passes. Missing alerts of
+    /// fixes made within Azurite's autosave interval before its kill are not waited for (see <see cref="AlertMatch"/>).
     /// </summary>
     private async Task<AlertMatch> WaitForAlertsAsync(
         Rig rig, TelemetryLoad load, StoredPositions stored, FaultWindow? fault, Action<string> progress, CancellationToken cancellationToken)
@@ -144,12 +145,14 @@ internal sealed class ExperimentRunner(Toolbox tools, ExperimentPlan plan, strin
             var alerts = await StoredAlerts.ReadAsync(rig.Azurite.ConnectionString, FleetSetup.CompanyId, cancellationToken);
             var waited = DateTimeOffset.UtcNow - started;
             var match = AlertMatch.Compare(load.Tracks, stored, alerts, fault?.AzuriteLossWindow, waited);
-            if (match.MissingOfStored == 0 || waited > plan.AlertTimeout)
+            // Those Azurite itself may have lost in its kill are not waited for: nothing will write them again.
+            var owed = match.MissingOfStored - match.MissingNearAzuriteKill;
+            if (owed <= 0 || waited > plan.AlertTimeout)
             {
                 return match;
             }
 
-            progress(string.Create(CultureInfo.InvariantCulture, $"waiting for {match.MissingOfStored} alerts of stored fixes ({waited.TotalSeconds:0} s)"));
+            progress(string.Create(CultureInfo.InvariantCulture, $"waiting for {owed} alerts of stored fixes ({waited.TotalSeconds:0} s)"));
             await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
         }
     }

@@ -46,7 +46,10 @@ internal static class StoredAlerts
 /// <param name="Expected">Accepted fixes that carried the flag.</param>
 /// <param name="ExpectedOfStored">Of those, the ones whose fix is stored: an alert the product cannot have forgotten by losing the fix.</param>
 /// <param name="MissingOfStored">Stored flagged fixes without their alert.</param>
-/// <param name="MissingNearAzuriteKill">Missing alerts whose fix came within Azurite's autosave interval before its kill (Azurite's own loss).</param>
+/// <param name="MissingNearAzuriteKill">
+/// Of <paramref name="MissingOfStored"/>, those whose fix was made within Azurite's autosave interval before its kill:
+/// Azurite's own loss, which no product can make good.
+/// </param>
 /// <param name="ByType">Every alert of the company by type, the offline alerts of silent vehicles among them.</param>
 internal sealed record AlertMatch(
     int Expected,
@@ -87,7 +90,7 @@ internal sealed record AlertMatch(
                 var fixStored = times?.Contains(fix.UnixMs) == true;
                 expectedOfStored += fixStored ? 1 : 0;
                 missingOfStored += fixStored && !isPresent ? 1 : 0;
-                if (!isPresent && azuriteLossWindow is { } window)
+                if (fixStored && !isPresent && azuriteLossWindow is { } window)
                 {
                     var at = DateTimeOffset.FromUnixTimeMilliseconds(fix.UnixMs);
                     nearKill += at >= window.From && at <= window.To ? 1 : 0;
