@@ -241,11 +241,14 @@ internal sealed class DeviceTrack(Device device)
 
     public IReadOnlyList<SentFix> Fixes => _fixes;
 
-    /// <summary>The next fix: now, to the millisecond, and always after the previous one.</summary>
+    /// <summary>
+    /// The next fix: now, to the millisecond, and always after the previous one. Devices flag harsh braking at offsets
+    /// of their own, so that the alerts come steadily rather than all devices' at once every n-th round.
+    /// </summary>
     public SentFix Next(DateTimeOffset now, int harshEvery)
     {
         _lastUnixMs = Math.Max(now.ToUnixTimeMilliseconds(), _lastUnixMs + 1);
-        var harsh = harshEvery > 0 && (_fixes.Count + 1) % harshEvery == 0;
+        var harsh = harshEvery > 0 && (_fixes.Count + 1 + Device.Number) % harshEvery == 0;
         return new SentFix(_lastUnixMs, harsh, Accepted: false);
     }
 
