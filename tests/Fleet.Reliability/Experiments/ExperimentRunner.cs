@@ -133,8 +133,7 @@ internal sealed class ExperimentRunner(Toolbox tools, ExperimentPlan plan, strin
 
     /// <summary>
     /// Alerts the product owes for stored flagged fixes may come late (retries, an outbox delivered by a timer): the
-    /// table is read again every few seconds until none of those is missing, or the timeout passes. Missing alerts of
-    /// fixes made within Azurite's autosave interval before its kill are not waited for (see <see cref="AlertMatch"/>).
+    /// table is read again every few seconds until none of those is missing, or the timeout passes.
     /// </summary>
     private async Task<AlertMatch> WaitForAlertsAsync(
         Rig rig, TelemetryLoad load, StoredPositions stored, FaultWindow? fault, Action<string> progress, CancellationToken cancellationToken)
@@ -145,8 +144,9 @@ internal sealed class ExperimentRunner(Toolbox tools, ExperimentPlan plan, strin
             var alerts = await StoredAlerts.ReadAsync(rig.Azurite.ConnectionString, FleetSetup.CompanyId, cancellationToken);
             var waited = DateTimeOffset.UtcNow - started;
             var match = AlertMatch.Compare(load.Tracks, stored, alerts, fault?.AzuriteLossWindow, waited);
-            // Those Azurite itself may have lost in its kill are not waited for: nothing will write them again.
-            var owed = match.MissingOfStored - match.MissingNearAzuriteKill;
+            // Those Azurite itself lost in its kill are waited for too: the outbox writes every delivered alert once more
+            // a minute after delivery (AlertOutboxHandler.SettlePeriod).
+            var owed = match.MissingOfStored;
             if (owed <= 0 || waited > plan.AlertTimeout)
             {
                 return match;

@@ -48,7 +48,7 @@ internal static class StoredAlerts
 /// <param name="MissingOfStored">Stored flagged fixes without their alert.</param>
 /// <param name="MissingNearAzuriteKill">
 /// Of <paramref name="MissingOfStored"/>, those whose fix was made within Azurite's autosave interval before its kill:
-/// Azurite's own loss, which no product can make good.
+/// writes Azurite acknowledged and then lost, which only writing them again makes good.
 /// </param>
 /// <param name="ByType">Every alert of the company by type, the offline alerts of silent vehicles among them.</param>
 internal sealed record AlertMatch(
