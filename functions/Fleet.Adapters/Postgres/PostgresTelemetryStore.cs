@@ -81,9 +81,7 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, Postgres
     }
 
     public Task<IReadOnlyList<Alert>> PendingAsync(DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken) =>
-        PostgresReads.QueryAsync(
-            dataSource,
-            retry,
+        OutboxAsync(
             "read pending alerts",
             """
             SELECT payload::text FROM alert_outbox
@@ -91,18 +89,12 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, Postgres
             ORDER BY recorded_at, alert_id COLLATE "C"
             LIMIT @limit
             """,
-            parameters =>
-            {
-                parameters.AddWithValue("before", Clamp(recordedBefore));
-                parameters.AddWithValue("limit", limit);
-            },
-            reader => PostgresJson.DeserializeAlert(reader.GetString(0)),
+            recordedBefore,
+            limit,
             cancellationToken);
 
     public Task<IReadOnlyList<Alert>> DeliveredAsync(DateTimeOffset deliveredBefore, int limit, CancellationToken cancellationToken) =>
-        PostgresReads.QueryAsync(
-            dataSource,
-            retry,
+        OutboxAsync(
             "read delivered alerts",
             """
             SELECT payload::text FROM alert_outbox
@@ -110,9 +102,19 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource, Postgres
             ORDER BY delivered_at, alert_id COLLATE "C"
             LIMIT @limit
             """,
+            deliveredBefore,
+            limit,
+            cancellationToken);
+
+    private Task<IReadOnlyList<Alert>> OutboxAsync(string operation, string sql, DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        PostgresReads.QueryAsync(
+            dataSource,
+            retry,
+            operation,
+            sql,
             parameters =>
             {
-                parameters.AddWithValue("before", Clamp(deliveredBefore));
+                parameters.AddWithValue("before", Clamp(before));
                 parameters.AddWithValue("limit", limit);
             },
             reader => PostgresJson.DeserializeAlert(reader.GetString(0)),

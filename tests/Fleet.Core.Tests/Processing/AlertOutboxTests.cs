@@ -1,7 +1,6 @@
 using Fleet.Core.Alerts;
 using Fleet.Core.Ports;
 using Fleet.Core.Realtime;
-using Fleet.Core.Telemetry;
 using Fleet.Core.Tests.Support;
 using Fleet.Core.Tests.Timers;
 using Fleet.Core.Timers;
@@ -20,11 +19,11 @@ public sealed class AlertOutboxTests
     [Fact]
     public async Task A_failing_alert_sink_leaves_the_batch_committed_and_its_alerts_pending_and_unannounced()
     {
-        var clean = await CleanRunAsync();
-        var rig = NewRig();
+        var clean = await SpeedingDrive.CleanRunAsync();
+        var rig = SpeedingDrive.NewRig();
         rig.AlertWriteFailure = new IOException("Table Storage unavailable");
 
-        var result = await rig.Handler.HandleAsync(Batch(), None);
+        var result = await rig.Handler.HandleAsync(SpeedingDrive.Batch(), None);
 
         Assert.IsType<IOException>(result.AlertDeliveryFailure);
         Assert.True(result.Alerts > 0);
@@ -47,10 +46,10 @@ public sealed class AlertOutboxTests
     [Fact]
     public async Task The_outbox_delivers_the_alerts_once_the_sink_answers_and_announces_them_without_seq()
     {
-        var clean = await CleanRunAsync();
-        var rig = NewRig();
+        var clean = await SpeedingDrive.CleanRunAsync();
+        var rig = SpeedingDrive.NewRig();
         rig.AlertWriteFailure = new IOException("Table Storage unavailable");
-        var batch = await rig.Handler.HandleAsync(Batch(), None);
+        var batch = await rig.Handler.HandleAsync(SpeedingDrive.Batch(), None);
         var before = rig.Harness.Publisher.Messages.Count;
 
         rig.Harness.Clock.Advance(TimerHarness.PastGracePeriod);
@@ -74,9 +73,9 @@ public sealed class AlertOutboxTests
     [Fact]
     public async Task Alerts_younger_than_the_grace_period_are_left_to_the_batch_that_committed_them()
     {
-        var rig = NewRig();
+        var rig = SpeedingDrive.NewRig();
         rig.AlertWriteFailure = new IOException("Table Storage unavailable");
-        await rig.Handler.HandleAsync(Batch(), None);
+        await rig.Handler.HandleAsync(SpeedingDrive.Batch(), None);
 
         rig.Harness.Clock.Advance(AlertOutboxHandler.GracePeriod);
         var result = await rig.Harness.AlertOutbox().DeliverAsync(None);
@@ -89,10 +88,10 @@ public sealed class AlertOutboxTests
     [Fact]
     public async Task A_sink_still_failing_leaves_the_outbox_as_it_was_and_is_reported()
     {
-        var rig = NewRig();
+        var rig = SpeedingDrive.NewRig();
         var down = new IOException("Table Storage unavailable");
         rig.AlertWriteFailure = down;
-        await rig.Handler.HandleAsync(Batch(), None);
+        await rig.Handler.HandleAsync(SpeedingDrive.Batch(), None);
         var pending = rig.Harness.PendingAlerts();
 
         rig.Harness.Clock.Advance(TimerHarness.PastGracePeriod);
@@ -106,14 +105,14 @@ public sealed class AlertOutboxTests
     [Fact]
     public async Task A_replay_of_a_batch_whose_alerts_are_pending_raises_nothing_new()
     {
-        var rig = NewRig();
+        var rig = SpeedingDrive.NewRig();
         rig.AlertWriteFailure = new IOException("Table Storage unavailable");
-        await rig.Handler.HandleAsync(Batch(), None);
+        await rig.Handler.HandleAsync(SpeedingDrive.Batch(), None);
         var pending = rig.Harness.PendingAlerts();
         var published = rig.Harness.Publisher.Messages.Count;
 
         rig.AlertWriteFailure = null;
-        var replay = await rig.Handler.HandleAsync(Batch(), None);
+        var replay = await rig.Handler.HandleAsync(SpeedingDrive.Batch(), None);
 
         Assert.Equal(0, replay.Positions + replay.Alerts + replay.TripChanges + replay.AlertsPending);
         Assert.Null(replay.AlertDeliveryFailure);
@@ -180,13 +179,13 @@ public sealed class AlertOutboxTests
     [Fact]
     public async Task A_shutdown_that_cancels_the_alert_write_after_the_commit_leaves_the_alerts_pending_with_their_positions()
     {
-        var clean = await CleanRunAsync();
-        var rig = NewRig();
+        var clean = await SpeedingDrive.CleanRunAsync();
+        var rig = SpeedingDrive.NewRig();
         using var shutdown = new CancellationTokenSource();
         rig.BeforeFirstCommit = () => shutdown.CancelAsync();
         rig.AlertWriteFailure = new OperationCanceledException(shutdown.Token);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => rig.Handler.HandleAsync(Batch(), shutdown.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => rig.Handler.HandleAsync(SpeedingDrive.Batch(), shutdown.Token));
 
         Assert.Equal(clean.Positions, rig.Harness.Store.PositionsOf("c-1", "v-1"));
         Assert.Empty(rig.Harness.Alerts.AllOf("c-1"));
@@ -202,7 +201,7 @@ public sealed class AlertOutboxTests
     public async Task An_alert_the_store_lost_after_acknowledging_it_is_written_again_once_settled_and_then_forgotten()
     {
         var harness = new FleetHarness().WithCompany("c-1", "dev-1");
-        var batch = await harness.SendAsync(Batch());
+        var batch = await harness.SendAsync(SpeedingDrive.Batch());
         var stored = harness.Alerts.AllOf("c-1");
         var lost = stored[0].Alert;
 
@@ -225,7 +224,7 @@ public sealed class AlertOutboxTests
     public async Task An_alert_a_user_deleted_is_not_written_again_when_the_delivered_ones_are_confirmed()
     {
         var harness = new FleetHarness().WithCompany("c-1", "dev-1");
-        await harness.SendAsync(Batch());
+        await harness.SendAsync(SpeedingDrive.Batch());
         var deleted = harness.Alerts.AllOf("c-1")[0].Alert;
         var api = new Fleet.Core.Api.AlertsApiHandler(harness.Alerts, harness.Store, harness.Publisher, harness.Directory, harness.Clock);
 
@@ -272,24 +271,6 @@ public sealed class AlertOutboxTests
 
     private static async Task CommitAsync(FleetHarness harness, Alert alert, DateTimeOffset recordedAt) =>
         Assert.True((await harness.Store.CommitAsync(new TelemetryCommit([], [], [], [], [], [alert], new Dictionary<string, int>(), recordedAt), None)).Committed);
-
-    private static async Task<FleetSnapshot> CleanRunAsync()
-    {
-        var harness = new FleetHarness().WithCompany("c-1", "dev-1");
-        await harness.SendAsync(Batch());
-        return FleetSnapshot.Of(harness, "c-1");
-    }
-
-    /// <summary>A speeding drive that starts a trip: alerts, positions, a trip and statistics.</summary>
-    private static List<TelemetryEvent> Batch()
-    {
-        var device = new FixStream("dev-1");
-        var fixes = device.Park(0, 60, FixStream.Origin, fuelLevelPercent: 40, ignition: true);
-        fixes.AddRange(device.Drive(65, 120, FixStream.Origin, 180, 130, fuelLevelPercent: 39));
-        return TelemetryJson.Events("dev-1", fixes);
-    }
-
-    private static InterceptingStores NewRig() => new(new FleetHarness().WithCompany("c-1", "dev-1"));
 
     /// <summary>Writes to the harness's alert store, and first commits a newer version of an alert, as a concurrent batch would.</summary>
     private sealed class SinkCommittingMeanwhile(FleetHarness harness, Alert newer) : IAlertSink

@@ -1,4 +1,3 @@
-using Fleet.Core.Telemetry;
 using Fleet.Core.Tests.Support;
 using Fleet.Core.Tests.Timers;
 
@@ -14,8 +13,8 @@ public sealed class HandlerEffectOrderTests
     [Fact]
     public async Task Effects_run_commit_then_alerts_then_publish()
     {
-        var rig = NewRig();
-        await rig.Handler.HandleAsync(Batch(), CancellationToken.None);
+        var rig = SpeedingDrive.NewRig();
+        await rig.Handler.HandleAsync(SpeedingDrive.Batch(), CancellationToken.None);
 
         Assert.Equal(["commit", "alerts", "publish"], rig.Log);
         Assert.Empty(rig.Harness.PendingAlerts());
@@ -24,31 +23,31 @@ public sealed class HandlerEffectOrderTests
     [Fact]
     public async Task A_failure_before_the_commit_leaves_nothing_and_is_healed_by_replaying_the_batch()
     {
-        var clean = await CleanRun();
-        var rig = NewRig();
+        var clean = await SpeedingDrive.CleanRunAsync();
+        var rig = SpeedingDrive.NewRig();
         rig.FailBeforeCommit = true;
 
-        await Assert.ThrowsAsync<IOException>(() => rig.Handler.HandleAsync(Batch(), CancellationToken.None));
+        await Assert.ThrowsAsync<IOException>(() => rig.Handler.HandleAsync(SpeedingDrive.Batch(), CancellationToken.None));
         Assert.Empty(rig.Harness.Alerts.AllOf("c-1"));
         Assert.Empty(rig.Harness.PendingAlerts());
         Assert.Empty(rig.Harness.Store.PositionsOf("c-1", "v-1"));
         Assert.Equal(["commit"], rig.Log);
 
         rig.FailBeforeCommit = false;
-        await rig.Handler.HandleAsync(Batch(), CancellationToken.None);
+        await rig.Handler.HandleAsync(SpeedingDrive.Batch(), CancellationToken.None);
         FleetSnapshot.Of(rig.Harness, "c-1").AssertEqual(clean);
     }
 
     [Fact]
     public async Task A_failure_after_the_commit_is_healed_by_the_replay_and_the_outbox_delivery()
     {
-        var clean = await CleanRun();
-        var rig = NewRig();
+        var clean = await SpeedingDrive.CleanRunAsync();
+        var rig = SpeedingDrive.NewRig();
         rig.FailAfterCommit = true;
 
-        await Assert.ThrowsAsync<IOException>(() => rig.Handler.HandleAsync(Batch(), CancellationToken.None));
+        await Assert.ThrowsAsync<IOException>(() => rig.Handler.HandleAsync(SpeedingDrive.Batch(), CancellationToken.None));
         rig.FailAfterCommit = false;
-        var replay = await rig.Handler.HandleAsync(Batch(), CancellationToken.None);
+        var replay = await rig.Handler.HandleAsync(SpeedingDrive.Batch(), CancellationToken.None);
 
         // The replay finds its events processed and raises nothing: the committed alerts are the outbox's to deliver.
         Assert.Equal(0, replay.Positions + replay.Alerts + replay.TripChanges);
@@ -62,11 +61,11 @@ public sealed class HandlerEffectOrderTests
     [Fact]
     public async Task A_publishing_failure_is_reported_without_undoing_the_committed_batch()
     {
-        var clean = await CleanRun();
-        var rig = NewRig();
+        var clean = await SpeedingDrive.CleanRunAsync();
+        var rig = SpeedingDrive.NewRig();
         rig.FailPublish = true;
 
-        var result = await rig.Handler.HandleAsync(Batch(), CancellationToken.None);
+        var result = await rig.Handler.HandleAsync(SpeedingDrive.Batch(), CancellationToken.None);
 
         Assert.IsType<HttpRequestException>(result.RealtimeFailure);
         FleetSnapshot.Of(rig.Harness, "c-1").AssertEqual(clean);
@@ -75,9 +74,9 @@ public sealed class HandlerEffectOrderTests
     [Fact]
     public async Task A_concurrent_writer_makes_the_batch_reload_and_recompute_without_losing_or_doubling_anything()
     {
-        var clean = await CleanRun();
-        var rig = NewRig();
-        var batch = Batch();
+        var clean = await SpeedingDrive.CleanRunAsync();
+        var rig = SpeedingDrive.NewRig();
+        var batch = SpeedingDrive.Batch();
 
         // Another instance (a partition changing owner) commits the first half while this one is computing.
         rig.BeforeFirstCommit = () => rig.Harness.SendAsync([.. batch.Take(batch.Count / 2)]);
@@ -86,22 +85,4 @@ public sealed class HandlerEffectOrderTests
         Assert.Equal(2, result.CommitAttempts);
         FleetSnapshot.Of(rig.Harness, "c-1").AssertEqual(clean);
     }
-
-    private static async Task<FleetSnapshot> CleanRun()
-    {
-        var harness = new FleetHarness().WithCompany("c-1", "dev-1");
-        await harness.SendAsync(Batch());
-        return FleetSnapshot.Of(harness, "c-1");
-    }
-
-    /// <summary>A speeding drive that starts a trip: alerts, positions, a trip and statistics.</summary>
-    private static List<TelemetryEvent> Batch()
-    {
-        var device = new FixStream("dev-1");
-        var fixes = device.Park(0, 60, FixStream.Origin, fuelLevelPercent: 40, ignition: true);
-        fixes.AddRange(device.Drive(65, 120, FixStream.Origin, 180, 130, fuelLevelPercent: 39));
-        return TelemetryJson.Events("dev-1", fixes);
-    }
-
-    private static InterceptingStores NewRig() => new(new FleetHarness().WithCompany("c-1", "dev-1"));
 }
