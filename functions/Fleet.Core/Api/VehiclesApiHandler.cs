@@ -30,6 +30,10 @@ public sealed record VehicleView(
 /// itself (DESIGN 5: per company, overridable per vehicle); an override left out takes the company's setting.
 /// </summary>
 /// <param name="VehicleId">Assigned by the server when left out on POST.</param>
+/// <param name="MoveDevice">
+/// True to take the device from the company's vehicle that holds it; without it, a device another vehicle holds is a 409
+/// naming that vehicle, since moving it silently would freeze the other vehicle.
+/// </param>
 public sealed record VehicleRequest(
     string? VehicleId,
     string? Name,
@@ -40,7 +44,8 @@ public sealed record VehicleRequest(
     double? ExpectedReportIntervalSeconds,
     double? ServiceIntervalKm = null,
     double? HarshBrakingMps2 = null,
-    double? HarshAccelerationMps2 = null);
+    double? HarshAccelerationMps2 = null,
+    bool? MoveDevice = null);
 
 public sealed record LocationPage(IReadOnlyList<LocationPayload> Items, DateTimeOffset? NextAfter);
 
@@ -48,7 +53,7 @@ public sealed record LocationPage(IReadOnlyList<LocationPayload> Items, DateTime
 /// Vehicles, their history and trips (DESIGN 3.4). Admins and dispatchers see the whole company, drivers and viewers
 /// only their vehicles; a vehicle one may not see answers 404, like one that does not exist.
 /// </summary>
-public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleetHistory history)
+public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleetHistory history, IDeviceRegistry devices)
 {
     public const int MaxPageSize = 1_000;
     public const int MaxNameLength = 200;
@@ -257,6 +262,17 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         {
             return ApiProblem.Conflict(
                 $"Vehicle '{vehicleId}' reports through {attached.Count} devices, the most one may; delete the vehicle and add it again with its current device (its history stays).");
+        }
+
+        // A device reports for one vehicle: taking it from another of the company's vehicles must be asked for. One held
+        // by another company is refused below without naming anything of that company.
+        if (request.MoveDevice != true
+            && (await devices.ResolveAsync([request.DeviceId], cancellationToken)).GetValueOrDefault(request.DeviceId) is { } holder
+            && holder.CompanyId == caller.CompanyId
+            && holder.VehicleId != vehicleId)
+        {
+            return ApiProblem.Conflict(
+                $"device_id '{request.DeviceId}' reports for vehicle '{holder.VehicleId}' ({holder.Vehicle.Name}). Send move_device: true to move it to this vehicle; '{holder.VehicleId}' then no longer receives its positions.");
         }
 
         var vehicle = new VehicleProfile(
