@@ -56,7 +56,9 @@ public sealed record JobView(
 /// Jobs (DESIGN 5a): dispatchers and admins create, assign and move any job of their company; a driver sees and moves
 /// only the jobs assigned to them. Every change is stored with who made it and when, then announced.
 /// </summary>
-public sealed class JobsApiHandler(IJobStore jobs, IFleetConfiguration configuration, IRealtimePublisher publisher, TimeProvider timeProvider)
+/// <param name="progress">How jobs are followed: stops closer together than its arrival radius would both be reached at once.</param>
+public sealed class JobsApiHandler(
+    IJobStore jobs, IFleetConfiguration configuration, IRealtimePublisher publisher, TimeProvider timeProvider, Jobs.JobProgressSettings progress)
 {
     public static readonly PageSize ListPageSize = new(Default: 100, Max: JobQuery.MaxLimit);
     public const int MaxNoteLength = 500;
@@ -87,6 +89,13 @@ public sealed class JobsApiHandler(IJobStore jobs, IFleetConfiguration configura
         if (StopOf(request.Dropoff, "dropoff", out var dropoff) is { } badDropoff)
         {
             return badDropoff;
+        }
+
+        // Within the arrival radius of each other, arriving at the pickup would be arriving at the drop-off too.
+        if (GeoMath.DistanceMeters(new GeoPoint(pickup!.Latitude, pickup.Longitude), new GeoPoint(dropoff!.Latitude, dropoff.Longitude)) < progress.ArrivalRadiusMeters)
+        {
+            return ApiProblem.InvalidField(
+                "dropoff", $"dropoff must be at least {progress.ArrivalRadiusMeters:0} m from pickup (the distance that counts as arrived); they are the same place.");
         }
 
         if (request.CustomerReference is { Length: > MaxTextLength })
@@ -354,6 +363,12 @@ public sealed class JobsApiHandler(IJobStore jobs, IFleetConfiguration configura
         if (!new GeoPoint(latitude, longitude).IsValid)
         {
             return ApiProblem.BadRequest($"{name} latitude must be within -90..90 and longitude within -180..180.");
+        }
+
+        // 0,0 is in the Gulf of Guinea: what a form or a device sends when it has no position.
+        if (latitude == 0 && longitude == 0)
+        {
+            return ApiProblem.InvalidField(name, $"{name} is at latitude 0, longitude 0, which is no place a job goes: give the stop's position.");
         }
 
         if (request.Address is { Length: > MaxTextLength })

@@ -144,7 +144,7 @@ public sealed class StoredLimitsTests
     public async Task A_job_is_assigned_at_most_the_cap_of_times()
     {
         var jobStore = new InMemoryJobStore();
-        var jobs = new JobsApiHandler(jobStore, _directory, new RecordingPublisher(), _clock);
+        var jobs = new JobsApiHandler(jobStore, _directory, new RecordingPublisher(), _clock, Fleet.Core.Jobs.JobProgressSettings.Default);
         var job = (await jobs.CreateAsync(Admin, JobRequest() with { VehicleId = "v-1" }, None)).Value!;
         for (var i = 1; i < StoredLimits.MaxAssignmentsPerJob; i++)
         {
@@ -165,7 +165,7 @@ public sealed class StoredLimitsTests
     {
         var jobStore = new InMemoryJobStore();
         var grants = new InMemoryJobGrantStore();
-        var jobs = new JobsApiHandler(jobStore, _directory, new RecordingPublisher(), _clock);
+        var jobs = new JobsApiHandler(jobStore, _directory, new RecordingPublisher(), _clock, Fleet.Core.Jobs.JobProgressSettings.Default);
         var tracking = new TrackingHandler(grants, jobStore, new InMemoryTelemetryStore(), _clock);
         var job = (await jobs.CreateAsync(Admin, JobRequest(), None)).Value!;
         var other = (await jobs.CreateAsync(Admin, JobRequest(), None)).Value!;
@@ -207,7 +207,7 @@ public sealed class StoredLimitsTests
     [Fact]
     public async Task An_overlong_note_of_a_status_change_is_a_400_naming_the_note()
     {
-        var jobs = new JobsApiHandler(new InMemoryJobStore(), _directory, new RecordingPublisher(), _clock);
+        var jobs = new JobsApiHandler(new InMemoryJobStore(), _directory, new RecordingPublisher(), _clock, Fleet.Core.Jobs.JobProgressSettings.Default);
         var job = (await jobs.CreateAsync(Admin, JobRequest(), None)).Value!;
 
         var refused = await jobs.ChangeStatusAsync(Admin, job.JobId, new JobStatusRequest("cancelled", new string('n', JobsApiHandler.MaxNoteLength + 1)), None);

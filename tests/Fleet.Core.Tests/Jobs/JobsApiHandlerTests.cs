@@ -31,7 +31,7 @@ public sealed class JobsApiHandlerTests
         _directory.AddVehicle(TestFleet.Vehicle("v-2"), "dev-2");
         _directory.SaveDriverAsync(new DriverProfile("d-sam", "c-1", "Sam", "u-sam"), None).GetAwaiter().GetResult();
         _directory.SaveDriverAsync(new DriverProfile("d-kim", "c-1", "Kim", "u-kim"), None).GetAwaiter().GetResult();
-        _jobs = new JobsApiHandler(_store, _directory, _publisher, _clock);
+        _jobs = new JobsApiHandler(_store, _directory, _publisher, _clock, Fleet.Core.Jobs.JobProgressSettings.Default);
     }
 
     [Fact]
@@ -152,6 +152,24 @@ public sealed class JobsApiHandlerTests
 
         Assert.Equal(400, refused.Status);
         Assert.Contains(detail, refused.Problem!.Detail, StringComparison.Ordinal);
+        Assert.Empty((await _jobs.ListAsync(Dispatcher, null, null, null, null, null, null, None)).Value!);
+    }
+
+    [Theory]
+    [InlineData(0.0, 0.0, 25.05, 121.52, "pickup")]
+    [InlineData(25.03, 121.56, 0.0, 0.0, "dropoff")]
+    [InlineData(25.03, 121.56, 25.03, 121.56, "dropoff")]
+    [InlineData(25.03, 121.56, 25.0303, 121.5603, "dropoff")]
+    public async Task Stops_at_no_place_or_at_the_same_place_are_a_400_naming_the_stop(
+        double pickupLatitude, double pickupLongitude, double dropoffLatitude, double dropoffLongitude, string field)
+    {
+        var refused = await _jobs.CreateAsync(
+            Dispatcher,
+            Request() with { Pickup = new JobStopRequest(pickupLatitude, pickupLongitude, "A"), Dropoff = new JobStopRequest(dropoffLatitude, dropoffLongitude, "B") },
+            None);
+
+        Assert.Equal(400, refused.Status);
+        Assert.Equal([field], refused.Problem!.Errors!.Keys);
         Assert.Empty((await _jobs.ListAsync(Dispatcher, null, null, null, null, null, null, None)).Value!);
     }
 
