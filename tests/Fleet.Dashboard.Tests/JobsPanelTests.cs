@@ -54,6 +54,20 @@ public sealed class JobsPanelTests(QuietFleet fleet) : IClassFixture<QuietFleet>
     }
 
     [Fact]
+    public async Task The_new_job_form_starts_the_pickup_at_the_map_centre_and_leaves_the_drop_off_to_the_dispatcher()
+    {
+        await using var page = await DashboardPage.OpenAsync(fleet.Browser, fleet.Host.BaseAddress, "acme-dispatcher-form", "c-acme");
+
+        await page.Page.Locator("details.new-job summary").ClickAsync();
+
+        // Issue 18: both stops once started at the same point, a job the API now refuses.
+        await Assertions.Expect(page.Page.Locator("#new-job-pickup-latitude")).Not.ToHaveValueAsync("", new() { Timeout = 5_000 });
+        Assert.Equal(("", ""), (
+            await page.Page.Locator("#new-job-dropoff-latitude").InputValueAsync(), await page.Page.Locator("#new-job-dropoff-longitude").InputValueAsync()));
+        Assert.Empty(page.Problems);
+    }
+
+    [Fact]
     public async Task A_job_under_way_shows_its_eta_from_the_vehicles_telemetry()
     {
         using var dispatcher = await fleet.Host.ClientAsync("acme-dispatcher-eta", "c-acme", "dispatcher");

@@ -254,17 +254,19 @@ export class JobsPanel {
 
   // --- a new job ----------------------------------------------------------------------------------------------------
 
+  /**
+   * The pickup starts at the map's centre. The drop-off is left for the dispatcher to give: the same point for both
+   * would be a job that arrives everywhere at once, which the API refuses.
+   */
   prefillCoordinates() {
     const form = this.elements.form;
     const centre = this.hooks.mapCentre();
-    for (const prefix of ['pickup', 'dropoff']) {
-      const latitude = form.elements[`${prefix}_latitude`];
-      const longitude = form.elements[`${prefix}_longitude`];
-      // Only empty fields: what the dispatcher typed stays.
-      if (!latitude.value && !longitude.value && isNumber(centre?.lat) && isNumber(centre?.lng)) {
-        latitude.value = centre.lat.toFixed(COORDINATE_DIGITS);
-        longitude.value = centre.lng.toFixed(COORDINATE_DIGITS);
-      }
+    const latitude = form.elements.pickup_latitude;
+    const longitude = form.elements.pickup_longitude;
+    // Only empty fields: what the dispatcher typed stays.
+    if (!latitude.value && !longitude.value && isNumber(centre?.lat) && isNumber(centre?.lng)) {
+      latitude.value = centre.lat.toFixed(COORDINATE_DIGITS);
+      longitude.value = centre.lng.toFixed(COORDINATE_DIGITS);
     }
   }
 
