@@ -299,8 +299,10 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
                 $"device_id '{request.DeviceId}' (or vehicle_id '{vehicleId}') is not available. A device belongs to one fleet; if this one is yours, ask the platform operators to release it.");
         }
 
-        // Saving adds the device to those read above, so the vehicle's devices are known without reading them again.
-        var view = View(vehicle, null, [.. attached.Append(request.DeviceId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
+        // Saving adds the device to those read above, so the vehicle's devices are known without reading them again. A
+        // changed vehicle answers with where it is now, as GET does: its configuration changed, not its state.
+        var state = (await history.StatesOfAsync(caller.CompanyId, [vehicleId], cancellationToken)).FirstOrDefault();
+        var view = View(vehicle, state, [.. attached.Append(request.DeviceId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
         return created ? ApiResult<VehicleView>.Created(view, "/api/vehicles/" + vehicleId) : ApiResult<VehicleView>.Ok(view);
     }
 
@@ -340,5 +342,6 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         state?.LastFix?.Position.Longitude,
         state?.LastFix?.SpeedKmh,
         state?.LastSeen,
-        state?.OdometerKm ?? vehicle.InitialOdometerKm);
+        // To the metre, as the live updates show it: the sum of many segments carries float noise past that.
+        Math.Round(state?.OdometerKm ?? vehicle.InitialOdometerKm, 3));
 }
