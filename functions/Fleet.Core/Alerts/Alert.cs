@@ -37,6 +37,9 @@ public sealed record AlertDetails
     public double? Latitude { get; init; }
     public double? Longitude { get; init; }
     public double? SpeedKmh { get; init; }
+
+    /// <summary>For a harsh manoeuvre, the speed at the fix before it.</summary>
+    public double? SpeedBeforeKmh { get; init; }
     public double? SpeedLimitKmh { get; init; }
     public double? MaxSpeedKmh { get; init; }
     public double? DurationSeconds { get; init; }

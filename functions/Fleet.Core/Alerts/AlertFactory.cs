@@ -102,8 +102,17 @@ public static class AlertFactory
             });
     }
 
+    /// <param name="speedBeforeKmh">
+    /// The speed at the fix before, when known: a braking is told from the speed it started at, not the one it ended at.
+    /// </param>
     public static Alert DriverEvent(
-        AlertOrigin origin, string eventCode, DateTimeOffset time, GeoPoint? position, double speedKmh, double? accelerationMetersPerSecondSquared)
+        AlertOrigin origin,
+        string eventCode,
+        DateTimeOffset time,
+        GeoPoint? position,
+        double speedKmh,
+        double? accelerationMetersPerSecondSquared,
+        double? speedBeforeKmh)
     {
         var name = origin.Vehicle.Name;
         var (title, severity) = eventCode switch
@@ -116,9 +125,12 @@ public static class AlertFactory
             _ => throw new ArgumentOutOfRangeException(nameof(eventCode), eventCode, null),
         };
         var what = eventCode.Replace('_', ' ');
+        var speeds = speedBeforeKmh is { } before
+            ? string.Create(Invariant, $"from {before:0} to {speedKmh:0} km/h")
+            : string.Create(Invariant, $"at {speedKmh:0} km/h");
         var message = accelerationMetersPerSecondSquared is { } acceleration
-            ? string.Create(Invariant, $"{name}: {what} of {Math.Abs(acceleration):0.0} m/s² at {speedKmh:0} km/h.")
-            : string.Create(Invariant, $"{name} reported {what} at {speedKmh:0} km/h.");
+            ? string.Create(Invariant, $"{name}: {what} of {Math.Abs(acceleration):0.0} m/s², {speeds}.")
+            : string.Create(Invariant, $"{name} reported {what}, {speeds}.");
         return Create(
             origin,
             DeterministicId.ForAlert(origin.Vehicle.VehicleId, AlertType.DriverEvent, $"{eventCode}\n{time.UtcTicks}"),
@@ -132,6 +144,7 @@ public static class AlertFactory
                 Latitude = position?.Latitude,
                 Longitude = position?.Longitude,
                 SpeedKmh = Math.Round(speedKmh, 1),
+                SpeedBeforeKmh = speedBeforeKmh is { } start ? Math.Round(start, 1) : null,
                 DriverEvent = eventCode,
                 AccelerationMetersPerSecondSquared = accelerationMetersPerSecondSquared is { } a ? Math.Round(a, 2) : null,
             });

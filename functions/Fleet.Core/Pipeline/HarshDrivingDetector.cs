@@ -7,7 +7,8 @@ using Fleet.Core.Telemetry;
 namespace Fleet.Core.Pipeline;
 
 /// <summary>One harsh-driving event: device-reported, or derived from speed change (then with its acceleration).</summary>
-public readonly record struct HarshEvent(string Code, double? AccelerationMetersPerSecondSquared);
+/// <param name="SpeedBeforeKmh">The speed reported at the fix before, when there was one: what the manoeuvre started from.</param>
+public readonly record struct HarshEvent(string Code, double? AccelerationMetersPerSecondSquared, double? SpeedBeforeKmh);
 
 /// <summary>
 /// Harsh driving (DESIGN 5): events the device reports, plus braking and acceleration derived from consecutive reported
@@ -47,7 +48,7 @@ public static class HarshDrivingDetector
             {
                 if ((reported & flag) != 0 && (alreadyReported & flag) == 0)
                 {
-                    (events ??= []).Add(new HarshEvent(code, null));
+                    (events ??= []).Add(new HarshEvent(code, null, step.Previous?.ReportedSpeedKmh));
                 }
             }
         }
@@ -68,7 +69,7 @@ public static class HarshDrivingDetector
                 if (!continuing && (reported & kind) == 0 && (alreadyReported & kind) == 0)
                 {
                     var code = kind == DeviceEvents.HarshBraking ? DriverEventCodes.HarshBraking : DriverEventCodes.HarshAcceleration;
-                    (events ??= []).Add(new HarshEvent(code, acceleration));
+                    (events ??= []).Add(new HarshEvent(code, acceleration, before));
                 }
             }
         }

@@ -89,7 +89,7 @@ public static class VehiclePipeline
             {
                 if ((fix.Events & flag) != DeviceEvents.None)
                 {
-                    var alert = AlertFactory.DriverEvent(origin, code, fix.FixTime, position, fix.SpeedKmh ?? 0, null);
+                    var alert = AlertFactory.DriverEvent(origin, code, fix.FixTime, position, fix.SpeedKmh ?? 0, null, null);
                     DriverEvent(alert, code, driverId, fix.FixTime, position, null);
                 }
             }
@@ -185,7 +185,8 @@ public static class VehiclePipeline
             for (var i = 0; i < harsh.Events.Count; i++)
             {
                 var harshEvent = harsh.Events[i];
-                var alert = AlertFactory.DriverEvent(origin, harshEvent.Code, step.Time, step.Position, speed, harshEvent.AccelerationMetersPerSecondSquared);
+                var alert = AlertFactory.DriverEvent(
+                    origin, harshEvent.Code, step.Time, step.Position, speed, harshEvent.AccelerationMetersPerSecondSquared, harshEvent.SpeedBeforeKmh);
                 DriverEvent(alert, harshEvent.Code, step.Current.DriverId, step.Time, step.Position, harshEvent.AccelerationMetersPerSecondSquared);
             }
 

@@ -90,6 +90,29 @@ public sealed class HarshDrivingTests
         Assert.Equal(-4.17, Assert.Single(run.NoticesOf<DriverEventPayload>(RealtimeMessageTypes.DriverEventUpdate)).Value!.Value, 2);
     }
 
+    [Fact]
+    public void A_harsh_braking_is_told_by_its_deceleration_and_the_speed_it_started_from()
+    {
+        // Issue 18: the message said "at 8 km/h", the speed it ended at, which reads like a gentle stop.
+        var run = Speeds(VehicleClass.PassengerCar, (0, 55), (2, 8));
+
+        var alert = Assert.Single(run.RaisedAlerts);
+        Assert.EndsWith(": harsh braking of 6.5 m/s², from 55 to 8 km/h.", alert.Message, StringComparison.Ordinal);
+        Assert.Equal((55.0, 8.0), (alert.Data!.SpeedBeforeKmh, alert.Data.SpeedKmh));
+    }
+
+    [Fact]
+    public void A_device_reported_braking_is_told_from_the_speed_at_the_fix_before()
+    {
+        var device = new FixStream("dev-1");
+        var fixes = Steady(device, 3);
+        fixes[1] = fixes[1] with { Events = DeviceEvents.HarshBraking, SpeedKmh = 8 };
+        var run = new PipelineRun(TestFleet.Context()).OneByOne(fixes);
+
+        var alert = Assert.Single(run.RaisedAlerts);
+        Assert.EndsWith(string.Create(CultureInfo.InvariantCulture, $" reported harsh braking, from {fixes[0].SpeedKmh:0} to 8 km/h."), alert.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(3, true)]
     [InlineData(3.5, false)]
