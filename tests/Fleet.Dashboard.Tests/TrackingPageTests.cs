@@ -73,6 +73,34 @@ public sealed class TrackingPageTests(QuietFleet fleet) : IClassFixture<QuietFle
         await context.DisposeAsync();
     }
 
+    [Fact]
+    public async Task Reloading_the_tracking_page_while_the_job_is_under_way_goes_on_tracking()
+    {
+        using var dispatcher = await fleet.Host.ClientAsync("acme-dispatcher-reload", "c-acme", "dispatcher");
+        var jobId = await TestJobs.CreateAsync(dispatcher, "delivery", 25.100, 121.520, "12 Harbour Rd", vehicleId: "v-003");
+        await TestJobs.MoveAsync(dispatcher, jobId, "en_route");
+        using var shared = await dispatcher.PostAsync($"/api/jobs/{jobId}/share", null);
+        var trackingUrl = (await shared.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("tracking_url").GetString()!;
+        var context = await fleet.Browser.Chromium.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(trackingUrl);
+        await Assertions.Expect(page.Locator("#track-status")).ToHaveAttributeAsync("data-status", "en_route", new() { Timeout = 10_000 });
+
+        // Issue 18: the page takes the grant out of the address, so a reload once said the link was not valid.
+        await page.ReloadAsync();
+
+        await Assertions.Expect(page.Locator("#track-state")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#track-status")).ToHaveAttributeAsync("data-status", "en_route");
+        Assert.DoesNotContain("grant=", page.Url, StringComparison.Ordinal);
+        Assert.False(await page.Locator("#track-message").IsVisibleAsync());
+
+        // Another tab of the same browser, without the link, is not let in.
+        var other = await context.NewPageAsync();
+        await other.GotoAsync(new Uri(new Uri(trackingUrl), "/track/").ToString());
+        await Assertions.Expect(other.Locator("#track-message")).ToContainTextAsync("not valid", new() { Timeout = 5_000 });
+        await context.DisposeAsync();
+    }
+
     private async Task SendAsync(params string[] fixes)
     {
         using var sent = await fleet.Host.SendBatchAsync(fixes);

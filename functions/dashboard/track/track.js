@@ -26,13 +26,24 @@ const CONNECTION_TEXT = {
   disconnected: 'Not live',
 };
 
-/** Reads the grant and removes the fragment, so it is in no bookmark, shared URL or history entry. */
+// Where the tab keeps its grant: the page removes it from the address, so a reload finds it here instead.
+const GRANT_KEY = 'fleet.tracking.grant';
+
+/**
+ * Reads the grant and removes the fragment, so it is in no bookmark, shared URL or history entry. The tab keeps it in
+ * sessionStorage (this tab only, gone when the tab closes), so reloading the page goes on tracking.
+ */
 function takeGrant() {
-  const grant = new URLSearchParams(window.location.hash.slice(1)).get('grant');
+  const fromLink = new URLSearchParams(window.location.hash.slice(1)).get('grant');
   if (window.location.hash) {
     window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}`);
   }
-  return grant?.startsWith(TOKEN_PREFIX) ? grant : null;
+  if (fromLink?.startsWith(TOKEN_PREFIX)) {
+    sessionStorage.setItem(GRANT_KEY, fromLink);
+    return fromLink;
+  }
+  const kept = sessionStorage.getItem(GRANT_KEY);
+  return kept?.startsWith(TOKEN_PREFIX) ? kept : null;
 }
 
 class Tracker {
@@ -268,6 +279,8 @@ class Tracker {
 
   showInvalid() {
     this.invalid = true;
+    // A grant the server no longer takes is no use to a reload either.
+    sessionStorage.removeItem(GRANT_KEY);
     this.stopLive();
     this.elements.facts.hidden = true;
     this.showMessage(INVALID_LINK);
