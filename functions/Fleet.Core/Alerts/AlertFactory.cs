@@ -89,9 +89,10 @@ public static class AlertFactory
             fence.Severity,
             time,
             $"{name} {verb} {fence.Name}",
+            // No time in the text: the alert's event time is data, which the page shows in the company's time zone.
             crossing
-                ? string.Create(Invariant, $"{name} passed through geofence '{fence.Name}' between two reports ({verb} at about {time:HH:mm:ss} UTC).")
-                : string.Create(Invariant, $"{name} {verb} geofence '{fence.Name}' at {time:HH:mm:ss} UTC."),
+                ? string.Create(Invariant, $"{name} passed through geofence '{fence.Name}' between two reports ({verb} at about the alert's time).")
+                : string.Create(Invariant, $"{name} {verb} geofence '{fence.Name}'."),
             new AlertDetails
             {
                 Latitude = position.Latitude,
@@ -218,7 +219,8 @@ public static class AlertFactory
             AlertSeverity.Medium,
             lastSeen,
             $"{name} is offline",
-            string.Create(Invariant, $"No data from {name} since {lastSeen:yyyy-MM-dd HH:mm:ss} UTC (offline after {Describe(offlineAfter)} of silence)."),
+            // When it was last seen is the alert's event time and data.last_seen, shown by the page in the company's time zone.
+            string.Create(Invariant, $"No data from {name} since its last report (offline after {Describe(offlineAfter)} of silence)."),
             new AlertDetails { LastSeen = lastSeen, Latitude = lastPosition?.Latitude, Longitude = lastPosition?.Longitude });
     }
 

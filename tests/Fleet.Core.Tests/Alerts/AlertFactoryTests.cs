@@ -1,5 +1,6 @@
 using Fleet.Core.Alerts;
 using Fleet.Core.Geo;
+using Fleet.Core.Geofencing;
 using Fleet.Core.Tests.Support;
 
 namespace Fleet.Core.Tests.Alerts;
@@ -53,7 +54,25 @@ public sealed class AlertFactoryTests
         Assert.Equal("Service due: Truck v-1", maintenance.Title);
         Assert.Equal("Truck v-1 has reached 20,000 km: its scheduled service is due.", maintenance.Message);
         Assert.Equal("Truck v-1 is offline", offline.Title);
-        Assert.Equal("No data from Truck v-1 since 2026-11-21 08:00:00 UTC (offline after 5 min of silence).", offline.Message);
+        Assert.Equal("No data from Truck v-1 since its last report (offline after 5 min of silence).", offline.Message);
+        Assert.Equal(FixStream.Start, offline.Details!.LastSeen);
+    }
+
+    [Fact]
+    public void Alert_texts_carry_no_clock_time_which_is_data_the_page_shows_in_the_company_time_zone()
+    {
+        // Issue 18: "15:26:03 UTC" in a message sat next to local times in the page.
+        var fence = new Geofence("g-1", "c-1", "Depot", new CircleShape(new GeoPoint(25, 121), 100));
+        var entered = AlertFactory.Geofence(Origin, fence, GeofenceTransition.Enter, FixStream.Start, new GeoPoint(25, 121), crossing: false);
+        var crossed = AlertFactory.Geofence(Origin, fence, GeofenceTransition.Exit, FixStream.Start, new GeoPoint(25, 121), crossing: true);
+        var offline = AlertFactory.Offline(Origin, FixStream.Start, TimeSpan.FromMinutes(5), null);
+
+        Assert.All([entered, crossed, offline], alert =>
+        {
+            Assert.DoesNotContain("UTC", alert.Message, StringComparison.Ordinal);
+            Assert.DoesNotMatch(@"\d{2}:\d{2}", alert.Message);
+            Assert.Equal(FixStream.Start, alert.EventTime);
+        });
     }
 
     [Theory]
