@@ -10,7 +10,7 @@ namespace Fleet.Adapters.Postgres;
 /// A batch's writes, in bulk whatever the batch size: live positions by binary COPY, everything else as column arrays
 /// bound to <c>unnest</c>, one statement per table. They run in three round trips, in an order that keeps concurrent
 /// writers from deadlocking: vehicle rows are locked first, in vehicle id order, then statistics rows in key order
-/// and alert outbox rows in alert id order.
+/// and alert outbox rows in key order (company, alert id).
 /// </summary>
 /// <remarks>
 /// A live position is newer than its vehicle's watermark, and every stored position of the vehicle is at or before
@@ -410,7 +410,7 @@ internal sealed class CommitBatch
 
     private void AddAlerts(TelemetryCommit commit)
     {
-        var alerts = commit.Alerts.OrderBy(alert => alert.Id, StringComparer.Ordinal).ToList();
+        var alerts = commit.Alerts.OrderBy(alert => alert.CompanyId, StringComparer.Ordinal).ThenBy(alert => alert.Id, StringComparer.Ordinal).ToList();
         Add(
             UpsertAlertOutbox,
             PostgresReads.Array("ids", NpgsqlDbType.Text, alerts.Select(alert => alert.Id)),

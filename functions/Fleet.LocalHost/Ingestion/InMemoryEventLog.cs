@@ -72,15 +72,33 @@ internal sealed class InMemoryEventLog : ILocalEventLog
                 }
             }
 
+            // A request's events in a partition share one enqueued time: the later of now and the partition's last.
             var now = _timeProvider.GetUtcNow();
+            foreach (var partition in locked)
+            {
+                partition.LastEnqueuedTime = now > partition.LastEnqueuedTime ? now : partition.LastEnqueuedTime;
+            }
+
+            var numbered = new TelemetryEvent[events.Count];
             for (var i = 0; i < events.Count; i++)
             {
                 var partition = _partitions[targets[i]];
-                var enqueued = now > partition.LastEnqueuedTime ? now : partition.LastEnqueuedTime;
-                partition.LastEnqueuedTime = enqueued;
-                var metadata = new EventMetadata(PartitionProgress.IdOf(targets[i]), ++partition.LastSequenceNumber, enqueued, events[i].Publisher);
-                partition.Queue.Writer.TryWrite(new TelemetryEvent(events[i].Body, metadata));
-                _progress.Written(targets[i], partition.LastSequenceNumber, enqueued);
+                var metadata = new EventMetadata(PartitionProgress.IdOf(targets[i]), ++partition.LastSequenceNumber, partition.LastEnqueuedTime, events[i].Publisher);
+                numbered[i] = new TelemetryEvent(events[i].Body, metadata);
+            }
+
+            // Progress first, once per partition: a consumer may handle the events as soon as they are queued.
+            for (var index = 0; index < _partitions.Length; index++)
+            {
+                if (needed[index] > 0)
+                {
+                    _progress.Written(index, _partitions[index].LastSequenceNumber, _partitions[index].LastEnqueuedTime);
+                }
+            }
+
+            for (var i = 0; i < events.Count; i++)
+            {
+                _partitions[targets[i]].Queue.Writer.TryWrite(numbered[i]);
             }
 
             return true;
