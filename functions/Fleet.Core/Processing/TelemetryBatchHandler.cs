@@ -20,7 +20,6 @@ namespace Fleet.Core.Processing;
 /// Writing the committed alerts to the alert sink (Table Storage) failed: the batch is stored, its alerts wait in the
 /// outbox for <see cref="Timers.AlertOutboxHandler"/>, and their announcements were held back.
 /// </param>
-/// <param name="AlertsPending">How many of the batch's alerts were left in the outbox by that failure.</param>
 public sealed record BatchResult(
     int Events,
     int Positions,
@@ -35,9 +34,11 @@ public sealed record BatchResult(
     Exception? RealtimeFailure,
     JobTrackingResult? Jobs = null,
     Exception? JobTrackingFailure = null,
-    Exception? AlertDeliveryFailure = null,
-    int AlertsPending = 0)
+    Exception? AlertDeliveryFailure = null)
 {
+    /// <summary>How many of the batch's alerts that failure left in the outbox: all of them, as they go in one write.</summary>
+    public int AlertsPending => AlertDeliveryFailure is null ? 0 : Alerts;
+
     /// <summary>Events that changed nothing: already processed (replays), duplicates of a stored fix, or dead letters.</summary>
     public bool SetAside => Replays + Duplicates + DeadLetters > 0;
 
@@ -149,8 +150,7 @@ public sealed class TelemetryBatchHandler(
                 realtimeFailure ?? jobs?.RealtimeFailure,
                 jobs,
                 jobTrackingFailure,
-                alertFailure,
-                alertFailure is null ? 0 : alerts.Count)
+                alertFailure)
             {
                 DeadLettersByReason = deadLetters.CountBy(deadLetter => deadLetter.Reason.ToCode()).ToDictionary(StringComparer.Ordinal),
             };
