@@ -211,14 +211,14 @@ public static class VehiclePipeline
                 DriverEvent(alert, DriverEventCodes.Idling, step.Current.DriverId, step.Time, step.Position, idleDuration.TotalSeconds);
             }
 
-            var status = ResolveStatus(state.Status, trips.State, step);
+            var liveMotion = LiveMotionDetector.Apply(state.LiveMotion, step, Context.Rules.Trips);
+            var status = ResolveStatus(state.Status, liveMotion, step);
             if (status != state.Status)
             {
                 StatusChanged(state.Status, status, step.Time);
             }
 
-            var moving = trips.State.Trip is not null && Context.Rules.Trips.IsMoving(speed) &&
-                step.SincePrevious <= Context.Rules.Trips.MaxDataGap;
+            var moving = liveMotion.Moving && step.SincePrevious <= Context.Rules.Trips.MaxDataGap;
             AddMovement(step.Time, advance.SegmentKm, moving ? step.SincePrevious : TimeSpan.Zero, idling.IdleTime);
 
             AddPosition(new PositionRecord(fix, Vehicle.VehicleId, Vehicle.CompanyId, odometer, IsLate: false));
@@ -232,6 +232,7 @@ public static class VehiclePipeline
                 LastSegmentKm = advance.SegmentKm,
                 JumpCandidate = null,
                 Motion = trips.State,
+                LiveMotion = liveMotion,
                 Geofences = geofences.Memberships,
                 Speeding = speeding.State,
                 Harsh = harsh.State,
@@ -245,7 +246,7 @@ public static class VehiclePipeline
             };
         }
 
-        private VehicleStatus ResolveStatus(VehicleStatus current, MotionState motion, FixStep step)
+        private VehicleStatus ResolveStatus(VehicleStatus current, LiveMotion motion, FixStep step)
         {
             // The first report after silence announces the vehicle is back before saying what it is doing.
             if (current == VehicleStatus.Offline)
@@ -253,7 +254,7 @@ public static class VehiclePipeline
                 return VehicleStatus.Online;
             }
 
-            if (motion.Trip is not null && Context.Rules.Trips.IsMoving(step.SpeedKmh))
+            if (motion.Moving)
             {
                 return VehicleStatus.Moving;
             }

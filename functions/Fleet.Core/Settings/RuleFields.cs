@@ -32,6 +32,7 @@ public static class RuleFields
         new("filters", "max_implied_speed_kmh", 50, 2_000, rules => rules.Filters.MaxImpliedSpeedKmh, (rules, value) => rules with { Filters = rules.Filters with { MaxImpliedSpeedKmh = value } }),
         new("odometer", "max_parked_drift_meters", 0, 1_000, rules => rules.Odometer.MaxParkedDriftMeters, (rules, value) => rules with { Odometer = rules.Odometer with { MaxParkedDriftMeters = value } }),
         new("trips", "moving_speed_threshold_kmh", 0.5, 50, rules => rules.Trips.MovingSpeedThresholdKmh, (rules, value) => rules with { Trips = rules.Trips with { MovingSpeedThresholdKmh = value } }),
+        new("trips", "clearly_moving_speed_kmh", 1, 200, rules => rules.Trips.ClearlyMovingSpeedKmh, (rules, value) => rules with { Trips = rules.Trips with { ClearlyMovingSpeedKmh = value } }),
         new("trips", "min_trip_start_distance_meters", 0, 100_000, rules => rules.Trips.MinTripStartDistanceMeters, (rules, value) => rules with { Trips = rules.Trips with { MinTripStartDistanceMeters = value } }),
         Seconds("trips", "min_trip_start_moving_seconds", 0, Day, rules => rules.Trips.MinTripStartMovingDuration, (rules, value) => rules with { Trips = rules.Trips with { MinTripStartMovingDuration = value } }),
         Seconds("trips", "min_stop_seconds", 10, Day, rules => rules.Trips.MinStopDuration, (rules, value) => rules with { Trips = rules.Trips with { MinStopDuration = value } }),

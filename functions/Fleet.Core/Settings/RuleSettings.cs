@@ -25,6 +25,9 @@ public sealed record TripSettings
     /// <summary>Whether a speed counts as moving; an unknown speed does not.</summary>
     public bool IsMoving(double? speedKmh) => speedKmh > MovingSpeedThresholdKmh;
 
+    /// <summary>One fix this fast shows the vehicle moving; slower ones need a second fix to agree (GPS jitter).</summary>
+    public double ClearlyMovingSpeedKmh { get; init; } = 15;
+
     public double MinTripStartDistanceMeters { get; init; } = 200;
     public TimeSpan MinTripStartMovingDuration { get; init; } = TimeSpan.FromSeconds(180);
     public TimeSpan MinStopDuration { get; init; } = TimeSpan.FromMinutes(5);

@@ -125,6 +125,10 @@ public readonly record struct StreamWatermarks(StreamPosition? Current, Immutabl
         b.EnqueuedTime > a.EnqueuedTime || (b.EnqueuedTime == a.EnqueuedTime && b.SequenceNumber > a.SequenceNumber) ? b : a;
 }
 
+/// <summary>Whether the vehicle moves now (its status), and whether the newest fix disagreed with that.</summary>
+/// <param name="ChangePending">One fix disagreed; a second one in a row changes <see cref="Moving"/>.</param>
+public readonly record struct LiveMotion(bool Moving, bool ChangePending);
+
 public readonly record struct StopMark(DateTimeOffset Since, GeoPoint Position, double OdometerKm, double? FuelLevelPercent);
 
 public sealed record OpenTrip(
@@ -222,6 +226,8 @@ public sealed record VehicleState
     public FixSnapshot? JumpCandidate { get; init; }
 
     public MotionState Motion { get; init; } = MotionState.Unknown;
+
+    public LiveMotion LiveMotion { get; init; }
 
     public ImmutableArray<GeofenceMembership> Geofences { get; init; } = [];
 
