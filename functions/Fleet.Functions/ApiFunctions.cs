@@ -79,6 +79,10 @@ public sealed class ApiFunctions(FleetHttpApi api, StoreHealth storeHealth)
     public Task<IActionResult> Dashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard")] HttpRequest request) =>
         api.DashboardAsync(request.HttpContext).AsActionResult();
 
+    [Function("DashboardVehicles")]
+    public Task<IActionResult> DashboardVehicles([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/vehicles")] HttpRequest request) =>
+        api.DashboardVehiclesAsync(request.HttpContext).AsActionResult();
+
     [Function("ListGeofences")]
     public Task<IActionResult> ListGeofences([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "geofences")] HttpRequest request) =>
         api.ListGeofencesAsync(request.HttpContext).AsActionResult();

@@ -191,6 +191,8 @@ public sealed class FleetHttpApi(
 
     public Task<IResult> DashboardAsync(HttpContext http) => RespondAsync(http, dashboard.GetAsync);
 
+    public Task<IResult> DashboardVehiclesAsync(HttpContext http) => RespondAsync(http, dashboard.VehiclesAsync);
+
     public Task<IResult> CreateJobAsync(HttpContext http) =>
         RespondWithBodyAsync(http, (FleetCaller caller, JobRequest? request, CancellationToken token) => jobs.CreateAsync(caller, request, token));
 

@@ -18,4 +18,18 @@ public sealed class DashboardApiHandler(DashboardBroadcastHandler dashboards)
             ? ApiResult<DashboardPayload>.Ok(payload)
             : ApiProblem.NotFound($"No company '{caller.CompanyId}'.");
     }
+
+    /// <summary><c>GET /api/dashboard/vehicles</c>: each vehicle's figures for today, which the dashboard's tiles sum.</summary>
+    public async Task<ApiResult<IReadOnlyList<VehicleToday>>> VehiclesAsync(FleetCaller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.SeesWholeCompany)
+        {
+            return ApiProblem.Forbidden("The fleet dashboard is for the company's dispatchers and admins.");
+        }
+
+        return await dashboards.VehiclesTodayAsync(caller.CompanyId, cancellationToken) is { } vehicles
+            ? ApiResult<IReadOnlyList<VehicleToday>>.Ok(vehicles)
+            : ApiProblem.NotFound($"No company '{caller.CompanyId}'.");
+    }
 }

@@ -1,7 +1,9 @@
+using Fleet.Core.Pipeline;
 using Fleet.Core.Ports;
 using Fleet.Core.Realtime;
 using Fleet.Core.Registry;
 using Fleet.Core.State;
+using Fleet.Core.Trips;
 
 namespace Fleet.Core.Api;
 
@@ -147,8 +149,9 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         }
 
         var page = await history.TripsAsync(caller.CompanyId, vehicleId, from!.Value, to!.Value, cursor, size, cancellationToken);
+        var open = page.Items.Any(trip => trip.Status == TripStatus.InProgress) ? await OpenTripAsync(caller.CompanyId, vehicleId, cancellationToken) : null;
         return ApiResult<IReadOnlyList<TripPayload>>.Ok(
-            [.. page.Items.Select(TripPayload.From)],
+            [.. page.Items.Select(trip => TripPayload.From(trip.TripId == open?.TripId ? open : trip))],
             page.More ? PageCursors.Write(new OldestFirstCursor(page.Items[^1].StartTime, page.Items[^1].TripId)) : null);
     }
 
@@ -156,9 +159,23 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
     {
         ArgumentNullException.ThrowIfNull(caller);
         var trip = await history.TripAsync(caller.CompanyId, tripId, cancellationToken);
-        return trip is not null && caller.MaySee(trip.VehicleId)
-            ? ApiResult<TripPayload>.Ok(TripPayload.From(trip))
-            : ApiProblem.NotFound($"No trip '{tripId}'.");
+        if (trip is null || !caller.MaySee(trip.VehicleId))
+        {
+            return ApiProblem.NotFound($"No trip '{tripId}'.");
+        }
+
+        var open = trip.Status == TripStatus.InProgress ? await OpenTripAsync(caller.CompanyId, trip.VehicleId, cancellationToken) : null;
+        return ApiResult<TripPayload>.Ok(TripPayload.From(trip.TripId == open?.TripId ? open : trip));
+    }
+
+    /// <summary>
+    /// The vehicle's trip under way as its state knows it now. The stored row of a trip under way holds only how it
+    /// started; its distance, top speed and duration so far live in the state.
+    /// </summary>
+    private async Task<TripRecord?> OpenTripAsync(string companyId, string vehicleId, CancellationToken cancellationToken)
+    {
+        var state = (await history.StatesOfAsync(companyId, [vehicleId], cancellationToken)).FirstOrDefault();
+        return state is { Motion.Trip: { } trip, LastFix: { } lastFix } ? TripDetector.Progress(trip, lastFix, vehicleId, companyId) : null;
     }
 
     public async Task<ApiResult<VehicleView>> CreateAsync(FleetCaller caller, VehicleRequest? request, CancellationToken cancellationToken)

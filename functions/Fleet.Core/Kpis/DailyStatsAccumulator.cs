@@ -15,9 +15,10 @@ internal struct DailyStatsAccumulator(VehicleContext context)
     private Totals _first;
     private Dictionary<DateOnly, Totals>? _others;
 
-    public void AddMovement(DateTimeOffset time, double distanceKm, TimeSpan moving, TimeSpan idle)
+    /// <param name="fuelUsedLiters">Counted live as the fuel level falls (see <c>FuelConsumption</c>), not when a trip ends.</param>
+    public void AddMovement(DateTimeOffset time, double distanceKm, TimeSpan moving, TimeSpan idle, double fuelUsedLiters)
     {
-        if (distanceKm == 0 && moving == TimeSpan.Zero && idle == TimeSpan.Zero)
+        if (distanceKm == 0 && moving == TimeSpan.Zero && idle == TimeSpan.Zero && fuelUsedLiters == 0)
         {
             return;
         }
@@ -26,6 +27,7 @@ internal struct DailyStatsAccumulator(VehicleContext context)
         totals.DistanceKm += distanceKm;
         totals.MovingSeconds += moving.TotalSeconds;
         totals.IdleSeconds += idle.TotalSeconds;
+        totals.FuelUsedLiters += fuelUsedLiters;
     }
 
     public void AddTrip(TripRecord trip)
@@ -35,7 +37,6 @@ internal struct DailyStatsAccumulator(VehicleContext context)
             ref var totals = ref For(end);
             totals.TripsCompleted += trip.Status == TripStatus.Completed ? 1 : 0;
             totals.TripsCancelled += trip.Status == TripStatus.Cancelled ? 1 : 0;
-            totals.FuelUsedLiters += trip.FuelUsedLiters ?? 0;
         }
         else
         {

@@ -29,9 +29,20 @@ public sealed record OpenAlertCounts(int Low, int Medium, int High, int Critical
     }
 }
 
-/// <summary>The data of <c>fleet_dashboard_update</c> (DESIGN 5).</summary>
+/// <summary>The data of <c>fleet_dashboard_update</c> (DESIGN 5). The day's figures are sums of <see cref="VehicleToday"/>.</summary>
 /// <param name="ActiveVehicles">Vehicles reporting now (not offline).</param>
-/// <param name="VehiclesUsedToday">Vehicles that drove today; their share of the fleet is the utilisation rate.</param>
+/// <param name="MovingVehicles">Vehicles whose status is moving now.</param>
+/// <param name="VehiclesUsedToday">Vehicles that made a trip today; their share of the fleet is the utilisation rate.</param>
+/// <param name="TripsToday">
+/// Journeys made today: trips that started today (in the company's time zone), less those too short to be trips, plus
+/// trips under way now that started before today. Every vehicle used made at least one.
+/// </param>
+/// <param name="FuelLitersToday">Fuel used today by the vehicles that report fuel, counted as it is used.</param>
+/// <param name="CostPerKm">
+/// The company's fixed cost per km plus fuel per km (today's, of the vehicles that report fuel) at its fuel price, in
+/// <paramref name="Currency"/>.
+/// </param>
+/// <param name="Currency">ISO 4217 code of the company's prices.</param>
 public sealed record DashboardPayload(
     string CompanyId,
     DateOnly Day,
@@ -45,7 +56,8 @@ public sealed record DashboardPayload(
     double UtilisationPercent,
     double? CostPerKm,
     double IdleSecondsToday,
-    OpenAlertCounts OpenAlerts);
+    OpenAlertCounts OpenAlerts,
+    string Currency);
 
 /// <summary>Computes a company's KPIs from its vehicles' states and today's statistics.</summary>
 public static class DashboardKpis
@@ -59,27 +71,63 @@ public static class DashboardKpis
         ArgumentNullException.ThrowIfNull(states);
         ArgumentNullException.ThrowIfNull(today);
         ArgumentNullException.ThrowIfNull(openAlerts);
-        var day = CompanyDay.Of(now, company.TimeZone);
-        var rows = today.Where(row => row.Day == day && string.Equals(row.CompanyId, company.CompanyId, StringComparison.Ordinal)).ToList();
-        var distanceKm = rows.Sum(row => row.DistanceKm);
-        var fuelLiters = rows.Sum(row => row.FuelUsedLiters);
-        var usedToday = rows.Where(row => row.DistanceKm > 0).Select(row => row.VehicleId).Distinct(StringComparer.Ordinal).Count();
+        var vehicles = Vehicles(company, states, today, now);
+        var distanceKm = vehicles.Sum(vehicle => vehicle.DistanceKm);
+        var fuelLiters = vehicles.Sum(vehicle => vehicle.FuelUsedLiters ?? 0);
+        var usedToday = vehicles.Count(vehicle => vehicle.Used);
         var costs = company.Rules.Costs;
         return new DashboardPayload(
             company.CompanyId,
-            day,
+            CompanyDay.Of(now, company.TimeZone),
             totalVehicles,
             states.Count(state => state.Status != VehicleStatus.Offline),
             states.Count(state => state.Status == VehicleStatus.Moving),
             usedToday,
-            // A trip that turned out to be noise (cancelled) was never a trip.
-            rows.Sum(row => row.TripsStarted - row.TripsCancelled),
+            vehicles.Sum(vehicle => vehicle.Trips),
             Math.Round(distanceKm, 2),
             Math.Round(fuelLiters, 2),
             totalVehicles > 0 ? Math.Round(100.0 * usedToday / totalVehicles, 1) : 0,
-            distanceKm > 0 ? Math.Round((fuelLiters * costs.FuelPricePerLiter + distanceKm * costs.FixedCostPerKm) / distanceKm, 3) : null,
-            Math.Round(rows.Sum(row => row.IdleSeconds)),
-            openAlerts);
+            distanceKm > 0 ? Math.Round(costs.FixedCostPerKm + (FuelLitersPerKm(vehicles) * costs.FuelPricePerLiter), 3) : null,
+            Math.Round(vehicles.Sum(vehicle => vehicle.IdleSeconds)),
+            openAlerts,
+            company.Currency);
+    }
+
+    /// <summary>Each vehicle's figures for <paramref name="now"/>'s local day: those of every vehicle with a state or a row.</summary>
+    /// <param name="today">The company's statistics rows for <paramref name="now"/>'s local day.</param>
+    public static IReadOnlyList<VehicleToday> Vehicles(
+        CompanyProfile company, IReadOnlyCollection<VehicleState> states, IReadOnlyCollection<DailyStats> today, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(company);
+        ArgumentNullException.ThrowIfNull(states);
+        ArgumentNullException.ThrowIfNull(today);
+        var day = CompanyDay.Of(now, company.TimeZone);
+        var dayStart = CompanyDay.Bounds(day, company.TimeZone).Start;
+        var rows = today.Where(row => row.Day == day && string.Equals(row.CompanyId, company.CompanyId, StringComparison.Ordinal))
+            .ToDictionary(row => row.VehicleId, StringComparer.Ordinal);
+        var statesById = states.ToDictionary(state => state.VehicleId, StringComparer.Ordinal);
+        return [.. rows.Keys.Union(statesById.Keys, StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .Select(vehicleId => VehicleToday.Of(vehicleId, rows.GetValueOrDefault(vehicleId), statesById.GetValueOrDefault(vehicleId), dayStart))];
+    }
+
+    /// <summary>
+    /// Measured on the vehicles that report fuel: the distance of those that do not would dilute it into a cost that
+    /// looks lower than it is.
+    /// </summary>
+    private static double FuelLitersPerKm(IEnumerable<VehicleToday> vehicles)
+    {
+        double liters = 0, distanceKm = 0;
+        foreach (var vehicle in vehicles)
+        {
+            if (vehicle.FuelUsedLiters is { } used)
+            {
+                liters += used;
+                distanceKm += vehicle.DistanceKm;
+            }
+        }
+
+        return distanceKm > 0 ? liters / distanceKm : 0;
     }
 
     public static RealtimeNotice Notice(DashboardPayload payload)

@@ -65,8 +65,8 @@ internal class OutcomeBuilder(VehicleContext context)
 
     public void Reject(TelemetryFix fix, TelemetryRejection rejection) => (_rejections ??= []).Add(new RejectedFix(fix, rejection));
 
-    public void AddMovement(DateTimeOffset time, double distanceKm, TimeSpan moving, TimeSpan idle) =>
-        _stats.AddMovement(time, distanceKm, moving, idle);
+    public void AddMovement(DateTimeOffset time, double distanceKm, TimeSpan moving, TimeSpan idle, double fuelUsedLiters) =>
+        _stats.AddMovement(time, distanceKm, moving, idle, fuelUsedLiters);
 
     public void AddTrip(TripRecord? trip)
     {

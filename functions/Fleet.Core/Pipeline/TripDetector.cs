@@ -13,7 +13,14 @@ namespace Fleet.Core.Pipeline;
 /// </summary>
 public static class TripDetector
 {
-    public readonly record struct Result(MotionState State, TripRecord? Ended, TripRecord? Started);
+    /// <summary>
+    /// How often a trip under way is announced with its distance, top speed and duration so far: a page's trip row stays
+    /// current (the page advances the duration itself in between) for one small message per vehicle and half minute.
+    /// </summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(30);
+
+    /// <param name="Progress">The open trip as it stands, when it is time to announce it.</param>
+    public readonly record struct Result(MotionState State, TripRecord? Ended, TripRecord? Started, TripRecord? Progress = null);
 
     public static Result Apply(MotionState motion, FixStep step, VehicleContext context)
     {
@@ -52,13 +59,38 @@ public static class TripDetector
             return new Result(Parked(stopped.Position, step), closed, null);
         }
 
+        var announce = step.Time - (trip.ProgressAnnouncedAt ?? trip.StartTime) >= ProgressInterval;
+
         // Cruising changes nothing most of the time: keep the same trip object then.
-        if (maxSpeedKmh == trip.MaxSpeedKmh && stop == trip.Stop)
+        if (maxSpeedKmh == trip.MaxSpeedKmh && stop == trip.Stop && !announce)
         {
             return new Result(motion, ended, null);
         }
 
-        return new Result(motion with { Trip = trip with { MaxSpeedKmh = maxSpeedKmh, Stop = stop } }, ended, null);
+        var updated = trip with { MaxSpeedKmh = maxSpeedKmh, Stop = stop, ProgressAnnouncedAt = announce ? step.Time : trip.ProgressAnnouncedAt };
+        var progress = announce ? Progress(updated, step.Current, context.Vehicle.VehicleId, context.Vehicle.CompanyId) : null;
+        return new Result(motion with { Trip = updated }, ended, null, progress);
+    }
+
+    /// <summary>An open trip as it stands at the vehicle's newest fix: its distance, top speed and duration so far.</summary>
+    public static TripRecord Progress(OpenTrip trip, FixSnapshot lastFix, string vehicleId, string companyId)
+    {
+        ArgumentNullException.ThrowIfNull(trip);
+        ArgumentNullException.ThrowIfNull(lastFix);
+        return new TripRecord(
+            trip.TripId,
+            vehicleId,
+            companyId,
+            trip.DriverId,
+            TripStatus.InProgress,
+            trip.StartTime,
+            trip.StartPosition,
+            EndTime: null,
+            EndPosition: null,
+            Math.Max(0, lastFix.OdometerKm - trip.StartOdometerKm),
+            trip.MaxSpeedKmh,
+            FuelUsedLiters: null,
+            lastFix.Time);
     }
 
     private static Result StartIfMoving(MotionState motion, FixStep step, bool moving, TripRecord? ended, VehicleContext context)

@@ -162,6 +162,10 @@ public static class VehiclePipeline
             var trips = TripDetector.Apply(state.Motion, step, Context);
             AddTrip(trips.Ended);
             AddTrip(trips.Started);
+            if (trips.Progress is { } progress)
+            {
+                Notify(RealtimeMessageTypes.TripUpdate, TripPayload.From(progress));
+            }
 
             var geofences = GeofenceTracker.Apply(state.Geofences, step, Context.Company.Geofences, Context.Rules.Geofences);
             for (var i = 0; i < geofences.Events.Count; i++)
@@ -197,6 +201,10 @@ public static class VehiclePipeline
                 RaiseAlert(AlertFactory.FuelTheft(origin, theft.ReferenceTime, step.Time, theft.DropPercent, theft.DropLiters, step.Position));
             }
 
+            var fuelUse = FuelConsumption.Apply(
+                state.FuelUse, step, fuel.Detected is not null, state.Fuel?.AlertedFor is not null, Context.Rules.Fuel, Context.Rules.Trips,
+                Context.Settings.FuelCapacityLiters);
+
             if (MaintenanceDetector.Crossed(step.OdometerBeforeKm, odometer, Context.Settings.ServiceIntervalKm) is { } serviceDueKm)
             {
                 var alert = AlertFactory.MaintenanceDue(origin, step.Time, odometer, serviceDueKm);
@@ -219,7 +227,7 @@ public static class VehiclePipeline
             }
 
             var moving = liveMotion.Moving && step.SincePrevious <= Context.Rules.Trips.MaxDataGap;
-            AddMovement(step.Time, advance.SegmentKm, moving ? step.SincePrevious : TimeSpan.Zero, idling.IdleTime);
+            AddMovement(step.Time, advance.SegmentKm, moving ? step.SincePrevious : TimeSpan.Zero, idling.IdleTime, fuelUse.UsedLiters);
 
             AddPosition(new PositionRecord(fix, Vehicle.VehicleId, Vehicle.CompanyId, odometer, IsLate: false));
 
@@ -237,6 +245,7 @@ public static class VehiclePipeline
                 Speeding = speeding.State,
                 Harsh = harsh.State,
                 Fuel = fuel.State,
+                FuelUse = fuelUse.State,
                 Idle = idling.State,
                 Status = status,
 

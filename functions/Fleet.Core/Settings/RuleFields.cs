@@ -54,6 +54,7 @@ public static class RuleFields
         Acceleration("heavy_truck", rules => rules.HarshDriving.HeavyTruck, (rules, value) => rules with { HarshDriving = rules.HarshDriving with { HeavyTruck = value } }),
         new("fuel", "default_fuel_capacity_liters", 1, 100_000, rules => rules.Fuel.DefaultFuelCapacityLiters, (rules, value) => rules with { Fuel = rules.Fuel with { DefaultFuelCapacityLiters = value } }),
         new("fuel", "theft_drop_percent_of_capacity", 0.5, 100, rules => rules.Fuel.TheftDropPercentOfCapacity, (rules, value) => rules with { Fuel = rules.Fuel with { TheftDropPercentOfCapacity = value } }),
+        new("fuel", "refuel_min_rise_percent_of_capacity", 0.5, 100, rules => rules.Fuel.RefuelMinRisePercentOfCapacity, (rules, value) => rules with { Fuel = rules.Fuel with { RefuelMinRisePercentOfCapacity = value } }),
         Seconds("fuel", "theft_window_seconds", 60, Day, rules => rules.Fuel.TheftWindow, (rules, value) => rules with { Fuel = rules.Fuel with { TheftWindow = value } }),
         new("maintenance", "default_service_interval_km", 100, 1_000_000, rules => rules.Maintenance.DefaultServiceIntervalKm, (rules, value) => rules with { Maintenance = rules.Maintenance with { DefaultServiceIntervalKm = value } }),
         new("idling", "max_idle_speed_kmh", 0, 20, rules => rules.Idling.MaxIdleSpeedKmh, (rules, value) => rules with { Idling = rules.Idling with { MaxIdleSpeedKmh = value } }),

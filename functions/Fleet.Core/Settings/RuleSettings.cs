@@ -79,6 +79,9 @@ public sealed record FuelSettings
     public double DefaultFuelCapacityLiters { get; init; } = 60;
     public double TheftDropPercentOfCapacity { get; init; } = 5;
     public TimeSpan TheftWindow { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A level rising this much (percent of capacity) is a refuel; smaller rises are the sensor's noise.</summary>
+    public double RefuelMinRisePercentOfCapacity { get; init; } = 5;
 }
 
 public sealed record MaintenanceSettings

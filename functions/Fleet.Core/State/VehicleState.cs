@@ -131,6 +131,7 @@ public readonly record struct LiveMotion(bool Moving, bool ChangePending);
 
 public readonly record struct StopMark(DateTimeOffset Since, GeoPoint Position, double OdometerKm, double? FuelLevelPercent);
 
+/// <param name="ProgressAnnouncedAt">The fix time of the last announcement of the trip's progress.</param>
 public sealed record OpenTrip(
     string TripId,
     DateTimeOffset StartTime,
@@ -139,7 +140,8 @@ public sealed record OpenTrip(
     double? StartFuelLevelPercent,
     string? DriverId,
     double MaxSpeedKmh,
-    StopMark? Stop = null);
+    StopMark? Stop = null,
+    DateTimeOffset? ProgressAnnouncedAt = null);
 
 /// <summary>Parked (no <see cref="Trip"/>) or on a trip.</summary>
 /// <param name="ParkedAt">Where the vehicle stopped; moving far enough from it starts a trip.</param>
@@ -190,6 +192,12 @@ public readonly record struct FuelReading(DateTimeOffset Time, double LevelPerce
 /// <param name="AlertedFor">The reading the last theft alert measured from; the same drop is not reported twice.</param>
 public sealed record FuelWindow(ImmutableArray<FuelReading> Readings, DateTimeOffset? AlertedFor);
 
+/// <summary>Where fuel use is measured from (see <c>FuelConsumption</c>).</summary>
+/// <param name="LowestLevelPercent">The lowest fuel level since the last refuel: falls below it are fuel used.</param>
+/// <param name="CounterLiters">The device's fuel counter at its last reading, for a device that has one.</param>
+/// <param name="CountedWhileParkedPercent">Falls counted since the vehicle last stood still, taken back if they were a theft.</param>
+public sealed record FuelUse(double? LowestLevelPercent, double? CounterLiters, double CountedWhileParkedPercent);
+
 public sealed record IdleState(DateTimeOffset Since, bool Alerted);
 
 /// <summary>
@@ -237,6 +245,9 @@ public sealed record VehicleState
     public HarshState? Harsh { get; init; }
 
     public FuelWindow? Fuel { get; init; }
+
+    /// <summary>Null until the vehicle reports a fuel level or counter: then the API says it reports no fuel.</summary>
+    public FuelUse? FuelUse { get; init; }
 
     public IdleState? Idle { get; init; }
 

@@ -35,6 +35,7 @@ internal static class TelemetryFields
             (byte)'a' when name.SequenceEqual("altitude"u8) => TelemetryField.Altitude,
             (byte)'o' when name.SequenceEqual("odometer"u8) => TelemetryField.Odometer,
             (byte)'i' when name.SequenceEqual("ignition"u8) => TelemetryField.Ignition,
+            (byte)'f' when name.SequenceEqual("fuelUsed"u8) => TelemetryField.FuelUsed,
             _ => TelemetryField.Unknown,
         },
         9 => name[0] switch
@@ -44,6 +45,7 @@ internal static class TelemetryFields
             (byte)'d' when name.SequenceEqual("device_id"u8) => TelemetryField.DeviceId,
             (byte)'d' when name.SequenceEqual("driver_id"u8) => TelemetryField.DriverId,
             (byte)'f' when name.SequenceEqual("fuelLevel"u8) => TelemetryField.FuelLevel,
+            (byte)'f' when name.SequenceEqual("fuel_used"u8) => TelemetryField.FuelUsed,
             _ => TelemetryField.Unknown,
         },
         10 when name.SequenceEqual("fuel_level"u8) => TelemetryField.FuelLevel,
@@ -84,6 +86,7 @@ internal static class TelemetryFields
         TelemetryField.DeviceId => "device_id",
         TelemetryField.DriverId => "driver_id",
         TelemetryField.FuelLevel => "fuel_level",
+        TelemetryField.FuelUsed => "fuel_used",
         _ => field.ToString().ToLowerInvariant(),
     };
 }
@@ -103,6 +106,7 @@ internal enum TelemetryField
     DriverId,
     Odometer,
     FuelLevel,
+    FuelUsed,
     Ignition,
     Events,
 }

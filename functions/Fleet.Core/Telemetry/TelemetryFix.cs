@@ -15,6 +15,7 @@ public enum DeviceEvents
 }
 
 /// <summary>A syntactically valid telemetry event. Semantic filters run later, in the vehicle pipeline.</summary>
+/// <param name="DeviceFuelUsedLiters">The device's fuel counter (CAN bus or flow meter): litres used since it was fitted.</param>
 public sealed record TelemetryFix(
     string DeviceId,
     DateTimeOffset FixTime,
@@ -29,4 +30,5 @@ public sealed record TelemetryFix(
     double? DeviceOdometerKm = null,
     double? FuelLevelPercent = null,
     bool? Ignition = null,
-    DeviceEvents Events = DeviceEvents.None);
+    DeviceEvents Events = DeviceEvents.None,
+    double? DeviceFuelUsedLiters = null);

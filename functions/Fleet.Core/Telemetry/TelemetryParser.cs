@@ -176,7 +176,8 @@ public static class TelemetryParser
             fields.DeviceOdometerKm,
             fields.FuelLevelPercent,
             fields.Ignition,
-            fields.Events));
+            fields.Events,
+            fields.DeviceFuelUsedLiters));
     }
 
     private static FieldError? ReadField(ref Utf8JsonReader reader, TelemetryField field, ref FieldValues fields)
@@ -206,6 +207,8 @@ public static class TelemetryParser
                 return isNull ? null : ReadBounded(ref reader, "odometer", 0, double.MaxValue, out fields.DeviceOdometerKm);
             case TelemetryField.FuelLevel:
                 return isNull ? null : ReadBounded(ref reader, "fuel_level", 0, MaxPercent, out fields.FuelLevelPercent);
+            case TelemetryField.FuelUsed:
+                return isNull ? null : ReadBounded(ref reader, "fuel_used", 0, double.MaxValue, out fields.DeviceFuelUsedLiters);
             case TelemetryField.Ignition:
                 return isNull ? null : ReadBoolean(ref reader, "ignition", out fields.Ignition);
             case TelemetryField.Seq:
@@ -463,6 +466,7 @@ public static class TelemetryParser
         public string? DriverId;
         public double? DeviceOdometerKm;
         public double? FuelLevelPercent;
+        public double? DeviceFuelUsedLiters;
         public bool? Ignition;
         public DeviceEvents Events;
     }

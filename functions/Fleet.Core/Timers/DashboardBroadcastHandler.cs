@@ -54,7 +54,31 @@ public sealed class DashboardBroadcastHandler(
         return profiles.TryGetValue(companyId, out var company) ? await ComputeAsync(company, timeProvider.GetUtcNow(), cancellationToken) : null;
     }
 
+    /// <returns>Each vehicle's figures for the company's day so far (those the KPIs sum), or null when there is no such company.</returns>
+    public async Task<IReadOnlyList<VehicleToday>?> VehiclesTodayAsync(string companyId, CancellationToken cancellationToken)
+    {
+        var profiles = await companyDirectory.GetAsync([companyId], cancellationToken);
+        if (!profiles.TryGetValue(companyId, out var company))
+        {
+            return null;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var day = await DayAsync(company, now, cancellationToken);
+        return DashboardKpis.Vehicles(company, day.States, day.Stats, now);
+    }
+
     private async Task<DashboardPayload> ComputeAsync(CompanyProfile company, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var day = await DayAsync(company, now, cancellationToken);
+
+        // The alert port lists at most AlertQuery.MaxLimit alerts and cannot count, so a company with more unread ones
+        // than that sees the counts of its newest.
+        var open = await alerts.ListAsync(company.CompanyId, new AlertQuery(AlertQuery.MaxLimit, UnreadOnly: true, now), cancellationToken);
+        return DashboardKpis.Compute(company, day.FleetSize, day.States, day.Stats, OpenAlertCounts.From(open.Items.Select(stored => stored.Alert.Severity)), now);
+    }
+
+    private async Task<CompanyToday> DayAsync(CompanyProfile company, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var vehicles = await configuration.VehiclesOfAsync(company.CompanyId, cancellationToken);
         var fleet = vehicles.Select(vehicle => vehicle.VehicleId).ToHashSet(StringComparer.Ordinal);
@@ -63,10 +87,8 @@ public sealed class DashboardBroadcastHandler(
         var states = (await history.StatesOfAsync(company.CompanyId, cancellationToken)).Where(state => fleet.Contains(state.VehicleId)).ToList();
         var today = CompanyDay.Of(now, company.TimeZone);
         var stats = await history.DailyStatsAsync(company.CompanyId, today, today, cancellationToken);
-
-        // The alert port lists at most AlertQuery.MaxLimit alerts and cannot count, so a company with more unread ones
-        // than that sees the counts of its newest.
-        var open = await alerts.ListAsync(company.CompanyId, new AlertQuery(AlertQuery.MaxLimit, UnreadOnly: true, now), cancellationToken);
-        return DashboardKpis.Compute(company, vehicles.Count, states, stats, OpenAlertCounts.From(open.Items.Select(stored => stored.Alert.Severity)), now);
+        return new CompanyToday(vehicles.Count, states, stats);
     }
+
+    private sealed record CompanyToday(int FleetSize, IReadOnlyList<Fleet.Core.State.VehicleState> States, IReadOnlyList<DailyStats> Stats);
 }

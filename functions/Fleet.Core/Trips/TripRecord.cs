@@ -12,6 +12,10 @@ public enum TripStatus
 }
 
 /// <summary>A trip as stored; <see cref="TripId"/> is derived from the vehicle and the start time.</summary>
+/// <param name="AsOf">
+/// For a trip under way as the vehicle's state knows it: the newest fix its distance, top speed and duration include.
+/// Null for a stored trip that is still under way, which holds only how it started.
+/// </param>
 public sealed record TripRecord(
     string TripId,
     string VehicleId,
@@ -24,9 +28,10 @@ public sealed record TripRecord(
     GeoPoint? EndPosition,
     double DistanceKm,
     double MaxSpeedKmh,
-    double? FuelUsedLiters)
+    double? FuelUsedLiters,
+    DateTimeOffset? AsOf = null)
 {
-    public TimeSpan? Duration => EndTime - StartTime;
+    public TimeSpan? Duration => (EndTime ?? AsOf) - StartTime;
 
     public double? AverageSpeedKmh =>
         Duration is { TotalHours: > 0 } duration ? DistanceKm / duration.TotalHours : null;

@@ -78,6 +78,8 @@ internal static class FleetApi
 
         authenticated.MapGet("/dashboard", (HttpContext http, FleetHttpApi routes) => routes.DashboardAsync(http))
             .WithName("Dashboard").Produces<DashboardPayload>();
+        authenticated.MapGet("/dashboard/vehicles", (HttpContext http, FleetHttpApi routes) => routes.DashboardVehiclesAsync(http))
+            .WithName("DashboardVehicles").Produces<IReadOnlyList<VehicleToday>>();
 
         authenticated.MapPost("/jobs", (HttpContext http, FleetHttpApi routes) => routes.CreateJobAsync(http))
             .WithName("CreateJob").Accepts<JobRequest>(Json).Produces<JobView>(StatusCodes.Status201Created);

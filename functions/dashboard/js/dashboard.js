@@ -721,6 +721,7 @@ export class Dashboard {
 
   tick() {
     this.vehicleList.refreshAges();
+    this.tripsPanel.refreshOpenTrips();
     const now = Date.now();
     let expired = false;
     for (const [alertId, alert] of this.alerts) {

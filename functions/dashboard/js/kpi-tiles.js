@@ -9,8 +9,7 @@ const FORMATS = {
   distance_km_today: (kpis) => formatWithUnit(kpis.distance_km_today, 1, 'km'),
   fuel_liters_today: (kpis) => formatWithUnit(kpis.fuel_liters_today, 1, 'L'),
   utilisation_percent: (kpis) => formatWithUnit(kpis.utilisation_percent, 0, '%'),
-  // No currency symbol: the API gives a number in the company's own currency, without naming it.
-  cost_per_km: (kpis) => formatNumber(kpis.cost_per_km, 2),
+  cost_per_km: (kpis) => formatCostPerKm(kpis.cost_per_km, kpis.currency),
 };
 
 const DETAILS = {
@@ -18,6 +17,17 @@ const DETAILS = {
   trips_today: (kpis) => (isNumber(kpis.vehicles_used_today) ? `${formatNumber(kpis.vehicles_used_today, 0)} vehicles used` : ''),
   utilisation_percent: (kpis) => (isNumber(kpis.idle_seconds_today) ? `idle ${formatNumber(kpis.idle_seconds_today / 3600, 1)} h` : ''),
 };
+
+/** In the company's own currency, which the API names (ISO 4217), e.g. "NT$6.40 /km" or "€0.31 /km". */
+function formatCostPerKm(value, currency) {
+  if (!isNumber(value)) {
+    return formatNumber(value, 2);
+  }
+  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) {
+    return `${formatNumber(value, 2)} /km`;
+  }
+  return `${new Intl.NumberFormat(undefined, { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value)} /km`;
+}
 
 export class KpiTiles {
   constructor(container) {

@@ -91,6 +91,62 @@ public sealed class DashboardKpisTests
         Assert.All(days, day => Assert.InRange(day.Item2, 4.9, 5.1));
     }
 
+    [Fact]
+    public void Trips_today_and_vehicles_used_count_the_same_journeys()
+    {
+        // v-1 drove since before midnight and still does; v-2 made one trip today and one too short to be a trip; v-3
+        // only crept 50 m (distance, but no journey); v-4 made only a trip too short to count.
+        var company = CompanyProfile.WithDefaults("c-1");
+        var now = new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero);
+        var overnight = new OpenTrip("t-1", now.AddHours(-10), FixStream.Origin, 0, null, null, 60);
+        DailyStats[] stats =
+        [
+            new("c-1", "v-1", Today, DistanceKm: 300),
+            new("c-1", "v-2", Today, DistanceKm: 20, TripsStarted: 2, TripsCompleted: 1, TripsCancelled: 1),
+            new("c-1", "v-3", Today, DistanceKm: 0.05),
+            new("c-1", "v-4", Today, DistanceKm: 0.1, TripsStarted: 1, TripsCancelled: 1),
+        ];
+        VehicleState[] states =
+        [
+            State("v-1", VehicleStatus.Moving) with { Motion = MotionState.Unknown with { Trip = overnight } },
+            State("v-2", VehicleStatus.Stopped),
+            State("v-3", VehicleStatus.Stopped),
+            State("v-4", VehicleStatus.Stopped),
+        ];
+
+        var kpis = DashboardKpis.Compute(company, 4, states, stats, OpenAlertCounts.None, now);
+        var vehicles = DashboardKpis.Vehicles(company, states, stats, now);
+
+        Assert.Equal((2, 2), (kpis.TripsToday, kpis.VehiclesUsedToday));
+        Assert.Equal(["v-1", "v-2"], vehicles.Where(vehicle => vehicle.Used).Select(vehicle => vehicle.VehicleId));
+        Assert.Equal(kpis.TripsToday, vehicles.Sum(vehicle => vehicle.Trips));
+        Assert.Equal(kpis.DistanceKmToday, vehicles.Sum(vehicle => vehicle.DistanceKm), 6);
+    }
+
+    [Fact]
+    public void Cost_per_km_follows_the_fuel_used_at_the_companys_price_in_its_currency()
+    {
+        var company = CompanyProfile.WithDefaults("c-1") with
+        {
+            Currency = "TWD",
+            Rules = new RuleSettings { Costs = new CostSettings { FuelPricePerLiter = 30, FixedCostPerKm = 2 } },
+        };
+
+        // v-1 burnt 8 L over 100 km; v-2 reports no fuel, and its 100 km do not dilute v-1's consumption.
+        DailyStats[] stats = [new("c-1", "v-1", Today, DistanceKm: 100, FuelUsedLiters: 8), new("c-1", "v-2", Today, DistanceKm: 100)];
+        VehicleState[] states =
+        [
+            State("v-1", VehicleStatus.Moving) with { FuelUse = new FuelUse(40, null, 0) },
+            State("v-2", VehicleStatus.Moving),
+        ];
+
+        var kpis = DashboardKpis.Compute(company, 2, states, stats, OpenAlertCounts.None, new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
+
+        Assert.Equal(2 + (8.0 / 100 * 30), kpis.CostPerKm);
+        Assert.Equal("TWD", kpis.Currency);
+        Assert.Equal(8, kpis.FuelLitersToday);
+    }
+
     private static VehicleState State(string vehicleId, VehicleStatus status) =>
         new() { VehicleId = vehicleId, CompanyId = "c-1", Status = status };
 }

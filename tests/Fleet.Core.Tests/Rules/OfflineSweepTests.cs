@@ -132,7 +132,7 @@ public sealed class OfflineSweepTests
         Assert.Equal(drive[^1].Position, trip.EndPosition);
         Assert.Equal(run.State.OdometerKm, trip.DistanceKm, 9);
         Assert.Null(run.State.Motion.Trip);
-        Assert.Equal(["started", "completed"], run.NoticesOf<TripPayload>(RealtimeMessageTypes.TripUpdate).Select(notice => notice.Status));
+        Assert.Equal(["started", "completed"], run.TripChanges.Select(notice => notice.Status));
     }
 
     [Fact]

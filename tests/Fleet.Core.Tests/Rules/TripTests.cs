@@ -245,7 +245,7 @@ public sealed class TripTests
         Assert.Equal(2, second.Trips.Count);
     }
 
-    private static IEnumerable<TripPayload> TripNotices(PipelineRun run) => run.NoticesOf<TripPayload>(RealtimeMessageTypes.TripUpdate);
+    private static IEnumerable<TripPayload> TripNotices(PipelineRun run) => run.TripChanges;
 
     /// <summary>Parked at home for a minute, then 10 m/s north: 100 m at t = 70 s and the given distance at t = 80 s.</summary>
     private static List<TelemetryFix> LeaveHome(FixStream device, double metersAtEighty) =>

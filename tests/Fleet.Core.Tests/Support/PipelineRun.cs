@@ -37,6 +37,10 @@ internal sealed class PipelineRun(VehicleContext context)
     public IEnumerable<AlertPayload> RaisedAlerts =>
         Notices.Where(notice => notice.Type == RealtimeMessageTypes.Alert).Select(notice => (AlertPayload)notice.Data);
 
+    /// <summary>The <c>trip_update</c> messages that start or end a trip, leaving out the progress of trips under way.</summary>
+    public IEnumerable<TripPayload> TripChanges =>
+        NoticesOf<TripPayload>(RealtimeMessageTypes.TripUpdate).Where(trip => trip.Status != "started" || trip.DurationSeconds is null);
+
     public IEnumerable<T> NoticesOf<T>(string type) => Notices.Where(notice => notice.Type == type).Select(notice => (T)notice.Data);
 
     /// <summary>Each fix in its own batch, as a sparse stream delivers them.</summary>

@@ -404,6 +404,7 @@ public sealed class MalformedCorpusTests
         Add("odometer as a string", Json(("odometer", "\"10234.5\"")), RejectionReason.InvalidField, "odometer must be a finite number");
         Add("fuel_level 101", Json(("fuel_level", "101")), RejectionReason.InvalidField, "fuel_level 101 is outside [0, 100]");
         Add("fuel_level -1", Json(("fuel_level", "-1")), RejectionReason.InvalidField, "fuel_level -1 is outside [0, 100]");
+        Add("fuel_used below zero", Json(("fuel_used", "-1")), RejectionReason.InvalidField, "fuel_used -1 is outside");
         Add("fuel_level as a boolean", Json(("fuel_level", "true")), RejectionReason.InvalidField, "fuel_level must be a finite number");
         Add("fuelLevel 100.01", Json(("fuelLevel", "100.01")), RejectionReason.InvalidField, "fuel_level 100.01 is outside");
         Add("ignition as a string", Json(("ignition", "\"true\"")), RejectionReason.InvalidField, "ignition must be true or false");

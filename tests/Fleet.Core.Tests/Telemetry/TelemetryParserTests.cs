@@ -31,13 +31,15 @@ public sealed class TelemetryParserTests
         { "\"fuel_level\":63.5", nameof(TelemetryFix.FuelLevelPercent), 63.5 },
         { "\"fuelLevel\":63.5", nameof(TelemetryFix.FuelLevelPercent), 63.5 },
         { "\"fuel_level\":100", nameof(TelemetryFix.FuelLevelPercent), 100.0 },
+        { "\"fuel_used\":1234.5", nameof(TelemetryFix.DeviceFuelUsedLiters), 1234.5 },
+        { "\"fuelUsed\":0", nameof(TelemetryFix.DeviceFuelUsedLiters), 0.0 },
         { "\"ignition\":true", nameof(TelemetryFix.Ignition), true },
         { "\"ignition\":false", nameof(TelemetryFix.Ignition), false },
     };
 
     public static TheoryData<string> OptionalFieldNames => new()
     {
-        "speed", "heading", "accuracy", "altitude", "seq", "driver_id", "driverId", "odometer", "fuel_level", "fuelLevel", "ignition",
+        "speed", "heading", "accuracy", "altitude", "seq", "driver_id", "driverId", "odometer", "fuel_level", "fuelLevel", "fuel_used", "fuelUsed", "ignition",
     };
 
     public static TheoryData<string, string> Timestamps => new()
@@ -386,6 +388,7 @@ public sealed class TelemetryParserTests
         nameof(TelemetryFix.DriverId) => fix.DriverId,
         nameof(TelemetryFix.DeviceOdometerKm) => fix.DeviceOdometerKm,
         nameof(TelemetryFix.FuelLevelPercent) => fix.FuelLevelPercent,
+        nameof(TelemetryFix.DeviceFuelUsedLiters) => fix.DeviceFuelUsedLiters,
         nameof(TelemetryFix.Ignition) => fix.Ignition,
         _ => throw new ArgumentOutOfRangeException(nameof(property), property, null),
     };
@@ -401,6 +404,7 @@ public sealed class TelemetryParserTests
         nameof(TelemetryFix.DriverId) => fix with { DriverId = null },
         nameof(TelemetryFix.DeviceOdometerKm) => fix with { DeviceOdometerKm = null },
         nameof(TelemetryFix.FuelLevelPercent) => fix with { FuelLevelPercent = null },
+        nameof(TelemetryFix.DeviceFuelUsedLiters) => fix with { DeviceFuelUsedLiters = null },
         nameof(TelemetryFix.Ignition) => fix with { Ignition = null },
         _ => throw new ArgumentOutOfRangeException(nameof(property), property, null),
     };
