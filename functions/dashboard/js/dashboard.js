@@ -5,7 +5,7 @@ import { AlertsPanel } from './alerts-panel.js';
 import { byId, el, setText } from './dom.js';
 import { FleetMap } from './fleet-map.js';
 import { JobsPanel } from './jobs-panel.js';
-import { formatClock, formatWithUnit, isNumber, parseTime } from './format.js';
+import { formatClock, formatCompanyDay, formatWithUnit, isNumber, parseTime } from './format.js';
 import { KpiTiles } from './kpi-tiles.js';
 import { RealtimeLink, SequenceTracker } from './realtime.js';
 import { TripsPanel } from './trips-panel.js';
@@ -77,6 +77,8 @@ export class Dashboard {
     this.staleBanner = byId('stale-banner');
     this.retryButton = byId('retry-now');
     this.activity = byId('activity');
+    this.companyTime = byId('company-time');
+    this.showCompanyTime();
 
     this.map = new FleetMap(byId('map'), this.config, {
       onVehicleClick: (vehicleId) => this.selectVehicle(vehicleId),
@@ -173,6 +175,11 @@ export class Dashboard {
       const since = this.lastMessageAt === null ? '' : ` Last update at ${formatClock(this.lastMessageAt)}.`;
       setText(this.staleBanner, `Live updates paused: positions may be out of date.${since}`);
     }
+  }
+
+  /** The company's today and time zone, which every time and "today" on the page is told in. */
+  showCompanyTime() {
+    setText(this.companyTime, formatCompanyDay());
   }
 
   connectFailed(error) {
@@ -721,6 +728,7 @@ export class Dashboard {
 
   tick() {
     this.vehicleList.refreshAges();
+    this.showCompanyTime();
     const now = Date.now();
     let expired = false;
     for (const [alertId, alert] of this.alerts) {
