@@ -8,6 +8,7 @@ import { apiBaseFrom, loadConfig } from './js/config.js';
 import { AdminArea } from './js/admin-area.js';
 import { Dashboard } from './js/dashboard.js';
 import { byId, el } from './js/dom.js';
+import { useTimeZone } from './js/format.js';
 import { Messages } from './js/messages.js';
 import { beginSignIn, completeSignIn, signInOf } from './js/oidc.js';
 import { OperatorArea } from './js/operator-area.js';
@@ -234,6 +235,9 @@ async function actFor(session, membership) {
   }
   session.acting = membership;
   session.api.company = membership.company_id;
+  if (!useTimeZone(membership.time_zone)) {
+    session.messages.error(`This browser does not know the company's time zone (${membership.time_zone}): times are shown in the browser's own.`);
+  }
   session.adminArea = membership.role === 'admin'
     ? new AdminArea({ api: session.api, messages: session.messages, companyId: membership.company_id, onFleetChanged: () => { fleetChanged = true; } })
     : null;

@@ -83,7 +83,7 @@ public sealed class JobsPanelTests(QuietFleet fleet) : IClassFixture<QuietFleet>
             Enumerable.Range(0, 3).Select(i => LocalHostRig.Fix("sim-003", start.AddSeconds(5 * i), 25.042 + (i * 0.00045), 121.565, 36)));
         Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
 
-        await Assertions.Expect(eta).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^ETA about 3 min \\(1\\.9 km to drop-off\\)$"), new() { Timeout = 5_000 });
+        await Assertions.Expect(eta).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^ETA about 3 min, around \\d{2}:\\d{2}\\b.* \\(1\\.9 km to drop-off\\)$"), new() { Timeout = 5_000 });
         Assert.Empty(page.Problems);
     }
 

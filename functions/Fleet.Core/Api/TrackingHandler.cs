@@ -11,7 +11,9 @@ namespace Fleet.Core.Api;
 public sealed record JobShare(string JobId, string Token, string TrackingUrl);
 
 /// <summary>What a tracking link shows: the job's status, and its vehicle only while the job is under way.</summary>
-public sealed record TrackingView(string JobId, string Kind, string Status, bool Ended, JobStopView Pickup, JobStopView Dropoff, TrackedVehiclePayload? Vehicle);
+/// <param name="TimeZone">The company's IANA time zone, which the page tells times in (an arrival is local to the stops, not to the reader).</param>
+public sealed record TrackingView(
+    string JobId, string Kind, string Status, bool Ended, JobStopView Pickup, JobStopView Dropoff, TrackedVehiclePayload? Vehicle, string TimeZone);
 
 public sealed record TrackingValidation(FleetCaller? Caller, string? Failure);
 
@@ -20,7 +22,8 @@ public sealed record TrackingValidation(FleetCaller? Caller, string? Failure);
 /// link is a random secret whose hash is stored; it is good while its job is not over and for
 /// <see cref="GraceAfterEnd"/> after, when it only says the job has ended.
 /// </summary>
-public sealed class TrackingHandler(IJobGrantStore grants, IJobStore jobs, IVehicleStateStore vehicleStates, TimeProvider timeProvider)
+public sealed class TrackingHandler(
+    IJobGrantStore grants, IJobStore jobs, IVehicleStateStore vehicleStates, ICompanyDirectory companies, TimeProvider timeProvider)
 {
     /// <summary>Tokens start with it, so a host tells a link from a user token before validating anything.</summary>
     public const string TokenPrefix = "jt_";
@@ -106,7 +109,9 @@ public sealed class TrackingHandler(IJobGrantStore grants, IJobStore jobs, IVehi
         }
 
         var view = JobView.From(job);
-        return ApiResult<TrackingView>.Ok(new TrackingView(job.JobId, view.Kind, view.Status, job.IsOver, view.Pickup, view.Dropoff, vehicle));
+        var company = (await companies.GetAsync([job.CompanyId], cancellationToken)).GetValueOrDefault(job.CompanyId);
+        var timeZone = (company?.TimeZone ?? TimeZoneInfo.Utc).Id;
+        return ApiResult<TrackingView>.Ok(new TrackingView(job.JobId, view.Kind, view.Status, job.IsOver, view.Pickup, view.Dropoff, vehicle, timeZone));
     }
 
     private static string HashOf(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

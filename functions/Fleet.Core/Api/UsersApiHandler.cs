@@ -17,7 +17,9 @@ public sealed record UserRequest(
 /// <param name="DriverId">The driver record this user is, if any: jobs assigned to that driver reach them.</param>
 public sealed record UserView(string UserId, string CompanyId, string? DisplayName, string? Email, string Role, IReadOnlyList<string> VehicleIds, string? DriverId);
 
-public sealed record MembershipView(string CompanyId, string CompanyName, string Role, IReadOnlyList<string> VehicleIds, string? DriverId, bool CompanyDisabled);
+/// <param name="TimeZone">The company's IANA time zone: the page shows every time and "today" in it, not in the browser's.</param>
+public sealed record MembershipView(
+    string CompanyId, string CompanyName, string TimeZone, string Role, IReadOnlyList<string> VehicleIds, string? DriverId, bool CompanyDisabled);
 
 /// <param name="ActingCompanyId">The company this request acted for (the token's or the request's choice, or the only one); null when none.</param>
 public sealed record MeView(string UserId, string? Name, string? Email, bool Operator, string? ActingCompanyId, IReadOnlyList<MembershipView> Memberships);
@@ -44,7 +46,7 @@ public sealed class UsersApiHandler(IMembershipStore store, MembershipDirectory 
         {
             var granted = membership.Membership;
             views.Add(new MembershipView(
-                membership.CompanyId, membership.CompanyName, UserRoles.NameOf(granted.Role), granted.VehicleIds,
+                membership.CompanyId, membership.CompanyName, membership.CompanyTimeZone.Id, UserRoles.NameOf(granted.Role), granted.VehicleIds,
                 await DriverOfAsync(membership.CompanyId, identity.UserId, cancellationToken), membership.CompanyDisabled));
         }
 

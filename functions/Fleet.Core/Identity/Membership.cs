@@ -20,7 +20,8 @@ public sealed record Membership(
 public sealed record FleetIdentity(string UserId, bool IsOperator, string? Name = null, string? Email = null, string? CompanyHint = null);
 
 /// <summary>A membership with what the caller's company says of itself, as <c>/api/me</c> and sign-in read it.</summary>
-public sealed record CompanyMembership(Membership Membership, string CompanyName, bool CompanyDisabled)
+/// <param name="CompanyTimeZone">The zone the company's pages show every time and "today" in, whatever the reader's own.</param>
+public sealed record CompanyMembership(Membership Membership, string CompanyName, bool CompanyDisabled, TimeZoneInfo CompanyTimeZone)
 {
     public string CompanyId => Membership.CompanyId;
 }

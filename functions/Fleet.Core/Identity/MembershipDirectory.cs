@@ -48,7 +48,8 @@ public sealed class MembershipDirectory(IMembershipStore store, ICompanyDirector
         [
             .. memberships
                 .Where(membership => profiles.ContainsKey(membership.CompanyId))
-                .Select(membership => new CompanyMembership(membership, profiles[membership.CompanyId].Name, profiles[membership.CompanyId].Disabled)),
+                .Select(membership => (Membership: membership, Company: profiles[membership.CompanyId]))
+                .Select(pair => new CompanyMembership(pair.Membership, pair.Company.Name, pair.Company.Disabled, pair.Company.TimeZone)),
         ];
         if (Interlocked.Read(ref _generation) == generation)
         {

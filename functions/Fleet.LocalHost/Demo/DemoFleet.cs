@@ -35,12 +35,16 @@ public sealed record DemoUser(string UserId, string? CompanyId, string? CompanyN
 /// <summary>
 /// Two companies, so isolation is visible from the first minute: vehicle n (device <c>sim-nnn</c>, the simulator's
 /// default ids) belongs to Acme when n is odd and to Globex when even. Both have a depot fence and a slow zone at the
-/// city centre. Seeding saves through the configuration port, so it is idempotent on PostgreSQL as well.
+/// city centre, and both keep Taipei's time, where the demo fleet drives. Seeding saves through the configuration port,
+/// so it is idempotent on PostgreSQL as well.
 /// </summary>
 internal sealed class DemoFleet(IFleetConfiguration configuration, IMembershipStore memberships, IOptions<DemoFleetOptions> options) : IHostedService
 {
     public const string Acme = "c-acme";
     public const string Globex = "c-globex";
+
+    /// <summary>The demo companies' zone: their "today" and every time their pages show are Taipei's.</summary>
+    public const string TimeZoneId = "Asia/Taipei";
 
     // The simulator's default device and driver ids are the demo fleet's.
     private static readonly SimulatorOptions Simulated = new();
@@ -75,9 +79,10 @@ internal sealed class DemoFleet(IFleetConfiguration configuration, IMembershipSt
         }
 
         var center = new GeoPoint(demo.CenterLatitude, demo.CenterLongitude);
+        var timeZone = TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
         foreach (var (companyId, name) in new[] { (Acme, "Acme Logistics"), (Globex, "Globex Couriers") })
         {
-            await configuration.SaveCompanyAsync(new CompanySettings(companyId, name, RuleSettings.Default, TimeZoneInfo.Utc), cancellationToken);
+            await configuration.SaveCompanyAsync(new CompanySettings(companyId, name, RuleSettings.Default, timeZone), cancellationToken);
             await configuration.SaveGeofenceAsync(new Geofence("depot", companyId, "Depot", new CircleShape(center, 300)), cancellationToken);
             await configuration.SaveGeofenceAsync(
                 new Geofence("slow-zone", companyId, "City centre (50 km/h)", new CircleShape(center, 1_500), GeofenceAlertRule.None, SpeedLimitKmh: 50),

@@ -4,8 +4,9 @@
 import { AlertsPanel } from './alerts-panel.js';
 import { byId, el, setText } from './dom.js';
 import { FleetMap } from './fleet-map.js';
+import { FollowTrail } from './follow-trail.js';
 import { JobsPanel } from './jobs-panel.js';
-import { formatClock, formatWithUnit, isNumber, parseTime } from './format.js';
+import { formatClock, formatCompanyDay, formatWithUnit, isNumber, parseTime } from './format.js';
 import { KpiTiles } from './kpi-tiles.js';
 import { RealtimeLink, SequenceTracker } from './realtime.js';
 import { TripsPanel } from './trips-panel.js';
@@ -51,13 +52,14 @@ export class Dashboard {
     this.tripsArrivedDuringLoad = null;
     this.selectedId = null;
     this.following = false;
-    this.trailUntil = null;
     this.tripsRequest = 0;
     this.pathRequest = 0;
     this.followChain = Promise.resolve();
 
     this.connectionState = 'disconnected';
     this.everConnected = false;
+    // When the live connection dropped, until it is back.
+    this.lostAt = null;
     this.lastMessageAt = null;
     this.fittedOnce = false;
     this.geofencesLoaded = false;
@@ -77,6 +79,8 @@ export class Dashboard {
     this.staleBanner = byId('stale-banner');
     this.retryButton = byId('retry-now');
     this.activity = byId('activity');
+    this.companyTime = byId('company-time');
+    this.showCompanyTime();
 
     this.map = new FleetMap(byId('map'), this.config, {
       onVehicleClick: (vehicleId) => this.selectVehicle(vehicleId),
@@ -85,6 +89,7 @@ export class Dashboard {
         this.following = false;
       },
     });
+    this.trail = new FollowTrail(this.map);
     this.vehicleList = new VehicleList(byId('vehicle-list'), byId('vehicles-empty'), byId('vehicle-count'), {
       onSelect: (vehicleId) => this.selectVehicle(vehicleId),
     });
@@ -126,6 +131,9 @@ export class Dashboard {
       onState: (state) => this.showConnectionState(state),
       onEnvelope: (type, envelope) => this.receive(type, envelope),
       onConnected: () => {
+        if (this.lostAt !== null) {
+          this.connectionRestored();
+        }
         this.refollowDue = true;
         this.refreshSnapshot();
       },
@@ -153,6 +161,9 @@ export class Dashboard {
   // --- connection -------------------------------------------------------------------------------------------------
 
   showConnectionState(state) {
+    if (state !== 'connected' && this.connectionState === 'connected') {
+      this.lostAt = Date.now();
+    }
     this.connectionState = state;
     const element = this.connectionElement;
     element.dataset.state = state;
@@ -173,6 +184,24 @@ export class Dashboard {
       const since = this.lastMessageAt === null ? '' : ` Last update at ${formatClock(this.lastMessageAt)}.`;
       setText(this.staleBanner, `Live updates paused: positions may be out of date.${since}`);
     }
+  }
+
+  /**
+   * Back after a drop (a host restart, a network change): what was sent meanwhile never reached this page, and the
+   * snapshot re-read now may look quite different. Say so rather than reset silently, and break the followed trail here.
+   */
+  connectionRestored() {
+    const lostAt = this.lostAt;
+    this.lostAt = null;
+    this.trail.interrupt();
+    const trail = this.selectedId === null ? '' : ` The trail of ${this.vehicleName(this.selectedId)} shows the gap.`;
+    this.messages.info(`Live updates were interrupted from ${formatClock(lostAt)} to ${formatClock(Date.now())}: the map was reloaded.${trail}`);
+    this.logActivity(null, `Live updates resumed (interrupted at ${formatClock(lostAt)})`);
+  }
+
+  /** The company's today and time zone, which every time and "today" on the page is told in. */
+  showCompanyTime() {
+    setText(this.companyTime, formatCompanyDay());
   }
 
   connectFailed(error) {
@@ -432,12 +461,7 @@ export class Dashboard {
       this.applyPosition(position);
     }
     if (wholeTrack && this.selectedId !== null) {
-      const track = ordered.filter((position) => position.vehicle_id === this.selectedId
-        && (this.trailUntil === null || (parseTime(position.fix_time) ?? 0) > this.trailUntil));
-      if (track.length > 0) {
-        this.map.extendTrail(track.map((position) => [position.latitude, position.longitude]));
-        this.trailUntil = parseTime(track.at(-1).fix_time);
-      }
+      this.trail.extend(ordered.filter((position) => position.vehicle_id === this.selectedId));
     }
   }
 
@@ -544,8 +568,7 @@ export class Dashboard {
     this.vehicleList.select(vehicleId);
     this.map.select(vehicleId);
     this.map.clearTripPath();
-    this.map.startTrail(vehicle.latitude, vehicle.longitude);
-    this.trailUntil = vehicle.fixTime;
+    this.trail.start(vehicle);
     if (this.companyWide) {
       this.changeFollow(previous, vehicleId);
     }
@@ -722,6 +745,7 @@ export class Dashboard {
   tick() {
     this.vehicleList.refreshAges();
     this.tripsPanel.refreshOpenTrips();
+    this.showCompanyTime();
     const now = Date.now();
     let expired = false;
     for (const [alertId, alert] of this.alerts) {
@@ -756,13 +780,14 @@ export class Dashboard {
 function vehicleFromSnapshot(view, known) {
   const lastSeen = parseTime(view.last_seen);
   if (known && known.fixTime !== null && lastSeen !== null && known.fixTime > lastSeen) {
-    return { ...known, name: view.name };
+    return { ...known, name: view.name, expected_report_interval_seconds: view.expected_report_interval_seconds };
   }
   // Heading and driver are not in the row: they are kept while the vehicle has not moved.
   const samePlace = known?.latitude === view.latitude && known?.longitude === view.longitude;
   return {
     vehicle_id: view.vehicle_id,
     name: view.name,
+    expected_report_interval_seconds: view.expected_report_interval_seconds,
     status: view.status,
     latitude: view.latitude,
     longitude: view.longitude,

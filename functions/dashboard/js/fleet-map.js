@@ -148,24 +148,67 @@ export class FleetMap {
 
   // --- followed vehicle trail and trip path -----------------------------------------------------------------------
 
+  /**
+   * The trail is a run of segments, each a stretch of contiguous fixes; between two segments a faint straight connector
+   * shows where the vehicle reappeared, without pretending to know the way it took.
+   */
   startTrail(latitude, longitude) {
     this.clearTrail();
-    const points = isNumber(latitude) && isNumber(longitude) ? [[latitude, longitude]] : [];
-    this.trail = L.polyline(points, { className: 'follow-trail', interactive: false }).addTo(this.tripLayer);
+    this.trail = { segments: [], gaps: [], broken: false };
+    this.addTrailSegment(isNumber(latitude) && isNumber(longitude) ? [L.latLng(latitude, longitude)] : []);
+  }
+
+  /** Fixes are missing after the trail's last point (a data gap, or news missed while disconnected): the next starts a segment. */
+  breakTrail() {
+    if (this.trail) {
+      this.trail.broken = true;
+    }
   }
 
   extendTrail(points) {
-    if (!this.trail) {
+    if (!this.trail || points.length === 0) {
       return;
     }
-    const latLngs = this.trail.getLatLngs();
-    latLngs.push(...points.map(([latitude, longitude]) => L.latLng(latitude, longitude)));
-    this.trail.setLatLngs(latLngs.slice(-MAX_TRAIL_POINTS));
+    const latLngs = points.map(([latitude, longitude]) => L.latLng(latitude, longitude));
+    let segment = this.trail.segments.at(-1);
+    const last = segment.getLatLngs().at(-1);
+    if (this.trail.broken && last) {
+      this.trail.gaps.push(L.polyline([last, latLngs[0]], { className: 'trail-gap', interactive: false }).addTo(this.tripLayer));
+      segment = this.addTrailSegment([]);
+    }
+    this.trail.broken = false;
+    segment.setLatLngs([...segment.getLatLngs(), ...latLngs]);
+    this.trimTrail();
+  }
+
+  addTrailSegment(latLngs) {
+    const segment = L.polyline(latLngs, { className: 'follow-trail', interactive: false }).addTo(this.tripLayer);
+    this.trail.segments.push(segment);
+    return segment;
+  }
+
+  /** The oldest points go first, and with a segment its connector to the next. */
+  trimTrail() {
+    const { segments, gaps } = this.trail;
+    let excess = segments.reduce((count, segment) => count + segment.getLatLngs().length, 0) - MAX_TRAIL_POINTS;
+    while (excess > 0) {
+      const oldest = segments[0].getLatLngs();
+      if (segments.length > 1 && oldest.length <= excess) {
+        this.tripLayer.removeLayer(segments.shift());
+        this.tripLayer.removeLayer(gaps.shift());
+        excess -= oldest.length;
+      } else {
+        segments[0].setLatLngs(oldest.slice(excess));
+        excess = 0;
+      }
+    }
   }
 
   clearTrail() {
     if (this.trail) {
-      this.tripLayer.removeLayer(this.trail);
+      for (const layer of [...this.trail.segments, ...this.trail.gaps]) {
+        this.tripLayer.removeLayer(layer);
+      }
       this.trail = null;
     }
   }

@@ -1,4 +1,5 @@
-// Formatting in the reader's locale; a missing value is shown as an en dash, never as "NaN" or "null".
+// Formatting in the reader's locale, and times in the company's time zone; a missing value is shown as an en dash, never
+// as "NaN" or "null".
 
 const MISSING = '–';
 
@@ -86,21 +87,77 @@ export function formatAgo(time, now = Date.now()) {
   return `${Math.floor(seconds / 86400)} d ago`;
 }
 
-/** Time of day, with the date only when it is not today: what a dispatcher needs to place an event. */
-export function formatClock(time) {
+// The zone every time and "today" is told in: the company's (an IANA id from the API), so a dispatcher abroad reads the
+// times its drivers and customers live by. Undefined until a page names one: the browser's own zone.
+let timeZone;
+
+/**
+ * Shows every time from now on in `zone`, the company's IANA time zone. Without one, or with one this browser does not
+ * know, times are in the browser's own zone.
+ * @returns {boolean} false when the zone is one this browser does not know
+ */
+export function useTimeZone(zone) {
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone: zone || undefined });
+  } catch {
+    timeZone = undefined;
+    return false;
+  }
+  timeZone = zone || undefined;
+  return true;
+}
+
+// One calendar day, in a form two days compare by.
+const DAY_OPTIONS = { year: 'numeric', month: '2-digit', day: '2-digit' };
+
+function dayOf(time, zone) {
+  return new Date(time).toLocaleDateString('en-CA', { ...DAY_OPTIONS, timeZone: zone });
+}
+
+/**
+ * Whether the reader's own clock shows another time than the company's at `time`: only then does a clock time need its
+ * zone beside it, or a dispatcher abroad would take it for their own.
+ */
+function zoneDiffers(time) {
+  const wall = { ...DAY_OPTIONS, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+  return timeZone !== undefined
+    && new Date(time).toLocaleString('en-CA', { ...wall, timeZone }) !== new Date(time).toLocaleString('en-CA', wall);
+}
+
+/**
+ * Time of day in the company's zone, with the date only when it is not the company's today, and the zone's short name
+ * when the reader's clock differs: what a dispatcher needs to place an event. `seconds: false` for estimates.
+ */
+export function formatClock(time, { seconds = true } = {}) {
   if (time === null) {
     return MISSING;
   }
   const date = new Date(time);
-  const clock = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-  if (date.toDateString() === new Date().toDateString()) {
+  const clock = date.toLocaleTimeString(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: seconds ? '2-digit' : undefined,
+    timeZone,
+    timeZoneName: zoneDiffers(time) ? 'short' : undefined,
+  });
+  if (dayOf(time, timeZone) === dayOf(Date.now(), timeZone)) {
     return clock;
   }
-  return `${date.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })} ${clock}`;
+  return `${date.toLocaleDateString(undefined, { day: 'numeric', month: 'short', timeZone })} ${clock}`;
 }
 
+/** Date and time in the company's zone, always naming the zone: for tooltips, where there is room to be exact. */
 export function formatDateTime(time) {
-  return time === null ? '' : new Date(time).toLocaleString();
+  return time === null ? '' : new Date(time).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'long', timeZone });
+}
+
+/** "Thu 21 Nov · Asia/Taipei (GMT+8)": the company's today and zone, which every time and "today" on the page is in. */
+export function formatCompanyDay(now = Date.now()) {
+  const day = new Date(now).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone });
+  const offset = new Intl.DateTimeFormat(undefined, { timeZone, timeZoneName: 'shortOffset' })
+    .formatToParts(now).find((part) => part.type === 'timeZoneName')?.value;
+  const zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return `${day} · ${zone}${offset ? ` (${offset})` : ''}`;
 }
 
 export function statusLabel(status) {

@@ -3,7 +3,7 @@
 // arriving while the dispatcher works in a row's form leaves the form and its focus alone.
 
 import { el, setAttr, setText } from './dom.js';
-import { formatDistance, formatEta, isJobEnded, isNumber, jobKindLabel, jobStatusLabel, parseTime, stopText } from './format.js';
+import { formatClock, formatDistance, formatEta, isJobEnded, isNumber, jobKindLabel, jobStatusLabel, parseTime, stopText } from './format.js';
 
 const MAX_JOBS = 50;
 const COORDINATE_DIGITS = 5;
@@ -148,13 +148,17 @@ export class JobsPanel {
     setAttr(row.status, 'data-status', job.status);
     setText(row.status, jobStatusLabel(job.status));
     const reference = job.customer_reference ? ` · ${job.customer_reference}` : '';
-    setText(row.title, `${jobKindLabel(job.kind)}${reference}`);
+    const scheduled = parseTime(job.scheduled_for);
+    const schedule = scheduled === null ? '' : ` · for ${formatClock(scheduled, { seconds: false })}`;
+    setText(row.title, `${jobKindLabel(job.kind)}${reference}${schedule}`);
     setText(row.route, `${stopText(job.pickup, ROUTE_DIGITS)} → ${stopText(job.dropoff, ROUTE_DIGITS)}`);
     const vehicle = job.vehicle_id ? this.hooks.vehicleName(job.vehicle_id) : 'No vehicle';
     const driver = job.driver_id ? this.hooks.driverName(job.driver_id) : 'no driver';
     setText(row.who, `${vehicle} · ${driver}`);
     const eta = this.etas.get(job.job_id);
-    setText(row.eta, eta ? `ETA ${formatEta(eta.eta_seconds)} (${formatDistance(eta.remaining_meters)} to ${eta.next_stop === 'pickup' ? 'pickup' : 'drop-off'})` : '');
+    const arrival = parseTime(eta?.eta_at);
+    const around = arrival === null ? '' : `, around ${formatClock(arrival, { seconds: false })}`;
+    setText(row.eta, eta ? `ETA ${formatEta(eta.eta_seconds)}${around} (${formatDistance(eta.remaining_meters)} to ${eta.next_stop === 'pickup' ? 'pickup' : 'drop-off'})` : '');
     const ended = isJobEnded(job.status);
     // An ended job has nothing left to follow (the server answers 409) nor to assign.
     row.share.disabled = ended;

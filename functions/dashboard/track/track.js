@@ -5,7 +5,7 @@
 import { FleetApi } from '../js/api.js';
 import { apiBaseFrom, loadConfig } from '../js/config.js';
 import { byId, setAttr, setText } from '../js/dom.js';
-import { formatDistance, formatEta, isJobEnded, isNumber, jobKindLabel, jobStatusLabel, parseTime, stopText } from '../js/format.js';
+import { formatClock, formatDistance, formatEta, isJobEnded, isNumber, jobKindLabel, jobStatusLabel, parseTime, stopText, useTimeZone } from '../js/format.js';
 import { RealtimeLink } from '../js/realtime.js';
 import { TrackMap } from './track-map.js';
 
@@ -136,6 +136,8 @@ class Tracker {
 
   applyView(view) {
     this.jobId = view.job_id;
+    // The arrival is told in the company's time, local to the stops, and names its zone when the reader's differs.
+    useTimeZone(view.time_zone);
     setText(this.elements.title, `Your ${jobKindLabel(view.kind).toLowerCase()}`);
     document.title = `${jobKindLabel(view.kind)}: ${jobStatusLabel(view.status).toLowerCase()}`;
     this.elements.facts.hidden = false;
@@ -230,7 +232,9 @@ class Tracker {
     this.etaAt = at;
     const stop = eta.next_stop === 'pickup' ? 'the pickup' : 'the drop-off';
     const distance = isNumber(eta.remaining_meters) ? ` · ${formatDistance(eta.remaining_meters)} to ${stop}` : ` to ${stop}`;
-    setText(this.elements.eta, `${formatEta(eta.eta_seconds)}${distance}`);
+    const arrival = parseTime(eta.eta_at);
+    const around = arrival === null ? '' : `, around ${formatClock(arrival, { seconds: false })}`;
+    setText(this.elements.eta, `${formatEta(eta.eta_seconds)}${around}${distance}`);
   }
 
   // --- what the page shows --------------------------------------------------------------------------------------

@@ -166,7 +166,7 @@ public sealed class StoredLimitsTests
         var jobStore = new InMemoryJobStore();
         var grants = new InMemoryJobGrantStore();
         var jobs = new JobsApiHandler(jobStore, _directory, new RecordingPublisher(), _clock, Fleet.Core.Jobs.JobProgressSettings.Default);
-        var tracking = new TrackingHandler(grants, jobStore, new InMemoryTelemetryStore(), _clock);
+        var tracking = new TrackingHandler(grants, jobStore, new InMemoryTelemetryStore(), new InMemoryFleetDirectory(), _clock);
         var job = (await jobs.CreateAsync(Admin, JobRequest(), None)).Value!;
         var other = (await jobs.CreateAsync(Admin, JobRequest(), None)).Value!;
         for (var i = 0; i < StoredLimits.MaxTrackingLinksPerJob; i++)

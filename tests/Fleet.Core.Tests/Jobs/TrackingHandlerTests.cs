@@ -13,17 +13,18 @@ public sealed class TrackingHandlerTests
     private static readonly CancellationToken None = CancellationToken.None;
 
     private readonly InMemoryJobStore _jobs = new();
+    private readonly InMemoryFleetDirectory _companies = new();
     private readonly FrozenClock _clock = new(FixStream.Start);
     private readonly TrackingHandler _tracking;
 
-    public TrackingHandlerTests() => _tracking = new TrackingHandler(new InMemoryJobGrantStore(), _jobs, new InMemoryTelemetryStore(), _clock);
+    public TrackingHandlerTests() => _tracking = new TrackingHandler(new InMemoryJobGrantStore(), _jobs, new InMemoryTelemetryStore(), _companies, _clock);
 
     [Fact]
     public async Task A_link_stands_for_a_viewer_of_no_vehicle_scoped_to_its_job_and_is_stored_only_as_a_hash()
     {
         var job = await JobAsync(JobStatus.EnRoute);
         var grants = new InMemoryJobGrantStore();
-        var tracking = new TrackingHandler(grants, _jobs, new InMemoryTelemetryStore(), _clock);
+        var tracking = new TrackingHandler(grants, _jobs, new InMemoryTelemetryStore(), _companies, _clock);
 
         var share = (await tracking.ShareAsync(Dispatcher, job.JobId, Page, None)).Value!;
         var caller = (await tracking.ValidateAsync(share.Token, None)).Caller!;
@@ -68,6 +69,16 @@ public sealed class TrackingHandlerTests
         Assert.Equal(404, (await _tracking.ShareAsync(Dispatcher with { CompanyId = "c-2" }, open.JobId, Page, None)).Status);
         Assert.Equal(403, (await _tracking.TrackAsync(Dispatcher, None)).Status);
         Assert.Equal("This tracking link is not valid.", (await _tracking.ValidateAsync(TrackingHandler.TokenPrefix + "forged", None)).Failure);
+    }
+
+    [Fact]
+    public async Task A_link_tells_its_page_the_company_time_zone_to_show_times_in()
+    {
+        _companies.AddCompany("c-1", "Formosa Freight", timeZone: TimeZoneInfo.FindSystemTimeZoneById("Asia/Taipei"));
+        var job = await JobAsync(JobStatus.EnRoute);
+        var link = (await _tracking.ValidateAsync((await _tracking.ShareAsync(Dispatcher, job.JobId, Page, None)).Value!.Token, None)).Caller!;
+
+        Assert.Equal("Asia/Taipei", (await _tracking.TrackAsync(link, None)).Value!.TimeZone);
     }
 
     private async Task<Job> JobAsync(JobStatus status, string jobId = "job-1")

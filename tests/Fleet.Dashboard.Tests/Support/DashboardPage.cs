@@ -51,9 +51,11 @@ public sealed class DashboardPage : IAsyncDisposable
     }
 
     /// <summary>Signs in through the URL, as demos and tests do, with that membership, and waits for the live connection.</summary>
-    public static async Task<DashboardPage> OpenAsync(Browser browser, Uri host, string userId, string companyId, string role = "dispatcher")
+    /// <param name="context">The browser's settings beyond the viewport, such as its time zone and locale.</param>
+    public static async Task<DashboardPage> OpenAsync(
+        Browser browser, Uri host, string userId, string companyId, string role = "dispatcher", BrowserNewContextOptions? context = null)
     {
-        var dashboard = await OpenAsUserAsync(browser, host, userId, $"&company={Uri.EscapeDataString(companyId)}&role={role}");
+        var dashboard = await OpenAsUserAsync(browser, host, userId, $"&company={Uri.EscapeDataString(companyId)}&role={role}", context);
         await Assertions.Expect(dashboard.ConnectionState).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 10_000 });
         return dashboard;
     }
@@ -62,16 +64,18 @@ public sealed class DashboardPage : IAsyncDisposable
     /// Signs in through the URL as the user alone (their memberships decide what they see, as with a real identity
     /// provider's token), without waiting for anything: an operator without a company has no live connection.
     /// </summary>
-    public static Task<DashboardPage> OpenAsUserAsync(Browser browser, Uri host, string userId, string query = "") =>
-        OpenAtAsync(browser, host, $"/?user={Uri.EscapeDataString(userId)}{query}");
+    public static Task<DashboardPage> OpenAsUserAsync(Browser browser, Uri host, string userId, string query = "", BrowserNewContextOptions? context = null) =>
+        OpenAtAsync(browser, host, $"/?user={Uri.EscapeDataString(userId)}{query}", context);
 
     /// <summary>Opens <paramref name="pathAndQuery"/> of the host (the sign-in page at "/"), without waiting for anything.</summary>
-    public static async Task<DashboardPage> OpenAtAsync(Browser browser, Uri host, string pathAndQuery)
+    public static async Task<DashboardPage> OpenAtAsync(Browser browser, Uri host, string pathAndQuery, BrowserNewContextOptions? context = null)
     {
         ArgumentNullException.ThrowIfNull(browser);
-        var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
-        var page = await context.NewPageAsync();
-        var dashboard = new DashboardPage(context, page);
+        context ??= new BrowserNewContextOptions();
+        context.ViewportSize ??= new ViewportSize { Width = 1440, Height = 900 };
+        var browserContext = await browser.Chromium.NewContextAsync(context);
+        var page = await browserContext.NewPageAsync();
+        var dashboard = new DashboardPage(browserContext, page);
         await page.GotoAsync(new Uri(host, pathAndQuery).ToString());
         return dashboard;
     }
