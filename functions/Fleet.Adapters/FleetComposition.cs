@@ -46,6 +46,7 @@ public static class FleetComposition
         services.AddSingleton<TelemetryBatchHandler>();
         services.AddSingleton<Core.Identity.MembershipDirectory>();
         services.AddSingleton<Core.Realtime.RealtimeRevocation>();
+        services.AddSingleton<Core.Realtime.ConfigAnnouncer>();
         services.AddSingleton<CompaniesApiHandler>();
         services.AddSingleton<UsersApiHandler>();
         services.AddSingleton<Core.Devices.DeviceAuthenticator>();

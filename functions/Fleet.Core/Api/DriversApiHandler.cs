@@ -1,4 +1,5 @@
 using Fleet.Core.Ports;
+using Fleet.Core.Realtime;
 using Fleet.Core.Registry;
 
 namespace Fleet.Core.Api;
@@ -8,7 +9,7 @@ public sealed record DriverRequest(string? DriverId, string? Name, string? UserI
 public sealed record DriverView(string DriverId, string Name, string? UserId);
 
 /// <summary>The company's drivers: dispatchers read them, admins change them.</summary>
-public sealed class DriversApiHandler(IFleetConfiguration configuration, IMembershipStore memberships)
+public sealed class DriversApiHandler(IFleetConfiguration configuration, IMembershipStore memberships, ConfigAnnouncer announcer)
 {
     public static readonly PageSize ListPageSize = new(Default: 500, Max: 1_000);
 
@@ -47,7 +48,8 @@ public sealed class DriversApiHandler(IFleetConfiguration configuration, IMember
 
         // Saving one of the company's drivers again changes it, whatever its id looks like; a new one's id is checked.
         var drivers = await configuration.DriversOfAsync(caller.CompanyId, cancellationToken);
-        var (driverId, invalidId) = drivers.Any(driver => driver.DriverId == request.DriverId)
+        var exists = drivers.Any(driver => driver.DriverId == request.DriverId);
+        var (driverId, invalidId) = exists
             ? (request.DriverId, null)
             : ResourceIds.GivenOrNewInCompany(request.DriverId, "driver_id", "drv", caller.CompanyId);
         if (invalidId is not null)
@@ -76,6 +78,8 @@ public sealed class DriversApiHandler(IFleetConfiguration configuration, IMember
             return ApiProblem.Conflict($"driver_id '{driverId}' is not available; leave it out to have one assigned.");
         }
 
+        await announcer.AnnounceAsync(caller.CompanyId, ConfigKind.Driver, driverId!, exists ? ConfigChange.Updated : ConfigChange.Created, cancellationToken);
+
         return ApiResult<DriverView>.Created(new DriverView(driverId!, request.Name, request.UserId), "/api/drivers/" + driverId);
     }
 
@@ -99,8 +103,12 @@ public sealed class DriversApiHandler(IFleetConfiguration configuration, IMember
             return refusal;
         }
 
-        return await configuration.DeleteDriverAsync(caller.CompanyId, driverId, cancellationToken)
-            ? ApiResult.NoContent
-            : ApiProblem.NotFound($"No driver '{driverId}'.");
+        if (!await configuration.DeleteDriverAsync(caller.CompanyId, driverId, cancellationToken))
+        {
+            return ApiProblem.NotFound($"No driver '{driverId}'.");
+        }
+
+        await announcer.AnnounceAsync(caller.CompanyId, ConfigKind.Driver, driverId, ConfigChange.Deleted, cancellationToken);
+        return ApiResult.NoContent;
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Fleet.Core.Alerts;
 using Fleet.Core.Geofencing;
 using Fleet.Core.Ports;
+using Fleet.Core.Realtime;
 
 namespace Fleet.Core.Api;
 
@@ -32,7 +33,7 @@ public sealed record GeofenceRequest(
 /// The company's geofences: everyone of the company reads them, admins change them. POST creates a fence (its id
 /// assigned when left out) or replaces the fence with the given id.
 /// </summary>
-public sealed class GeofencesApiHandler(IFleetConfiguration configuration)
+public sealed class GeofencesApiHandler(IFleetConfiguration configuration, ConfigAnnouncer announcer)
 {
     /// <summary>With <see cref="GeofenceShape.MaxVertices"/>, what bounds one company's containment work per fix.</summary>
     public const int MaxFencesPerCompany = 1_000;
@@ -125,6 +126,9 @@ public sealed class GeofencesApiHandler(IFleetConfiguration configuration)
             return ApiProblem.Conflict($"Company '{caller.CompanyId}' is not registered.");
         }
 
+        var change = existing.Any(stored => stored.Id == fence.Id) ? ConfigChange.Updated : ConfigChange.Created;
+        await announcer.AnnounceAsync(caller.CompanyId, ConfigKind.Geofence, fence.Id, change, cancellationToken);
+
         return ApiResult<GeofenceView>.Created(View(fence), "/api/geofences/" + fence.Id);
     }
 
@@ -147,9 +151,13 @@ public sealed class GeofencesApiHandler(IFleetConfiguration configuration)
             return refusal;
         }
 
-        return await configuration.DeleteGeofenceAsync(caller.CompanyId, geofenceId, cancellationToken)
-            ? ApiResult.NoContent
-            : ApiProblem.NotFound($"No geofence '{geofenceId}'.");
+        if (!await configuration.DeleteGeofenceAsync(caller.CompanyId, geofenceId, cancellationToken))
+        {
+            return ApiProblem.NotFound($"No geofence '{geofenceId}'.");
+        }
+
+        await announcer.AnnounceAsync(caller.CompanyId, ConfigKind.Geofence, geofenceId, ConfigChange.Deleted, cancellationToken);
+        return ApiResult.NoContent;
     }
 
     // The company's zones (depots, customers' sites) are its own business: a customer or rider following a vehicle

@@ -132,11 +132,7 @@ public sealed class JobsApiHandler(
         }
 
         await jobs.CreateAsync(job, cancellationToken);
-        if (job.Status == JobStatus.Assigned)
-        {
-            // Created unassigned, a job has nobody to tell yet.
-            await AnnounceAsync(job, driver?.UserId, cancellationToken);
-        }
+        await AnnounceAsync(job, driver?.UserId, cancellationToken);
 
         return ApiResult<JobView>.Created(JobView.From(job), "/api/jobs/" + job.JobId);
     }

@@ -55,7 +55,7 @@ public sealed record LocationPage(IReadOnlyList<LocationPayload> Items, DateTime
 /// Vehicles, their history and trips (DESIGN 3.4). Admins and dispatchers see the whole company, drivers and viewers
 /// only their vehicles; a vehicle one may not see answers 404, like one that does not exist.
 /// </summary>
-public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleetHistory history, IDeviceRegistry devices)
+public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleetHistory history, IDeviceRegistry devices, ConfigAnnouncer announcer)
 {
     public const int MaxPageSize = 1_000;
     public const int MaxNameLength = 200;
@@ -228,7 +228,13 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
             return refusal;
         }
 
-        return await configuration.DeleteVehicleAsync(caller.CompanyId, vehicleId, cancellationToken) ? ApiResult.NoContent : NotFound(vehicleId);
+        if (!await configuration.DeleteVehicleAsync(caller.CompanyId, vehicleId, cancellationToken))
+        {
+            return NotFound(vehicleId);
+        }
+
+        await announcer.AnnounceAsync(caller.CompanyId, ConfigKind.Vehicle, vehicleId, ConfigChange.Deleted, cancellationToken);
+        return ApiResult.NoContent;
     }
 
     internal static ApiProblem? AdminOnly(FleetCaller caller)
@@ -315,6 +321,8 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
             return ApiProblem.Conflict(
                 $"device_id '{request.DeviceId}' (or vehicle_id '{vehicleId}') is not available. A device belongs to one fleet; if this one is yours, ask the platform operators to release it.");
         }
+
+        await announcer.AnnounceAsync(caller.CompanyId, ConfigKind.Vehicle, vehicleId, created ? ConfigChange.Created : ConfigChange.Updated, cancellationToken);
 
         // Saving adds the device to those read above, so the vehicle's devices are known without reading them again. A
         // changed vehicle answers with where it is now, as GET does: its configuration changed, not its state.

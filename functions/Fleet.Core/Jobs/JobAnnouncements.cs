@@ -18,7 +18,9 @@ public static class JobAnnouncements
 {
     /// <summary>
     /// The latest change to the company and the job's followers; a new assignment also to the driver's user. Outside a
-    /// telemetry batch's sequence these carry no <c>seq</c>, as alert changes do not.
+    /// telemetry batch's sequence these carry no <c>seq</c>, as alert changes do not. A job just created has no
+    /// followers yet (a tracking link and an assignment need it to exist): only the company hears of it, for its
+    /// dispatchers' job lists.
     /// </summary>
     public static IReadOnlyList<RealtimeMessage> Of(Job job, string? assignedUserId, DateTimeOffset now)
     {
@@ -30,10 +32,14 @@ public static class JobAnnouncements
         List<RealtimeMessage> messages =
         [
             new(RealtimeTarget.Group(RealtimeGroups.Company(job.CompanyId)), new RealtimeEnvelope(RealtimeMessageTypes.JobStatusUpdate, job.CompanyId, null, now, payload)),
-            new(
-                RealtimeTarget.Group(RealtimeGroups.Job(job.CompanyId, job.JobId)),
-                new RealtimeEnvelope(RealtimeMessageTypes.JobStatusUpdate, job.CompanyId, null, now, payload with { By = null, Note = null, DriverId = null })),
         ];
+        if (job.History.Count > 1)
+        {
+            messages.Add(new(
+                RealtimeTarget.Group(RealtimeGroups.Job(job.CompanyId, job.JobId)),
+                new RealtimeEnvelope(RealtimeMessageTypes.JobStatusUpdate, job.CompanyId, null, now, payload with { By = null, Note = null, DriverId = null })));
+        }
+
         if (assignedUserId is not null)
         {
             messages.Add(new(RealtimeTarget.User(job.CompanyId, assignedUserId), new RealtimeEnvelope(RealtimeMessageTypes.AssignmentNew, job.CompanyId, null, now, JobView.From(job))));

@@ -16,6 +16,9 @@ public static class RealtimeMessageTypes
     public const string AssignmentNew = "assignment_new";
     public const string JobStatusUpdate = "job_status_update";
     public const string JobEtaUpdate = "job_eta_update";
+
+    /// <summary>A vehicle, driver or geofence was created, changed or deleted (<see cref="ConfigChangePayload"/>).</summary>
+    public const string ConfigChanged = "config_changed";
 }
 
 /// <summary>Group names (DESIGN 3.3). Only the server computes them, from validated claims and its own data.</summary>

@@ -229,6 +229,10 @@ export class FleetApi {
     return this.list('/api/vehicles');
   }
 
+  vehicle(vehicleId) {
+    return this.request('GET', `/api/vehicles/${encodeURIComponent(vehicleId)}`);
+  }
+
   dashboard() {
     return this.request('GET', '/api/dashboard');
   }
@@ -237,12 +241,20 @@ export class FleetApi {
     return this.list('/api/drivers');
   }
 
+  driver(driverId) {
+    return this.request('GET', `/api/drivers/${encodeURIComponent(driverId)}`);
+  }
+
   alerts() {
     return this.request('GET', '/api/alerts', { query: { limit: 100 } });
   }
 
   geofences() {
     return this.request('GET', '/api/geofences');
+  }
+
+  geofence(geofenceId) {
+    return this.request('GET', `/api/geofences/${encodeURIComponent(geofenceId)}`);
   }
 
   markAlertRead(alertId) {
@@ -267,6 +279,10 @@ export class FleetApi {
 
   jobs(limit = 50) {
     return this.request('GET', '/api/jobs', { query: { limit } });
+  }
+
+  job(jobId) {
+    return this.request('GET', `/api/jobs/${encodeURIComponent(jobId)}`);
   }
 
   createJob(job) {

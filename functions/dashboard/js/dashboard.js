@@ -2,6 +2,7 @@
 // messages), and what the dispatcher does with it (select and follow a vehicle, read its trips, handle alerts).
 
 import { AlertsPanel } from './alerts-panel.js';
+import { ConfigChanges } from './config-changes.js';
 import { byId, el, setText } from './dom.js';
 import { FleetMap } from './fleet-map.js';
 import { FollowTrail } from './follow-trail.js';
@@ -116,6 +117,14 @@ export class Dashboard {
         mapCentre: () => this.map.centre(),
       },
     );
+    this.configChanges = new ConfigChanges({
+      failed: (context, error) => this.failed(context, error),
+      kinds: {
+        vehicle: { read: (id) => this.api.vehicle(id), put: (view) => this.putVehicle(view), remove: (id) => this.forgetVehicle(id) },
+        driver: { read: (id) => this.api.driver(id), put: (driver) => this.nameDriver(driver.driver_id, driver.name), remove: (id) => this.nameDriver(id, null) },
+        geofence: { read: (id) => this.api.geofence(id), put: (fence) => this.map.showGeofence(fence), remove: (id) => this.map.removeGeofence(id) },
+      },
+    });
     if (!this.companyWide) {
       this.hideCompanyPanels();
     }
@@ -135,6 +144,9 @@ export class Dashboard {
           this.connectionRestored();
         }
         this.refollowDue = true;
+        // Fences are read once and then kept current by config_changed, which has no seq to reveal a loss: one that
+        // changed while the link was down is read again here.
+        this.geofencesLoaded = false;
         this.refreshSnapshot();
       },
       onUnauthorized: () => this.onSessionEnded(),
@@ -342,9 +354,7 @@ export class Dashboard {
     const listed = new Set();
     for (const view of list) {
       listed.add(view.vehicle_id);
-      const vehicle = vehicleFromSnapshot(view, this.vehicles.get(view.vehicle_id));
-      this.vehicles.set(view.vehicle_id, vehicle);
-      this.showVehicle(vehicle);
+      this.putVehicle(view);
     }
     for (const vehicleId of [...this.vehicles.keys()]) {
       if (!listed.has(vehicleId)) {
@@ -353,17 +363,44 @@ export class Dashboard {
     }
   }
 
+  /** A vehicle as the API shows it (a snapshot row, or one read again after it changed). */
+  putVehicle(view) {
+    const vehicle = vehicleFromSnapshot(view, this.vehicles.get(view.vehicle_id));
+    this.vehicles.set(view.vehicle_id, vehicle);
+    this.showVehicle(vehicle);
+  }
+
   forgetVehicle(vehicleId) {
     this.vehicles.delete(vehicleId);
     this.map.removeVehicle(vehicleId);
     this.vehicleList.remove(vehicleId);
     if (this.selectedId === vehicleId) {
       this.selectedId = null;
+      // Its trips on their way would fill the panel of a vehicle no longer there.
+      this.tripsRequest++;
       this.map.select(null);
       this.map.clearTrail();
       this.map.clearTripPath();
       this.tripsPanel.showNote('The selected vehicle was removed from the fleet.');
+      if (this.companyWide) {
+        this.changeFollow(vehicleId, null);
+      }
     }
+  }
+
+  /** A driver added, renamed or removed (`name` null): what shows wherever its id does (its vehicles, its jobs). */
+  nameDriver(driverId, name) {
+    if (name === null) {
+      this.driverNames.delete(driverId);
+    } else {
+      this.driverNames.set(driverId, name);
+    }
+    for (const vehicle of this.vehicles.values()) {
+      if (vehicle.driver_id === driverId) {
+        this.showVehicle(vehicle);
+      }
+    }
+    this.jobsPanel.render();
   }
 
   /** A driver or viewer has no company KPIs and no alerts: hide the panels rather than show empty ones. */
@@ -438,6 +475,9 @@ export class Dashboard {
         break;
       case 'assignment_new':
         this.jobsPanel.upsert(data);
+        break;
+      case 'config_changed':
+        this.configChanges.apply(data);
         break;
       case 'maintenance_alert_update':
         this.logActivity(null, `${this.vehicleName(data.vehicle_id)}: service due at ${formatWithUnit(data.service_due_km, 0, 'km')}`);
@@ -576,7 +616,10 @@ export class Dashboard {
     this.loadTrips(vehicleId);
   }
 
-  /** Follow calls run one after another, so a quick succession of clicks cannot leave two vehicles followed. */
+  /**
+   * Follow calls run one after another, so a quick succession of clicks cannot leave two vehicles followed.
+   * @param {string|null} next null when the followed vehicle went away and nothing takes its place
+   */
   changeFollow(previous, next) {
     this.followChain = this.followChain.then(async () => {
       if (previous !== null) {
@@ -586,7 +629,9 @@ export class Dashboard {
           this.failed(`Could not stop following ${this.vehicleName(previous)}`, error);
         }
       }
-      await this.followQuietly(next);
+      if (next !== null) {
+        await this.followQuietly(next);
+      }
     });
   }
 

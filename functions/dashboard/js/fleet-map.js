@@ -26,7 +26,8 @@ export class FleetMap {
     this.tripLayer = L.layerGroup().addTo(this.map);
     this.markerLayer = L.layerGroup().addTo(this.map);
     this.markers = new Map();
-    this.corridors = [];
+    // Fence id -> what is drawn for it.
+    this.fences = new Map();
     this.trail = null;
     this.tripPath = null;
     this.selectedId = null;
@@ -230,20 +231,41 @@ export class FleetMap {
 
   // --- geofences --------------------------------------------------------------------------------------------------
 
+  /** The company's fences as the API lists them: any other fence drawn goes. */
   showGeofences(geofences) {
     this.geofenceLayer.clearLayers();
-    this.corridors = [];
+    this.fences.clear();
     for (const fence of geofences) {
-      const layer = this.geofenceLayerOf(fence);
-      if (layer) {
-        // An element, not a string: Leaflet would parse a string tooltip as HTML.
-        layer.bindTooltip(el('span', { text: fence.name }), { sticky: true });
-        layer.addTo(this.geofenceLayer);
-      }
+      this.showGeofence(fence);
     }
-    this.resizeCorridors();
   }
 
+  /** Draws a fence, or draws again one that changed. */
+  showGeofence(fence) {
+    this.removeGeofence(fence.geofence_id);
+    const drawn = this.geofenceLayerOf(fence);
+    if (!drawn) {
+      return;
+    }
+    // An element, not a string: Leaflet would parse a string tooltip as HTML.
+    drawn.layer.bindTooltip(el('span', { text: fence.name }), { sticky: true });
+    drawn.layer.addTo(this.geofenceLayer);
+    drawn.layer.getElement()?.setAttribute('data-geofence-id', fence.geofence_id);
+    this.fences.set(fence.geofence_id, drawn);
+    if (drawn.halfWidth !== null) {
+      this.resizeCorridor(drawn, this.map.getZoom());
+    }
+  }
+
+  removeGeofence(geofenceId) {
+    const drawn = this.fences.get(geofenceId);
+    if (drawn) {
+      this.geofenceLayer.removeLayer(drawn.layer);
+      this.fences.delete(geofenceId);
+    }
+  }
+
+  /** @returns {{layer: L.Path, halfWidth: number|null}|null} halfWidth for a corridor, whose line is resized on zoom */
   geofenceLayerOf(fence) {
     const geometry = fence.geometry;
     const style = { className: 'geofence', color: '#6a3d9a', weight: 2, fillOpacity: 0.08, dashArray: '6 4' };
@@ -251,14 +273,15 @@ export class FleetMap {
     const toLatLng = ([longitude, latitude]) => [latitude, longitude];
     switch (geometry?.type) {
       case 'Point':
-        return isNumber(fence.radius_meters) ? L.circle(toLatLng(geometry.coordinates), { ...style, radius: fence.radius_meters }) : null;
+        return isNumber(fence.radius_meters)
+          ? { layer: L.circle(toLatLng(geometry.coordinates), { ...style, radius: fence.radius_meters }), halfWidth: null }
+          : null;
       case 'Polygon':
-        return L.polygon(geometry.coordinates.map((ring) => ring.map(toLatLng)), style);
+        return { layer: L.polygon(geometry.coordinates.map((ring) => ring.map(toLatLng)), style), halfWidth: null };
       case 'LineString': {
         // A corridor drawn as a line as wide as the corridor at the current zoom (resized on zoom).
         const line = L.polyline(geometry.coordinates.map(toLatLng), { ...style, opacity: 0.25, dashArray: null, lineCap: 'round', lineJoin: 'round' });
-        this.corridors.push({ line, halfWidth: isNumber(fence.half_width_meters) ? fence.half_width_meters : 0 });
-        return line;
+        return { layer: line, halfWidth: isNumber(fence.half_width_meters) ? fence.half_width_meters : 0 };
       }
       default:
         return null;
@@ -267,10 +290,16 @@ export class FleetMap {
 
   resizeCorridors() {
     const zoom = this.map.getZoom();
-    for (const { line, halfWidth } of this.corridors) {
-      const latitude = line.getBounds().getCenter().lat;
-      const metersPerPixel = (EARTH_CIRCUMFERENCE_METERS * Math.cos((latitude * Math.PI) / 180)) / 2 ** (zoom + 8);
-      line.setStyle({ weight: Math.max(3, (2 * halfWidth) / metersPerPixel) });
+    for (const drawn of this.fences.values()) {
+      if (drawn.halfWidth !== null) {
+        this.resizeCorridor(drawn, zoom);
+      }
     }
+  }
+
+  resizeCorridor({ layer, halfWidth }, zoom) {
+    const latitude = layer.getBounds().getCenter().lat;
+    const metersPerPixel = (EARTH_CIRCUMFERENCE_METERS * Math.cos((latitude * Math.PI) / 180)) / 2 ** (zoom + 8);
+    layer.setStyle({ weight: Math.max(3, (2 * halfWidth) / metersPerPixel) });
   }
 }

@@ -29,6 +29,8 @@ export class JobsPanel {
     this.jobs = new Map();
     this.rows = new Map();
     this.etas = new Map();
+    // Job id -> the changes heard while the job, unknown here, is being read.
+    this.learning = new Map();
     elements.form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.createJob();
@@ -55,11 +57,11 @@ export class JobsPanel {
     }
   }
 
-  /** job_status_update: the company group hears every change. */
+  /** job_status_update: the company group hears every change, from a job's creation on. */
   applyStatus(change) {
     const job = this.jobs.get(change.job_id);
     if (!job) {
-      // A job made elsewhere: the next snapshot brings its details; until then nothing can be shown of it.
+      this.learn(change);
       return;
     }
     this.jobs.set(change.job_id, { ...job, status: change.status, vehicle_id: change.vehicle_id ?? job.vehicle_id, driver_id: change.driver_id ?? job.driver_id });
@@ -67,6 +69,35 @@ export class JobsPanel {
       this.etas.delete(change.job_id);
     }
     this.redescribe(change.job_id);
+  }
+
+  /**
+   * A job made elsewhere (another dispatcher, another system): the message says what changed, not what the job is, so
+   * the job is read. Changes arriving while it is read wait, and those newer than what was read are applied after it.
+   */
+  async learn(change) {
+    const waiting = this.learning.get(change.job_id);
+    if (waiting) {
+      waiting.push(change);
+      return;
+    }
+    const changes = [change];
+    this.learning.set(change.job_id, changes);
+    try {
+      const job = await this.hooks.api.job(change.job_id);
+      // A list read meanwhile may know it already, as recently as this read or more.
+      if (!this.jobs.has(job.job_id)) {
+        this.upsert(job);
+        const readUpTo = parseTime(job.history?.at(-1)?.at) ?? 0;
+        for (const later of changes.filter((candidate) => (parseTime(candidate.at) ?? 0) > readUpTo)) {
+          this.applyStatus(later);
+        }
+      }
+    } catch (error) {
+      this.hooks.failed('Could not read a job changed elsewhere', error);
+    } finally {
+      this.learning.delete(change.job_id);
+    }
   }
 
   /** job_eta_update: the company group hears every job's ETA, throttled per job. */

@@ -18,6 +18,7 @@ const MESSAGE_TYPES = [
   'assignment_new',
   'job_status_update',
   'job_eta_update',
+  'config_changed',
 ];
 
 const RETRY_DELAYS_MS = [0, 1000, 2000, 5000, 10_000];

@@ -3,6 +3,7 @@ using Fleet.Core.Alerts;
 using Fleet.Core.Api;
 using Fleet.Core.Geo;
 using Fleet.Core.Ports;
+using Fleet.Core.Realtime;
 using Fleet.Core.Registry;
 using Fleet.Core.State;
 using Fleet.Core.Tests.Support;
@@ -43,8 +44,9 @@ public sealed class ListPagingTests
         Run(_history.CommitAsync(new TelemetryCommit([moving], [], [], [], [], [], new Dictionary<string, int>(), DateTimeOffset.UnixEpoch), None));
 
         var clock = new FrozenClock(FixStream.Start);
-        _vehicles = new VehiclesApiHandler(_directory, _history, _directory);
-        _drivers = new DriversApiHandler(_directory, new InMemoryMembershipStore());
+        var announcer = new ConfigAnnouncer(new RecordingPublisher(), clock);
+        _vehicles = new VehiclesApiHandler(_directory, _history, _directory, announcer);
+        _drivers = new DriversApiHandler(_directory, new InMemoryMembershipStore(), announcer);
         _alertsApi = new AlertsApiHandler(_alerts, new InMemoryTelemetryStore(), new RecordingPublisher(), _directory, clock);
     }
 

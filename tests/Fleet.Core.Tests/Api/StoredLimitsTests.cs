@@ -3,6 +3,7 @@ using Fleet.Core.Api;
 using Fleet.Core.Devices;
 using Fleet.Core.Identity;
 using Fleet.Core.Ports;
+using Fleet.Core.Realtime;
 using Fleet.Core.Registry;
 using Fleet.Core.Settings;
 using Fleet.Core.Tests.Support;
@@ -35,7 +36,7 @@ public sealed class StoredLimitsTests
     [Fact]
     public async Task A_company_holds_at_most_the_cap_of_vehicles()
     {
-        var vehicles = new VehiclesApiHandler(_directory, new InMemoryTelemetryStore(), _directory);
+        var vehicles = new VehiclesApiHandler(_directory, new InMemoryTelemetryStore(), _directory, Announcer());
         for (var i = 2; i <= StoredLimits.MaxPerCompany; i++)
         {
             _directory.AddVehicle(TestFleet.Vehicle($"v-{i}"));
@@ -52,7 +53,7 @@ public sealed class StoredLimitsTests
     [Fact]
     public async Task A_vehicle_reports_through_at_most_the_cap_of_devices()
     {
-        var vehicles = new VehiclesApiHandler(_directory, new InMemoryTelemetryStore(), _directory);
+        var vehicles = new VehiclesApiHandler(_directory, new InMemoryTelemetryStore(), _directory, Announcer());
         for (var i = 2; i <= StoredLimits.MaxDevicesPerVehicle; i++)
         {
             Assert.Equal(200, (await vehicles.UpdateAsync(Admin, "v-1", new VehicleRequest(null, "Van", $"dev-1-{i}", null, null, null, null), None)).Status);
@@ -70,7 +71,7 @@ public sealed class StoredLimitsTests
     [Fact]
     public async Task A_company_holds_at_most_the_cap_of_drivers()
     {
-        var drivers = new DriversApiHandler(_directory, _memberships);
+        var drivers = new DriversApiHandler(_directory, _memberships, Announcer());
         for (var i = 1; i <= StoredLimits.MaxPerCompany; i++)
         {
             await _directory.SaveDriverAsync(new DriverProfile($"d-{i}", "c-1", $"Driver {i}"), None);
@@ -226,4 +227,6 @@ public sealed class StoredLimitsTests
         new("delivery", new JobStopRequest(25.03, 121.56, "Depot"), new JobStopRequest(25.05, 121.52, "12 Harbour Rd"), null, null, null, null);
 
     private MembershipDirectory Directory() => new(_memberships, _directory, _clock);
+
+    private ConfigAnnouncer Announcer() => new(new RecordingPublisher(), _clock);
 }

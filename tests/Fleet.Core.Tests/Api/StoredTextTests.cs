@@ -3,6 +3,7 @@ using Fleet.Adapters.InMemory;
 using Fleet.Core.Api;
 using Fleet.Core.Identity;
 using Fleet.Core.Ports;
+using Fleet.Core.Realtime;
 using Fleet.Core.Telemetry;
 using Fleet.Core.Tests.Support;
 
@@ -55,7 +56,7 @@ public sealed class StoredTextTests
     [Fact]
     public async Task A_vehicles_device_id_is_bounded()
     {
-        var vehicles = new VehiclesApiHandler(_directory, new InMemoryTelemetryStore(), _directory);
+        var vehicles = new VehiclesApiHandler(_directory, new InMemoryTelemetryStore(), _directory, Announcer());
 
         var refused = await vehicles.CreateAsync(
             Admin, new VehicleRequest(null, "Van", new string('d', TelemetryParser.MaxIdentifierLength + 1), null, null, null, null), None);
@@ -67,7 +68,7 @@ public sealed class StoredTextTests
     [Fact]
     public async Task A_geofences_name_is_bounded()
     {
-        var geofences = new GeofencesApiHandler(_directory);
+        var geofences = new GeofencesApiHandler(_directory, Announcer());
         using var point = JsonDocument.Parse("""{"type":"Point","coordinates":[121.5,25.0]}""");
 
         var refused = await geofences.SaveAsync(
@@ -91,4 +92,6 @@ public sealed class StoredTextTests
     }
 
     private MembershipDirectory Directory() => new(_memberships, _directory, new FrozenClock(FixStream.Start));
+
+    private static ConfigAnnouncer Announcer() => new(new RecordingPublisher(), new FrozenClock(FixStream.Start));
 }

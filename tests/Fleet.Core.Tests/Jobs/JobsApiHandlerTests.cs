@@ -57,9 +57,9 @@ public sealed class JobsApiHandlerTests
         Assert.Equal(FixStream.Start.AddMinutes(21), job.History[^1].At);
         Assert.Equal(("v-1", "d-sam"), (job.VehicleId, job.DriverId));
 
-        // Each change once to the company and once to the job's followers.
+        // The creation to the company, then each change once to the company and once to the job's followers.
         var updates = _publisher.Messages.Where(message => message.Envelope.Type == RealtimeMessageTypes.JobStatusUpdate).ToList();
-        Assert.Equal(10, updates.Count);
+        Assert.Equal(11, updates.Count);
         Assert.Equal(5, updates.Count(message => message.Target == RealtimeTarget.Group(RealtimeGroups.Job("c-1", created.JobId))));
         Assert.All(updates, message => Assert.Equal("c-1", message.Envelope.CompanyId));
         var toCompany = (JobStatusPayload)updates[^2].Envelope.Data;
@@ -238,6 +238,20 @@ public sealed class JobsApiHandlerTests
         Assert.Equal((201, "assigned"), (created.Status, created.Value!.Status));
         Assert.Equal(["created", "assigned"], created.Value.History.Select(change => change.Status));
         Assert.Contains(_publisher.Messages, message => message.Envelope.Type == RealtimeMessageTypes.AssignmentNew && message.Target == new RealtimeTarget(RealtimeTargetKind.User, "c-1/u-sam"));
+    }
+
+    [Fact]
+    public async Task A_job_created_unassigned_is_told_to_the_company_group_alone()
+    {
+        // Issue 18: it was told to nobody, so dispatchers' open pages never listed a job another client made.
+        var created = await CreateAsync();
+
+        var told = Assert.Single(_publisher.Messages);
+        Assert.Equal(RealtimeTarget.Group(RealtimeGroups.Company("c-1")), told.Target);
+        Assert.Equal((RealtimeMessageTypes.JobStatusUpdate, "c-1", null), (told.Envelope.Type, told.Envelope.CompanyId, told.Envelope.Seq));
+        Assert.Equal(
+            new JobStatusPayload(created.JobId, "created", "created", FixStream.Start, "u-dispatch", null, null, null),
+            told.Envelope.Data);
     }
 
     private static JobRequest Request() => new(

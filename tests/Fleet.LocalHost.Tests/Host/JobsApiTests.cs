@@ -29,6 +29,8 @@ public abstract class JobsApiTests : IAsyncLifetime
         using var dispatcher = await _host.ClientAsync("u-dispatch", "c-acme", "dispatcher");
 
         var jobId = await TestJobs.CreateAsync(dispatcher, "delivery", 25.047, 121.517, "12 Harbour Rd", "order-42");
+        var createdUpdate = await dispatcherHub.NextAsync(Wait, "job_status_update");
+        Assert.Equal((jobId, "created"), (createdUpdate.Argument.GetProperty("data").GetProperty("job_id").GetString(), createdUpdate.Argument.GetProperty("data").GetProperty("status").GetString()));
 
         using var assigned = await dispatcher.PostAsJsonAsync($"/api/jobs/{jobId}/assign", new { vehicle_id = "v-001", driver_id = "c-acme.d-sam" });
         Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
