@@ -71,6 +71,40 @@ public sealed class AlertTests(QuietFleet fleet) : IClassFixture<QuietFleet>
     }
 
     [Fact]
+    public async Task A_silent_vehicles_offline_alert_arriving_live_goes_above_the_alert_raised_before_it_about_a_newer_fix()
+    {
+        // A host of its own on a clock the test moves on (silence is measured from when the host received the last
+        // event), sweeping for silent vehicles every second.
+        var clock = new ShiftedClock();
+        await using var host = await LocalHostRig.StartAsync(HostStores.InMemory, clock, "--OfflineSweepSchedule=* * * * * *");
+        await using var page = await DashboardPage.OpenAsync(fleet.Browser, host.BaseAddress, "acme-dispatcher-order", "c-acme");
+        using (var once = await host.SendBatchAsync([LocalHostRig.Fix("sim-003", clock.GetUtcNow().AddSeconds(-1), 25.05, 121.55, 0)]))
+        {
+            Assert.Equal(HttpStatusCode.Created, once.StatusCode);
+        }
+
+        await host.WaitUntilProcessedAsync(TimeSpan.FromSeconds(10));
+
+        // Four minutes on, v-001 speeds (120 km/h against its 90 km/h limit, for 30 s); two more, and v-003 goes offline.
+        clock.Shift(TimeSpan.FromMinutes(4));
+        var start = clock.GetUtcNow().AddSeconds(-40);
+        const double degreesPerFix = 166.7 / 100_800;
+        var fixes = Enumerable.Range(0, 7).Select(i => LocalHostRig.Fix("sim-001", start.AddSeconds(5 * i), 25.1, 121.45 + i * degreesPerFix, 120));
+        using (var speeding = await host.SendBatchAsync(fixes))
+        {
+            Assert.Equal(HttpStatusCode.Created, speeding.StatusCode);
+        }
+
+        await Assertions.Expect(page.Alerts).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+        clock.Shift(TimeSpan.FromMinutes(2));
+
+        await Assertions.Expect(page.Alerts).ToHaveCountAsync(2, new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Alerts.Nth(0)).ToHaveAttributeAsync("data-vehicle-id", "v-003");
+        await Assertions.Expect(page.Alerts.Nth(1)).ToHaveAttributeAsync("data-vehicle-id", "v-001");
+        Assert.Empty(page.Problems);
+    }
+
+    [Fact]
     public async Task Deleting_an_alert_in_one_page_removes_it_from_another_dispatchers_page()
     {
         await using var first = await DashboardPage.OpenAsync(fleet.Browser, fleet.Host.BaseAddress, "acme-dispatcher-3", "c-acme");

@@ -38,7 +38,7 @@ public sealed class InMemoryAlertStore : IAlertStore
             var matching = _alerts.Values.Where(stored => string.Equals(stored.Alert.CompanyId, companyId, StringComparison.Ordinal) &&
                 stored.Alert.ExpiresAt > query.Now && (!query.UnreadOnly || !stored.Read));
             return Task.FromResult(InMemoryPages.NewestFirst(
-                matching, stored => stored.Alert.EventTime, stored => stored.Alert.Id, query.After, Math.Clamp(query.Limit, 0, AlertQuery.MaxLimit)));
+                matching, stored => stored.Alert.CreatedAt, stored => stored.Alert.Id, query.After, Math.Clamp(query.Limit, 0, AlertQuery.MaxLimit)));
         }
     }
 

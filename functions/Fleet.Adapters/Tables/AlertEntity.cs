@@ -7,11 +7,18 @@ using Fleet.Core.Alerts;
 namespace Fleet.Adapters.Tables;
 
 /// <summary>
-/// An alert as a table entity. PartitionKey = company id; RowKey = inverted ticks of the event time (19 digits) + "_" +
-/// alert id, so a partition lists newest first and a replay of the alert maps to the same entity.
+/// An alert as a table entity. PartitionKey = company id; RowKey = "r" + inverted ticks of when the alert was raised
+/// (<see cref="Alert.CreatedAt"/>, 19 digits) + "_" + alert id, so a partition lists the newest raised first, and every
+/// version of the alert (a replay, an episode closing, the outbox's second write) maps to the same entity.
 /// </summary>
 internal static class AlertEntity
 {
+    /// <summary>
+    /// Starts every row key of this layout. The earlier layout keyed rows by inverted event ticks, which start with a
+    /// digit: its rows are exactly those keyed below this mark (<see cref="EarlierAlertRows"/> moves them).
+    /// </summary>
+    public const string KeyMark = "r";
+
     public const string AlertId = nameof(AlertId);
     public const string Type = nameof(Type);
     public const string Severity = nameof(Severity);
@@ -35,10 +42,12 @@ internal static class AlertEntity
     private static readonly Dictionary<string, AlertSeverity> SeveritiesByCode =
         Enum.GetValues<AlertSeverity>().ToDictionary(severity => severity.ToCode());
 
-    public static string RowKey(Alert alert) => RowKey(alert.EventTime, alert.Id);
+    public static string RowKey(Alert alert) => RowKey(alert.CreatedAt, alert.Id);
 
-    public static string RowKey(DateTimeOffset eventTime, string alertId) =>
-        (DateTimeOffset.MaxValue.UtcTicks - eventTime.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "_" + alertId;
+    public static string RowKey(DateTimeOffset raisedAt, string alertId) =>
+        KeyMark + (DateTimeOffset.MaxValue.UtcTicks - raisedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "_" + alertId;
+
+    public static bool IsEarlierLayout(string rowKey) => string.CompareOrdinal(rowKey, KeyMark) < 0;
 
     /// <summary>Every property but <see cref="Read"/>, which belongs to the users.</summary>
     public static TableEntity From(Alert alert) => new(alert.CompanyId, RowKey(alert))

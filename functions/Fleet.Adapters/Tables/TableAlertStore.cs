@@ -8,7 +8,8 @@ using Fleet.Core.Ports;
 namespace Fleet.Adapters.Tables;
 
 /// <summary>
-/// Alerts in Table Storage (see <see cref="AlertEntity"/> for the layout); the table is created at first use.
+/// Alerts in Table Storage (see <see cref="AlertEntity"/> for the layout); the table is created at first use, and rows
+/// of the earlier layout are moved then (<see cref="EarlierAlertRows"/>).
 /// A final version is merged in without the Read flag, so a replay never marks a read alert unread; a version that is
 /// not final is only ever inserted, so it never replaces anything, least of all a final version.
 /// </summary>
@@ -28,8 +29,9 @@ public sealed class TableAlertStore : IAlertStore
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentRequests, 1);
-        _table = new TableOnFirstUse(service.GetTableClient(options.TableName));
         _maxConcurrentRequests = options.MaxConcurrentRequests;
+        _table = new TableOnFirstUse(
+            service.GetTableClient(options.TableName), (table, token) => EarlierAlertRows.MoveAsync(table, Options(token)));
     }
 
     public async Task UpsertAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
@@ -54,8 +56,10 @@ public sealed class TableAlertStore : IAlertStore
     }
 
     /// <remarks>
-    /// A partition lists newest first by its row keys (<see cref="AlertEntity"/>), so the next page is the rows after
-    /// the cursor's row key; one row past the page tells whether another follows.
+    /// A partition lists newest raised first by its row keys (<see cref="AlertEntity"/>), so the next page is the rows
+    /// after the cursor's row key; one row past the page tells whether another follows. Rows of the earlier layout, keyed
+    /// below the mark, are never listed: one that an instance of the earlier version writes during a rolling deployment
+    /// may repeat an alert listed already (the next expiry sweep moves it).
     /// </remarks>
     public async Task<ListPage<StoredAlert>> ListAsync(string companyId, AlertQuery query, CancellationToken cancellationToken)
     {
@@ -68,9 +72,8 @@ public sealed class TableAlertStore : IAlertStore
         }
 
         var table = await TableAsync(cancellationToken);
-        var filter = query.After is { } after
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {companyId} and RowKey gt {AlertEntity.RowKey(after.At, after.Id)} and ExpiresAt gt {query.Now}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {companyId} and ExpiresAt gt {query.Now}");
+        var from = query.After is { } after ? AlertEntity.RowKey(after.At, after.Id) : AlertEntity.KeyMark;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {companyId} and RowKey gt {from} and ExpiresAt gt {query.Now}");
         var listed = new List<StoredAlert>(limit + 1);
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: limit + 1, cancellationToken: cancellationToken))
         {
@@ -95,7 +98,7 @@ public sealed class TableAlertStore : IAlertStore
 
     public async Task<StoredAlert?> GetAsync(string companyId, string alertId, CancellationToken cancellationToken)
     {
-        var entity = await FindAsync(companyId, alertId, select: null, cancellationToken);
+        var entity = (await RowsAsync(companyId, alertId, select: null, cancellationToken)).FirstOrDefault();
         return entity is null ? null : AlertEntity.ToStoredAlert(entity);
     }
 
@@ -103,7 +106,8 @@ public sealed class TableAlertStore : IAlertStore
     {
         for (var attempt = 1; ; attempt++)
         {
-            var found = await FindAsync(companyId, alertId, KeysOnly, cancellationToken);
+            // A row of the earlier layout alone is marked too: moving it keeps the mark.
+            var found = (await RowsAsync(companyId, alertId, KeysOnly, cancellationToken)).FirstOrDefault();
             if (found is null)
             {
                 return false;
@@ -128,12 +132,22 @@ public sealed class TableAlertStore : IAlertStore
         }
     }
 
+    /// <remarks>Every row of the alert goes: a row of the earlier layout left behind would bring it back once moved.</remarks>
     public async Task<bool> DeleteAsync(string companyId, string alertId, CancellationToken cancellationToken)
     {
-        var found = await FindAsync(companyId, alertId, KeysOnly, cancellationToken);
-        return found is not null && Deleted(await _table.Table.DeleteEntityAsync(found.PartitionKey, found.RowKey, ETag.All, cancellationToken));
+        var deleted = false;
+        foreach (var row in await RowsAsync(companyId, alertId, KeysOnly, cancellationToken))
+        {
+            deleted |= Deleted(await _table.Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken));
+        }
+
+        return deleted;
     }
 
+    /// <remarks>
+    /// Then moves the rows an instance of the earlier version wrote since the last run (<see cref="EarlierAlertRows"/>):
+    /// the sweep runs every few minutes on one instance, wherever the alerts are written.
+    /// </remarks>
     public async Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var table = await TableAsync(cancellationToken);
@@ -155,6 +169,7 @@ public sealed class TableAlertStore : IAlertStore
             });
         }
 
+        await EarlierAlertRows.MoveAsync(table, Options(cancellationToken));
         return deleted;
     }
 
@@ -179,22 +194,31 @@ public sealed class TableAlertStore : IAlertStore
     }
 
     /// <summary>
-    /// The alert's entity in the company's partition. Its RowKey also holds the event time, which the id alone does not
-    /// give, so this filters on the AlertId property.
+    /// The alert's rows in the company's partition, its newest current row first (and its only one read). Mostly there is
+    /// one; there may also be a row an instance of the earlier version wrote during a rolling deployment (until moved),
+    /// or an expired row of an alert sent again since through the API (until swept). A RowKey also holds the raised time,
+    /// which the id alone does not give, so this filters on the AlertId property.
     /// </summary>
-    private async Task<TableEntity?> FindAsync(
+    private async Task<List<TableEntity>> RowsAsync(
         string companyId, string alertId, IEnumerable<string>? select, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(companyId);
         ArgumentNullException.ThrowIfNull(alertId);
         var table = await TableAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {companyId} and AlertId eq {alertId}");
+        var earlier = new List<TableEntity>();
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select, cancellationToken))
         {
-            return entity;
+            if (!AlertEntity.IsEarlierLayout(entity.RowKey))
+            {
+                // Rows of the earlier layout sort before the current one: none is left to find.
+                return [entity, .. earlier];
+            }
+
+            earlier.Add(entity);
         }
 
-        return null;
+        return earlier;
     }
 
     /// <summary>Whether a delete found the entity: the service answers 404 for one already gone, which is not an error.</summary>

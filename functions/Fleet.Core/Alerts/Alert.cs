@@ -4,8 +4,12 @@ namespace Fleet.Core.Alerts;
 /// An alert as raised. Its <see cref="Id"/> is deterministic, so raising it again (a replay, or an episode closing)
 /// rewrites the same entity. Read state belongs to the store, not to the raiser.
 /// </summary>
-/// <param name="EventTime">When it happened (a fix time): orders alerts newest first.</param>
-/// <param name="CreatedAt">When the system learned of it (the broker's enqueued time), so replays reproduce it.</param>
+/// <param name="EventTime">When it happened (a fix time; for an offline alert, when the vehicle was last seen).</param>
+/// <param name="CreatedAt">
+/// When it was raised: when the system learned of it (the broker's enqueued time, so replays reproduce it; the sweep's
+/// time for an offline alert). Orders alerts newest first, and every version of the alert keeps it (a store keys the
+/// alert by it).
+/// </param>
 /// <param name="UserId">Set when the alert is for one user only; otherwise the whole company sees it.</param>
 /// <param name="Final">
 /// False for the first version of an alert that will be rewritten (a speeding episode still open). A store never lets

@@ -24,8 +24,9 @@ public sealed class AlertsApiHandler(
     public static readonly TimeSpan MaxRaisedLifetime = TimeSpan.FromDays(90);
 
     /// <summary>
-    /// The company's unexpired alerts, newest event first, a page at a time: pass <see cref="ApiResult{T}.NextAfter"/>
-    /// back as <paramref name="after"/>. An alert keeps its event time, so pages neither skip nor repeat one.
+    /// The company's unexpired alerts, newest raised first (an offline alert raised now about a fix minutes old is the
+    /// newest), a page at a time: pass <see cref="ApiResult{T}.NextAfter"/> back as <paramref name="after"/>. An alert
+    /// keeps when it was raised, so pages neither skip nor repeat one.
     /// </summary>
     public async Task<ApiResult<IReadOnlyList<AlertPayload>>> ListAsync(
         FleetCaller caller, int? limit, bool unreadOnly, string? after, CancellationToken cancellationToken)
@@ -45,7 +46,7 @@ public sealed class AlertsApiHandler(
         var page = await alerts.ListAsync(caller.CompanyId, new AlertQuery(size, unreadOnly, timeProvider.GetUtcNow(), cursor), cancellationToken);
         return ApiResult<IReadOnlyList<AlertPayload>>.Ok(
             [.. page.Items.Select(alert => AlertPayload.From(alert.Alert, alert.Read))],
-            page.More ? PageCursors.Write(new NewestFirstCursor(page.Items[^1].Alert.EventTime, page.Items[^1].Alert.Id)) : null);
+            page.More ? PageCursors.Write(new NewestFirstCursor(page.Items[^1].Alert.CreatedAt, page.Items[^1].Alert.Id)) : null);
     }
 
     /// <summary>An alert from another system (admins only), stored and told to the company group like any other.</summary>
@@ -103,7 +104,12 @@ public sealed class AlertsApiHandler(
 
         var now = timeProvider.GetUtcNow();
         var id = request.SourceId is { Length: > 0 } sourceId ? DeterministicId.For(caller.CompanyId, "api", sourceId) : Guid.NewGuid().ToString("N");
-        var alert = new Alert(id, caller.CompanyId, type, severity, request.Title, request.Message, now, now, now + lifetime, request.VehicleId);
+
+        // Sent again, it is the same alert rewritten: it keeps when it was first raised, as every version of an alert does
+        // (IAlertSink), so it keeps its place in the list and its stored entity.
+        var sentBefore = request.SourceId is { Length: > 0 } ? await alerts.GetAsync(caller.CompanyId, id, cancellationToken) : null;
+        var raisedAt = sentBefore is { } sent && sent.Alert.ExpiresAt > now ? sent.Alert.CreatedAt : now;
+        var alert = new Alert(id, caller.CompanyId, type, severity, request.Title, request.Message, now, raisedAt, now + lifetime, request.VehicleId);
         await alerts.UpsertAsync([alert], cancellationToken);
         var payload = AlertPayload.From(alert, read: false);
         await PublishToCompanyAsync(caller.CompanyId, RealtimeMessageTypes.Alert, payload, cancellationToken);

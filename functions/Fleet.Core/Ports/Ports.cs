@@ -165,7 +165,7 @@ public sealed record CommitResult(IReadOnlyDictionary<string, long> LastSequence
 /// <summary>
 /// Where the batch handler writes alerts, by deterministic id. An upsert never resets whether a user has read the
 /// alert, so a replay cannot resurrect it as unread, and a version that is not <see cref="Alert.Final"/> is only
-/// written where no final one is.
+/// written where no final one is. Every version of an alert has its first one's <see cref="Alert.CreatedAt"/>.
 /// </summary>
 public interface IAlertSink
 {
@@ -206,7 +206,7 @@ public interface IAlertOutbox
 /// <summary>Alerts per company: what the batch handler writes, and what users read, mark read and delete.</summary>
 public interface IAlertStore : IAlertSink
 {
-    /// <summary>A page of the company's unexpired alerts, newest event first.</summary>
+    /// <summary>A page of the company's unexpired alerts, newest raised (<see cref="Alert.CreatedAt"/>) first.</summary>
     Task<ListPage<StoredAlert>> ListAsync(string companyId, AlertQuery query, CancellationToken cancellationToken);
 
     Task<StoredAlert?> GetAsync(string companyId, string alertId, CancellationToken cancellationToken);
@@ -223,7 +223,7 @@ public interface IAlertStore : IAlertSink
 
 /// <param name="Limit">At most this many, newest first.</param>
 /// <param name="Now">Alerts that expired by then are left out.</param>
-/// <param name="After">Only alerts after this one (by event time, then id): the next page.</param>
+/// <param name="After">Only alerts after this one (by raised time, then id): the next page.</param>
 public sealed record AlertQuery(int Limit, bool UnreadOnly, DateTimeOffset Now, NewestFirstCursor? After = null)
 {
     public const int MaxLimit = 500;

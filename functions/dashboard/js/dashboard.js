@@ -733,8 +733,13 @@ export class Dashboard {
     }
   }
 
+  /**
+   * Newest raised first, ties in id order, as the API lists them: an offline alert raised now goes on top, though the
+   * fix it tells of (its event time) is older than those of the alerts raised before it.
+   */
   renderAlerts() {
-    const alerts = [...this.alerts.values()].sort((a, b) => (parseTime(b.event_time) ?? 0) - (parseTime(a.event_time) ?? 0));
+    const alerts = [...this.alerts.values()].sort((a, b) =>
+      (parseTime(b.created_at) ?? 0) - (parseTime(a.created_at) ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const stale of alerts.slice(MAX_ALERTS)) {
       this.alerts.delete(stale.id);
     }

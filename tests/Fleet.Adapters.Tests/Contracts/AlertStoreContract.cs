@@ -28,7 +28,7 @@ public abstract class AlertStoreContract
     }
 
     [Fact]
-    public async Task Alerts_list_newest_event_first_and_only_the_companys_own()
+    public async Task Alerts_list_newest_raised_first_and_only_the_companys_own()
     {
         var company = NewCompany();
         var other = NewCompany();
@@ -41,6 +41,22 @@ public abstract class AlertStoreContract
 
         Assert.Equal([newest.Id, middle.Id, older.Id], listed.Select(stored => stored.Alert.Id));
         Assert.Null(await Store.GetAsync(company, Alert(other, "v-9", minutesAgo: 2).Id, Token));
+    }
+
+    [Fact]
+    public async Task A_silent_vehicles_offline_alert_raised_now_lists_above_an_alert_raised_a_minute_ago_about_a_newer_fix()
+    {
+        var company = NewCompany();
+        var fuelDrop = Alert(company, "v-1", minutesAgo: 1);
+
+        // Its event time is when the vehicle was last seen, five minutes ago: the alert tells of it, but was raised now.
+        var offline = AlertFactory.Offline(Origin(company, "v-2", minutesAgo: 0), Now.AddMinutes(-5), TimeSpan.FromMinutes(5), lastPosition: null);
+        await Store.UpsertAsync([fuelDrop, offline], Token);
+
+        var listed = (await Store.ListAsync(company, Query(), Token)).Items;
+
+        Assert.Equal([offline.Id, fuelDrop.Id], listed.Select(stored => stored.Alert.Id));
+        Assert.Equal((Now.AddMinutes(-5), Now), (listed[0].Alert.EventTime, listed[0].Alert.CreatedAt));
     }
 
     [Fact]
@@ -142,15 +158,16 @@ public abstract class AlertStoreContract
     }
 
     [Fact]
-    public async Task Pages_list_newest_first_with_ties_in_id_order_each_alert_exactly_once_with_or_without_the_read_ones()
+    public async Task Pages_list_newest_raised_first_with_ties_in_id_order_each_alert_exactly_once_with_or_without_the_read_ones()
     {
         var company = NewCompany();
         var other = NewCompany();
 
-        // Three at one instant, so the cursor must tell them apart by id; times finer than a millisecond must survive.
+        // Three raised at one instant, so the cursor must tell them apart by id; times finer than a millisecond must
+        // survive. Their event times run the other way (as an offline alert's last fix lies before alerts raised since).
         var alerts = new[] { 1, 5, 5, 5, 9, 12 }
             .Select((minutes, index) => Alert(company, $"v-{index}", minutesAgo: minutes))
-            .Select(alert => alert with { EventTime = alert.EventTime.AddTicks(1_234) })
+            .Select((alert, index) => alert with { CreatedAt = alert.CreatedAt.AddTicks(1_234), EventTime = Now.AddMinutes(index - 60) })
             .ToList();
         await Store.UpsertAsync([.. alerts, Alert(other, "v-x", minutesAgo: 5)], Token);
         Assert.True(await Store.MarkReadAsync(company, alerts[2].Id, Token));
@@ -158,7 +175,7 @@ public abstract class AlertStoreContract
         var all = await PagesAsync(company, unreadOnly: false);
         var unread = await PagesAsync(company, unreadOnly: true);
 
-        var expected = alerts.OrderByDescending(alert => alert.EventTime).ThenBy(alert => alert.Id, StringComparer.Ordinal).Select(alert => alert.Id).ToList();
+        var expected = alerts.OrderByDescending(alert => alert.CreatedAt).ThenBy(alert => alert.Id, StringComparer.Ordinal).Select(alert => alert.Id).ToList();
         Assert.Equal(expected, all.SelectMany(page => page).Select(stored => stored.Alert.Id));
         Assert.Equal([2, 2, 2], all.Select(page => page.Count));
         Assert.Equal(expected.Where(id => id != alerts[2].Id), unread.SelectMany(page => page).Select(stored => stored.Alert.Id));
@@ -172,7 +189,9 @@ public abstract class AlertStoreContract
     {
         var pages = new List<IReadOnlyList<StoredAlert>>();
         NewestFirstCursor? after = null;
-        while (true)
+
+        // Bounded: a cursor that does not move the list on would otherwise page for ever.
+        while (pages.Count < 20)
         {
             var page = await Store.ListAsync(company, new AlertQuery(2, unreadOnly, Now, after), Token);
             pages.Add(page.Items);
@@ -181,8 +200,10 @@ public abstract class AlertStoreContract
                 return pages;
             }
 
-            after = new NewestFirstCursor(page.Items[^1].Alert.EventTime, page.Items[^1].Alert.Id);
+            after = new NewestFirstCursor(page.Items[^1].Alert.CreatedAt, page.Items[^1].Alert.Id);
         }
+
+        return pages;
     }
 
     private static AlertQuery Query(int limit = AlertQuery.MaxLimit, bool unreadOnly = false) => new(limit, unreadOnly, Now);
@@ -190,13 +211,13 @@ public abstract class AlertStoreContract
     /// <summary>A company id no other test uses, so tests can share one store (and one table).</summary>
     private static string NewCompany() => "c-" + Guid.NewGuid().ToString("N");
 
-    private static Alert Alert(string companyId, string vehicleId, int minutesAgo)
-    {
-        var vehicle = new VehicleProfile(vehicleId, companyId, $"Truck {vehicleId}");
-        var origin = new AlertOrigin(vehicle, null, Now.AddMinutes(-minutesAgo), TimeSpan.FromHours(24));
-        return AlertFactory.FuelTheft(
-            origin, Now.AddMinutes(-minutesAgo - 5), Now.AddMinutes(-minutesAgo), 6.5, 3.9, new Fleet.Core.Geo.GeoPoint(25.0330, 121.5654));
-    }
+    /// <summary>A fuel drop raised <paramref name="minutesAgo"/>, at the fix that showed it.</summary>
+    private static Alert Alert(string companyId, string vehicleId, int minutesAgo) =>
+        AlertFactory.FuelTheft(
+            Origin(companyId, vehicleId, minutesAgo), Now.AddMinutes(-minutesAgo - 5), Now.AddMinutes(-minutesAgo), 6.5, 3.9, new Fleet.Core.Geo.GeoPoint(25.0330, 121.5654));
+
+    private static AlertOrigin Origin(string companyId, string vehicleId, int minutesAgo) =>
+        new(new VehicleProfile(vehicleId, companyId, $"Truck {vehicleId}"), null, Now.AddMinutes(-minutesAgo), TimeSpan.FromHours(24));
 }
 
 public sealed class InMemoryAlertStoreContract : AlertStoreContract

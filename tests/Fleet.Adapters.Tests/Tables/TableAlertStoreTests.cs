@@ -49,15 +49,15 @@ public sealed class TableAlertStoreTests
     }
 
     [Fact]
-    public async Task Rows_are_keyed_by_inverted_event_ticks_and_id_and_hold_the_codes()
+    public async Task Rows_are_keyed_by_their_layouts_mark_inverted_raised_ticks_and_id_and_hold_the_codes()
     {
         var alert = Alert("a-1", Now);
 
         await _store.UpsertAsync([alert], CancellationToken.None);
 
         var table = AzuriteTables.CreateServiceClient().GetTableClient(_tableName);
-        var invertedTicks = DateTimeOffset.MaxValue.UtcTicks - Now.UtcTicks;
-        var rowKey = invertedTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture) + "_a-1";
+        var invertedTicks = DateTimeOffset.MaxValue.UtcTicks - alert.CreatedAt.UtcTicks;
+        var rowKey = "r" + invertedTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture) + "_a-1";
         var found = await table.GetEntityIfExistsAsync<TableEntity>(alert.CompanyId, rowKey);
         Assert.True(found.HasValue);
         var entity = found.Value!;

@@ -89,18 +89,20 @@ public sealed class ListPagingTests
     }
 
     [Fact]
-    public async Task Alerts_come_a_page_at_a_time_newest_first_each_once()
+    public async Task Alerts_come_a_page_at_a_time_newest_raised_first_each_once()
     {
+        // Raised a minute apart, a-5 last; each tells of an older event than the one raised before it, as an offline alert
+        // tells of the vehicle's last fix.
         var alerts = Enumerable.Range(1, 5)
             .Select(minutes => new Alert(
-                $"a-{minutes}", "c-1", AlertType.SpeedViolation, AlertSeverity.Medium, "Speeding", "Too fast", FixStream.Start.AddMinutes(-minutes),
-                FixStream.Start, FixStream.Start.AddDays(1)))
+                $"a-{minutes}", "c-1", AlertType.VehicleOffline, AlertSeverity.Medium, "Offline", "Silent", FixStream.Start.AddMinutes(-10 * minutes),
+                FixStream.Start.AddMinutes(minutes - 5), FixStream.Start.AddDays(1)))
             .ToList();
         await _alerts.UpsertAsync([.. alerts, alerts[0] with { Id = "a-theirs", CompanyId = "c-2" }], None);
 
         var pages = await WalkAsync(after => _alertsApi.ListAsync(Admin, 2, unreadOnly: false, after, None));
 
-        Assert.Equal([["a-1", "a-2"], ["a-3", "a-4"], ["a-5"]], pages.Select(page => page.Select(alert => alert.Id)));
+        Assert.Equal([["a-5", "a-4"], ["a-3", "a-2"], ["a-1"]], pages.Select(page => page.Select(alert => alert.Id)));
     }
 
     [Fact]
