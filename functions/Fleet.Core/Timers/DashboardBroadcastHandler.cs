@@ -57,16 +57,13 @@ public sealed class DashboardBroadcastHandler(
     private async Task<DashboardPayload> ComputeAsync(CompanyProfile company, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var vehicles = await configuration.VehiclesOfAsync(company.CompanyId, cancellationToken);
-        var fleet = vehicles.Select(vehicle => vehicle.VehicleId).ToHashSet(StringComparer.Ordinal);
-
-        // A state outlives its vehicle's removal (history stays): a deleted vehicle must not count as active forever.
-        var states = (await history.StatesOfAsync(company.CompanyId, cancellationToken)).Where(state => fleet.Contains(state.VehicleId)).ToList();
+        var states = await history.StatesOfAsync(company.CompanyId, cancellationToken);
         var today = CompanyDay.Of(now, company.TimeZone);
         var stats = await history.DailyStatsAsync(company.CompanyId, today, today, cancellationToken);
 
         // The alert port lists at most AlertQuery.MaxLimit alerts and cannot count, so a company with more unread ones
         // than that sees the counts of its newest.
         var open = await alerts.ListAsync(company.CompanyId, new AlertQuery(AlertQuery.MaxLimit, UnreadOnly: true, now), cancellationToken);
-        return DashboardKpis.Compute(company, vehicles.Count, states, stats, OpenAlertCounts.From(open.Items.Select(stored => stored.Alert.Severity)), now);
+        return DashboardKpis.Compute(company, vehicles, states, stats, OpenAlertCounts.From(open.Items.Select(stored => stored.Alert.Severity)), now);
     }
 }

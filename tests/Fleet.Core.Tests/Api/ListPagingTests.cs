@@ -43,7 +43,7 @@ public sealed class ListPagingTests
         Run(_history.CommitAsync(new TelemetryCommit([moving], [], [], [], [], [], new Dictionary<string, int>(), DateTimeOffset.UnixEpoch), None));
 
         var clock = new FrozenClock(FixStream.Start);
-        _vehicles = new VehiclesApiHandler(_directory, _history, _directory);
+        _vehicles = new VehiclesApiHandler(_directory, _history, _directory, clock);
         _drivers = new DriversApiHandler(_directory, new InMemoryMembershipStore());
         _alertsApi = new AlertsApiHandler(_alerts, new InMemoryTelemetryStore(), new RecordingPublisher(), _directory, clock);
     }

@@ -51,9 +51,14 @@ public sealed class DashboardPage : IAsyncDisposable
     }
 
     /// <summary>Signs in through the URL, as demos and tests do, with that membership, and waits for the live connection.</summary>
-    public static async Task<DashboardPage> OpenAsync(Browser browser, Uri host, string userId, string companyId, string role = "dispatcher")
+    /// <param name="drivenClock">
+    /// The page's clock is the test's (<see cref="IPage.Clock"/>): it starts at the real time and runs on with it until the
+    /// test moves it on, firing the page's timers as it goes.
+    /// </param>
+    public static async Task<DashboardPage> OpenAsync(Browser browser, Uri host, string userId, string companyId, string role = "dispatcher", bool drivenClock = false)
     {
-        var dashboard = await OpenAsUserAsync(browser, host, userId, $"&company={Uri.EscapeDataString(companyId)}&role={role}");
+        var dashboard = await OpenAtAsync(
+            browser, host, $"/?user={Uri.EscapeDataString(userId)}&company={Uri.EscapeDataString(companyId)}&role={role}", drivenClock);
         await Assertions.Expect(dashboard.ConnectionState).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 10_000 });
         return dashboard;
     }
@@ -66,12 +71,18 @@ public sealed class DashboardPage : IAsyncDisposable
         OpenAtAsync(browser, host, $"/?user={Uri.EscapeDataString(userId)}{query}");
 
     /// <summary>Opens <paramref name="pathAndQuery"/> of the host (the sign-in page at "/"), without waiting for anything.</summary>
-    public static async Task<DashboardPage> OpenAtAsync(Browser browser, Uri host, string pathAndQuery)
+    public static async Task<DashboardPage> OpenAtAsync(Browser browser, Uri host, string pathAndQuery, bool drivenClock = false)
     {
         ArgumentNullException.ThrowIfNull(browser);
         var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
         var page = await context.NewPageAsync();
         var dashboard = new DashboardPage(context, page);
+        if (drivenClock)
+        {
+            // Before the page loads: its timers must be the fake clock's from the start.
+            await page.Clock.InstallAsync();
+        }
+
         await page.GotoAsync(new Uri(host, pathAndQuery).ToString());
         return dashboard;
     }
