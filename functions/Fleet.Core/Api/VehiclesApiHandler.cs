@@ -2,6 +2,7 @@ using Fleet.Core.Pipeline;
 using Fleet.Core.Ports;
 using Fleet.Core.Realtime;
 using Fleet.Core.Registry;
+using Fleet.Core.Settings;
 using Fleet.Core.State;
 using Fleet.Core.Trips;
 
@@ -9,6 +10,11 @@ namespace Fleet.Core.Api;
 
 /// <summary>A vehicle as the API shows it: its configuration (its own rule overrides; null takes the company's) and where it is now.</summary>
 /// <param name="DeviceIds">The devices it reports through; shown to the company's admins and dispatchers only.</param>
+/// <param name="SpeedKmh">None once it has no recent data or is offline: its last fix's speed is not what it does now.</param>
+/// <param name="LastSeen">When an event of it last reached the server.</param>
+/// <param name="ReportIntervalSeconds">How often it is expected to report: as its fixes showed, else as configured.</param>
+/// <param name="NoRecentDataAfterSeconds">How long it may be silent before it has no recent data.</param>
+/// <param name="NoRecentData">Silent for longer than that, as of the request: its status is what it last said.</param>
 public sealed record VehicleView(
     string VehicleId,
     string Name,
@@ -25,7 +31,10 @@ public sealed record VehicleView(
     double? Longitude,
     double? SpeedKmh,
     DateTimeOffset? LastSeen,
-    double OdometerKm);
+    double OdometerKm,
+    double ReportIntervalSeconds,
+    double NoRecentDataAfterSeconds,
+    bool NoRecentData);
 
 /// <summary>
 /// Registering or changing a vehicle (admins): the device it reports through and the rule settings it overrides for
@@ -55,7 +64,8 @@ public sealed record LocationPage(IReadOnlyList<LocationPayload> Items, DateTime
 /// Vehicles, their history and trips (DESIGN 3.4). Admins and dispatchers see the whole company, drivers and viewers
 /// only their vehicles; a vehicle one may not see answers 404, like one that does not exist.
 /// </summary>
-public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleetHistory history, IDeviceRegistry devices, ConfigAnnouncer announcer)
+public sealed class VehiclesApiHandler(
+    IFleetConfiguration configuration, IFleetHistory history, IDeviceRegistry devices, ConfigAnnouncer announcer, TimeProvider timeProvider)
 {
     public const int MaxPageSize = 1_000;
     public const int MaxNameLength = 200;
@@ -82,8 +92,10 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         var vehicleIds = page.Items.Select(vehicle => vehicle.VehicleId).ToList();
         var states = (await history.StatesOfAsync(caller.CompanyId, vehicleIds, cancellationToken)).ToDictionary(state => state.VehicleId, StringComparer.Ordinal);
         var devices = await DevicesAsync(caller, vehicleIds, cancellationToken);
+        var rules = await RulesAsync(caller, cancellationToken);
+        var now = timeProvider.GetUtcNow();
         return ApiResult<IReadOnlyList<VehicleView>>.Ok(
-            [.. page.Items.Select(vehicle => View(vehicle, states.GetValueOrDefault(vehicle.VehicleId), devices.GetValueOrDefault(vehicle.VehicleId)))],
+            [.. page.Items.Select(vehicle => View(vehicle, states.GetValueOrDefault(vehicle.VehicleId), devices.GetValueOrDefault(vehicle.VehicleId), rules, now))],
             page.More ? page.Items[^1].VehicleId : null);
     }
 
@@ -95,7 +107,8 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         }
 
         var state = (await history.StatesOfAsync(caller.CompanyId, [vehicleId], cancellationToken)).FirstOrDefault();
-        return ApiResult<VehicleView>.Ok(View(vehicle, state, (await DevicesAsync(caller, [vehicleId], cancellationToken)).GetValueOrDefault(vehicleId)));
+        var deviceIds = (await DevicesAsync(caller, [vehicleId], cancellationToken)).GetValueOrDefault(vehicleId);
+        return ApiResult<VehicleView>.Ok(View(vehicle, state, deviceIds, await RulesAsync(caller, cancellationToken), timeProvider.GetUtcNow()));
     }
 
     /// <summary>Positions in [from, to), oldest first, a page at a time: pass <see cref="LocationPage.NextAfter"/> back as <paramref name="after"/>.</summary>
@@ -120,7 +133,7 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         var pageSize = limit ?? MaxPageSize;
         var positions = await history.PositionsAsync(caller.CompanyId, vehicleId, from!.Value, to!.Value, after, pageSize, cancellationToken);
         // History keeps no status per fix; what the fix itself says (a reported speed) is the honest approximation.
-        var items = positions.Select(position => LocationPayload.From(position, position.SpeedKmh is > 0 ? VehicleStatus.Moving : VehicleStatus.Stopped)).ToList();
+        var items = positions.Select(position => LocationPayload.From(position, position.SpeedKmh is > 0 ? VehicleStatus.Moving : VehicleStatus.Stopped, noRecentDataAfter: null)).ToList();
         return ApiResult<LocationPage>.Ok(new LocationPage(items, positions.Count == pageSize ? positions[^1].FixTime : null));
     }
 
@@ -327,7 +340,8 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         // Saving adds the device to those read above, so the vehicle's devices are known without reading them again. A
         // changed vehicle answers with where it is now, as GET does: its configuration changed, not its state.
         var state = (await history.StatesOfAsync(caller.CompanyId, [vehicleId], cancellationToken)).FirstOrDefault();
-        var view = View(vehicle, state, [.. attached.Append(request.DeviceId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
+        var deviceIds = attached.Append(request.DeviceId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var view = View(vehicle, state, deviceIds, await RulesAsync(caller, cancellationToken), timeProvider.GetUtcNow());
         return created ? ApiResult<VehicleView>.Created(view, "/api/vehicles/" + vehicleId) : ApiResult<VehicleView>.Ok(view);
     }
 
@@ -351,22 +365,35 @@ public sealed class VehiclesApiHandler(IFleetConfiguration configuration, IFleet
         FleetCaller caller, IReadOnlyCollection<string> vehicleIds, CancellationToken cancellationToken) =>
         caller.SeesWholeCompany ? await configuration.DevicesOfAsync(caller.CompanyId, vehicleIds, cancellationToken) : new Dictionary<string, IReadOnlyList<string>>();
 
-    private static VehicleView View(VehicleProfile vehicle, VehicleState? state, IReadOnlyList<string>? deviceIds) => new(
-        vehicle.VehicleId,
-        vehicle.Name,
-        deviceIds ?? [],
-        ApiText.Of(vehicle.VehicleClass),
-        vehicle.SpeedLimitKmh,
-        vehicle.FuelCapacityLiters,
-        vehicle.ExpectedReportInterval?.TotalSeconds,
-        vehicle.ServiceIntervalKm,
-        vehicle.HarshBrakingMetersPerSecondSquared,
-        vehicle.HarshAccelerationMetersPerSecondSquared,
-        (state?.Status ?? VehicleStatus.Offline).ToCode(),
-        state?.LastFix?.Position.Latitude,
-        state?.LastFix?.Position.Longitude,
-        state?.LastFix?.SpeedKmh,
-        state?.LastSeen,
-        // To the metre, as the live updates show it: the sum of many segments carries float noise past that.
-        Math.Round(state?.OdometerKm ?? vehicle.InitialOdometerKm, 3));
+    /// <summary>The company's rules, which say how long its vehicles may be silent; a company removed meanwhile has the defaults.</summary>
+    private async Task<RuleSettings> RulesAsync(FleetCaller caller, CancellationToken cancellationToken) =>
+        (await configuration.CompanyAsync(caller.CompanyId, cancellationToken))?.Rules ?? RuleSettings.Default;
+
+    private static VehicleView View(VehicleProfile vehicle, VehicleState? state, IReadOnlyList<string>? deviceIds, RuleSettings rules, DateTimeOffset now)
+    {
+        var settings = new VehicleRuleSettings(rules, vehicle);
+        var status = state?.Status ?? VehicleStatus.Offline;
+        var noRecentData = state?.HasNoRecentData(settings, now) ?? false;
+        return new(
+            vehicle.VehicleId,
+            vehicle.Name,
+            deviceIds ?? [],
+            ApiText.Of(vehicle.VehicleClass),
+            vehicle.SpeedLimitKmh,
+            vehicle.FuelCapacityLiters,
+            vehicle.ExpectedReportInterval?.TotalSeconds,
+            vehicle.ServiceIntervalKm,
+            vehicle.HarshBrakingMetersPerSecondSquared,
+            vehicle.HarshAccelerationMetersPerSecondSquared,
+            status.ToCode(),
+            state?.LastFix?.Position.Latitude,
+            state?.LastFix?.Position.Longitude,
+            noRecentData || status == VehicleStatus.Offline ? null : state?.LastFix?.SpeedKmh,
+            state?.LastSeen,
+            // To the metre, as the live updates show it: the sum of many segments carries float noise past that.
+            Math.Round(state?.OdometerKm ?? vehicle.InitialOdometerKm, 3),
+            settings.ExpectedReportInterval(state?.Cadence).TotalSeconds,
+            settings.NoRecentDataAfter(state?.Cadence).TotalSeconds,
+            noRecentData);
+    }
 }

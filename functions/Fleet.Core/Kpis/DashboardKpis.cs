@@ -1,6 +1,7 @@
 using Fleet.Core.Alerts;
 using Fleet.Core.Registry;
 using Fleet.Core.Realtime;
+using Fleet.Core.Settings;
 using Fleet.Core.State;
 
 namespace Fleet.Core.Kpis;
@@ -31,7 +32,7 @@ public sealed record OpenAlertCounts(int Low, int Medium, int High, int Critical
 
 /// <summary>The data of <c>fleet_dashboard_update</c> (DESIGN 5). The day's figures are sums of <see cref="VehicleToday"/>.</summary>
 /// <param name="ActiveVehicles">Vehicles reporting now (not offline).</param>
-/// <param name="MovingVehicles">Vehicles whose status is moving now.</param>
+/// <param name="MovingVehicles">Vehicles moving as of their recent data: one gone quiet is not known to be moving.</param>
 /// <param name="VehiclesUsedToday">Vehicles that made a trip today; their share of the fleet is the utilisation rate.</param>
 /// <param name="TripsToday">
 /// Journeys made today: trips that started today (in the company's time zone), less those too short to be trips, plus
@@ -62,43 +63,51 @@ public sealed record DashboardPayload(
 /// <summary>Computes a company's KPIs from its vehicles' states and today's statistics.</summary>
 public static class DashboardKpis
 {
+    /// <param name="vehicles">The company's fleet.</param>
+    /// <param name="states">The company's vehicle states: those of vehicles no longer in the fleet are left out.</param>
     /// <param name="today">The company's statistics rows for <paramref name="now"/>'s local day.</param>
     public static DashboardPayload Compute(
-        CompanyProfile company, int totalVehicles, IReadOnlyCollection<VehicleState> states, IReadOnlyCollection<DailyStats> today,
+        CompanyProfile company, IReadOnlyCollection<VehicleProfile> vehicles, IReadOnlyCollection<VehicleState> states, IReadOnlyCollection<DailyStats> today,
         OpenAlertCounts openAlerts, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(company);
-        ArgumentNullException.ThrowIfNull(states);
-        ArgumentNullException.ThrowIfNull(today);
+        ArgumentNullException.ThrowIfNull(vehicles);
         ArgumentNullException.ThrowIfNull(openAlerts);
-        var vehicles = Vehicles(company, states, today, now);
-        var distanceKm = vehicles.Sum(vehicle => vehicle.DistanceKm);
-        var fuelLiters = vehicles.Sum(vehicle => vehicle.FuelUsedLiters ?? 0);
-        var usedToday = vehicles.Count(vehicle => vehicle.Used);
+        var days = Vehicles(company, vehicles, states, today, now);
+        var distanceKm = days.Sum(vehicle => vehicle.DistanceKm);
+        var fuelLiters = days.Sum(vehicle => vehicle.FuelUsedLiters ?? 0);
+        var usedToday = days.Count(vehicle => vehicle.Used);
         var costs = company.Rules.Costs;
+        var fleet = vehicles.ToDictionary(vehicle => vehicle.VehicleId, vehicle => new VehicleRuleSettings(company.Rules, vehicle), StringComparer.Ordinal);
+        var current = states.Where(state => fleet.ContainsKey(state.VehicleId)).ToList();
         return new DashboardPayload(
             company.CompanyId,
             CompanyDay.Of(now, company.TimeZone),
-            totalVehicles,
-            states.Count(state => state.Status != VehicleStatus.Offline),
-            states.Count(state => state.Status == VehicleStatus.Moving),
+            vehicles.Count,
+            current.Count(state => state.Status != VehicleStatus.Offline),
+            current.Count(state => state.Status == VehicleStatus.Moving && !state.HasNoRecentData(fleet[state.VehicleId], now)),
             usedToday,
-            vehicles.Sum(vehicle => vehicle.Trips),
+            days.Sum(vehicle => vehicle.Trips),
             Math.Round(distanceKm, 2),
             Math.Round(fuelLiters, 2),
-            totalVehicles > 0 ? Math.Round(100.0 * usedToday / totalVehicles, 1) : 0,
-            distanceKm > 0 ? Math.Round(costs.FixedCostPerKm + (FuelLitersPerKm(vehicles) * costs.FuelPricePerLiter), 3) : null,
-            Math.Round(vehicles.Sum(vehicle => vehicle.IdleSeconds)),
+            vehicles.Count > 0 ? Math.Round(100.0 * usedToday / vehicles.Count, 1) : 0,
+            distanceKm > 0 ? Math.Round(costs.FixedCostPerKm + (FuelLitersPerKm(days) * costs.FuelPricePerLiter), 3) : null,
+            Math.Round(days.Sum(vehicle => vehicle.IdleSeconds)),
             openAlerts,
             company.Currency);
     }
 
-    /// <summary>Each vehicle's figures for <paramref name="now"/>'s local day: those of every vehicle with a state or a row.</summary>
+    /// <summary>
+    /// Each vehicle of the fleet, with its figures for <paramref name="now"/>'s local day. A state or a row outlives its
+    /// vehicle's removal (history stays), but a deleted vehicle counts in no figure of the fleet.
+    /// </summary>
     /// <param name="today">The company's statistics rows for <paramref name="now"/>'s local day.</param>
     public static IReadOnlyList<VehicleToday> Vehicles(
-        CompanyProfile company, IReadOnlyCollection<VehicleState> states, IReadOnlyCollection<DailyStats> today, DateTimeOffset now)
+        CompanyProfile company, IReadOnlyCollection<VehicleProfile> vehicles, IReadOnlyCollection<VehicleState> states, IReadOnlyCollection<DailyStats> today,
+        DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(company);
+        ArgumentNullException.ThrowIfNull(vehicles);
         ArgumentNullException.ThrowIfNull(states);
         ArgumentNullException.ThrowIfNull(today);
         var day = CompanyDay.Of(now, company.TimeZone);
@@ -106,7 +115,7 @@ public static class DashboardKpis
         var rows = today.Where(row => row.Day == day && string.Equals(row.CompanyId, company.CompanyId, StringComparison.Ordinal))
             .ToDictionary(row => row.VehicleId, StringComparer.Ordinal);
         var statesById = states.ToDictionary(state => state.VehicleId, StringComparer.Ordinal);
-        return [.. rows.Keys.Union(statesById.Keys, StringComparer.Ordinal)
+        return [.. vehicles.Select(vehicle => vehicle.VehicleId)
             .Order(StringComparer.Ordinal)
             .Select(vehicleId => VehicleToday.Of(vehicleId, rows.GetValueOrDefault(vehicleId), statesById.GetValueOrDefault(vehicleId), dayStart))];
     }

@@ -14,6 +14,10 @@ namespace Fleet.Core.Pipeline;
 public sealed record RejectedFix(TelemetryFix Fix, TelemetryRejection Rejection);
 
 /// <summary>Everything one vehicle's share of a batch (or of a sweep) produced. Values only: the handler performs the effects.</summary>
+/// <param name="NoRecentDataAfter">
+/// How long the vehicle may now be silent before it has no recent data: pages showing its new position judge its
+/// silence by it.
+/// </param>
 public sealed record VehicleBatchOutcome(
     VehicleState State,
     IReadOnlyList<PositionRecord> Positions,
@@ -23,7 +27,8 @@ public sealed record VehicleBatchOutcome(
     IReadOnlyList<DailyStats> Stats,
     IReadOnlyList<RejectedFix> Rejections,
     int Duplicates,
-    int Replays);
+    int Replays,
+    TimeSpan NoRecentDataAfter);
 
 /// <summary>
 /// Collects one vehicle's outputs while a pure function runs. Mutable, but created and discarded inside that function,
@@ -59,7 +64,8 @@ internal class OutcomeBuilder(VehicleContext context)
         _stats.ToList(),
         _rejections ?? (IReadOnlyList<RejectedFix>)[],
         Duplicates,
-        Replays);
+        Replays,
+        Context.Settings.NoRecentDataAfter(state.Cadence));
 
     public void AddPosition(PositionRecord position) => (_positions ??= []).Add(position);
 

@@ -248,6 +248,7 @@ public static class VehiclePipeline
                 FuelUse = fuelUse.State,
                 Idle = idling.State,
                 Status = status,
+                Cadence = ReportCadence.Learn(state.Cadence, step.SincePrevious, Context.Rules.Trips.MaxDataGap),
 
                 // Recorded here too, so the usual batch, ending with a live fix, copies its state once.
                 LastSeen = _lastSeen,

@@ -33,6 +33,7 @@ public static class StatusCodes
 /// A vehicle as a job's followers (customers, riders) see it: where it is and what it is doing, nothing of the driver,
 /// the fuel, the odometer or the ignition.
 /// </summary>
+/// <param name="SpeedKmh">None for an offline vehicle: the speed of its last fix is not what it does now.</param>
 public sealed record TrackedVehiclePayload(
     string VehicleId, double Latitude, double Longitude, double? SpeedKmh, double? HeadingDegrees, DateTimeOffset FixTime, string Status)
 {
@@ -40,10 +41,22 @@ public sealed record TrackedVehiclePayload(
     {
         ArgumentNullException.ThrowIfNull(position);
         return new(
-            position.VehicleId, position.Position.Latitude, position.Position.Longitude, position.SpeedKmh, position.HeadingDegrees, position.FixTime, status.ToCode());
+            position.VehicleId, position.Position.Latitude, position.Position.Longitude, CurrentSpeed.Of(position, status), position.HeadingDegrees, position.FixTime, status.ToCode());
     }
 }
 
+/// <summary>The speed a position shows as a vehicle's current one.</summary>
+internal static class CurrentSpeed
+{
+    /// <summary>None once the vehicle is offline: the speed of its last fix is not what it does now.</summary>
+    public static double? Of(PositionRecord position, VehicleStatus status) => status == VehicleStatus.Offline ? null : position.SpeedKmh;
+}
+
+/// <param name="SpeedKmh">None for an offline vehicle: the speed of its last fix is not what it does now.</param>
+/// <param name="NoRecentDataAfterSeconds">
+/// Live updates only (none in history): how long the vehicle may now be silent before it has no recent data, for a page
+/// to say so on its own clock when nothing more comes.
+/// </param>
 public sealed record LocationPayload(
     string VehicleId,
     string? DriverId,
@@ -56,10 +69,12 @@ public sealed record LocationPayload(
     string Status,
     double? OdometerKm,
     double? FuelLevelPercent,
-    bool? Ignition)
+    bool? Ignition,
+    double? NoRecentDataAfterSeconds)
 {
     /// <param name="status">The vehicle's status after the batch: a map shows where it is and what it is doing now.</param>
-    public static LocationPayload From(PositionRecord position, VehicleStatus status)
+    /// <param name="noRecentDataAfter">For a live update: how long the vehicle may now be silent (see <see cref="NoRecentDataAfterSeconds"/>).</param>
+    public static LocationPayload From(PositionRecord position, VehicleStatus status, TimeSpan? noRecentDataAfter)
     {
         ArgumentNullException.ThrowIfNull(position);
         return new LocationPayload(
@@ -67,14 +82,15 @@ public sealed record LocationPayload(
             position.DriverId,
             position.Position.Latitude,
             position.Position.Longitude,
-            position.SpeedKmh,
+            CurrentSpeed.Of(position, status),
             position.HeadingDegrees,
             position.AccuracyMeters,
             position.FixTime,
             status.ToCode(),
             position.OdometerKm is { } odometer ? Math.Round(odometer, 3) : null,
             position.FuelLevelPercent,
-            position.Ignition);
+            position.Ignition,
+            noRecentDataAfter?.TotalSeconds);
     }
 }
 

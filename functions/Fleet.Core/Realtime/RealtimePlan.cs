@@ -57,14 +57,14 @@ public sealed class RealtimePlan
                 latestByCompany[state.CompanyId] = latest = [];
             }
 
-            latest.Add(LocationPayload.From(newest, state.Status));
+            latest.Add(LocationPayload.From(newest, state.Status, outcome.NoRecentDataAfter));
             if (followedVehicles.Contains(state.VehicleId))
             {
                 vehicleMessages.Add(new PlannedMessage(
                     state.CompanyId,
                     RealtimeTarget.Group(RealtimeGroups.Vehicle(state.CompanyId, state.VehicleId)),
                     RealtimeMessageTypes.VehicleLocationUpdate,
-                    Track(outcome.Positions, state.Status),
+                    Track(outcome.Positions, state.Status, outcome.NoRecentDataAfter),
                     OnCompanyGroup: false));
             }
         }
@@ -85,8 +85,8 @@ public sealed class RealtimePlan
         return new RealtimePlan(messages);
     }
 
-    private static LocationPayload[] Track(IReadOnlyList<PositionRecord> positions, State.VehicleStatus status) =>
-        [.. positions.Where(position => !position.IsLate).Select(position => LocationPayload.From(position, status))];
+    private static LocationPayload[] Track(IReadOnlyList<PositionRecord> positions, State.VehicleStatus status, TimeSpan noRecentDataAfter) =>
+        [.. positions.Where(position => !position.IsLate).Select(position => LocationPayload.From(position, status, noRecentDataAfter))];
 
     public static RealtimePlan Compose(IEnumerable<RealtimeNotice> notices, IReadOnlySet<string> followedVehicles) =>
         Compose([], notices, followedVehicles);

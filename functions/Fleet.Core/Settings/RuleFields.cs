@@ -62,6 +62,8 @@ public static class RuleFields
         Seconds("offline", "default_expected_report_interval_seconds", 1, Day, rules => rules.Offline.DefaultExpectedReportInterval, (rules, value) => rules with { Offline = rules.Offline with { DefaultExpectedReportInterval = value } }),
         new("offline", "missed_reports_before_offline", 1, 100, rules => rules.Offline.MissedReportsBeforeOffline, (rules, value) => rules with { Offline = rules.Offline with { MissedReportsBeforeOffline = (int)value } }, IsWhole: true),
         Seconds("offline", "min_offline_after_seconds", 60, 7 * Day, rules => rules.Offline.MinOfflineAfter, (rules, value) => rules with { Offline = rules.Offline with { MinOfflineAfter = value } }),
+        new("offline", "missed_reports_before_no_recent_data", 1, 100, rules => rules.Offline.MissedReportsBeforeNoRecentData, (rules, value) => rules with { Offline = rules.Offline with { MissedReportsBeforeNoRecentData = (int)value } }, IsWhole: true),
+        Seconds("offline", "min_no_recent_data_after_seconds", 5, Day, rules => rules.Offline.MinNoRecentDataAfter, (rules, value) => rules with { Offline = rules.Offline with { MinNoRecentDataAfter = value } }),
     ];
 
     private static readonly Dictionary<string, Dictionary<string, RuleField>> BySection = All

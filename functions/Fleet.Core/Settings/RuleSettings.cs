@@ -1,4 +1,5 @@
 using Fleet.Core.Registry;
+using Fleet.Core.State;
 
 namespace Fleet.Core.Settings;
 
@@ -107,6 +108,21 @@ public sealed record OfflineSettings
         var missed = (expectedReportInterval ?? DefaultExpectedReportInterval) * MissedReportsBeforeOffline;
         return missed > MinOfflineAfter ? missed : MinOfflineAfter;
     }
+
+    /// <summary>
+    /// Silent for this many of its report intervals, a vehicle has no recent data: what it last said no longer holds for
+    /// sure, minutes before it counts as offline (set to come later than that, the vehicle simply goes offline first).
+    /// </summary>
+    public int MissedReportsBeforeNoRecentData { get; init; } = 3;
+
+    /// <summary>A device reporting every few seconds drops a report now and then: a shorter silence means nothing yet.</summary>
+    public TimeSpan MinNoRecentDataAfter { get; init; } = TimeSpan.FromSeconds(45);
+
+    public TimeSpan NoRecentDataAfter(TimeSpan expectedReportInterval)
+    {
+        var missed = expectedReportInterval * MissedReportsBeforeNoRecentData;
+        return missed > MinNoRecentDataAfter ? missed : MinNoRecentDataAfter;
+    }
 }
 
 public sealed record AlertSettings
@@ -149,6 +165,16 @@ public sealed record VehicleRuleSettings(RuleSettings Company, VehicleProfile Ve
     public HarshThresholds Harsh { get; } = new(
         Vehicle.HarshBrakingMetersPerSecondSquared ?? Company.HarshDriving.For(Vehicle.VehicleClass).BrakingMetersPerSecondSquared,
         Vehicle.HarshAccelerationMetersPerSecondSquared ?? Company.HarshDriving.For(Vehicle.VehicleClass).AccelerationMetersPerSecondSquared);
+
+    /// <summary>
+    /// How often the vehicle is expected to report: as it was seen to, else as it was configured to, else the company's
+    /// default.
+    /// </summary>
+    public TimeSpan ExpectedReportInterval(ReportCadence? learned) =>
+        learned?.Typical ?? Vehicle.ExpectedReportInterval ?? Company.Offline.DefaultExpectedReportInterval;
+
+    /// <summary>How long the vehicle may be silent before it has no recent data (<see cref="OfflineSettings.NoRecentDataAfter"/>).</summary>
+    public TimeSpan NoRecentDataAfter(ReportCadence? learned) => Company.Offline.NoRecentDataAfter(ExpectedReportInterval(learned));
 
     public TimeSpan SpeedingMaxGap { get; } = Max(
         Company.Speeding.MaxGapWithinEpisode, 2 * (Vehicle.ExpectedReportInterval ?? Company.Offline.DefaultExpectedReportInterval));

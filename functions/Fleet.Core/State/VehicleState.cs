@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Fleet.Core.Registry;
 using Fleet.Core.Geo;
+using Fleet.Core.Settings;
 using Fleet.Core.Telemetry;
 
 namespace Fleet.Core.State;
@@ -254,9 +255,23 @@ public sealed record VehicleState
     /// <summary>When the broker last received an event from the vehicle (drives the offline sweep).</summary>
     public DateTimeOffset? LastSeen { get; init; }
 
+    /// <summary>How often the vehicle reports, once two live fixes have shown it.</summary>
+    public ReportCadence? Cadence { get; init; }
+
     public VehicleStatus Status { get; init; } = VehicleStatus.Offline;
 
     public StreamWatermarks Streams { get; init; } = new(null, []);
+
+    /// <summary>
+    /// Nothing heard for longer than the vehicle's reporting allows (<see cref="VehicleRuleSettings.NoRecentDataAfter"/>):
+    /// what it last said (moving at 35 km/h) is no longer known to hold, well before the offline sweep calls it offline.
+    /// Measured as offline is, from when the broker last received an event; a vehicle never heard from has no data to age.
+    /// </summary>
+    public bool HasNoRecentData(VehicleRuleSettings settings, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return LastSeen is { } lastSeen && now - lastSeen > settings.NoRecentDataAfter(Cadence);
+    }
 
     public static VehicleState Initial(VehicleProfile vehicle)
     {

@@ -65,7 +65,7 @@ public sealed class DashboardBroadcastHandler(
 
         var now = timeProvider.GetUtcNow();
         var day = await DayAsync(company, now, cancellationToken);
-        return DashboardKpis.Vehicles(company, day.States, day.Stats, now);
+        return DashboardKpis.Vehicles(company, day.Vehicles, day.States, day.Stats, now);
     }
 
     private async Task<DashboardPayload> ComputeAsync(CompanyProfile company, DateTimeOffset now, CancellationToken cancellationToken)
@@ -75,20 +75,18 @@ public sealed class DashboardBroadcastHandler(
         // The alert port lists at most AlertQuery.MaxLimit alerts and cannot count, so a company with more unread ones
         // than that sees the counts of its newest.
         var open = await alerts.ListAsync(company.CompanyId, new AlertQuery(AlertQuery.MaxLimit, UnreadOnly: true, now), cancellationToken);
-        return DashboardKpis.Compute(company, day.FleetSize, day.States, day.Stats, OpenAlertCounts.From(open.Items.Select(stored => stored.Alert.Severity)), now);
+        return DashboardKpis.Compute(company, day.Vehicles, day.States, day.Stats, OpenAlertCounts.From(open.Items.Select(stored => stored.Alert.Severity)), now);
     }
 
     private async Task<CompanyToday> DayAsync(CompanyProfile company, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var vehicles = await configuration.VehiclesOfAsync(company.CompanyId, cancellationToken);
-        var fleet = vehicles.Select(vehicle => vehicle.VehicleId).ToHashSet(StringComparer.Ordinal);
-
-        // A state outlives its vehicle's removal (history stays): a deleted vehicle must not count as active forever.
-        var states = (await history.StatesOfAsync(company.CompanyId, cancellationToken)).Where(state => fleet.Contains(state.VehicleId)).ToList();
+        var states = await history.StatesOfAsync(company.CompanyId, cancellationToken);
         var today = CompanyDay.Of(now, company.TimeZone);
         var stats = await history.DailyStatsAsync(company.CompanyId, today, today, cancellationToken);
-        return new CompanyToday(vehicles.Count, states, stats);
+        return new CompanyToday(vehicles, states, stats);
     }
 
-    private sealed record CompanyToday(int FleetSize, IReadOnlyList<Fleet.Core.State.VehicleState> States, IReadOnlyList<DailyStats> Stats);
+    private sealed record CompanyToday(
+        IReadOnlyList<VehicleProfile> Vehicles, IReadOnlyList<Fleet.Core.State.VehicleState> States, IReadOnlyList<DailyStats> Stats);
 }

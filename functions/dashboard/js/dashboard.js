@@ -522,6 +522,9 @@ export class Dashboard {
       driver_id: position.driver_id ?? null,
       fixTime,
       statusTime: fixTime,
+      // Heard from now, whenever its fix was taken: a device whose clock lags is not silent for that.
+      seenAt: Date.now(),
+      quietAfterMs: isNumber(position.no_recent_data_after_seconds) ? position.no_recent_data_after_seconds * 1000 : known?.quietAfterMs,
     };
     this.vehicles.set(vehicle.vehicle_id, vehicle);
     this.showVehicle(vehicle);
@@ -587,6 +590,7 @@ export class Dashboard {
   }
 
   showVehicle(vehicle) {
+    vehicle.noRecentData = hasNoRecentData(vehicle, Date.now());
     this.map.showVehicle(vehicle);
     this.vehicleList.show(vehicle, this.driverText(vehicle));
   }
@@ -797,6 +801,12 @@ export class Dashboard {
     this.tripsPanel.refreshOpenTrips();
     this.showCompanyTime();
     const now = Date.now();
+    // Silence is news too: a vehicle whose reports stopped must say so without any message arriving.
+    for (const vehicle of this.vehicles.values()) {
+      if (vehicle.noRecentData !== hasNoRecentData(vehicle, now)) {
+        this.showVehicle(vehicle);
+      }
+    }
     let expired = false;
     for (const [alertId, alert] of this.alerts) {
       const expiresAt = parseTime(alert.expires_at);
@@ -818,6 +828,15 @@ export class Dashboard {
       this.messages.problem(context, error);
     }
   }
+}
+
+/**
+ * Nothing heard of the vehicle for longer than its own reporting allows (the server says how long, per vehicle): what
+ * it last said, moving at 35 km/h, is no longer known to hold. Judged on this page's clock, so it shows without news.
+ * An offline vehicle is shown as offline, which says more.
+ */
+function hasNoRecentData(vehicle, now) {
+  return vehicle.status !== 'offline' && isNumber(vehicle.seenAt) && isNumber(vehicle.quietAfterMs) && now - vehicle.seenAt > vehicle.quietAfterMs;
 }
 
 /**
@@ -846,6 +865,8 @@ function vehicleFromSnapshot(view, known) {
     driver_id: known?.driver_id,
     fixTime: lastSeen,
     statusTime: lastSeen,
+    seenAt: lastSeen,
+    quietAfterMs: isNumber(view.no_recent_data_after_seconds) ? view.no_recent_data_after_seconds * 1000 : null,
   };
 }
 

@@ -23,14 +23,17 @@ export function vehicleIcon() {
 /**
  * Brings a marker made from vehicleIcon() up to the vehicle's latest report: status, position (data-lat, data-lon),
  * the label a screen reader announces and the arrow's turn. `name` leads the label, as each map names the vehicle.
+ * A vehicle gone quiet (`noRecentData`, never set while offline) or offline is not said to go at its last speed.
  */
 export function describeVehicleMarker({ element, heading, letter }, vehicle, name) {
   const status = vehicle.status || 'unknown';
+  const noRecentData = Boolean(vehicle.noRecentData);
   setAttr(element, 'data-status', status);
+  setAttr(element, 'data-no-recent-data', String(noRecentData));
   setAttr(element, 'data-lat', vehicle.latitude);
   setAttr(element, 'data-lon', vehicle.longitude);
-  const speed = isNumber(vehicle.speed_kmh) ? `, ${formatSpeed(vehicle.speed_kmh)}` : '';
-  setAttr(element, 'aria-label', `${name}, ${statusLabel(status).toLowerCase()}${speed}`);
+  const speed = isNumber(vehicle.speed_kmh) && !noRecentData && status !== 'offline' ? `, ${formatSpeed(vehicle.speed_kmh)}` : '';
+  setAttr(element, 'aria-label', `${name}, ${noRecentData ? 'no recent data' : statusLabel(status).toLowerCase()}${speed}`);
   setText(letter, statusLetter(status));
   heading.hidden = !isNumber(vehicle.heading_degrees);
   if (!heading.hidden) {

@@ -32,9 +32,16 @@ export class VehicleList {
       this.place(row.item, vehicle.name);
     }
     setText(row.driver, driverText);
-    setText(row.speed, isNumber(vehicle.latitude) ? formatSpeed(vehicle.speed_kmh) : 'No position yet');
-    setText(row.status, statusLabel(status));
-    row.lastSeen = vehicle.fixTime;
+    // Gone quiet or offline, the vehicle's last speed is not what it does now: the row says when it was last heard.
+    const noRecentData = Boolean(vehicle.noRecentData);
+    const quiet = noRecentData || status === 'offline';
+    setAttr(row.item, 'data-no-recent-data', String(noRecentData));
+    const speed = !isNumber(vehicle.latitude) ? 'No position yet' : quiet ? '' : formatSpeed(vehicle.speed_kmh);
+    setText(row.speed, speed);
+    row.separator.hidden = speed === '';
+    setText(row.status, noRecentData ? 'No recent data' : statusLabel(status));
+    row.lastSeenLabel.classList.toggle('visually-hidden', !quiet);
+    row.lastSeen = vehicle.seenAt ?? null;
     this.showAge(row, Date.now());
     if (this.applyFilter(row)) {
       this.updateCount();
@@ -49,15 +56,17 @@ export class VehicleList {
     const speed = el('span', { className: 'vehicle-speed' });
     const status = el('span', { className: 'vehicle-status' });
     const seen = el('time', { className: 'vehicle-seen' });
+    const separator = el('span', { 'aria-hidden': 'true', text: ' · ' });
+    const lastSeenLabel = el('span', { className: 'vehicle-last-seen-label visually-hidden', text: 'last seen ' });
     const button = el('button', { type: 'button', className: 'vehicle-button', 'aria-pressed': 'false' },
       badge,
       el('span', { className: 'vehicle-main' }, name, el('span', { className: 'visually-hidden', text: ', driver: ' }), driver),
       el('span', { className: 'vehicle-facts' },
-        el('span', {}, speed, el('span', { 'aria-hidden': 'true', text: ' · ' }), el('span', { className: 'visually-hidden', text: ', ' }), status),
-        el('span', {}, el('span', { className: 'visually-hidden', text: ', last seen ' }), seen)));
+        el('span', {}, speed, separator, el('span', { className: 'visually-hidden', text: ', ' }), status),
+        el('span', { className: 'vehicle-last-seen' }, el('span', { className: 'visually-hidden', text: ', ' }), lastSeenLabel, seen)));
     button.addEventListener('click', () => this.hooks.onSelect(vehicle.vehicle_id));
     const item = el('li', { 'data-vehicle-id': vehicle.vehicle_id }, button);
-    const row = { item, button, badge, letter, name, driver, speed, status, seen, lastSeen: null };
+    const row = { item, button, badge, letter, name, driver, speed, separator, status, lastSeenLabel, seen, lastSeen: null };
     this.rows.set(vehicle.vehicle_id, row);
     name.textContent = vehicle.name;
     this.place(item, vehicle.name);

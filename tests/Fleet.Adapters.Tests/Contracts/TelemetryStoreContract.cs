@@ -30,7 +30,11 @@ public abstract class TelemetryStoreContract
     public async Task A_new_state_is_written_at_version_one_and_reads_back_whole()
     {
         var (company, vehicle) = NewVehicle();
-        var state = State(company, vehicle, Position(vehicle, company, seconds: 10)) with { OdometerKm = 12.5 };
+        var state = State(company, vehicle, Position(vehicle, company, seconds: 10)) with
+        {
+            OdometerKm = 12.5,
+            Cadence = new ReportCadence(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(12.5)),
+        };
 
         await CommitAsync(Commit(states: [state]));
 

@@ -47,7 +47,7 @@ public sealed class ConfigAnnouncementTests
                     .Concat(_directory.GeofencesOfAsync(companyId, None).GetAwaiter().GetResult().Select(fence => fence.Id + "=" + fence.Name)));
         });
         var announcer = new ConfigAnnouncer(_publisher, _clock);
-        _vehicles = new VehiclesApiHandler(_directory, new InMemoryTelemetryStore(), _directory, announcer);
+        _vehicles = new VehiclesApiHandler(_directory, new InMemoryTelemetryStore(), _directory, announcer, _clock);
         _drivers = new DriversApiHandler(_directory, _memberships, announcer);
         _geofences = new GeofencesApiHandler(_directory, announcer);
     }

@@ -45,7 +45,7 @@ public sealed class ListPagingTests
 
         var clock = new FrozenClock(FixStream.Start);
         var announcer = new ConfigAnnouncer(new RecordingPublisher(), clock);
-        _vehicles = new VehiclesApiHandler(_directory, _history, _directory, announcer);
+        _vehicles = new VehiclesApiHandler(_directory, _history, _directory, announcer, clock);
         _drivers = new DriversApiHandler(_directory, new InMemoryMembershipStore(), announcer);
         _alertsApi = new AlertsApiHandler(_alerts, new InMemoryTelemetryStore(), new RecordingPublisher(), _directory, clock);
     }

@@ -36,7 +36,7 @@ public sealed class StoredLimitsTests
     [Fact]
     public async Task A_company_holds_at_most_the_cap_of_vehicles()
     {
-        var vehicles = new VehiclesApiHandler(_directory, new InMemoryTelemetryStore(), _directory, Announcer());
+        var vehicles = new VehiclesApiHandler(_directory, new InMemoryTelemetryStore(), _directory, Announcer(), TimeProvider.System);
         for (var i = 2; i <= StoredLimits.MaxPerCompany; i++)
         {
             _directory.AddVehicle(TestFleet.Vehicle($"v-{i}"));
@@ -53,7 +53,7 @@ public sealed class StoredLimitsTests
     [Fact]
     public async Task A_vehicle_reports_through_at_most_the_cap_of_devices()
     {
-        var vehicles = new VehiclesApiHandler(_directory, new InMemoryTelemetryStore(), _directory, Announcer());
+        var vehicles = new VehiclesApiHandler(_directory, new InMemoryTelemetryStore(), _directory, Announcer(), TimeProvider.System);
         for (var i = 2; i <= StoredLimits.MaxDevicesPerVehicle; i++)
         {
             Assert.Equal(200, (await vehicles.UpdateAsync(Admin, "v-1", new VehicleRequest(null, "Van", $"dev-1-{i}", null, null, null, null), None)).Status);

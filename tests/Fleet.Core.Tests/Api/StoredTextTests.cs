@@ -56,7 +56,7 @@ public sealed class StoredTextTests
     [Fact]
     public async Task A_vehicles_device_id_is_bounded()
     {
-        var vehicles = new VehiclesApiHandler(_directory, new InMemoryTelemetryStore(), _directory, Announcer());
+        var vehicles = new VehiclesApiHandler(_directory, new InMemoryTelemetryStore(), _directory, Announcer(), TimeProvider.System);
 
         var refused = await vehicles.CreateAsync(
             Admin, new VehicleRequest(null, "Van", new string('d', TelemetryParser.MaxIdentifierLength + 1), null, null, null, null), None);

@@ -24,6 +24,8 @@ public sealed class RuleFieldsTests
         Assert.Equal(-3.5, view["harsh_driving"]["passenger_car_braking_mps2"]);
         Assert.Equal(2.2, view["harsh_driving"]["heavy_truck_acceleration_mps2"]);
         Assert.Equal(3.0, view["offline"]["missed_reports_before_offline"]);
+        Assert.Equal(3.0, view["offline"]["missed_reports_before_no_recent_data"]);
+        Assert.Equal(45.0, view["offline"]["min_no_recent_data_after_seconds"]);
     }
 
     [Fact]

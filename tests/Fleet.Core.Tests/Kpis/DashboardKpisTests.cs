@@ -29,7 +29,7 @@ public sealed class DashboardKpisTests
         VehicleState[] states = [State("v-1", VehicleStatus.Moving), State("v-2", VehicleStatus.Idle), State("v-3", VehicleStatus.Offline)];
         var alerts = OpenAlertCounts.From([AlertSeverity.High, AlertSeverity.Low, AlertSeverity.High]);
 
-        var kpis = DashboardKpis.Compute(company, totalVehicles: 4, states, stats, alerts, new DateTimeOffset(2026, 11, 21, 15, 0, 0, TimeSpan.Zero));
+        var kpis = DashboardKpis.Compute(company, FleetOf(4), states, stats, alerts, new DateTimeOffset(2026, 11, 21, 15, 0, 0, TimeSpan.Zero));
 
         Assert.Equal(Today, kpis.Day);
         Assert.Equal((4, 2, 1, 2), (kpis.TotalVehicles, kpis.ActiveVehicles, kpis.MovingVehicles, kpis.VehiclesUsedToday));
@@ -43,9 +43,31 @@ public sealed class DashboardKpisTests
     }
 
     [Fact]
+    public void A_moving_vehicle_that_has_gone_quiet_is_active_but_not_counted_as_moving()
+    {
+        var context = TestFleet.Context();
+        var run = new PipelineRun(context).OneByOne(new FixStream("dev-1").Drive(0, 300, FixStream.Origin, 0, 35, 10));
+        Assert.Equal(VehicleStatus.Moving, run.State.Status);
+        var lastSeen = run.State.LastSeen!.Value;
+        DashboardPayload After(double silenceSeconds) =>
+            DashboardKpis.Compute(context.Company, [context.Vehicle], [run.State], [], OpenAlertCounts.None, lastSeen.AddSeconds(silenceSeconds));
+
+        Assert.Equal((1, 1), (After(45).ActiveVehicles, After(45).MovingVehicles));
+        Assert.Equal((1, 0), (After(46).ActiveVehicles, After(46).MovingVehicles));
+    }
+
+    [Fact]
+    public void A_state_left_by_a_removed_vehicle_counts_for_nothing()
+    {
+        var kpis = DashboardKpis.Compute(CompanyProfile.WithDefaults("c-1"), FleetOf(1), [State("v-1", VehicleStatus.Idle), State("v-9", VehicleStatus.Moving)], [], OpenAlertCounts.None, FixStream.Start);
+
+        Assert.Equal((1, 1, 0), (kpis.TotalVehicles, kpis.ActiveVehicles, kpis.MovingVehicles));
+    }
+
+    [Fact]
     public void The_dashboard_goes_to_the_company_group_with_its_next_sequence_number()
     {
-        var kpis = DashboardKpis.Compute(CompanyProfile.WithDefaults("c-1"), 3, [], [], OpenAlertCounts.None, FixStream.Start);
+        var kpis = DashboardKpis.Compute(CompanyProfile.WithDefaults("c-1"), FleetOf(3), [], [], OpenAlertCounts.None, FixStream.Start);
         var plan = Fleet.Core.Realtime.RealtimePlan.Compose([DashboardKpis.Notice(kpis)], new HashSet<string>());
 
         var message = Assert.Single(plan.Stamp(new Dictionary<string, long> { ["c-1"] = 42 }, FixStream.Start));
@@ -62,7 +84,7 @@ public sealed class DashboardKpisTests
         DailyStats[] stats = [new("c-1", "v-1", new DateOnly(2026, 11, 22), DistanceKm: 12)];
 
         // 16:00 UTC on the 21st is 01:00 on the 22nd in Tokyo.
-        var kpis = DashboardKpis.Compute(company, 1, [], stats, OpenAlertCounts.None, new DateTimeOffset(2026, 11, 21, 16, 0, 0, TimeSpan.Zero));
+        var kpis = DashboardKpis.Compute(company, FleetOf(1), [], stats, OpenAlertCounts.None, new DateTimeOffset(2026, 11, 21, 16, 0, 0, TimeSpan.Zero));
 
         Assert.Equal(new DateOnly(2026, 11, 22), kpis.Day);
         Assert.Equal(12, kpis.DistanceKmToday);
@@ -71,7 +93,7 @@ public sealed class DashboardKpisTests
     [Fact]
     public void A_day_without_distance_has_no_cost_per_km_and_no_utilisation()
     {
-        var kpis = DashboardKpis.Compute(CompanyProfile.WithDefaults("c-1"), 0, [], [], OpenAlertCounts.None, FixStream.Start);
+        var kpis = DashboardKpis.Compute(CompanyProfile.WithDefaults("c-1"), [], [], [], OpenAlertCounts.None, FixStream.Start);
 
         Assert.Null(kpis.CostPerKm);
         Assert.Equal(0, kpis.UtilisationPercent);
@@ -114,8 +136,8 @@ public sealed class DashboardKpisTests
             State("v-4", VehicleStatus.Stopped),
         ];
 
-        var kpis = DashboardKpis.Compute(company, 4, states, stats, OpenAlertCounts.None, now);
-        var vehicles = DashboardKpis.Vehicles(company, states, stats, now);
+        var kpis = DashboardKpis.Compute(company, FleetOf(4), states, stats, OpenAlertCounts.None, now);
+        var vehicles = DashboardKpis.Vehicles(company, FleetOf(4), states, stats, now);
 
         Assert.Equal((2, 2), (kpis.TripsToday, kpis.VehiclesUsedToday));
         Assert.Equal(["v-1", "v-2"], vehicles.Where(vehicle => vehicle.Used).Select(vehicle => vehicle.VehicleId));
@@ -140,7 +162,7 @@ public sealed class DashboardKpisTests
             State("v-2", VehicleStatus.Moving),
         ];
 
-        var kpis = DashboardKpis.Compute(company, 2, states, stats, OpenAlertCounts.None, new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
+        var kpis = DashboardKpis.Compute(company, FleetOf(2), states, stats, OpenAlertCounts.None, new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
 
         Assert.Equal(2 + (8.0 / 100 * 30), kpis.CostPerKm);
         Assert.Equal("TWD", kpis.Currency);
@@ -149,4 +171,6 @@ public sealed class DashboardKpisTests
 
     private static VehicleState State(string vehicleId, VehicleStatus status) =>
         new() { VehicleId = vehicleId, CompanyId = "c-1", Status = status };
+
+    private static VehicleProfile[] FleetOf(int vehicles) => [.. Enumerable.Range(1, vehicles).Select(number => TestFleet.Vehicle($"v-{number}", "c-1"))];
 }

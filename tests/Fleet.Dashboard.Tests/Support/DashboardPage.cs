@@ -52,10 +52,15 @@ public sealed class DashboardPage : IAsyncDisposable
 
     /// <summary>Signs in through the URL, as demos and tests do, with that membership, and waits for the live connection.</summary>
     /// <param name="context">The browser's settings beyond the viewport, such as its time zone and locale.</param>
+    /// <param name="drivenClock">
+    /// The page's clock is the test's (<see cref="IPage.Clock"/>): it starts at the real time and runs on with it until the
+    /// test moves it on, firing the page's timers as it goes.
+    /// </param>
     public static async Task<DashboardPage> OpenAsync(
-        Browser browser, Uri host, string userId, string companyId, string role = "dispatcher", BrowserNewContextOptions? context = null)
+        Browser browser, Uri host, string userId, string companyId, string role = "dispatcher", BrowserNewContextOptions? context = null, bool drivenClock = false)
     {
-        var dashboard = await OpenAsUserAsync(browser, host, userId, $"&company={Uri.EscapeDataString(companyId)}&role={role}", context);
+        var dashboard = await OpenAtAsync(
+            browser, host, $"/?user={Uri.EscapeDataString(userId)}&company={Uri.EscapeDataString(companyId)}&role={role}", context, drivenClock);
         await Assertions.Expect(dashboard.ConnectionState).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 10_000 });
         return dashboard;
     }
@@ -68,7 +73,8 @@ public sealed class DashboardPage : IAsyncDisposable
         OpenAtAsync(browser, host, $"/?user={Uri.EscapeDataString(userId)}{query}", context);
 
     /// <summary>Opens <paramref name="pathAndQuery"/> of the host (the sign-in page at "/"), without waiting for anything.</summary>
-    public static async Task<DashboardPage> OpenAtAsync(Browser browser, Uri host, string pathAndQuery, BrowserNewContextOptions? context = null)
+    public static async Task<DashboardPage> OpenAtAsync(
+        Browser browser, Uri host, string pathAndQuery, BrowserNewContextOptions? context = null, bool drivenClock = false)
     {
         ArgumentNullException.ThrowIfNull(browser);
         context ??= new BrowserNewContextOptions();
@@ -76,6 +82,12 @@ public sealed class DashboardPage : IAsyncDisposable
         var browserContext = await browser.Chromium.NewContextAsync(context);
         var page = await browserContext.NewPageAsync();
         var dashboard = new DashboardPage(browserContext, page);
+        if (drivenClock)
+        {
+            // Before the page loads: its timers must be the fake clock's from the start.
+            await page.Clock.InstallAsync();
+        }
+
         await page.GotoAsync(new Uri(host, pathAndQuery).ToString());
         return dashboard;
     }
