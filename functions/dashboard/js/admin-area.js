@@ -106,6 +106,8 @@ export class AdminArea {
       field({ idPrefix: 'new-vehicle', path: 'device_id', label: 'Device id', required: true }),
       field({ idPrefix: 'new-vehicle', path: 'vehicle_class', kind: 'select', options: VEHICLE_CLASSES }),
       field({ idPrefix: 'new-vehicle', path: 'speed_limit_kmh', kind: 'number' }),
+      // A device another vehicle holds is refused, naming that vehicle, unless moving it is asked for.
+      field({ idPrefix: 'new-vehicle', path: 'move_device', kind: 'checkbox', label: 'Take the device from the vehicle that has it' }),
       formError(),
       el('button', { type: 'submit', className: 'button-primary', text: 'Add vehicle' }));
     onCreate(form, (values) => this.hooks.api.createVehicle(values), this.afterCreating('Vehicle added.'));
