@@ -44,8 +44,10 @@ public static class FuelConsumption
 
         if (level >= lowest || use.CounterLiters is not null)
         {
-            // Noise, or a device whose counter is the measure: the level only keeps the lowest reading current.
-            return new Result(use with { LowestLevelPercent = Math.Min(lowest, level), CountedWhileParkedPercent = counted }, 0);
+            // Noise, or a device whose counter is the measure: the level only keeps the lowest reading current. Most
+            // readings change nothing, and then the state is kept rather than copied.
+            var kept = Math.Min(lowest, level);
+            return new Result(kept == lowest && counted == use.CountedWhileParkedPercent ? use : use with { LowestLevelPercent = kept, CountedWhileParkedPercent = counted }, 0);
         }
 
         var fallPercent = lowest - level;

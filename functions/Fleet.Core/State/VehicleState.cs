@@ -132,7 +132,6 @@ public readonly record struct LiveMotion(bool Moving, bool ChangePending);
 
 public readonly record struct StopMark(DateTimeOffset Since, GeoPoint Position, double OdometerKm, double? FuelLevelPercent);
 
-/// <param name="ProgressAnnouncedAt">The fix time of the last announcement of the trip's progress.</param>
 public sealed record OpenTrip(
     string TripId,
     DateTimeOffset StartTime,
@@ -141,8 +140,7 @@ public sealed record OpenTrip(
     double? StartFuelLevelPercent,
     string? DriverId,
     double MaxSpeedKmh,
-    StopMark? Stop = null,
-    DateTimeOffset? ProgressAnnouncedAt = null);
+    StopMark? Stop = null);
 
 /// <summary>Parked (no <see cref="Trip"/>) or on a trip.</summary>
 /// <param name="ParkedAt">Where the vehicle stopped; moving far enough from it starts a trip.</param>

@@ -33,7 +33,7 @@ public abstract class TelemetryStoreContract
         var state = State(company, vehicle, Position(vehicle, company, seconds: 10)) with
         {
             OdometerKm = 12.5,
-            Cadence = new ReportCadence(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(12.5)),
+            Cadence = ReportCadence.Of(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(12.5)),
         };
 
         await CommitAsync(Commit(states: [state]));

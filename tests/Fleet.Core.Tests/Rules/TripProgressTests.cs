@@ -10,7 +10,7 @@ namespace Fleet.Core.Tests.Rules;
 public sealed class TripProgressTests
 {
     [Fact]
-    public void A_trip_under_way_is_announced_every_half_minute_with_its_distance_top_speed_and_duration_so_far()
+    public void A_trip_under_way_is_announced_every_minute_with_its_distance_top_speed_and_duration_so_far()
     {
         var device = new FixStream("dev-1");
         var run = new PipelineRun(TestFleet.Context()).OneByOne(device.Park(0, 60, FixStream.Origin, ignition: true));
@@ -21,8 +21,8 @@ public sealed class TripProgressTests
         var updates = run.NoticesOf<TripPayload>(RealtimeMessageTypes.TripUpdate).ToList();
         Assert.All(updates, update => Assert.Equal("started", update.Status));
 
-        // Left after the fix at 60 s; announced at 90, 120, 150 and 180 s of fix time.
-        Assert.Equal([0, 30, 60, 90, 120], updates.Select(update => update.DurationSeconds ?? 0));
+        // Left after the fix at 60 s; announced at 120 and 180 s of fix time.
+        Assert.Equal([0, 60, 120], updates.Select(update => update.DurationSeconds ?? 0));
         var latest = updates[^1];
         Assert.Equal(FixStream.At(60), latest.StartTime);
         Assert.Equal(60, latest.MaxSpeedKmh);
