@@ -101,6 +101,10 @@ public sealed class AlertTests(QuietFleet fleet) : IClassFixture<QuietFleet>
         await Assertions.Expect(page.Alerts).ToHaveCountAsync(2, new() { Timeout = 10_000 });
         await Assertions.Expect(page.Alerts.Nth(0)).ToHaveAttributeAsync("data-vehicle-id", "v-003");
         await Assertions.Expect(page.Alerts.Nth(1)).ToHaveAttributeAsync("data-vehicle-id", "v-001");
+
+        // The offline alert names the last report it is about, six minutes old, and says it was raised just now.
+        await Assertions.Expect(page.Alerts.Nth(0).Locator(".alert-raised")).ToContainTextAsync("raised ");
+        await Assertions.Expect(page.Alerts.Nth(1).Locator(".alert-raised")).ToHaveCountAsync(0);
         Assert.Empty(page.Problems);
     }
 

@@ -3,6 +3,8 @@
 import { el, setText } from './dom.js';
 import { formatClock, formatDateTime, parseTime, severityLabel } from './format.js';
 
+const RAISED_LATER_MS = 60_000;
+
 export class AlertsPanel {
   /**
    * @param {{onRead: (alertId: string) => void, onDelete: (alertId: string) => void,
@@ -87,6 +89,7 @@ export class AlertsPanel {
     alert.message ? el('p', { className: 'alert-message', text: alert.message }) : null,
     el('p', { className: 'alert-meta' },
       el('time', { datetime: alert.event_time, title: formatDateTime(time), text: formatClock(time) }),
+      raisedLater(alert, time),
       vehicle ? el('span', { 'aria-hidden': 'true', text: ' · ' }) : null,
       vehicle),
     el('div', { className: 'alert-actions' }, read, remove));
@@ -120,4 +123,16 @@ export class AlertsPanel {
     const target = neighbour ? this.items.get(neighbour.id)?.item.querySelector('button:not([disabled])') : null;
     (target ?? this.heading).focus();
   }
+}
+
+/**
+ * Alerts are listed by when they were raised; one raised well after what it is about (an offline alert, raised minutes
+ * after the last report it names) says so, or its earlier time would look out of place in the list.
+ */
+function raisedLater(alert, eventTime) {
+  const raised = parseTime(alert.created_at);
+  if (raised === null || eventTime === null || raised - eventTime < RAISED_LATER_MS) {
+    return null;
+  }
+  return el('span', { className: 'alert-raised', title: formatDateTime(raised), text: ` · raised ${formatClock(raised)}` });
 }
