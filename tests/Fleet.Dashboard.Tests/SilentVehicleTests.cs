@@ -113,12 +113,16 @@ public sealed class SilentVehicleTests(ClockedFleet fleet) : IClassFixture<Clock
             ? data.EnumerateArray().Count(item => item.GetProperty("vehicle_id").GetString() == "v-001")
             : data.GetProperty("vehicle_id").GetString() == "v-001" ? 1 : 0);
 
+    /// <summary>
+    /// A dashboard comes every second; the deadline only bounds a wait that a busy machine (a build beside the tests)
+    /// has been seen to stretch past 5 s.
+    /// </summary>
     private static async Task EventuallyAsync(Func<bool> done)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
         while (!done())
         {
-            Assert.True(DateTime.UtcNow < deadline, "no dashboard arrived within 5 s");
+            Assert.True(DateTime.UtcNow < deadline, "no dashboard arrived within 15 s");
             await Task.Delay(50);
         }
     }
