@@ -26,7 +26,9 @@ public static class LiveMotionDetector
             return motion.ChangePending ? motion with { ChangePending = false } : motion;
         }
 
-        var beyondDoubt = moving ? step.SpeedKmh >= settings.ClearlyMovingSpeedKmh : step.Current.Ignition == false;
+        // Ignition off as this fix reports it, not carried over from an earlier one: a device that reports ignition only
+        // when it changes would otherwise stop a vehicle at its first slow fix.
+        var beyondDoubt = moving ? step.SpeedKmh >= settings.ClearlyMovingSpeedKmh : step.Fix.Ignition == false;
         return beyondDoubt || motion.ChangePending ? new LiveMotion(moving, ChangePending: false) : motion with { ChangePending = true };
     }
 

@@ -85,6 +85,19 @@ public sealed class LiveMotionTests
     }
 
     [Fact]
+    public void An_ignition_off_reported_long_ago_does_not_stop_it_at_its_first_slow_fix()
+    {
+        // The device reports ignition only when it changes: off while parked, and nothing since it drove off.
+        var device = new FixStream("dev-1");
+        var run = new PipelineRun(TestFleet.Context()).OneByOne(device.Park(0, 60, Home, ignition: false));
+        run.OneByOne(device.Drive(65, 60, Home, 0, 40, ignition: null));
+
+        run.OneByOne([device.Fix(127, GeoMath.Offset(Home, 40 / 3.6 * 60, 0), 3)]);
+
+        Assert.Equal(VehicleStatus.Moving, run.State.Status);
+    }
+
+    [Fact]
     public void Time_moving_is_counted_from_the_first_moving_fix_not_from_the_trip()
     {
         var device = new FixStream("dev-1");
