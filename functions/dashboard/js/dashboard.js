@@ -10,11 +10,10 @@ import { JobsPanel } from './jobs-panel.js';
 import { formatClock, formatCompanyDay, formatWithUnit, isNumber, parseTime } from './format.js';
 import { KpiTiles } from './kpi-tiles.js';
 import { RealtimeLink, SequenceTracker } from './realtime.js';
-import { TripsPanel } from './trips-panel.js';
 import { VehicleList } from './vehicle-list.js';
+import { VehicleTrips } from './vehicle-trips.js';
 
 const TICK_MS = 5000;
-const TRIP_WINDOW_MS = 24 * 3600 * 1000;
 const MAX_ALERTS = 200;
 const MAX_ACTIVITY_LINES = 5;
 
@@ -48,13 +47,8 @@ export class Dashboard {
     this.vehicles = new Map();
     this.driverNames = new Map();
     this.alerts = new Map();
-    this.trips = new Map();
-    this.tripsLoaded = false;
-    this.tripsArrivedDuringLoad = null;
     this.selectedId = null;
     this.following = false;
-    this.tripsRequest = 0;
-    this.pathRequest = 0;
     this.followChain = Promise.resolve();
 
     this.connectionState = 'disconnected';
@@ -100,8 +94,15 @@ export class Dashboard {
       onShowVehicle: (vehicleId) => this.selectVehicle(vehicleId),
       vehicleName: (vehicleId) => this.vehicleName(vehicleId),
     });
-    this.tripsPanel = new TripsPanel(byId('trips'), byId('trips-note'), byId('trips-vehicle'), {
-      onShowTrip: (trip) => this.showTrip(trip),
+    this.trips = new VehicleTrips({
+      api: this.api,
+      map: this.map,
+      messages: this.messages,
+      vehicleName: (vehicleId) => this.vehicleName(vehicleId),
+      onShowingPath: () => {
+        this.following = false;
+      },
+      failed: (context, error) => this.failed(context, error),
     });
     this.kpis = new KpiTiles(byId('kpis'));
     this.jobsPanel = new JobsPanel(
@@ -340,9 +341,7 @@ export class Dashboard {
       this.refollowDue = false;
       this.refollow();
     }
-    if (this.selectedId !== null) {
-      this.loadTrips(this.selectedId, true);
-    }
+    this.trips.reload();
     this.showStaleness();
   }
 
@@ -376,12 +375,10 @@ export class Dashboard {
     this.vehicleList.remove(vehicleId);
     if (this.selectedId === vehicleId) {
       this.selectedId = null;
-      // Its trips on their way would fill the panel of a vehicle no longer there.
-      this.tripsRequest++;
       this.map.select(null);
       this.map.clearTrail();
       this.map.clearTripPath();
-      this.tripsPanel.showNote('The selected vehicle was removed from the fleet.');
+      this.trips.forget('The selected vehicle was removed from the fleet.');
       if (this.companyWide) {
         this.changeFollow(vehicleId, null);
       }
@@ -445,7 +442,7 @@ export class Dashboard {
         this.applyStatus(data);
         break;
       case 'trip_update':
-        this.applyTrip(data);
+        this.trips.apply(data);
         break;
       case 'alert':
         this.applyAlert(data);
@@ -552,19 +549,6 @@ export class Dashboard {
     this.kpis.render(kpis);
   }
 
-  applyTrip(trip) {
-    if (trip.vehicle_id !== this.selectedId || typeof trip.trip_id !== 'string') {
-      return;
-    }
-    // Kept for the list on its way, which may have been read before this news.
-    if (this.tripsArrivedDuringLoad) {
-      mergeTrip(this.tripsArrivedDuringLoad, trip);
-    }
-    if (this.tripsLoaded && mergeTrip(this.trips, trip)) {
-      this.renderTrips();
-    }
-  }
-
   logActivity(time, text) {
     const when = parseTime(time) ?? Date.now();
     this.activity.prepend(el('li', {}, el('time', { datetime: new Date(when).toISOString(), text: formatClock(when) }), ` ${text}`));
@@ -616,8 +600,7 @@ export class Dashboard {
     if (this.companyWide) {
       this.changeFollow(previous, vehicleId);
     }
-    this.tripsPanel.markShown(null);
-    this.loadTrips(vehicleId);
+    this.trips.select(vehicleId);
   }
 
   /**
@@ -654,76 +637,6 @@ export class Dashboard {
       : [...this.vehicles.keys()].slice(0, MAX_OWN_VEHICLES_FOLLOWED);
     for (const vehicleId of vehicleIds) {
       this.followChain = this.followChain.then(() => this.followQuietly(vehicleId));
-    }
-  }
-
-  // --- trips ------------------------------------------------------------------------------------------------------
-
-  /** @param {boolean} reload the same vehicle's trips again (trip updates may have been missed): keep showing the list */
-  async loadTrips(vehicleId, reload = false) {
-    const request = ++this.tripsRequest;
-    const name = this.vehicleName(vehicleId);
-    if (!reload) {
-      this.tripsLoaded = false;
-      this.trips = new Map();
-      this.tripsPanel.showNote('Loading trips…', name);
-    }
-    const arrived = new Map();
-    this.tripsArrivedDuringLoad = arrived;
-    const to = new Date();
-    const from = new Date(to.getTime() - TRIP_WINDOW_MS);
-    try {
-      const trips = await this.api.trips(vehicleId, from, to);
-      if (request !== this.tripsRequest) {
-        return;
-      }
-      this.tripsArrivedDuringLoad = null;
-      this.trips = new Map(trips.map((trip) => [trip.trip_id, trip]));
-      for (const trip of arrived.values()) {
-        mergeTrip(this.trips, trip);
-      }
-      this.tripsLoaded = true;
-      this.renderTrips();
-    } catch (error) {
-      if (request === this.tripsRequest) {
-        this.tripsArrivedDuringLoad = null;
-        this.tripsPanel.showNote('Trips could not be loaded.', name);
-        this.failed(`Could not load the trips of ${name}`, error);
-      }
-    }
-  }
-
-  renderTrips() {
-    const trips = [...this.trips.values()].sort((a, b) => (parseTime(b.start_time) ?? 0) - (parseTime(a.start_time) ?? 0));
-    this.tripsPanel.render(trips, this.vehicleName(this.selectedId));
-  }
-
-  async showTrip(trip) {
-    const request = ++this.pathRequest;
-    // Looking at history: the live vehicle must not drag the map away from it.
-    this.following = false;
-    this.tripsPanel.markShown(trip.trip_id);
-    const from = new Date(trip.start_time);
-    // The range's end is exclusive: one millisecond more keeps the trip's last fix.
-    const to = trip.end_time ? new Date(Date.parse(trip.end_time) + 1) : new Date();
-    try {
-      const { items, complete } = await this.api.locations(trip.vehicle_id, from, to);
-      if (request !== this.pathRequest) {
-        return;
-      }
-      let points = items.map((position) => [position.latitude, position.longitude]);
-      if (points.length === 0) {
-        points = [[trip.start_latitude, trip.start_longitude], [trip.end_latitude, trip.end_longitude]]
-          .filter(([latitude, longitude]) => isNumber(latitude) && isNumber(longitude));
-      }
-      this.map.showTripPath(points);
-      if (!complete) {
-        this.messages.info(`The trip is long: its path shows the first ${points.length} positions.`);
-      }
-    } catch (error) {
-      if (request === this.pathRequest) {
-        this.failed('Could not load the trip\u2019s path', error);
-      }
     }
   }
 
@@ -798,7 +711,7 @@ export class Dashboard {
 
   tick() {
     this.vehicleList.refreshAges();
-    this.tripsPanel.refreshOpenTrips();
+    this.trips.tick();
     this.showCompanyTime();
     const now = Date.now();
     // Silence is news too: a vehicle whose reports stopped must say so without any message arriving.
@@ -868,18 +781,4 @@ function vehicleFromSnapshot(view, known) {
     seenAt: lastSeen,
     quietAfterMs: isNumber(view.no_recent_data_after_seconds) ? view.no_recent_data_after_seconds * 1000 : null,
   };
-}
-
-/**
- * Puts a trip update into `trips` unless it is older than what is there: a trip only moves forward, so news that it is
- * still going never replaces news that it ended (messages may be reordered, or overtaken by a list read later).
- * @returns {boolean} whether it was put
- */
-function mergeTrip(trips, trip) {
-  const known = trips.get(trip.trip_id);
-  if (known && known.status !== 'started' && trip.status === 'started') {
-    return false;
-  }
-  trips.set(trip.trip_id, trip);
-  return true;
 }
